@@ -1,0 +1,25 @@
+using ProcoreConnect.Health;
+using ProcoreConnect.Maintenance;
+using ProcoreConnect.Workspaces;
+
+namespace ProcoreConnect.Hosting;
+
+/// <summary>
+/// The one table of functions. The app's routes and every generated <c>function.json</c> come
+/// from it, so code and bindings cannot disagree.
+/// </summary>
+public static class FunctionCatalog
+{
+    private const string Connection = "workspaces/{id}/connection";
+
+    /// <summary>Every function the app serves.</summary>
+    public static IReadOnlyList<FunctionDefinition> All { get; } =
+    [
+        FunctionDefinition.Http("Health", "GET", "health", HealthEndpoints.GetHealth, FunctionAuthLevel.Anonymous),
+        FunctionDefinition.Http("ListWorkspaces", "GET", "workspaces", WorkspaceEndpoints.ListWorkspaces),
+        FunctionDefinition.Http("GetConnection", "GET", Connection, WorkspaceEndpoints.GetConnection),
+        FunctionDefinition.Http("PutConnection", "PUT", Connection, WorkspaceEndpoints.PutConnection),
+        FunctionDefinition.Http("DeleteConnection", "DELETE", Connection, WorkspaceEndpoints.DeleteConnection),
+        FunctionDefinition.Timer("PurgeDeletedWorkspaces", "0 */15 * * * *", PurgeDeletedWorkspaces.RunAsync),
+    ];
+}

@@ -1,0 +1,63 @@
+namespace ProcoreConnect.Hosting;
+
+/// <summary>One Azure Function: its name, trigger, binding and the handler that serves it.</summary>
+public sealed record FunctionDefinition
+{
+    /// <summary>The function's name: its folder in the package and, for timers, its invocation path.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>What invokes the function.</summary>
+    public required FunctionTrigger Trigger { get; init; }
+
+    /// <summary>HTTP route template under the <c>/api</c> prefix (HTTP functions only).</summary>
+    public string? Route { get; init; }
+
+    /// <summary>HTTP methods, upper case (HTTP functions only).</summary>
+    public IReadOnlyList<string> Methods { get; init; } = [];
+
+    /// <summary>
+    /// Whether the Functions host also demands a function key. Browser-facing routes (the OAuth
+    /// callback) and the health probe cannot carry one, so they are anonymous to the host.
+    /// </summary>
+    public FunctionAuthLevel AuthLevel { get; init; } = FunctionAuthLevel.Function;
+
+    /// <summary>Configuration key of the NCRONTAB schedule (timer functions only).</summary>
+    public string? ScheduleSetting { get; init; }
+
+    /// <summary>Default schedule used when <see cref="ScheduleSetting"/> is not configured.</summary>
+    public string? DefaultSchedule { get; init; }
+
+    /// <summary>The minimal-API handler (HTTP) or the <see cref="TimerHandler"/> (timer).</summary>
+    public required Delegate Handler { get; init; }
+
+    /// <summary>The path the app serves this function on.</summary>
+    public string AppPath => Trigger == FunctionTrigger.Http ? "/api/" + Route : "/" + Name;
+
+    /// <summary>Defines an HTTP-triggered function.</summary>
+    public static FunctionDefinition Http(
+        string name, string method, string route, Delegate handler, FunctionAuthLevel authLevel = FunctionAuthLevel.Function) =>
+        new()
+        {
+            Name = name,
+            Trigger = FunctionTrigger.Http,
+            Methods = [method],
+            Route = route,
+            Handler = handler,
+            AuthLevel = authLevel,
+        };
+
+    /// <summary>Defines a timer-triggered function whose schedule is read from configuration.</summary>
+    public static FunctionDefinition Timer(string name, string defaultSchedule, TimerHandler handler) =>
+        new()
+        {
+            Name = name,
+            Trigger = FunctionTrigger.Timer,
+            ScheduleSetting = "Schedules:" + name,
+            DefaultSchedule = defaultSchedule,
+            Handler = handler,
+            AuthLevel = FunctionAuthLevel.Function,
+        };
+}
+
+/// <summary>The work a timer function does; the same delegate serves the host and the local scheduler.</summary>
+public delegate Task TimerHandler(IServiceProvider services, CancellationToken cancellationToken);

@@ -1,0 +1,11 @@
+namespace ProcoreConnect.Hosting;
+
+/// <summary>How the Azure Functions host invokes a function.</summary>
+public enum FunctionTrigger
+{
+    /// <summary>An HTTP request, forwarded by the host to the same path under <c>/api</c>.</summary>
+    Http,
+
+    /// <summary>A schedule; the host POSTs an invocation payload to <c>/{FunctionName}</c>.</summary>
+    Timer,
+}

@@ -1,0 +1,27 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ProcoreConnect.Http;
+
+/// <summary>RFC 7807 problem results shared by the endpoints.</summary>
+public static class Problems
+{
+    /// <summary>A 400 naming one field.</summary>
+    public static ValidationProblem Field(string field, string message) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
+
+    /// <summary>A 400 naming every invalid field.</summary>
+    public static ValidationProblem Fields(IReadOnlyDictionary<string, List<string>> errors) =>
+        TypedResults.ValidationProblem(errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
+
+    /// <summary>A 404 for a workspace that does not exist (or is not visible to the caller).</summary>
+    public static ProblemHttpResult WorkspaceNotFound(string id) =>
+        TypedResults.Problem($"Workspace '{id}' was not found.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+
+    /// <summary>A 409: the write lost a race or the resource is in a state that forbids it.</summary>
+    public static ProblemHttpResult Conflict(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status409Conflict, title: "Conflict");
+
+    /// <summary>A 412: the caller's If-Match no longer matches.</summary>
+    public static ProblemHttpResult PreconditionFailed(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status412PreconditionFailed, title: "Precondition failed");
+}

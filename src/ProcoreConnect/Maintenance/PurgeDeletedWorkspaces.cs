@@ -1,0 +1,28 @@
+using ProcoreConnect.Workspaces;
+
+namespace ProcoreConnect.Maintenance;
+
+/// <summary>
+/// Timer function: finishes deletes that were cut short (a crash between marking a workspace
+/// <c>deleting</c> and removing its row), so no workspace is left half-deleted for long.
+/// </summary>
+public static class PurgeDeletedWorkspaces
+{
+    /// <summary>A delete younger than this may still be in flight; leave it to its request.</summary>
+    public static readonly TimeSpan Grace = TimeSpan.FromMinutes(5);
+
+    /// <summary>Runs one sweep.</summary>
+    public static async Task RunAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var workspaces = services.GetRequiredService<WorkspaceRepository>();
+        var connections = services.GetRequiredService<WorkspaceConnectionService>();
+        var cutoff = services.GetRequiredService<TimeProvider>().GetUtcNow() - Grace;
+        await foreach (var workspace in workspaces.ListDeletingAsync(cancellationToken))
+        {
+            if (workspace.UpdatedAt <= cutoff)
+            {
+                await connections.PurgeAsync(workspace, cancellationToken);
+            }
+        }
+    }
+}

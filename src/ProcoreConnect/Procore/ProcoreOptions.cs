@@ -1,0 +1,43 @@
+using ProcoreConnect.Workspaces;
+
+namespace ProcoreConnect.Procore;
+
+/// <summary>
+/// Procore's facts in one place: the base URLs of each environment. The defaults are Procore's
+/// own; only development configuration points them at the simulator.
+/// </summary>
+public sealed class ProcoreOptions
+{
+    /// <summary>Configuration section.</summary>
+    public const string Section = "Procore";
+
+    /// <summary>login.procore.com / api.procore.com.</summary>
+    public ProcoreEndpointsOptions Production { get; set; } = new()
+    {
+        LoginBaseUrl = new Uri("https://login.procore.com"),
+        ApiBaseUrl = new Uri("https://api.procore.com"),
+    };
+
+    /// <summary>The development sandbox.</summary>
+    public ProcoreEndpointsOptions Sandbox { get; set; } = new()
+    {
+        LoginBaseUrl = new Uri("https://login-sandbox.procore.com"),
+        ApiBaseUrl = new Uri("https://sandbox.procore.com"),
+    };
+
+    /// <summary>The monthly sandbox.</summary>
+    public ProcoreEndpointsOptions Monthly { get; set; } = new()
+    {
+        LoginBaseUrl = new Uri("https://login-sandbox-monthly.procore.com"),
+        ApiBaseUrl = new Uri("https://api-sandbox-monthly.procore.com"),
+    };
+
+    /// <summary>The endpoints of an environment.</summary>
+    public ProcoreEndpointsOptions For(ProcoreEnvironment environment) => environment switch
+    {
+        ProcoreEnvironment.Production => Production,
+        ProcoreEnvironment.Sandbox => Sandbox,
+        ProcoreEnvironment.Monthly => Monthly,
+        _ => throw new ArgumentOutOfRangeException(nameof(environment)),
+    };
+}

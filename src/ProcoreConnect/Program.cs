@@ -1,0 +1,26 @@
+using ProcoreConnect.Extensions;
+using ProcoreConnect.Hosting;
+
+if (args is ["generate-functions", var outputDirectory])
+{
+    // Run by the publish step: writes {Function}/function.json for the Functions host.
+    foreach (var path in FunctionJsonWriter.WriteAll(FunctionCatalog.All, outputDirectory))
+    {
+        Console.WriteLine(path);
+    }
+
+    return;
+}
+
+var builder = WebApplication.CreateBuilder(args);
+CustomHandlerPort.Apply(builder);
+builder.Services.AddProcoreConnect();
+
+var app = builder.Build();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.MapFunctions(FunctionCatalog.All);
+app.Run();
+
+/// <summary>The app's entry point, public for the integration tests' WebApplicationFactory.</summary>
+public partial class Program;

@@ -1,0 +1,64 @@
+using ProcoreConnect.Procore;
+
+namespace ProcoreConnect.Workspaces;
+
+/// <summary>A workspace's connection as partners see it. Carries no secret.</summary>
+public sealed record ConnectionResponse
+{
+    /// <summary>The workspace id.</summary>
+    public required string WorkspaceId { get; init; }
+
+    /// <summary>The Procore company id.</summary>
+    public required long CompanyId { get; init; }
+
+    /// <summary>The Procore environment.</summary>
+    public required ProcoreEnvironment Environment { get; init; }
+
+    /// <summary>The auth flow.</summary>
+    public required AuthFlow AuthFlow { get; init; }
+
+    /// <summary>The OAuth client id.</summary>
+    public required string ClientId { get; init; }
+
+    /// <summary>Whether a client secret is set, and when it was.</summary>
+    public required ClientSecretStatus ClientSecret { get; init; }
+
+    /// <summary>The redirect URI, if one was configured.</summary>
+    public Uri? RedirectUri { get; init; }
+
+    /// <summary>The connection's status.</summary>
+    public required WorkspaceStatus Status { get; init; }
+
+    /// <summary>When the current access token expires, once connected.</summary>
+    public DateTimeOffset? AccessTokenExpiresAt { get; init; }
+
+    /// <summary>The last connection or refresh error.</summary>
+    public string? LastError { get; init; }
+
+    /// <summary>The REST API base URL of the workspace's environment.</summary>
+    public required Uri ApiBaseUrl { get; init; }
+
+    /// <summary>When the workspace was created.</summary>
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>When it last changed.</summary>
+    public required DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>The response for a stored workspace.</summary>
+    public static ConnectionResponse From(Workspace w, ProcoreOptions procore) => new()
+    {
+        WorkspaceId = w.Id,
+        CompanyId = w.CompanyId,
+        Environment = w.Environment,
+        AuthFlow = w.AuthFlow,
+        ClientId = w.ClientId,
+        ClientSecret = new ClientSecretStatus(true, w.ClientSecretUpdatedAt),
+        RedirectUri = w.RedirectUri,
+        Status = w.Status,
+        AccessTokenExpiresAt = w.AccessTokenExpiresAt,
+        LastError = w.LastError,
+        ApiBaseUrl = procore.For(w.Environment).ApiBaseUrl,
+        CreatedAt = w.CreatedAt,
+        UpdatedAt = w.UpdatedAt,
+    };
+}

@@ -1,0 +1,84 @@
+using Azure;
+using Azure.Data.Tables;
+using ProcoreConnect.Common;
+using ProcoreConnect.Secrets;
+
+namespace ProcoreConnect.Workspaces;
+
+/// <summary>The <c>Workspaces</c> table row. PartitionKey = workspace id; one row per workspace.</summary>
+internal sealed class WorkspaceEntity : ITableEntity
+{
+    public const string Row = "workspace";
+
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = Row;
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public long CompanyId { get; set; }
+    public string Environment { get; set; } = "";
+    public string AuthFlow { get; set; } = "";
+    public string ClientId { get; set; } = "";
+    public string SecretPrefix { get; set; } = "";
+    public string ClientSecretName { get; set; } = "";
+    public string ClientSecretVersion { get; set; } = "";
+    public DateTimeOffset ClientSecretUpdatedAt { get; set; }
+    public string? RedirectUri { get; set; }
+    public string Status { get; set; } = "";
+    public string? RefreshTokenName { get; set; }
+    public string? RefreshTokenVersion { get; set; }
+    public string? AccessTokenName { get; set; }
+    public string? AccessTokenVersion { get; set; }
+    public DateTimeOffset? AccessTokenExpiresAt { get; set; }
+    public string? LastError { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public static WorkspaceEntity From(Workspace w) => new()
+    {
+        PartitionKey = w.Id,
+        ETag = w.ETag,
+        CompanyId = w.CompanyId,
+        Environment = WireName.Of(w.Environment),
+        AuthFlow = WireName.Of(w.AuthFlow),
+        ClientId = w.ClientId,
+        SecretPrefix = w.SecretPrefix,
+        ClientSecretName = w.ClientSecret.Name,
+        ClientSecretVersion = w.ClientSecret.Version,
+        ClientSecretUpdatedAt = w.ClientSecretUpdatedAt,
+        RedirectUri = w.RedirectUri?.ToString(),
+        Status = WireName.Of(w.Status),
+        RefreshTokenName = w.RefreshToken?.Name,
+        RefreshTokenVersion = w.RefreshToken?.Version,
+        AccessTokenName = w.AccessToken?.Name,
+        AccessTokenVersion = w.AccessToken?.Version,
+        AccessTokenExpiresAt = w.AccessTokenExpiresAt,
+        LastError = w.LastError,
+        CreatedAt = w.CreatedAt,
+        UpdatedAt = w.UpdatedAt,
+    };
+
+    public Workspace ToWorkspace() => new()
+    {
+        Id = PartitionKey,
+        ETag = ETag,
+        CompanyId = CompanyId,
+        Environment = WireName.Parse<ProcoreEnvironment>(Environment),
+        AuthFlow = WireName.Parse<AuthFlow>(AuthFlow),
+        ClientId = ClientId,
+        SecretPrefix = SecretPrefix,
+        ClientSecret = new SecretReference(ClientSecretName, ClientSecretVersion),
+        ClientSecretUpdatedAt = ClientSecretUpdatedAt,
+        RedirectUri = RedirectUri is null ? null : new Uri(RedirectUri),
+        Status = WireName.Parse<WorkspaceStatus>(Status),
+        RefreshToken = Reference(RefreshTokenName, RefreshTokenVersion),
+        AccessToken = Reference(AccessTokenName, AccessTokenVersion),
+        AccessTokenExpiresAt = AccessTokenExpiresAt,
+        LastError = LastError,
+        CreatedAt = CreatedAt,
+        UpdatedAt = UpdatedAt,
+    };
+
+    private static SecretReference? Reference(string? name, string? version) =>
+        name is null || version is null ? null : new SecretReference(name, version);
+}

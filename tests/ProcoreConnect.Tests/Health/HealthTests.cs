@@ -1,0 +1,33 @@
+using System.Net;
+using ProcoreConnect.Tests.Infrastructure;
+
+namespace ProcoreConnect.Tests.Health;
+
+public sealed class HealthTests
+{
+    [Fact]
+    public async Task Healthy_when_storage_and_secret_store_answer()
+    {
+        using var app = new AppFactory();
+        var response = await app.CreateClient().GetAsync("/api/health");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.ReadJsonAsync();
+        Assert.Equal("healthy", body.GetProperty("status").GetString());
+        Assert.Equal("healthy", body.GetProperty("checks").GetProperty("storage").GetProperty("status").GetString());
+        Assert.Equal("healthy", body.GetProperty("checks").GetProperty("secretStore").GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Unhealthy_with_503_when_storage_is_unreachable()
+    {
+        var closed = FreePort.Next();
+        using var app = AppFactory.With(new Dictionary<string, string?>
+        {
+            ["Storage:ConnectionString"] = Azurite.Instance.ConnectionString.Replace($":{Azurite.Instance.TablePort}/", $":{closed}/", StringComparison.Ordinal),
+        });
+        var response = await app.CreateClient().GetAsync("/api/health");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        var body = await response.ReadJsonAsync();
+        Assert.Equal("unhealthy", body.GetProperty("checks").GetProperty("storage").GetProperty("status").GetString());
+    }
+}

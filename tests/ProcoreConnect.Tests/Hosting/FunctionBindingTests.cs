@@ -1,0 +1,83 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Routing;
+using ProcoreConnect.Hosting;
+using ProcoreConnect.Tests.Infrastructure;
+
+namespace ProcoreConnect.Tests.Hosting;
+
+public sealed class FunctionBindingTests : IClassFixture<AppFactory>
+{
+    private readonly AppFactory _app;
+
+    public FunctionBindingTests(AppFactory app) => _app = app;
+
+    [Fact]
+    public void Generated_function_json_files_agree_with_the_app_routes_both_ways()
+    {
+        var folder = Directory.CreateTempSubdirectory("functions-");
+        FunctionJsonWriter.WriteAll(FunctionCatalog.All, folder.FullName);
+        _app.CreateClient();
+        var served = _app.Service<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Select(e => (Path: "/" + e.RoutePattern.RawText!.TrimStart('/'), Methods: e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []))
+            .ToList();
+
+        var bound = new List<(string Path, IReadOnlyList<string> Methods)>();
+        foreach (var file in Directory.GetFiles(folder.FullName, "function.json", SearchOption.AllDirectories))
+        {
+            var name = Path.GetFileName(Path.GetDirectoryName(file))!;
+            using var json = JsonDocument.Parse(File.ReadAllText(file));
+            var trigger = json.RootElement.GetProperty("bindings")[0];
+            switch (trigger.GetProperty("type").GetString())
+            {
+                case "httpTrigger":
+                    bound.Add(("/api/" + trigger.GetProperty("route").GetString(),
+                        [.. trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()!.ToUpperInvariant())]));
+                    Assert.Equal("http", json.RootElement.GetProperty("bindings")[1].GetProperty("type").GetString());
+                    break;
+                case "timerTrigger":
+                    bound.Add(("/" + name, ["POST"]));
+                    Assert.Equal($"%Schedules__{name}%", trigger.GetProperty("schedule").GetString());
+                    break;
+                default:
+                    Assert.Fail($"{name}: unexpected trigger type");
+                    break;
+            }
+        }
+
+        Assert.Equal(FunctionCatalog.All.Count, bound.Count);
+        foreach (var (path, methods) in bound)
+        {
+            Assert.Contains(served, s => s.Path == path && methods.All(m => s.Methods.Contains(m)));
+        }
+
+        foreach (var (path, methods) in served)
+        {
+            Assert.Contains(bound, b => b.Path == path && methods.All(m => b.Methods.Contains(m)));
+        }
+    }
+
+    [Fact]
+    public void Function_names_are_unique_and_timer_schedules_parse()
+    {
+        Assert.Equal(FunctionCatalog.All.Count, FunctionCatalog.All.Select(f => f.Name).Distinct(StringComparer.OrdinalIgnoreCase).Count());
+        var configuration = new ConfigurationBuilder().Build();
+        foreach (var timer in FunctionCatalog.All.Where(f => f.Trigger == FunctionTrigger.Timer))
+        {
+            var schedule = LocalTimerScheduler.ScheduleOf(timer, configuration);
+            var start = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+            Assert.True(schedule.GetNextOccurrence(start) > start);
+        }
+    }
+
+    [Fact]
+    public void The_custom_handler_listens_on_the_hosts_port_or_7071()
+    {
+        var hosted = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [$"--{CustomHandlerPort.PortVariable}=45678"] });
+        CustomHandlerPort.Apply(hosted);
+        Assert.Equal("http://127.0.0.1:45678", hosted.WebHost.GetSetting("urls"));
+
+        var local = WebApplication.CreateBuilder();
+        CustomHandlerPort.Apply(local);
+        Assert.Equal("http://127.0.0.1:7071", local.WebHost.GetSetting("urls"));
+    }
+}

@@ -1,0 +1,68 @@
+using System.Net;
+using ProcoreConnect.Secrets;
+using ProcoreConnect.Tests.Infrastructure;
+using ProcoreConnect.Workspaces;
+
+namespace ProcoreConnect.Tests.Hosting;
+
+public sealed class TimerInvocationTests : IClassFixture<AppFactory>
+{
+    // What the Functions host POSTs to a custom handler for a timer trigger.
+    private const string HostPayload = """
+        {
+          "Data": { "timer": { "Schedule": { "AdjustForDST": true }, "ScheduleStatus": null, "IsPastDue": false } },
+          "Metadata": { "sys": { "MethodName": "PurgeDeletedWorkspaces", "UtcNow": "2026-11-22T10:00:00.0000000Z", "RandGuid": "5b3b7d1e-1f5a-4c55-9c52-0f1a2b3c4d5e" } }
+        }
+        """;
+
+    private readonly AppFactory _app;
+    private readonly HttpClient _client;
+
+    public TimerInvocationTests(AppFactory app)
+    {
+        _app = app;
+        _client = app.CreateClient();
+    }
+
+    [Fact]
+    public async Task The_hosts_timer_payload_is_accepted_and_answered_in_the_custom_handler_shape()
+    {
+        var response = await _client.PostAsync("/PurgeDeletedWorkspaces", Json.Raw(HostPayload));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.ReadJsonAsync();
+        Assert.Equal(System.Text.Json.JsonValueKind.Object, body.GetProperty("Outputs").ValueKind);
+        Assert.Contains("PurgeDeletedWorkspaces completed", body.GetProperty("Logs").EnumerateArray().Select(l => l.GetString()));
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, body.GetProperty("ReturnValue").ValueKind);
+    }
+
+    [Fact]
+    public async Task A_payload_that_is_not_json_is_refused()
+    {
+        var response = await _client.PostAsync("/PurgeDeletedWorkspaces", Json.Raw("{not json"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task The_purge_timer_finishes_a_delete_that_was_cut_short()
+    {
+        var id = Connections.NewId();
+        (await _client.PutAsync($"/api/workspaces/{id}/connection", Json.Body(Connections.Valid()))).EnsureSuccessStatusCode();
+        var repository = _app.Service<WorkspaceRepository>();
+        var workspace = (await repository.FindAsync(id, default))!;
+        // A delete that crashed right after marking the row, long enough ago to be abandoned.
+        await repository.UpdateAsync(workspace with { Status = WorkspaceStatus.Deleting, UpdatedAt = DateTimeOffset.UtcNow.AddHours(-1) }, default);
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync($"/api/workspaces/{id}/connection")).StatusCode);
+
+        var fresh = Connections.NewId();
+        (await _client.PutAsync($"/api/workspaces/{fresh}/connection", Json.Body(Connections.Valid()))).EnsureSuccessStatusCode();
+        var inFlight = (await repository.FindAsync(fresh, default))!;
+        await repository.UpdateAsync(inFlight with { Status = WorkspaceStatus.Deleting, UpdatedAt = DateTimeOffset.UtcNow }, default);
+
+        (await _client.PostAsync("/PurgeDeletedWorkspaces", Json.Raw(HostPayload))).EnsureSuccessStatusCode();
+
+        Assert.Null(await repository.FindAsync(id, default));
+        await Assert.ThrowsAsync<SecretNotFoundException>(() => _app.Service<ISecretStore>().GetAsync(workspace.ClientSecret, default));
+        Assert.NotNull(await repository.FindAsync(fresh, default));
+    }
+}

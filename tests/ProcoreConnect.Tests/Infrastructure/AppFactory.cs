@@ -1,0 +1,72 @@
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+
+namespace ProcoreConnect.Tests.Infrastructure;
+
+/// <summary>
+/// The real app in-process against the shared Azurite, with a table prefix of its own, a random
+/// local secret key, the local scheduler off and every log line captured.
+/// </summary>
+public class AppFactory : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> _settings;
+    private readonly List<Action<IServiceCollection>> _services = [];
+
+    public AppFactory()
+        : this(null)
+    {
+    }
+
+    private AppFactory(IDictionary<string, string?>? settings)
+    {
+        _settings = new Dictionary<string, string?>
+        {
+            ["Storage:ConnectionString"] = Azurite.Instance.ConnectionString,
+            ["Storage:TablePrefix"] = Azurite.NewPrefix(),
+            ["SecretStore:LocalKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            ["Scheduler:Enabled"] = "false",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            _settings[key] = value;
+        }
+    }
+
+    /// <summary>A factory with settings of the test's own on top of the defaults (null removes one).</summary>
+    public static AppFactory With(IDictionary<string, string?> settings) => new(settings);
+
+    public CapturedLogs Logs { get; } = new();
+
+    /// <summary>Replaces services after the app's own registrations.</summary>
+    public AppFactory WithServices(Action<IServiceCollection> configure)
+    {
+        _services.Add(configure);
+        return this;
+    }
+
+    public T Service<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureLogging(logging =>
+        {
+            logging.SetMinimumLevel(LogLevel.Trace);
+            logging.AddProvider(Logs);
+        });
+        builder.ConfigureTestServices(services =>
+        {
+            foreach (var configure in _services)
+            {
+                configure(services);
+            }
+        });
+    }
+}
