@@ -1,7 +1,10 @@
 using System.Text.Json.Serialization;
 using ProcoreConnect.Health;
 using ProcoreConnect.Hosting;
+using ProcoreConnect.OAuth;
 using ProcoreConnect.Procore;
+using ProcoreConnect.Tokens;
+using ProcoreConnect.Validation;
 using ProcoreConnect.Workspaces;
 
 namespace ProcoreConnect.Extensions;
@@ -11,6 +14,8 @@ public static class ServiceCollectionExtensions
 {
     // A probe that waits out the SDKs' retries is slower than the platform's probe timeout.
     private static readonly TimeSpan HealthCheckTimeout = TimeSpan.FromSeconds(5);
+
+    private static SocketsHttpHandler PooledHandler() => new() { PooledConnectionLifetime = TimeSpan.FromMinutes(2) };
 
     /// <summary>Registers everything the functions need.</summary>
     public static IServiceCollection AddProcoreConnect(this IServiceCollection services)
@@ -27,6 +32,22 @@ public static class ServiceCollectionExtensions
         services.AddSecretStore();
         services.AddSingleton<WorkspaceRepository>();
         services.AddSingleton<WorkspaceConnectionService>();
+
+        services.AddOptions<OAuthOptions>().BindConfiguration(OAuthOptions.Section);
+        services.AddOptions<TokenOptions>().BindConfiguration(TokenOptions.Section);
+        services.AddSingleton<OAuthStateStore>();
+        services.AddSingleton<TokenCache>();
+        services.AddSingleton<TokenPersister>();
+        services.AddSingleton<RefreshLeaseStore>();
+        services.AddSingleton<TokenService>();
+        services.AddSingleton<ConnectionValidator>();
+        // Token requests are not retried (see ProcoreOAuthClient); API reads get the standard pipeline.
+        // The clients live in singletons, so connections are recycled by the handler instead (DNS changes).
+        services.AddHttpClient<ProcoreOAuthClient>(c => c.Timeout = TimeSpan.FromSeconds(30))
+            .ConfigurePrimaryHttpMessageHandler(PooledHandler).SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+        services.AddHttpClient<ProcoreApiClient>()
+            .ConfigurePrimaryHttpMessageHandler(PooledHandler).SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+            .AddStandardResilienceHandler();
 
         services.AddHealthChecks()
             .AddCheck<StorageHealthCheck>("storage", tags: null, timeout: HealthCheckTimeout)

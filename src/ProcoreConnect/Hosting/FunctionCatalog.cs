@@ -1,5 +1,8 @@
 using ProcoreConnect.Health;
 using ProcoreConnect.Maintenance;
+using ProcoreConnect.OAuth;
+using ProcoreConnect.Tokens;
+using ProcoreConnect.Validation;
 using ProcoreConnect.Workspaces;
 
 namespace ProcoreConnect.Hosting;
@@ -20,6 +23,10 @@ public static class FunctionCatalog
         FunctionDefinition.Http("GetConnection", "GET", Connection, WorkspaceEndpoints.GetConnection),
         FunctionDefinition.Http("PutConnection", "PUT", Connection, WorkspaceEndpoints.PutConnection),
         FunctionDefinition.Http("DeleteConnection", "DELETE", Connection, WorkspaceEndpoints.DeleteConnection),
+        FunctionDefinition.Http("Connect", "GET", "workspaces/{id}/connect", ConnectEndpoints.Connect),
+        FunctionDefinition.Http("OAuthCallback", "GET", "oauth/callback", ConnectEndpoints.Callback, FunctionAuthLevel.Anonymous),
+        FunctionDefinition.Http("GetToken", "GET", "workspaces/{id}/token", TokenEndpoints.GetToken),
+        FunctionDefinition.Http("ValidateConnection", "POST", "workspaces/{id}/validate", ValidationEndpoints.Validate),
         FunctionDefinition.Timer("PurgeDeletedWorkspaces", "0 */15 * * * *", PurgeDeletedWorkspaces.RunAsync),
     ];
 }

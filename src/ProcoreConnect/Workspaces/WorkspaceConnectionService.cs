@@ -1,6 +1,7 @@
 using Azure;
 using ProcoreConnect.Secrets;
 using ProcoreConnect.Storage;
+using ProcoreConnect.Tokens;
 
 namespace ProcoreConnect.Workspaces;
 
@@ -12,6 +13,7 @@ namespace ProcoreConnect.Workspaces;
 public sealed class WorkspaceConnectionService(
     WorkspaceRepository workspaces,
     ISecretStore secrets,
+    TokenCache tokens,
     TimeProvider time,
     ILogger<WorkspaceConnectionService> logger)
 {
@@ -75,6 +77,7 @@ public sealed class WorkspaceConnectionService(
         }
 
         await workspaces.DeleteAsync(workspace, cancellationToken);
+        tokens.Remove(workspace.Id);
         logger.LogInformation("Workspace {WorkspaceId} deleted with its secrets", workspace.Id);
     }
 
@@ -171,6 +174,7 @@ public sealed class WorkspaceConnectionService(
             throw;
         }
 
+        tokens.Remove(existing.Id);
         logger.LogInformation("Workspace {WorkspaceId} updated", existing.Id);
         await RetireAsync(newSecret is null ? null : existing.ClientSecret, existing.Id);
         if (resetTokens)

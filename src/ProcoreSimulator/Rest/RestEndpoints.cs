@@ -32,6 +32,7 @@ public static class RestEndpoints
             return Results.Json(new { errors = "Unauthorized" }, statusCode: 401);
         }
 
+        state.RecordCompanyHeader(http.Request.Headers["Procore-Company-Id"].ToString());
         var remaining = state.CountApiCall(token!);
         var limit = state.Faults.RateLimitPerHour;
         http.Response.Headers["X-Rate-Limit-Limit"] = limit.ToString(System.Globalization.CultureInfo.InvariantCulture);

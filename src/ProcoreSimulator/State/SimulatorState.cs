@@ -18,6 +18,7 @@ public sealed class SimulatorState(TimeProvider time)
     private readonly ConcurrentDictionary<string, int> _inFlightRefreshes = new();
     private readonly Lock _faultLock = new();
     private readonly Queue<int> _tokenFailures = new();
+    private string? _lastCompanyHeader;
     private int _authorizationCodeGrants, _refreshGrants, _clientCredentialGrants, _failed, _reuses, _api, _maxConcurrent;
 
     /// <summary>The current fault settings.</summary>
@@ -53,11 +54,12 @@ public sealed class SimulatorState(TimeProvider time)
         _apiCalls.Clear();
         SetFaults(new SimulatorFaults());
         _authorizationCodeGrants = _refreshGrants = _clientCredentialGrants = _failed = _reuses = _api = _maxConcurrent = 0;
+        _lastCompanyHeader = null;
     }
 
     /// <summary>The counters.</summary>
     public SimulatorStats Stats() => new(
-        _authorizationCodeGrants, _refreshGrants, _clientCredentialGrants, _failed, _reuses, _api, _maxConcurrent);
+        _authorizationCodeGrants, _refreshGrants, _clientCredentialGrants, _failed, _reuses, _api, _maxConcurrent, _lastCompanyHeader);
 
     /// <summary>Issues a single-use authorization code (valid 10 minutes).</summary>
     public string IssueCode(string clientId, string redirectUri, string? codeChallenge)
@@ -173,6 +175,9 @@ public sealed class SimulatorState(TimeProvider time)
     /// <summary>The grant behind a live access token.</summary>
     public TokenGrant? Authenticate(string? accessToken) =>
         accessToken is not null && _accessTokens.TryGetValue(accessToken, out var grant) && grant.ExpiresAt > time.GetUtcNow() ? grant : null;
+
+    /// <summary>Records the <c>Procore-Company-Id</c> header of an API call.</summary>
+    public void RecordCompanyHeader(string value) => _lastCompanyHeader = value;
 
     /// <summary>Counts an API call against the token's hourly limit; the calls left, or -1 when over.</summary>
     public int CountApiCall(string accessToken)

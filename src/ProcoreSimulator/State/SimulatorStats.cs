@@ -8,4 +8,5 @@ public sealed record SimulatorStats(
     int FailedTokenRequests,
     int RefreshTokenReuses,
     int ApiRequests,
-    int MaxConcurrentRefreshesPerClient);
+    int MaxConcurrentRefreshesPerClient,
+    string? LastCompanyIdHeader);

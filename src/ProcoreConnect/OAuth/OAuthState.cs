@@ -1,0 +1,23 @@
+namespace ProcoreConnect.OAuth;
+
+/// <summary>A pending connect: the unguessable state, the workspace it is bound to, and what the callback needs.</summary>
+public sealed record OAuthState
+{
+    /// <summary>The random state value sent to Procore.</summary>
+    public required string Value { get; init; }
+
+    /// <summary>The workspace being connected.</summary>
+    public required string WorkspaceId { get; init; }
+
+    /// <summary>The redirect URI the authorize request used; the code exchange must repeat it.</summary>
+    public required Uri RedirectUri { get; init; }
+
+    /// <summary>The PKCE verifier, when PKCE is on: one-time, useless without the code and the client secret.</summary>
+    public string? CodeVerifier { get; init; }
+
+    /// <summary>Where to send the browser afterwards (already checked against the allow-list).</summary>
+    public Uri? ReturnUrl { get; init; }
+
+    /// <summary>When the state stops being accepted.</summary>
+    public required DateTimeOffset ExpiresAt { get; init; }
+}

@@ -1,0 +1,18 @@
+using Azure;
+using Azure.Data.Tables;
+
+namespace ProcoreConnect.OAuth;
+
+/// <summary>The <c>OAuthStates</c> row: PartitionKey = SHA-256 of the state, so a table reader cannot replay one.</summary>
+internal sealed class OAuthStateEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "state";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+    public string WorkspaceId { get; set; } = "";
+    public string RedirectUri { get; set; } = "";
+    public string? CodeVerifier { get; set; }
+    public string? ReturnUrl { get; set; }
+    public DateTimeOffset ExpiresAt { get; set; }
+}

@@ -1,0 +1,69 @@
+using System.Security.Cryptography;
+using System.Text;
+using Azure;
+using ProcoreConnect.Storage;
+
+namespace ProcoreConnect.OAuth;
+
+/// <summary>Keeps pending states; taking one deletes it, so each works once.</summary>
+public sealed class OAuthStateStore(TableStore tables, TimeProvider time)
+{
+    /// <summary>The table's name (before the configured prefix).</summary>
+    public const string TableName = "OAuthStates";
+
+    /// <summary>Saves a new state.</summary>
+    public async Task SaveAsync(OAuthState state, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableName, cancellationToken);
+        await table.AddEntityAsync(new OAuthStateEntity
+        {
+            PartitionKey = Key(state.Value),
+            WorkspaceId = state.WorkspaceId,
+            RedirectUri = state.RedirectUri.ToString(),
+            CodeVerifier = state.CodeVerifier,
+            ReturnUrl = state.ReturnUrl?.ToString(),
+            ExpiresAt = state.ExpiresAt,
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Takes a state: returns it and deletes it, or null when it is unknown, already taken
+    /// (a replay, or a concurrent second use: only one delete can win) or expired.
+    /// </summary>
+    public async Task<OAuthState?> TakeAsync(string value, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableName, cancellationToken);
+        var found = await table.GetEntityIfExistsAsync<OAuthStateEntity>(Key(value), "state", cancellationToken: cancellationToken);
+        if (!found.HasValue)
+        {
+            return null;
+        }
+
+        var row = found.Value!;
+        try
+        {
+            await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, row.ETag, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+        {
+            return null;
+        }
+
+        if (row.ExpiresAt <= time.GetUtcNow())
+        {
+            return null;
+        }
+
+        return new OAuthState
+        {
+            Value = value,
+            WorkspaceId = row.WorkspaceId,
+            RedirectUri = new Uri(row.RedirectUri),
+            CodeVerifier = row.CodeVerifier,
+            ReturnUrl = row.ReturnUrl is null ? null : new Uri(row.ReturnUrl),
+            ExpiresAt = row.ExpiresAt,
+        };
+    }
+
+    private static string Key(string value) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)));
+}

@@ -1,0 +1,38 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using ProcoreConnect.Workspaces;
+
+namespace ProcoreConnect.Procore;
+
+/// <summary>Typed client for Procore's REST API; every request carries <c>Procore-Company-Id</c>.</summary>
+public sealed class ProcoreApiClient(HttpClient http, IOptions<ProcoreOptions> procore)
+{
+    /// <summary>GETs <paramref name="path"/> (e.g. <c>rest/v1.0/me</c>) as the token's user.</summary>
+    public async Task<ProcoreApiResponse> GetAsync(
+        ProcoreEnvironment environment, string accessToken, long companyId, string path, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(procore.Value.For(environment).ApiBaseUrl, path));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        request.Headers.Add("Procore-Company-Id", companyId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        try
+        {
+            using var response = await http.SendAsync(request, cancellationToken);
+            var text = await response.Content.ReadAsStringAsync(cancellationToken);
+            JsonElement? body = null;
+            try
+            {
+                body = string.IsNullOrWhiteSpace(text) ? null : JsonDocument.Parse(text).RootElement.Clone();
+            }
+            catch (JsonException)
+            {
+            }
+
+            return new ProcoreApiResponse((int)response.StatusCode, body);
+        }
+        catch (HttpRequestException)
+        {
+            return new ProcoreApiResponse(0, null);
+        }
+    }
+}

@@ -1,0 +1,14 @@
+namespace ProcoreConnect.Procore;
+
+/// <summary>A token request's outcome: the tokens, or Procore's error (or a transport failure, status 0).</summary>
+public sealed record ProcoreTokenResult(ProcoreTokenResponse? Tokens, int Status = 200, string? Error = null, string? Description = null)
+{
+    /// <summary>True when tokens came back.</summary>
+    public bool Succeeded => Tokens is not null;
+
+    /// <summary>Procore refused the grant itself: the refresh token or code is dead, or the client was revoked.</summary>
+    public bool IsInvalidGrant => Error is "invalid_grant";
+
+    /// <summary>The client id or secret was refused.</summary>
+    public bool IsInvalidClient => Error is "invalid_client" or "unauthorized_client";
+}

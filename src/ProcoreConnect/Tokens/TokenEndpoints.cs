@@ -1,0 +1,54 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using ProcoreConnect.Http;
+using ProcoreConnect.Procore;
+using ProcoreConnect.Workspaces;
+
+namespace ProcoreConnect.Tokens;
+
+/// <summary>The token API partners call whenever they need to talk to Procore.</summary>
+public static class TokenEndpoints
+{
+    /// <summary><c>GET /api/workspaces/{id}/token</c>.</summary>
+    public static async Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> GetToken(
+        string id, TokenService tokens, IOptions<ProcoreOptions> procore, HttpResponse response, CancellationToken cancellationToken)
+    {
+        if (!WorkspaceId.IsValid(id))
+        {
+            return Problems.Field("id", "Workspace ids are " + WorkspaceId.Rule);
+        }
+
+        response.Headers.CacheControl = "no-store";
+        var outcome = await tokens.GetTokenAsync(id, cancellationToken);
+        if (outcome.Token is { } token)
+        {
+            return TypedResults.Ok(new TokenResponse(
+                token.AccessToken, "Bearer", token.ExpiresAt, token.CompanyId, procore.Value.For(token.Environment).ApiBaseUrl));
+        }
+
+        if (outcome.Status == TokenStatus.Busy)
+        {
+            response.Headers.RetryAfter = "2";
+        }
+
+        return Problem(id, outcome);
+    }
+
+    /// <summary>The problem for a token outcome without a token.</summary>
+    public static ProblemHttpResult Problem(string id, TokenOutcome outcome) => outcome.Status switch
+    {
+        TokenStatus.NotFound => Problems.WorkspaceNotFound(id),
+        TokenStatus.ProcoreUnavailable => TypedResults.Problem(outcome.Detail, statusCode: StatusCodes.Status502BadGateway, title: "Procore unavailable"),
+        TokenStatus.Busy => TypedResults.Problem(outcome.Detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Refresh in progress"),
+        _ => TypedResults.Problem(
+            outcome.Detail,
+            statusCode: StatusCodes.Status409Conflict,
+            title: outcome.Status switch
+            {
+                TokenStatus.NeedsReauthorization => "Needs reauthorization",
+                TokenStatus.InvalidClient => "Client credentials refused",
+                _ => "Not connected",
+            },
+            extensions: new Dictionary<string, object?> { ["code"] = Common.WireName.Of(outcome.Status) }),
+    };
+}

@@ -1,0 +1,128 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using ProcoreConnect.Procore;
+using ProcoreConnect.Secrets;
+using ProcoreConnect.Storage;
+using ProcoreConnect.Workspaces;
+
+namespace ProcoreConnect.Tokens;
+
+/// <summary>
+/// Stores tokens Procore just issued. Order matters: the new refresh token is written to the
+/// secret store first (the old one is already dead at Procore), then the access token, then the
+/// row is pointed at both, and only then are the old versions disabled. A refresh token that
+/// cannot be written after every attempt is kept in memory, and the next refresh uses it.
+/// </summary>
+public sealed class TokenPersister(
+    ISecretStore secrets,
+    WorkspaceRepository workspaces,
+    TimeProvider time,
+    IOptions<TokenOptions> options,
+    ILogger<TokenPersister> logger)
+{
+    private readonly ConcurrentDictionary<string, string> _unpersistedRefreshTokens = new();
+
+    /// <summary>A refresh token Procore issued that is not in the secret store yet, if any.</summary>
+    public string? UnpersistedRefreshToken(string workspaceId) =>
+        _unpersistedRefreshTokens.TryGetValue(workspaceId, out var token) ? token : null;
+
+    /// <summary>Persists <paramref name="tokens"/> for the workspace and marks it connected.</summary>
+    public async Task<Workspace> PersistAsync(Workspace workspace, ProcoreTokenResponse tokens, CancellationToken cancellationToken)
+    {
+        SecretReference? refresh = null;
+        if (tokens.RefreshToken is { } refreshToken)
+        {
+            _unpersistedRefreshTokens[workspace.Id] = refreshToken;
+            refresh = await WithRetriesAsync(
+                () => secrets.SetAsync(SecretNames.RefreshToken(workspace.SecretPrefix), refreshToken, CancellationToken.None), workspace.Id);
+        }
+
+        var access = await WithRetriesAsync(
+            () => secrets.SetAsync(SecretNames.AccessToken(workspace.SecretPrefix), tokens.AccessToken, CancellationToken.None), workspace.Id);
+        var expiresAt = time.GetUtcNow().AddSeconds(tokens.ExpiresIn);
+
+        var current = workspace;
+        for (var attempt = 1; ; attempt++)
+        {
+            var changed = current with
+            {
+                Status = WorkspaceStatus.Connected,
+                RefreshToken = refresh ?? current.RefreshToken,
+                AccessToken = access,
+                AccessTokenExpiresAt = expiresAt,
+                LastError = null,
+                UpdatedAt = time.GetUtcNow(),
+            };
+            try
+            {
+                var saved = await workspaces.UpdateAsync(changed, CancellationToken.None);
+                _unpersistedRefreshTokens.TryRemove(workspace.Id, out _);
+                await RetireAsync(workspace, current, refresh);
+                return saved;
+            }
+            catch (ConcurrencyConflictException) when (attempt < options.Value.PersistAttempts)
+            {
+                // Someone changed other fields meanwhile (a settings update): re-read and re-apply ours.
+                current = await workspaces.FindAsync(workspace.Id, CancellationToken.None)
+                    ?? throw new InvalidOperationException($"Workspace '{workspace.Id}' disappeared during a token update.");
+            }
+        }
+    }
+
+    /// <summary>Records a state change (e.g. needs_reauthorization) with an error, re-reading on conflict.</summary>
+    public async Task<Workspace> MarkAsync(Workspace workspace, WorkspaceStatus status, string error, CancellationToken cancellationToken)
+    {
+        var current = workspace;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await workspaces.UpdateAsync(current with { Status = status, LastError = error, UpdatedAt = time.GetUtcNow() }, cancellationToken);
+            }
+            catch (ConcurrencyConflictException) when (attempt < options.Value.PersistAttempts)
+            {
+                current = await workspaces.FindAsync(workspace.Id, cancellationToken) ?? workspace;
+            }
+        }
+    }
+
+    private async Task<SecretReference> WithRetriesAsync(Func<Task<SecretReference>> write, string workspaceId)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await write();
+            }
+            catch (Exception ex) when (attempt < options.Value.PersistAttempts && ex is not OperationCanceledException)
+            {
+                logger.LogWarning("Writing a token of workspace {WorkspaceId} failed (attempt {Attempt}); retrying", workspaceId, attempt);
+                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), time);
+            }
+        }
+    }
+
+    // Old token versions become unreadable only after the row points at the new ones.
+    private async Task RetireAsync(Workspace original, Workspace replaced, SecretReference? newRefresh)
+    {
+        var old = new List<SecretReference?> { replaced.AccessToken };
+        if (newRefresh is not null)
+        {
+            old.Add(replaced.RefreshToken);
+        }
+
+        foreach (var reference in old.OfType<SecretReference>())
+        {
+            try
+            {
+                await secrets.DisableAsync(reference, CancellationToken.None);
+            }
+#pragma warning disable CA1031 // Best effort: an old version left enabled is unreferenced, not a failure.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                logger.LogWarning(ex, "Could not disable an old token version of workspace {WorkspaceId}", original.Id);
+            }
+        }
+    }
+}

@@ -1,0 +1,204 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using ProcoreConnect.Procore;
+using ProcoreConnect.Secrets;
+using ProcoreConnect.Workspaces;
+
+namespace ProcoreConnect.Tokens;
+
+/// <summary>
+/// Hands out valid access tokens. A token within the lead time is refreshed first, by exactly one
+/// caller: a semaphore per workspace in this process, and a lease in Table Storage across instances.
+/// </summary>
+public sealed class TokenService(
+    WorkspaceRepository workspaces,
+    ISecretStore secrets,
+    ProcoreOAuthClient oauth,
+    TokenPersister persister,
+    RefreshLeaseStore leases,
+    TokenCache cache,
+    TimeProvider time,
+    IOptions<TokenOptions> options,
+    ILogger<TokenService> logger)
+{
+    // A cached token is re-checked against the row this often, so a change made through another
+    // instance (new settings, a reconnect) reaches this one within a minute.
+    private static readonly TimeSpan RecheckInterval = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan LeasePoll = TimeSpan.FromMilliseconds(250);
+
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _gates = new();
+    private readonly string _instance = Guid.NewGuid().ToString("N");
+
+    /// <summary>A valid access token for the workspace, refreshed first when it is due.</summary>
+    public async Task<TokenOutcome> GetTokenAsync(string workspaceId, CancellationToken cancellationToken)
+    {
+        if (Usable(cache.Get(workspaceId)) is { } hot)
+        {
+            return new TokenOutcome(TokenStatus.Ok, hot);
+        }
+
+        var gate = _gates.GetOrAdd(workspaceId, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            return Usable(cache.Get(workspaceId)) is { } cached
+                ? new TokenOutcome(TokenStatus.Ok, cached)
+                : await LoadOrRefreshAsync(workspaceId, cancellationToken);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>Stores tokens from a code exchange and caches the access token.</summary>
+    public async Task<Workspace> ConnectAsync(Workspace workspace, ProcoreTokenResponse tokens, CancellationToken cancellationToken)
+    {
+        var saved = await persister.PersistAsync(workspace, tokens, cancellationToken);
+        Cache(saved, tokens.AccessToken);
+        return saved;
+    }
+
+    private CachedToken? Usable(CachedToken? token) =>
+        token is not null && !IsDue(token.ExpiresAt) && time.GetUtcNow() - token.CheckedAt < RecheckInterval ? token : null;
+
+    private bool IsDue(DateTimeOffset? expiresAt) => expiresAt is null || expiresAt.Value - options.Value.RefreshLeadTime <= time.GetUtcNow();
+
+    private bool IsFresh(Workspace workspace) => workspace.AccessToken is not null && !IsDue(workspace.AccessTokenExpiresAt);
+
+    private async Task<TokenOutcome> LoadOrRefreshAsync(string workspaceId, CancellationToken cancellationToken)
+    {
+        var workspace = await workspaces.FindAsync(workspaceId, cancellationToken);
+        if (workspace is null || workspace.Status == WorkspaceStatus.Deleting)
+        {
+            cache.Remove(workspaceId);
+            return new TokenOutcome(TokenStatus.NotFound);
+        }
+
+        if (Refusal(workspace) is { } refusal)
+        {
+            cache.Remove(workspaceId);
+            return refusal;
+        }
+
+        if (IsFresh(workspace))
+        {
+            return await FromStoreAsync(workspace, cancellationToken);
+        }
+
+        var deadline = time.GetUtcNow() + options.Value.LeaseWait;
+        while (true)
+        {
+            var lease = await leases.TryAcquireAsync(workspaceId, _instance, cancellationToken);
+            if (lease is not null)
+            {
+                try
+                {
+                    // Re-read under the lease: another instance may have refreshed meanwhile.
+                    workspace = await workspaces.FindAsync(workspaceId, cancellationToken) ?? workspace;
+                    return IsFresh(workspace)
+                        ? await FromStoreAsync(workspace, cancellationToken)
+                        : await RefreshAsync(workspace, cancellationToken);
+                }
+                finally
+                {
+                    await leases.ReleaseAsync(lease, CancellationToken.None);
+                }
+            }
+
+            if (time.GetUtcNow() >= deadline)
+            {
+                return new TokenOutcome(TokenStatus.Busy, Detail: "Another instance is refreshing this workspace's token; retry shortly.");
+            }
+
+            await Task.Delay(LeasePoll, time, cancellationToken);
+            workspace = await workspaces.FindAsync(workspaceId, cancellationToken) ?? workspace;
+            if (IsFresh(workspace))
+            {
+                return await FromStoreAsync(workspace, cancellationToken);
+            }
+        }
+    }
+
+    private static TokenOutcome? Refusal(Workspace workspace) => workspace.Status switch
+    {
+        WorkspaceStatus.Disabled => new TokenOutcome(TokenStatus.NotConnected, Detail: "The workspace is disabled."),
+        WorkspaceStatus.NeedsReauthorization => new TokenOutcome(
+            TokenStatus.NeedsReauthorization, Detail: workspace.LastError ?? "Procore refused the refresh token; connect the workspace again."),
+        WorkspaceStatus.Pending when workspace.AuthFlow == AuthFlow.AuthorizationCode => new TokenOutcome(
+            TokenStatus.NotConnected, Detail: "The workspace is not connected yet: open /api/workspaces/{id}/connect in a browser."),
+        _ => null,
+    };
+
+    private async Task<TokenOutcome> FromStoreAsync(Workspace workspace, CancellationToken cancellationToken)
+    {
+        var cached = cache.Get(workspace.Id);
+        var token = cached is not null && cached.Reference == workspace.AccessToken
+            ? cached.AccessToken
+            : await secrets.GetAsync(workspace.AccessToken!, cancellationToken);
+        return new TokenOutcome(TokenStatus.Ok, Cache(workspace, token));
+    }
+
+    private CachedToken Cache(Workspace workspace, string accessToken)
+    {
+        var entry = new CachedToken(
+            workspace.AccessToken!, accessToken, workspace.AccessTokenExpiresAt!.Value, workspace.CompanyId, workspace.Environment, time.GetUtcNow());
+        cache.Set(workspace.Id, entry);
+        return entry;
+    }
+
+    private async Task<TokenOutcome> RefreshAsync(Workspace workspace, CancellationToken cancellationToken)
+    {
+        var clientSecret = await secrets.GetAsync(workspace.ClientSecret, cancellationToken);
+        ProcoreTokenResult result;
+        if (workspace.AuthFlow == AuthFlow.ClientCredentials)
+        {
+            result = await oauth.ClientCredentialsAsync(workspace.Environment, workspace.ClientId, clientSecret, cancellationToken);
+        }
+        else
+        {
+            var refreshToken = persister.UnpersistedRefreshToken(workspace.Id)
+                ?? (workspace.RefreshToken is { } reference ? await secrets.GetAsync(reference, cancellationToken) : null);
+            if (refreshToken is null)
+            {
+                await persister.MarkAsync(workspace, WorkspaceStatus.NeedsReauthorization, "No refresh token is held; connect the workspace again.", cancellationToken);
+                return new TokenOutcome(TokenStatus.NeedsReauthorization, Detail: "No refresh token is held; connect the workspace again.");
+            }
+
+            // From here until PersistAsync has written the new refresh token, the old one may already be dead at Procore.
+            result = await oauth.RefreshAsync(workspace.Environment, workspace.ClientId, clientSecret, refreshToken, CancellationToken.None);
+        }
+
+        if (result.Succeeded)
+        {
+            var saved = await persister.PersistAsync(workspace, result.Tokens!, CancellationToken.None);
+            logger.LogInformation("Token of workspace {WorkspaceId} refreshed ({AuthFlow}), expires {ExpiresAt}", workspace.Id, workspace.AuthFlow, saved.AccessTokenExpiresAt);
+            return new TokenOutcome(TokenStatus.Ok, Cache(saved, result.Tokens!.AccessToken));
+        }
+
+        cache.Remove(workspace.Id);
+        if (result.IsInvalidGrant && workspace.AuthFlow == AuthFlow.AuthorizationCode)
+        {
+            const string Reason = "Procore refused the refresh token (invalid_grant): the connection was revoked or expired; connect the workspace again.";
+            await persister.MarkAsync(workspace, WorkspaceStatus.NeedsReauthorization, Reason, cancellationToken);
+            logger.LogWarning("Workspace {WorkspaceId} needs reauthorization: refresh token refused", workspace.Id);
+            return new TokenOutcome(TokenStatus.NeedsReauthorization, Detail: Reason);
+        }
+
+        if (result.IsInvalidClient || result.IsInvalidGrant)
+        {
+            var reason = $"Procore refused the client credentials ({result.Error}): check clientId, clientSecret and environment.";
+            await persister.MarkAsync(workspace, workspace.Status, reason, cancellationToken);
+            return new TokenOutcome(TokenStatus.InvalidClient, Detail: reason);
+        }
+
+        logger.LogWarning("Refresh of workspace {WorkspaceId} failed: {Status} {Error}", workspace.Id, result.Status, result.Error);
+        if (workspace.AccessToken is not null && workspace.AccessTokenExpiresAt > time.GetUtcNow())
+        {
+            // Procore is failing but the current token still works: hand it out; it stays due, so the next call retries.
+            return await FromStoreAsync(workspace, cancellationToken);
+        }
+
+        return new TokenOutcome(TokenStatus.ProcoreUnavailable, Detail: $"Procore's token endpoint failed ({result.Error}); retry later.");
+    }
+}

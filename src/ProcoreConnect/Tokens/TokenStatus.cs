@@ -1,0 +1,29 @@
+namespace ProcoreConnect.Tokens;
+
+/// <summary>How a token request ended.</summary>
+public enum TokenStatus
+{
+    /// <summary>A valid token.</summary>
+    Ok,
+
+    /// <summary>No such workspace.</summary>
+    NotFound,
+
+    /// <summary>The workspace has never been connected (or is disabled).</summary>
+    NotConnected,
+
+    /// <summary>Procore refused the refresh token: a person must connect again.</summary>
+    NeedsReauthorization,
+
+    /// <summary>Procore refused the client id or secret.</summary>
+    InvalidClient,
+
+    /// <summary>Procore failed or could not be reached, and no valid token is left.</summary>
+    ProcoreUnavailable,
+
+    /// <summary>Another instance is refreshing and did not finish in time.</summary>
+    Busy,
+}
+
+/// <summary>A token request's outcome.</summary>
+public sealed record TokenOutcome(TokenStatus Status, CachedToken? Token = null, string? Detail = null);

@@ -1,0 +1,65 @@
+using System.Net.Http.Json;
+using ProcoreSimulator;
+using ProcoreSimulator.State;
+
+namespace ProcoreConnect.Tests.Infrastructure;
+
+/// <summary>The Procore simulator on a free loopback port, with its controls at hand.</summary>
+public sealed class SimulatorHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private SimulatorHost(WebApplication app, Uri baseUrl)
+    {
+        _app = app;
+        BaseUrl = baseUrl;
+        Http = new HttpClient { BaseAddress = baseUrl };
+    }
+
+    public Uri BaseUrl { get; }
+
+    public HttpClient Http { get; }
+
+    public SimulatorState State => _app.Services.GetRequiredService<SimulatorState>();
+
+    public static async Task<SimulatorHost> StartAsync()
+    {
+        var app = ProcoreSimulatorApp.Create(["--urls", "http://127.0.0.1:0"], seedDemoClients: false);
+        await app.StartAsync();
+        return new SimulatorHost(app, new Uri(app.Urls.Single()));
+    }
+
+    /// <summary>App settings pointing every Procore environment at this simulator.</summary>
+    public Dictionary<string, string?> Settings()
+    {
+        var settings = new Dictionary<string, string?>();
+        foreach (var environment in new[] { "Production", "Sandbox", "Monthly" })
+        {
+            settings[$"Procore:{environment}:LoginBaseUrl"] = BaseUrl.ToString();
+            settings[$"Procore:{environment}:ApiBaseUrl"] = BaseUrl.ToString();
+        }
+
+        return settings;
+    }
+
+    public SimulatedClient Register(bool hasPermissions = true, params long[] companies)
+    {
+        var client = new SimulatedClient
+        {
+            ClientId = "app-" + Guid.NewGuid().ToString("N")[..8],
+            ClientSecret = Connections.NewSecret(),
+            Companies = [.. (companies.Length == 0 ? [1001L] : companies).Select(id => new SimulatedCompany(id, $"Company {id}"))],
+            HasPermissions = hasPermissions,
+        };
+        State.Register(client);
+        return client;
+    }
+
+    public async Task<SimulatorStats> StatsAsync() => (await Http.GetFromJsonAsync<SimulatorStats>("/_simulator/stats"))!;
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await _app.DisposeAsync();
+    }
+}

@@ -1,0 +1,81 @@
+using System.Net;
+using ProcoreConnect.Tests.Infrastructure;
+using ProcoreConnect.Validation;
+
+namespace ProcoreConnect.Tests.Validation;
+
+public sealed class ConnectionValidationTests(ProcoreFixture fixture) : IClassFixture<ProcoreFixture>
+{
+    private async Task<ValidationReport> ValidateAsync(string id)
+    {
+        var response = await fixture.Client.PostAsync($"/api/workspaces/{id}/validate", null);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.ReadAsync<ValidationReport>();
+    }
+
+    [Fact]
+    public async Task A_service_account_without_permissions_is_diagnosed()
+    {
+        var account = fixture.Simulator.Register(hasPermissions: false);
+        var id = await fixture.CreateWorkspaceAsync(account, "client_credentials");
+
+        var report = await ValidateAsync(id);
+
+        Assert.False(report.Ok);
+        Assert.True(report.Checks.Single(c => c.Name == "token").Ok);
+        var companies = report.Checks.Single(c => c.Name == "companies");
+        Assert.False(companies.Ok);
+        Assert.Equal(403, companies.HttpStatus);
+        Assert.Contains("grant the app's service account tool permissions", report.Fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_company_the_token_cannot_see_is_diagnosed_with_the_visible_ones()
+    {
+        var account = fixture.Simulator.Register(true, 2002, 3003);
+        var id = await fixture.CreateWorkspaceAsync(account, "client_credentials", companyId: 1001);
+
+        var report = await ValidateAsync(id);
+
+        Assert.False(report.Ok);
+        Assert.False(report.CompanyVisible);
+        Assert.Equal([2002L, 3003L], report.VisibleCompanies.Select(c => c.Id));
+        Assert.Contains("Company 1001 is not visible", report.Fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Wrong_client_credentials_are_diagnosed()
+    {
+        var account = fixture.Simulator.Register();
+        var id = await fixture.CreateWorkspaceAsync(account with { ClientSecret = "not-the-secret" }, "client_credentials");
+        var report = await ValidateAsync(id);
+        Assert.False(report.Ok);
+        Assert.Contains("client id or secret", report.Fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Revoked_credentials_are_diagnosed()
+    {
+        var account = fixture.Simulator.Register();
+        var id = await fixture.CreateWorkspaceAsync(account, "client_credentials");
+        Assert.True((await ValidateAsync(id)).Ok);
+        fixture.Simulator.State.RevokeClient(account.ClientId);
+
+        var report = await ValidateAsync(id);
+
+        Assert.False(report.Ok);
+        Assert.Equal(401, report.Checks.Single(c => c.Name == "me").HttpStatus);
+        Assert.Contains("revoked", report.Fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_pending_code_flow_workspace_is_told_to_connect()
+    {
+        var app = fixture.Simulator.Register();
+        var id = await fixture.CreateWorkspaceAsync(app);
+        var report = await ValidateAsync(id);
+        Assert.False(report.Ok);
+        Assert.Contains("/connect", report.Fix, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await fixture.Client.PostAsync($"/api/workspaces/{Connections.NewId()}/validate", null)).StatusCode);
+    }
+}
