@@ -37,6 +37,24 @@ public sealed class AuthorizationCodeFlowTests(ProcoreFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task Tokens_and_client_secrets_never_reach_the_logs_or_the_connection_api()
+    {
+        var app = fixture.Simulator.Register();
+        var id = await fixture.ConnectedWorkspaceAsync(app);
+        fixture.Clock.Advance(TimeSpan.FromMinutes(85));
+        var token = await (await Client.GetAsync($"/api/workspaces/{id}/token")).ReadAsync<TokenResponse>();
+        var workspace = (await fixture.App.Service<WorkspaceRepository>().FindAsync(id, default))!;
+        var refresh = await fixture.App.Service<ISecretStore>().GetAsync(workspace.RefreshToken!, default);
+        var connection = await (await Client.GetAsync($"/api/workspaces/{id}/connection")).Content.ReadAsStringAsync();
+
+        foreach (var secret in new[] { token.AccessToken, refresh, app.ClientSecret })
+        {
+            Assert.DoesNotContain(fixture.App.Logs.Lines, l => l.Contains(secret, StringComparison.Ordinal));
+            Assert.DoesNotContain(secret, connection, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task The_state_is_bound_and_random_and_the_authorize_request_is_well_formed()
     {
         var app = fixture.Simulator.Register();
