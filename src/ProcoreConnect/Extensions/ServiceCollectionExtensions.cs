@@ -2,7 +2,9 @@ using System.Text.Json.Serialization;
 using ProcoreConnect.Health;
 using ProcoreConnect.Hosting;
 using ProcoreConnect.OAuth;
+using ProcoreConnect.Maintenance;
 using ProcoreConnect.Procore;
+using ProcoreConnect.Refresh;
 using ProcoreConnect.Tokens;
 using ProcoreConnect.Validation;
 using ProcoreConnect.Workspaces;
@@ -41,6 +43,14 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<RefreshLeaseStore>();
         services.AddSingleton<TokenService>();
         services.AddSingleton<ConnectionValidator>();
+        services.AddSingleton<SecretRotationService>();
+
+        services.AddOptions<RefreshOptions>().BindConfiguration(RefreshOptions.Section);
+        services.AddSingleton<RefreshDueIndex>();
+        services.AddSingleton<RefreshSweeper>();
+        services.AddSingleton<ConnectionChecker>();
+        services.AddSingleton<LocalQueueWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<LocalQueueWorker>());
         // Token requests are not retried (see ProcoreOAuthClient); API reads get the standard pipeline.
         // The clients live in singletons, so connections are recycled by the handler instead (DNS changes).
         services.AddHttpClient<ProcoreOAuthClient>(c => c.Timeout = TimeSpan.FromSeconds(30))

@@ -1,6 +1,7 @@
 using ProcoreConnect.Health;
 using ProcoreConnect.Maintenance;
 using ProcoreConnect.OAuth;
+using ProcoreConnect.Refresh;
 using ProcoreConnect.Tokens;
 using ProcoreConnect.Validation;
 using ProcoreConnect.Workspaces;
@@ -23,10 +24,14 @@ public static class FunctionCatalog
         FunctionDefinition.Http("GetConnection", "GET", Connection, WorkspaceEndpoints.GetConnection),
         FunctionDefinition.Http("PutConnection", "PUT", Connection, WorkspaceEndpoints.PutConnection),
         FunctionDefinition.Http("DeleteConnection", "DELETE", Connection, WorkspaceEndpoints.DeleteConnection),
+        FunctionDefinition.Http("RotateSecret", "PUT", Connection + "/secret", SecretRotationEndpoints.RotateSecret),
         FunctionDefinition.Http("Connect", "GET", "workspaces/{id}/connect", ConnectEndpoints.Connect),
         FunctionDefinition.Http("OAuthCallback", "GET", "oauth/callback", ConnectEndpoints.Callback, FunctionAuthLevel.Anonymous),
         FunctionDefinition.Http("GetToken", "GET", "workspaces/{id}/token", TokenEndpoints.GetToken),
         FunctionDefinition.Http("ValidateConnection", "POST", "workspaces/{id}/validate", ValidationEndpoints.Validate),
         FunctionDefinition.Timer("PurgeDeletedWorkspaces", "0 */15 * * * *", PurgeDeletedWorkspaces.RunAsync),
+        FunctionDefinition.Timer("RefreshTokens", "0 */5 * * * *", RefreshFunctions.SweepAsync),
+        FunctionDefinition.Queue("RefreshWorkspace", RefreshOptions.Section + ":" + nameof(RefreshOptions.QueueName), RefreshFunctions.RefreshOneAsync),
+        FunctionDefinition.Timer("CheckConnections", "0 0 3 * * *", CheckConnections.RunAsync),
     ];
 }

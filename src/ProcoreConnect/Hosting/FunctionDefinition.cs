@@ -27,7 +27,10 @@ public sealed record FunctionDefinition
     /// <summary>Default schedule used when <see cref="ScheduleSetting"/> is not configured.</summary>
     public string? DefaultSchedule { get; init; }
 
-    /// <summary>The minimal-API handler (HTTP) or the <see cref="TimerHandler"/> (timer).</summary>
+    /// <summary>Configuration key of the storage queue's name (queue functions only); the app enqueues to the same queue.</summary>
+    public string? QueueSetting { get; init; }
+
+    /// <summary>The minimal-API handler (HTTP), a <see cref="TimerHandler"/> or a <see cref="QueueHandler"/>.</summary>
     public required Delegate Handler { get; init; }
 
     /// <summary>The path the app serves this function on.</summary>
@@ -46,6 +49,16 @@ public sealed record FunctionDefinition
             AuthLevel = authLevel,
         };
 
+    /// <summary>Defines a queue-triggered function on the host's storage account (AzureWebJobsStorage).</summary>
+    public static FunctionDefinition Queue(string name, string queueSetting, QueueHandler handler) =>
+        new()
+        {
+            Name = name,
+            Trigger = FunctionTrigger.Queue,
+            QueueSetting = queueSetting,
+            Handler = handler,
+        };
+
     /// <summary>Defines a timer-triggered function whose schedule is read from configuration.</summary>
     public static FunctionDefinition Timer(string name, string defaultSchedule, TimerHandler handler) =>
         new()
@@ -58,6 +71,12 @@ public sealed record FunctionDefinition
             AuthLevel = FunctionAuthLevel.Function,
         };
 }
+
+/// <summary>
+/// The work a queue function does with one message body; false asks the host to retry
+/// (the handler answers 500), true completes the message.
+/// </summary>
+public delegate Task<bool> QueueHandler(IServiceProvider services, System.Text.Json.JsonElement message, CancellationToken cancellationToken);
 
 /// <summary>The work a timer function does; the same delegate serves the host and the local scheduler.</summary>
 public delegate Task TimerHandler(IServiceProvider services, CancellationToken cancellationToken);

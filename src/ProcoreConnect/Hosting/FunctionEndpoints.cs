@@ -6,7 +6,7 @@ namespace ProcoreConnect.Hosting;
 /// <summary>Maps the function table onto minimal-API routes.</summary>
 public static class FunctionEndpoints
 {
-    /// <summary>Maps every function: HTTP ones at their route, timers at <c>POST /{Name}</c>.</summary>
+    /// <summary>Maps every function: HTTP ones at their route, timers and queues at <c>POST /{Name}</c>.</summary>
     public static IEndpointRouteBuilder MapFunctions(this IEndpointRouteBuilder app, IEnumerable<FunctionDefinition> functions)
     {
         foreach (var function in functions)
@@ -14,7 +14,7 @@ public static class FunctionEndpoints
             var endpoint = function.Trigger switch
             {
                 FunctionTrigger.Http => app.MapMethods(function.AppPath, function.Methods, function.Handler),
-                FunctionTrigger.Timer => app.MapPost(function.AppPath, InvokeTimer((TimerHandler)function.Handler, function.Name)),
+                FunctionTrigger.Timer or FunctionTrigger.Queue => app.MapPost(function.AppPath, Invoke(function)),
                 _ => throw new InvalidOperationException($"Unknown trigger {function.Trigger}."),
             };
             endpoint.WithName(function.Name).WithMetadata(function);
@@ -24,16 +24,17 @@ public static class FunctionEndpoints
     }
 
     private static Func<HttpRequest, IServiceProvider, ILoggerFactory, CancellationToken, Task<Results<Ok<FunctionInvocationResponse>, ProblemHttpResult>>>
-        InvokeTimer(TimerHandler handler, string name) =>
+        Invoke(FunctionDefinition function) =>
         async (request, services, loggers, cancellationToken) =>
         {
-            // The payload ({"Data": {"timer": …}, "Metadata": …}) carries nothing the handlers need,
-            // but it must be JSON: anything else did not come from the Functions host.
+            // The payload is {"Data": {...}, "Metadata": {...}}; anything that is not JSON did not come from the host.
+            JsonElement? payload = null;
             if (request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0)
             {
                 try
                 {
-                    using var payload = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
+                    using var document = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
+                    payload = document.RootElement.Clone();
                 }
                 catch (JsonException)
                 {
@@ -42,9 +43,24 @@ public static class FunctionEndpoints
                 }
             }
 
-            var logger = loggers.CreateLogger("ProcoreConnect.Timers");
-            logger.LogInformation("Timer function {Function} invoked by the Functions host", name);
-            await handler(services, cancellationToken);
-            return TypedResults.Ok(new FunctionInvocationResponse { Logs = [$"{name} completed"] });
+            var logger = loggers.CreateLogger("ProcoreConnect.Functions");
+            logger.LogInformation("Function {Function} invoked by the Functions host", function.Name);
+            if (function.Handler is TimerHandler timer)
+            {
+                await timer(services, cancellationToken);
+                return TypedResults.Ok(new FunctionInvocationResponse { Logs = [$"{function.Name} completed"] });
+            }
+
+            if (payload is not { ValueKind: JsonValueKind.Object } body
+                || !body.TryGetProperty("Data", out var data) || !data.TryGetProperty("msg", out var message))
+            {
+                return TypedResults.Problem(
+                    "A queue invocation needs Data.msg.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid invocation payload");
+            }
+
+            var done = await ((QueueHandler)function.Handler)(services, message, cancellationToken);
+            return done
+                ? TypedResults.Ok(new FunctionInvocationResponse { Logs = [$"{function.Name} completed"] })
+                : TypedResults.Problem("The message will be retried.", statusCode: StatusCodes.Status500InternalServerError, title: "Retry");
         };
 }

@@ -37,6 +37,19 @@ public static class FunctionJsonWriter
                     ["schedule"] = $"%{AppSettingName(function.ScheduleSetting!)}%",
                 }),
         },
+        FunctionTrigger.Queue => new JsonObject
+        {
+            ["bindings"] = new JsonArray(
+                new JsonObject
+                {
+                    ["type"] = "queueTrigger",
+                    ["direction"] = "in",
+                    ["name"] = "msg",
+                    ["queueName"] = $"%{AppSettingName(function.QueueSetting!)}%",
+                    // The host's own storage account (AzureWebJobsStorage, identity-based in Azure).
+                    ["connection"] = "AzureWebJobsStorage",
+                }),
+        },
         _ => throw new InvalidOperationException($"Unknown trigger {function.Trigger}."),
     };
 

@@ -8,4 +8,7 @@ public enum FunctionTrigger
 
     /// <summary>A schedule; the host POSTs an invocation payload to <c>/{FunctionName}</c>.</summary>
     Timer,
+
+    /// <summary>A storage queue message; the host POSTs an invocation payload to <c>/{FunctionName}</c>.</summary>
+    Queue,
 }

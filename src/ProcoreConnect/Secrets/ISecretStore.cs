@@ -15,6 +15,12 @@ public interface ISecretStore
     /// <summary>Reads one version; throws <see cref="SecretNotFoundException"/> when it is missing or disabled.</summary>
     Task<string> GetAsync(SecretReference reference, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The newest enabled version of <paramref name="name"/>, or null. Recovery uses it: a refresh
+    /// token written just before a crash is newer than the one the row references.
+    /// </summary>
+    Task<(SecretReference Reference, string Value)?> GetLatestAsync(string name, CancellationToken cancellationToken);
+
     /// <summary>Makes one version unreadable (Key Vault keeps it, disabled). Idempotent.</summary>
     Task DisableAsync(SecretReference reference, CancellationToken cancellationToken);
 

@@ -34,6 +34,20 @@ public sealed class KeyVaultSecretStore(SecretClient client) : ISecretStore
         }
     }
 
+    /// <inheritdoc />
+    public async Task<(SecretReference Reference, string Value)?> GetLatestAsync(string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var secret = (await client.GetSecretAsync(name, cancellationToken: cancellationToken)).Value;
+            return (new SecretReference(name, secret.Properties.Version), secret.Value);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 || IsDisabled(ex))
+        {
+            return null;
+        }
+    }
+
     // Key Vault answers a read of a disabled version with 403 "Operation get is not allowed on a disabled secret".
     private static bool IsDisabled(RequestFailedException ex) =>
         ex.Status == 403 && ex.Message.Contains("disabled", StringComparison.OrdinalIgnoreCase);

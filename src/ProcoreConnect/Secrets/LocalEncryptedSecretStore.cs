@@ -21,6 +21,9 @@ public sealed class LocalEncryptedSecretStore : ISecretStore, IDisposable
     private readonly TableStore _tables;
     private readonly AesGcm _aes;
 
+    // Ticks at start, then +1 per write: increasing within a process and across restarts.
+    private long _sequence = DateTime.UtcNow.Ticks;
+
     /// <summary>Creates the store with a 32-byte key.</summary>
     public LocalEncryptedSecretStore(TableStore tables, byte[] key)
     {
@@ -42,7 +45,13 @@ public sealed class LocalEncryptedSecretStore : ISecretStore, IDisposable
         var reference = new SecretReference(name, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)));
         var table = await _tables.GetAsync(TableName, cancellationToken);
         await table.AddEntityAsync(
-            new LocalSecretEntity { PartitionKey = name, RowKey = reference.Version, Sealed = Seal(reference, value) },
+            new LocalSecretEntity
+            {
+                PartitionKey = name,
+                RowKey = reference.Version,
+                Sealed = Seal(reference, value),
+                Sequence = Interlocked.Increment(ref _sequence),
+            },
             cancellationToken);
         return reference;
     }
@@ -58,6 +67,29 @@ public sealed class LocalEncryptedSecretStore : ISecretStore, IDisposable
         }
 
         return Open(reference, row.Value.Sealed);
+    }
+
+    /// <inheritdoc />
+    public async Task<(SecretReference Reference, string Value)?> GetLatestAsync(string name, CancellationToken cancellationToken)
+    {
+        var table = await _tables.GetAsync(TableName, cancellationToken);
+        var filter = Azure.Data.Tables.TableClient.CreateQueryFilter($"PartitionKey eq {name} and Enabled eq true");
+        LocalSecretEntity? latest = null;
+        await foreach (var row in table.QueryAsync<LocalSecretEntity>(filter, cancellationToken: cancellationToken))
+        {
+            if (latest is null || row.Sequence > latest.Sequence)
+            {
+                latest = row;
+            }
+        }
+
+        if (latest is null)
+        {
+            return null;
+        }
+
+        var reference = new SecretReference(name, latest.RowKey);
+        return (reference, Open(reference, latest.Sealed));
     }
 
     /// <inheritdoc />

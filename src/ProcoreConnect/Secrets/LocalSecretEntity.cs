@@ -14,4 +14,7 @@ internal sealed class LocalSecretEntity : ITableEntity
     /// <summary>Nonce (12 bytes) + ciphertext + tag (16 bytes).</summary>
     public byte[] Sealed { get; set; } = [];
     public bool Enabled { get; set; } = true;
+
+    /// <summary>Creation order, for "latest version" (Key Vault keeps this order itself).</summary>
+    public long Sequence { get; set; }
 }

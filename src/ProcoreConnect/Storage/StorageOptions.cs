@@ -15,6 +15,9 @@ public sealed class StorageOptions
     /// <summary>In Azure: the table endpoint, reached with the managed identity instead of a key.</summary>
     public Uri? TableServiceUri { get; set; }
 
+    /// <summary>In Azure: the queue endpoint, reached with the managed identity (the refresh queue).</summary>
+    public Uri? QueueServiceUri { get; set; }
+
     /// <summary>Prepended to every table name, so several deployments (or test runs) can share an account.</summary>
     public string TablePrefix { get; set; } = "";
 }

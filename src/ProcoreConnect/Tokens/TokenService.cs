@@ -43,7 +43,25 @@ public sealed class TokenService(
         {
             return Usable(cache.Get(workspaceId)) is { } cached
                 ? new TokenOutcome(TokenStatus.Ok, cached)
-                : await LoadOrRefreshAsync(workspaceId, cancellationToken);
+                : await LoadOrRefreshAsync(workspaceId, force: false, clientSecret: null, cancellationToken);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Refreshes now, whatever the expiry, with <paramref name="clientSecret"/> instead of the
+    /// stored one: secret rotation proves a new secret this way before making it current.
+    /// </summary>
+    public async Task<TokenOutcome> RefreshWithSecretAsync(string workspaceId, string clientSecret, CancellationToken cancellationToken)
+    {
+        var gate = _gates.GetOrAdd(workspaceId, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await LoadOrRefreshAsync(workspaceId, force: true, clientSecret, cancellationToken);
         }
         finally
         {
@@ -66,7 +84,7 @@ public sealed class TokenService(
 
     private bool IsFresh(Workspace workspace) => workspace.AccessToken is not null && !IsDue(workspace.AccessTokenExpiresAt);
 
-    private async Task<TokenOutcome> LoadOrRefreshAsync(string workspaceId, CancellationToken cancellationToken)
+    private async Task<TokenOutcome> LoadOrRefreshAsync(string workspaceId, bool force, string? clientSecret, CancellationToken cancellationToken)
     {
         var workspace = await workspaces.FindAsync(workspaceId, cancellationToken);
         if (workspace is null || workspace.Status == WorkspaceStatus.Deleting)
@@ -81,7 +99,7 @@ public sealed class TokenService(
             return refusal;
         }
 
-        if (IsFresh(workspace))
+        if (!force && IsFresh(workspace))
         {
             return await FromStoreAsync(workspace, cancellationToken);
         }
@@ -96,9 +114,9 @@ public sealed class TokenService(
                 {
                     // Re-read under the lease: another instance may have refreshed meanwhile.
                     workspace = await workspaces.FindAsync(workspaceId, cancellationToken) ?? workspace;
-                    return IsFresh(workspace)
+                    return !force && IsFresh(workspace)
                         ? await FromStoreAsync(workspace, cancellationToken)
-                        : await RefreshAsync(workspace, cancellationToken);
+                        : await RefreshAsync(workspace, clientSecret, cancellationToken);
                 }
                 finally
                 {
@@ -113,7 +131,7 @@ public sealed class TokenService(
 
             await Task.Delay(LeasePoll, time, cancellationToken);
             workspace = await workspaces.FindAsync(workspaceId, cancellationToken) ?? workspace;
-            if (IsFresh(workspace))
+            if (!force && IsFresh(workspace))
             {
                 return await FromStoreAsync(workspace, cancellationToken);
             }
@@ -147,9 +165,9 @@ public sealed class TokenService(
         return entry;
     }
 
-    private async Task<TokenOutcome> RefreshAsync(Workspace workspace, CancellationToken cancellationToken)
+    private async Task<TokenOutcome> RefreshAsync(Workspace workspace, string? clientSecretOverride, CancellationToken cancellationToken)
     {
-        var clientSecret = await secrets.GetAsync(workspace.ClientSecret, cancellationToken);
+        var clientSecret = clientSecretOverride ?? await secrets.GetAsync(workspace.ClientSecret, cancellationToken);
         ProcoreTokenResult result;
         if (workspace.AuthFlow == AuthFlow.ClientCredentials)
         {
@@ -157,7 +175,10 @@ public sealed class TokenService(
         }
         else
         {
+            // The newest enabled version, not necessarily the row's: a crash after the secret write and
+            // before the row update leaves the live token one version ahead of the row.
             var refreshToken = persister.UnpersistedRefreshToken(workspace.Id)
+                ?? (await secrets.GetLatestAsync(SecretNames.RefreshToken(workspace.SecretPrefix), cancellationToken))?.Value
                 ?? (workspace.RefreshToken is { } reference ? await secrets.GetAsync(reference, cancellationToken) : null);
             if (refreshToken is null)
             {
@@ -188,7 +209,11 @@ public sealed class TokenService(
         if (result.IsInvalidClient || result.IsInvalidGrant)
         {
             var reason = $"Procore refused the client credentials ({result.Error}): check clientId, clientSecret and environment.";
-            await persister.MarkAsync(workspace, workspace.Status, reason, cancellationToken);
+            if (clientSecretOverride is null)
+            {
+                await persister.MarkAsync(workspace, workspace.Status, reason, cancellationToken);
+            }
+
             return new TokenOutcome(TokenStatus.InvalidClient, Detail: reason);
         }
 

@@ -21,6 +21,9 @@ public sealed record ConnectionRequest
     /// <summary>Write-only: required on create, optional on update (absent keeps the current one).</summary>
     public string? ClientSecret { get; init; }
 
+    /// <summary>When the client secret expires (optional; the health check warns 30 days ahead).</summary>
+    public DateTimeOffset? ClientSecretExpiresAt { get; init; }
+
     /// <summary>The redirect URI registered on the Procore app (authorization code flow only).</summary>
     public string? RedirectUri { get; init; }
 }

@@ -72,6 +72,7 @@ public static class ConnectionRequestValidator
             AuthFlow = authFlow,
             ClientId = request.ClientId!,
             ClientSecret = request.ClientSecret,
+            ClientSecretExpiresAt = request.ClientSecretExpiresAt,
             RedirectUri = redirectUri,
         }, errors);
     }

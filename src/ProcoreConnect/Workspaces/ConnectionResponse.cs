@@ -32,6 +32,12 @@ public sealed record ConnectionResponse
     /// <summary>When the current access token expires, once connected.</summary>
     public DateTimeOffset? AccessTokenExpiresAt { get; init; }
 
+    /// <summary>When the connection health check last ran.</summary>
+    public DateTimeOffset? LastCheckedAt { get; init; }
+
+    /// <summary>Whether it passed.</summary>
+    public bool? LastCheckOk { get; init; }
+
     /// <summary>The last connection or refresh error.</summary>
     public string? LastError { get; init; }
 
@@ -52,10 +58,12 @@ public sealed record ConnectionResponse
         Environment = w.Environment,
         AuthFlow = w.AuthFlow,
         ClientId = w.ClientId,
-        ClientSecret = new ClientSecretStatus(true, w.ClientSecretUpdatedAt),
+        ClientSecret = new ClientSecretStatus(true, w.ClientSecretUpdatedAt, w.ClientSecretExpiresAt, w.ClientSecretExpiringSoon),
         RedirectUri = w.RedirectUri,
         Status = w.Status,
         AccessTokenExpiresAt = w.AccessTokenExpiresAt,
+        LastCheckedAt = w.LastCheckedAt,
+        LastCheckOk = w.LastCheckOk,
         LastError = w.LastError,
         ApiBaseUrl = procore.For(w.Environment).ApiBaseUrl,
         CreatedAt = w.CreatedAt,

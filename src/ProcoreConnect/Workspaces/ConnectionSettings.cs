@@ -18,6 +18,9 @@ public sealed record ConnectionSettings
     /// <summary>The new client secret, when one was sent.</summary>
     public string? ClientSecret { get; init; }
 
+    /// <summary>When the client secret expires, when known.</summary>
+    public DateTimeOffset? ClientSecretExpiresAt { get; init; }
+
     /// <summary>The redirect URI, when one was sent.</summary>
     public Uri? RedirectUri { get; init; }
 }

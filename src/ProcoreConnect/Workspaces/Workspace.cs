@@ -48,6 +48,21 @@ public sealed record Workspace
     /// <summary>When the current access token expires.</summary>
     public DateTimeOffset? AccessTokenExpiresAt { get; init; }
 
+    /// <summary>When the refresh timer should next refresh the access token (its key in the due index).</summary>
+    public DateTimeOffset? RefreshDueAt { get; init; }
+
+    /// <summary>When the client secret expires, as the partner told us (Procore does not say).</summary>
+    public DateTimeOffset? ClientSecretExpiresAt { get; init; }
+
+    /// <summary>Set by the health check when the client secret expires within 30 days.</summary>
+    public bool ClientSecretExpiringSoon { get; init; }
+
+    /// <summary>When the connection health check last ran, and whether it passed.</summary>
+    public DateTimeOffset? LastCheckedAt { get; init; }
+
+    /// <summary>Whether the last connection health check passed.</summary>
+    public bool? LastCheckOk { get; init; }
+
     /// <summary>The last error a connection attempt or refresh met, in words safe to show.</summary>
     public string? LastError { get; init; }
 

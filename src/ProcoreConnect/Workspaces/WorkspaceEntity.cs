@@ -30,6 +30,11 @@ internal sealed class WorkspaceEntity : ITableEntity
     public string? AccessTokenName { get; set; }
     public string? AccessTokenVersion { get; set; }
     public DateTimeOffset? AccessTokenExpiresAt { get; set; }
+    public DateTimeOffset? RefreshDueAt { get; set; }
+    public DateTimeOffset? ClientSecretExpiresAt { get; set; }
+    public bool ClientSecretExpiringSoon { get; set; }
+    public DateTimeOffset? LastCheckedAt { get; set; }
+    public bool? LastCheckOk { get; set; }
     public string? LastError { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
@@ -53,6 +58,11 @@ internal sealed class WorkspaceEntity : ITableEntity
         AccessTokenName = w.AccessToken?.Name,
         AccessTokenVersion = w.AccessToken?.Version,
         AccessTokenExpiresAt = w.AccessTokenExpiresAt,
+        RefreshDueAt = w.RefreshDueAt,
+        ClientSecretExpiresAt = w.ClientSecretExpiresAt,
+        ClientSecretExpiringSoon = w.ClientSecretExpiringSoon,
+        LastCheckedAt = w.LastCheckedAt,
+        LastCheckOk = w.LastCheckOk,
         LastError = w.LastError,
         CreatedAt = w.CreatedAt,
         UpdatedAt = w.UpdatedAt,
@@ -74,6 +84,11 @@ internal sealed class WorkspaceEntity : ITableEntity
         RefreshToken = Reference(RefreshTokenName, RefreshTokenVersion),
         AccessToken = Reference(AccessTokenName, AccessTokenVersion),
         AccessTokenExpiresAt = AccessTokenExpiresAt,
+        RefreshDueAt = RefreshDueAt,
+        ClientSecretExpiresAt = ClientSecretExpiresAt,
+        ClientSecretExpiringSoon = ClientSecretExpiringSoon,
+        LastCheckedAt = LastCheckedAt,
+        LastCheckOk = LastCheckOk,
         LastError = LastError,
         CreatedAt = CreatedAt,
         UpdatedAt = UpdatedAt,

@@ -53,6 +53,31 @@ public sealed class WorkspaceRepository(TableStore tables)
         }
     }
 
+    /// <summary>
+    /// Applies <paramref name="change"/> to the current row and writes it conditionally, re-reading
+    /// and re-applying when someone else wrote first. Null when the workspace is gone or
+    /// <paramref name="change"/> returns null (nothing to do).
+    /// </summary>
+    public async Task<Workspace?> ChangeAsync(string id, Func<Workspace, Workspace?> change, CancellationToken cancellationToken, int attempts = 5)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var current = await FindAsync(id, cancellationToken);
+            if (current is null || change(current) is not { } changed)
+            {
+                return null;
+            }
+
+            try
+            {
+                return await UpdateAsync(changed, cancellationToken);
+            }
+            catch (ConcurrencyConflictException) when (attempt < attempts)
+            {
+            }
+        }
+    }
+
     /// <summary>Deletes the workspace row if it still has <see cref="Workspace.ETag"/>; a missing row is fine.</summary>
     public async Task DeleteAsync(Workspace workspace, CancellationToken cancellationToken)
     {

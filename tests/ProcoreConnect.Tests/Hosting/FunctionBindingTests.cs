@@ -38,6 +38,10 @@ public sealed class FunctionBindingTests : IClassFixture<AppFactory>
                     bound.Add(("/" + name, ["POST"]));
                     Assert.Equal($"%Schedules__{name}%", trigger.GetProperty("schedule").GetString());
                     break;
+                case "queueTrigger":
+                    bound.Add(("/" + name, ["POST"]));
+                    Assert.Equal("%Refresh__QueueName%", trigger.GetProperty("queueName").GetString());
+                    break;
                 default:
                     Assert.Fail($"{name}: unexpected trigger type");
                     break;

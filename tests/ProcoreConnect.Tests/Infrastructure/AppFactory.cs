@@ -27,6 +27,7 @@ public class AppFactory : WebApplicationFactory<Program>
             ["Storage:TablePrefix"] = Azurite.NewPrefix(),
             ["SecretStore:LocalKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             ["Scheduler:Enabled"] = "false",
+            ["Refresh:QueueName"] = "q" + Guid.NewGuid().ToString("N")[..12],
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -37,6 +37,7 @@ public sealed class FakeKeyVault : IAsyncDisposable
     public int Challenges => _challenges;
 
     private int _challenges;
+    private long _sequence;
 
     /// <summary>Every request, as "METHOD path".</summary>
     public ConcurrentQueue<string> Requests { get; } = new();
@@ -105,13 +106,19 @@ public sealed class FakeKeyVault : IAsyncDisposable
     {
         var body = await JsonNode.ParseAsync(request.Body);
         var version = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        var secret = new StoredSecret(body!["value"]!.GetValue<string>(), Enabled: true);
+        var secret = new StoredSecret(body!["value"]!.GetValue<string>(), Enabled: true, Interlocked.Increment(ref _sequence));
         _secrets.GetOrAdd(name, _ => new())[version] = secret;
         return Results.Json(Bundle(name, version, secret, includeValue: true));
     }
 
     private IResult Get(string name, string? version)
     {
+        if (_secrets.TryGetValue(name, out var all) && version is null && !all.IsEmpty)
+        {
+            // No version: the newest one, as Key Vault does.
+            version = all.MaxBy(v => v.Value.Sequence).Key;
+        }
+
         if (!_secrets.TryGetValue(name, out var versions) || version is null || !versions.TryGetValue(version, out var secret))
         {
             return Error(404, "SecretNotFound", $"A secret with (name/id) {name}/{version} was not found in this key vault.");
@@ -142,7 +149,7 @@ public sealed class FakeKeyVault : IAsyncDisposable
             return Error(404, "SecretNotFound", "Not found.");
         }
 
-        var deleted = Bundle(name, "0", new StoredSecret("", true), includeValue: false);
+        var deleted = Bundle(name, "0", new StoredSecret("", true, 0), includeValue: false);
         deleted["recoveryId"] = $"{VaultUri}deletedsecrets/{name}";
         deleted["deletedDate"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         deleted["scheduledPurgeDate"] = DateTimeOffset.UtcNow.AddDays(90).ToUnixTimeSeconds();
@@ -180,7 +187,7 @@ public sealed class FakeKeyVault : IAsyncDisposable
         return X509CertificateLoader.LoadPkcs12(ephemeral.Export(X509ContentType.Pfx), null);
     }
 
-    private sealed record StoredSecret(string Value, bool Enabled);
+    private sealed record StoredSecret(string Value, bool Enabled, long Sequence);
 
     private sealed class StaticTokenCredential : TokenCredential
     {

@@ -160,7 +160,7 @@ public sealed class TokenApiTests(ProcoreFixture fixture) : IClassFixture<Procor
         var id = await fixture.ConnectedWorkspaceAsync(app);
         var secrets = fixture.App.Service<ISecretStore>();
         var persister = new TokenPersister(
-            new FlakySecretStore(secrets, failures: 2), Workspaces, TimeProvider.System,
+            new FlakySecretStore(secrets, failures: 2), Workspaces, fixture.App.Service<ProcoreConnect.Refresh.RefreshDueIndex>(), TimeProvider.System,
             Microsoft.Extensions.Options.Options.Create(new TokenOptions()), fixture.App.Service<ILogger<TokenPersister>>());
         var workspace = (await Workspaces.FindAsync(id, default))!;
 
@@ -179,7 +179,7 @@ public sealed class TokenApiTests(ProcoreFixture fixture) : IClassFixture<Procor
         var app = fixture.Simulator.Register();
         var id = await fixture.ConnectedWorkspaceAsync(app);
         var persister = new TokenPersister(
-            new FlakySecretStore(fixture.App.Service<ISecretStore>(), failures: 100), Workspaces, TimeProvider.System,
+            new FlakySecretStore(fixture.App.Service<ISecretStore>(), failures: 100), Workspaces, fixture.App.Service<ProcoreConnect.Refresh.RefreshDueIndex>(), TimeProvider.System,
             Microsoft.Extensions.Options.Options.Create(new TokenOptions { PersistAttempts = 2 }), fixture.App.Service<ILogger<TokenPersister>>());
         var workspace = (await Workspaces.FindAsync(id, default))!;
 
@@ -202,6 +202,8 @@ public sealed class TokenApiTests(ProcoreFixture fixture) : IClassFixture<Procor
             Interlocked.Decrement(ref _left) >= 0 ? throw new IOException("injected secret-store failure") : inner.SetAsync(name, value, cancellationToken);
 
         public Task<string> GetAsync(SecretReference reference, CancellationToken cancellationToken) => inner.GetAsync(reference, cancellationToken);
+
+        public Task<(SecretReference Reference, string Value)?> GetLatestAsync(string name, CancellationToken cancellationToken) => inner.GetLatestAsync(name, cancellationToken);
 
         public Task DisableAsync(SecretReference reference, CancellationToken cancellationToken) => inner.DisableAsync(reference, cancellationToken);
 

@@ -1,0 +1,83 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using ProcoreConnect.Hosting;
+
+namespace ProcoreConnect.Refresh;
+
+/// <summary>
+/// Runs the <c>RefreshWorkspace</c> queue function when the app runs on its own (Azurite's queue
+/// locally); under the Functions host the host's queue trigger does this and the worker stays idle.
+/// Like the host, it leaves a failed message for another try and drops it after
+/// <see cref="RefreshOptions.MaxDequeueCount"/> attempts.
+/// </summary>
+public sealed class LocalQueueWorker(
+    IServiceScopeFactory scopes,
+    RefreshQueueClient queue,
+    IConfiguration configuration,
+    IOptions<RefreshOptions> refresh,
+    IOptions<SchedulerOptions> scheduler,
+    TimeProvider time,
+    ILogger<LocalQueueWorker> logger) : BackgroundService
+{
+    private static readonly TimeSpan Visibility = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(2);
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!scheduler.Value.Enabled || !refresh.Value.UseQueue || CustomHandlerPort.IsHostedByFunctions(configuration))
+        {
+            return;
+        }
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (await DrainOnceAsync(stoppingToken) == 0)
+                {
+                    await Task.Delay(IdlePoll, time, stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // The worker outlives a storage hiccup; the messages wait in the queue.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                logger.LogWarning(ex, "Local queue worker could not read the refresh queue");
+                await Task.Delay(IdlePoll, time, stoppingToken);
+            }
+        }
+    }
+
+    /// <summary>Handles one batch of messages; returns how many there were.</summary>
+    public async Task<int> DrainOnceAsync(CancellationToken cancellationToken)
+    {
+        var messages = await queue.ReceiveAsync(32, Visibility, cancellationToken);
+        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, refresh.Value.MaxConcurrency), CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(messages, options, async (message, ct) =>
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            JsonElement body;
+            try
+            {
+                using var document = JsonDocument.Parse(message.Body.ToString());
+                body = document.RootElement.Clone();
+            }
+            catch (JsonException)
+            {
+                body = default;
+            }
+
+            var done = await RefreshFunctions.RefreshOneAsync(scope.ServiceProvider, body, ct);
+            if (done || message.DequeueCount >= refresh.Value.MaxDequeueCount)
+            {
+                await queue.DeleteAsync(message, ct);
+            }
+        });
+        return messages.Length;
+    }
+}

@@ -1,0 +1,26 @@
+namespace ProcoreConnect.Refresh;
+
+/// <summary>How the refresh sweep runs.</summary>
+public sealed class RefreshOptions
+{
+    /// <summary>Configuration section.</summary>
+    public const string Section = "Refresh";
+
+    /// <summary>
+    /// Enqueue due workspaces for the queue-triggered <c>RefreshWorkspace</c> function (so the
+    /// Functions host scales the work out) instead of refreshing them inside the timer.
+    /// </summary>
+    public bool UseQueue { get; set; } = true;
+
+    /// <summary>The storage queue of due workspaces.</summary>
+    public string QueueName { get; set; } = "refresh-due";
+
+    /// <summary>Refreshes in flight at once, in the timer or in the local queue worker.</summary>
+    public int MaxConcurrency { get; set; } = 16;
+
+    /// <summary>Most due entries one sweep takes; the rest wait for the next.</summary>
+    public int MaxPerSweep { get; set; } = 10_000;
+
+    /// <summary>A queue message that failed this many times is dropped (the index entry stays, so the next sweep retries).</summary>
+    public int MaxDequeueCount { get; set; } = 5;
+}

@@ -1,0 +1,17 @@
+namespace ProcoreConnect.Refresh;
+
+/// <summary>What a refresh of one due workspace did.</summary>
+public enum RefreshResult
+{
+    /// <summary>A new token was obtained and stored.</summary>
+    Refreshed,
+
+    /// <summary>Nothing to do: not due, not connected, gone, or a stale index entry.</summary>
+    Skipped,
+
+    /// <summary>Procore or storage failed; the entry stays and the next sweep retries.</summary>
+    Failed,
+}
+
+/// <summary>Counts of one sweep.</summary>
+public sealed record SweepSummary(int Due, int Enqueued, int Refreshed, int Skipped, int Failed);
