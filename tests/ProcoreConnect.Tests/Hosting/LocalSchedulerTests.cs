@@ -1,0 +1,47 @@
+using ProcoreConnect.Tests.Infrastructure;
+
+namespace ProcoreConnect.Tests.Hosting;
+
+public sealed class LocalSchedulerTests
+{
+    [Fact]
+    public async Task Run_on_its_own_the_app_fires_the_timer_handlers_on_their_configured_schedules()
+    {
+        using var app = AppFactory.With(new Dictionary<string, string?>
+        {
+            ["Scheduler:Enabled"] = "true",
+            ["Schedules:RefreshTokens"] = "* * * * * *",
+            ["Schedules:PurgeDeletedWorkspaces"] = "*/2 * * * * *",
+            ["Schedules:CheckConnections"] = "0 0 0 1 1 *",
+        });
+        app.CreateClient();
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (DateTime.UtcNow < deadline && !(Fired(app, "RefreshTokens") >= 2 && Fired(app, "PurgeDeletedWorkspaces") >= 1))
+        {
+            await Task.Delay(200);
+        }
+
+        Assert.True(Fired(app, "RefreshTokens") >= 2);
+        Assert.True(Fired(app, "PurgeDeletedWorkspaces") >= 1);
+        Assert.Equal(0, Fired(app, "CheckConnections"));
+        Assert.Contains(app.Logs.Lines, l => l.Contains("Refresh sweep enqueued", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Under_the_functions_host_the_local_scheduler_stays_idle()
+    {
+        using var app = AppFactory.With(new Dictionary<string, string?>
+        {
+            ["Scheduler:Enabled"] = "true",
+            ["Schedules:RefreshTokens"] = "* * * * * *",
+            ["FUNCTIONS_CUSTOMHANDLER_PORT"] = "45679",
+        });
+        app.CreateClient();
+        await Task.Delay(2500);
+        Assert.Equal(0, Fired(app, "RefreshTokens"));
+    }
+
+    private static int Fired(AppFactory app, string function) =>
+        app.Logs.Lines.Count(l => l.Contains($"Local scheduler firing {function}", StringComparison.Ordinal));
+}
