@@ -32,7 +32,7 @@ dotnet src/ProcoreSimulator/bin/Debug/net10.0/ProcoreSimulator.dll --urls "$SIMU
 pids+=($!)
 wait_for "$SIMULATOR_URL/" "The Procore simulator"
 
-export ASPNETCORE_ENVIRONMENT=Development
+export ASPNETCORE_ENVIRONMENT=Development Telemetry__Console=true
 for env in Production Sandbox Monthly; do
   export "Procore__${env}__LoginBaseUrl=$SIMULATOR_URL" "Procore__${env}__ApiBaseUrl=$SIMULATOR_URL"
 done

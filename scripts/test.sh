@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-tools.sh
+bash scripts/lint-infra.sh
 log=$(mktemp)
 status=0
 dotnet test Functions.sln -c Release --nologo 2>&1 | tee "$log" || status=$?

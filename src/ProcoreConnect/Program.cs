@@ -15,6 +15,7 @@ if (args is ["generate-functions", var outputDirectory])
 var builder = WebApplication.CreateBuilder(args);
 CustomHandlerPort.Apply(builder);
 builder.Services.AddProcoreConnect();
+builder.AddConnectTelemetry();
 
 var app = builder.Build();
 app.UseExceptionHandler();

@@ -26,6 +26,8 @@ public static class ServiceCollectionExtensions
         services.ConfigureHttpJsonOptions(o =>
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower)));
         services.AddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.AddSingleton<Telemetry.ConnectTelemetry>();
 
         services.AddOptions<ProcoreOptions>().BindConfiguration(ProcoreOptions.Section);
         services.AddOptions<SchedulerOptions>().BindConfiguration(SchedulerOptions.Section);

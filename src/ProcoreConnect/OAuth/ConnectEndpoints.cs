@@ -84,6 +84,7 @@ public static class ConnectEndpoints
         ProcoreOAuthClient oauth,
         TokenService tokens,
         ConnectionValidator validator,
+        Telemetry.ConnectTelemetry telemetry,
         ILoggerFactory loggers,
         CancellationToken cancellationToken)
     {
@@ -92,6 +93,7 @@ public static class ConnectEndpoints
         if (pending is null)
         {
             logger.LogWarning("OAuth callback refused: unknown, expired or already used state");
+            telemetry.Callback("invalid_state");
             return CallbackPage.Render(400, "This sign-in link is no longer valid",
                 "It is unknown, expired (links last 10 minutes) or was already used. Start the connection again from your platform.");
         }
@@ -106,6 +108,7 @@ public static class ConnectEndpoints
         {
             var reason = error == "access_denied" ? "Access was denied in Procore, so nothing was connected." : "Procore did not return an authorization code.";
             logger.LogWarning("OAuth callback for workspace {WorkspaceId} carried no code ({Error})", workspace.Id, error ?? "none");
+            telemetry.Callback(error == "access_denied" ? "access_denied" : "no_code");
             return Finish(pending, 400, "Not connected", reason + " You can start again from your platform.", "failed");
         }
 
@@ -115,6 +118,7 @@ public static class ConnectEndpoints
         if (!result.Succeeded)
         {
             logger.LogWarning("Code exchange for workspace {WorkspaceId} failed: {Status} {Error}", workspace.Id, result.Status, result.Error);
+            telemetry.Callback("exchange_failed");
             var why = result.IsInvalidClient
                 ? "Procore refused the app's client id or secret. Check the connection settings (and that the environment matches the app's credentials)."
                 : $"Procore refused the sign-in ({result.Error}). Start again from your platform.";
@@ -123,6 +127,7 @@ public static class ConnectEndpoints
 
         var connected = await tokens.ConnectAsync(workspace, result.Tokens!, CancellationToken.None);
         logger.LogInformation("Workspace {WorkspaceId} connected", workspace.Id);
+        telemetry.Callback("connected");
         var report = await validator.ValidateAsync(connected.Id, CancellationToken.None);
         var message = report.Ok
             ? $"Procore company {connected.CompanyId} is reachable. You can close this window."

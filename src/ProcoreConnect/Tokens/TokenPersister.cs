@@ -60,6 +60,7 @@ public sealed class TokenPersister(
                 Status = WorkspaceStatus.Connected,
                 RefreshToken = refresh ?? current.RefreshToken,
                 AccessToken = access,
+                AccessTokenIssuedAt = time.GetUtcNow(),
                 AccessTokenExpiresAt = expiresAt,
                 RefreshDueAt = dueAt,
                 LastError = null,

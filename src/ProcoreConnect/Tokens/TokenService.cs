@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using ProcoreConnect.Procore;
 using ProcoreConnect.Secrets;
+using ProcoreConnect.Telemetry;
 using ProcoreConnect.Workspaces;
 
 namespace ProcoreConnect.Tokens;
@@ -17,6 +18,7 @@ public sealed class TokenService(
     TokenPersister persister,
     RefreshLeaseStore leases,
     TokenCache cache,
+    ConnectTelemetry telemetry,
     TimeProvider time,
     IOptions<TokenOptions> options,
     ILogger<TokenService> logger)
@@ -166,6 +168,24 @@ public sealed class TokenService(
     }
 
     private async Task<TokenOutcome> RefreshAsync(Workspace workspace, string? clientSecretOverride, CancellationToken cancellationToken)
+    {
+        using var activity = ConnectTelemetry.Activities.StartActivity("refresh");
+        activity?.SetTag("workspace.id", workspace.Id);
+        activity?.SetTag("auth_flow", Common.WireName.Of(workspace.AuthFlow));
+        var outcome = await RefreshCoreAsync(workspace, clientSecretOverride, cancellationToken);
+        var label = outcome.Status switch
+        {
+            TokenStatus.Ok => "succeeded",
+            TokenStatus.NeedsReauthorization => "needs_reauthorization",
+            TokenStatus.InvalidClient => "invalid_client",
+            _ => "failed",
+        };
+        activity?.SetTag("outcome", label);
+        telemetry.Refreshed(Common.WireName.Of(workspace.AuthFlow), label, time.GetUtcNow() - workspace.AccessTokenIssuedAt);
+        return outcome;
+    }
+
+    private async Task<TokenOutcome> RefreshCoreAsync(Workspace workspace, string? clientSecretOverride, CancellationToken cancellationToken)
     {
         var clientSecret = clientSecretOverride ?? await secrets.GetAsync(workspace.ClientSecret, cancellationToken);
         ProcoreTokenResult result;

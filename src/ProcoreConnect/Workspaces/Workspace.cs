@@ -45,6 +45,9 @@ public sealed record Workspace
     /// <summary>Where the current access token is kept, once connected.</summary>
     public SecretReference? AccessToken { get; init; }
 
+    /// <summary>When the current access token was issued (for the token-age metric).</summary>
+    public DateTimeOffset? AccessTokenIssuedAt { get; init; }
+
     /// <summary>When the current access token expires.</summary>
     public DateTimeOffset? AccessTokenExpiresAt { get; init; }
 

@@ -29,6 +29,7 @@ internal sealed class WorkspaceEntity : ITableEntity
     public string? RefreshTokenVersion { get; set; }
     public string? AccessTokenName { get; set; }
     public string? AccessTokenVersion { get; set; }
+    public DateTimeOffset? AccessTokenIssuedAt { get; set; }
     public DateTimeOffset? AccessTokenExpiresAt { get; set; }
     public DateTimeOffset? RefreshDueAt { get; set; }
     public DateTimeOffset? ClientSecretExpiresAt { get; set; }
@@ -57,6 +58,7 @@ internal sealed class WorkspaceEntity : ITableEntity
         RefreshTokenVersion = w.RefreshToken?.Version,
         AccessTokenName = w.AccessToken?.Name,
         AccessTokenVersion = w.AccessToken?.Version,
+        AccessTokenIssuedAt = w.AccessTokenIssuedAt,
         AccessTokenExpiresAt = w.AccessTokenExpiresAt,
         RefreshDueAt = w.RefreshDueAt,
         ClientSecretExpiresAt = w.ClientSecretExpiresAt,
@@ -83,6 +85,7 @@ internal sealed class WorkspaceEntity : ITableEntity
         Status = WireName.Parse<WorkspaceStatus>(Status),
         RefreshToken = Reference(RefreshTokenName, RefreshTokenVersion),
         AccessToken = Reference(AccessTokenName, AccessTokenVersion),
+        AccessTokenIssuedAt = AccessTokenIssuedAt,
         AccessTokenExpiresAt = AccessTokenExpiresAt,
         RefreshDueAt = RefreshDueAt,
         ClientSecretExpiresAt = ClientSecretExpiresAt,

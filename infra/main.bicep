@@ -1,0 +1,171 @@
+// Procore Connect: a Linux function app running the custom handler, with its storage, Key Vault
+// and Application Insights, reached through the app's system-assigned managed identity.
+targetScope = 'resourceGroup'
+
+@description('azd environment name; names and tags derive from it.')
+@minLength(1)
+@maxLength(40)
+param environmentName string
+
+@description('Azure region of every resource.')
+param location string = resourceGroup().location
+
+@description('Origins (scheme://host[:port]) partner return URLs may point at after the OAuth callback.')
+param allowedReturnOrigins array = []
+
+@description('Send a PKCE challenge with the authorize request.')
+param usePkce bool = false
+
+@description('Refresh access tokens this close to expiry (hh:mm:ss).')
+param refreshLeadTime string = '00:10:00'
+
+@description('NCRONTAB schedule of the refresh sweep.')
+param refreshSchedule string = '0 */5 * * * *'
+
+@description('NCRONTAB schedule of the daily connection check.')
+param checkSchedule string = '0 0 3 * * *'
+
+@description('Refreshes in flight at once per instance.')
+@minValue(1)
+@maxValue(64)
+param refreshConcurrency int = 16
+
+var token = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
+var tags = { 'azd-env-name': environmentName }
+var appName = 'func-procore-${token}'
+var queueName = 'refresh-due'
+var returnOriginSettings = [for (origin, i) in allowedReturnOrigins: { name: 'OAuth__AllowedReturnOrigins__${i}', value: origin }]
+
+// Built-in role definition ids (least privilege for what the app does).
+var roles = {
+  keyVaultSecretsOfficer: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
+  storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
+  storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
+  storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
+}
+
+resource logs 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
+  name: 'log-procore-${token}'
+  location: location
+  tags: tags
+  properties: {
+    sku: { name: 'PerGB2018' }
+    retentionInDays: 30
+  }
+}
+
+resource insights 'Microsoft.Insights/components@2020-02-02' = {
+  name: 'appi-procore-${token}'
+  location: location
+  tags: tags
+  kind: 'web'
+  properties: {
+    Application_Type: 'web'
+    WorkspaceResourceId: logs.id
+    DisableLocalAuth: true
+  }
+}
+
+resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+  name: 'stprocore${token}'
+  location: location
+  tags: tags
+  kind: 'StorageV2'
+  sku: { name: 'Standard_LRS' }
+  properties: {
+    minimumTlsVersion: 'TLS1_2'
+    allowBlobPublicAccess: false
+    // The app and the host use the managed identity; the deployment package upload still needs keys on Linux Consumption.
+    allowSharedKeyAccess: true
+    supportsHttpsTrafficOnly: true
+  }
+}
+
+resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
+  name: 'kv-procore-${take(token, 12)}'
+  location: location
+  tags: tags
+  properties: {
+    tenantId: subscription().tenantId
+    sku: { family: 'A', name: 'standard' }
+    enableRbacAuthorization: true
+    enableSoftDelete: true
+    softDeleteRetentionInDays: 90
+    enablePurgeProtection: true
+    publicNetworkAccess: 'Enabled'
+  }
+}
+
+// Flex Consumption's supported stacks do not include custom handlers, so the Linux Consumption plan.
+resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
+  name: 'plan-procore-${token}'
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: { name: 'Y1', tier: 'Dynamic' }
+  properties: { reserved: true }
+}
+
+resource app 'Microsoft.Web/sites@2023-12-01' = {
+  name: appName
+  location: location
+  tags: union(tags, { 'azd-service-name': 'api' })
+  kind: 'functionapp,linux'
+  identity: { type: 'SystemAssigned' }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    siteConfig: {
+      linuxFxVersion: ''
+      ftpsState: 'Disabled'
+      minTlsVersion: '1.2'
+      appSettings: concat([
+        { name: 'FUNCTIONS_EXTENSION_VERSION', value: '~4' }
+        { name: 'FUNCTIONS_WORKER_RUNTIME', value: 'custom' }
+        { name: 'AzureWebJobsStorage__accountName', value: storage.name }
+        { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
+        { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }
+        { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'Authorization=AAD' }
+        { name: 'ASPNETCORE_ENVIRONMENT', value: 'Production' }
+        { name: 'Storage__TableServiceUri', value: storage.properties.primaryEndpoints.table }
+        { name: 'Storage__QueueServiceUri', value: storage.properties.primaryEndpoints.queue }
+        { name: 'SecretStore__VaultUri', value: vault.properties.vaultUri }
+        { name: 'OAuth__CallbackUrl', value: 'https://${appName}.azurewebsites.net/api/oauth/callback' }
+        { name: 'OAuth__UsePkce', value: string(usePkce) }
+        { name: 'Tokens__RefreshLeadTime', value: refreshLeadTime }
+        { name: 'Refresh__QueueName', value: queueName }
+        { name: 'Refresh__MaxConcurrency', value: string(refreshConcurrency) }
+        { name: 'Schedules__RefreshTokens', value: refreshSchedule }
+        { name: 'Schedules__CheckConnections', value: checkSchedule }
+        { name: 'Schedules__PurgeDeletedWorkspaces', value: '0 */15 * * * *' }
+      ], returnOriginSettings)
+    }
+  }
+}
+
+resource vaultRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(vault.id, app.id, roles.keyVaultSecretsOfficer)
+  scope: vault
+  properties: {
+    principalId: app.identity.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsOfficer)
+  }
+}
+
+resource storageRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for role in [roles.storageBlobDataOwner, roles.storageQueueDataContributor, roles.storageTableDataContributor]: {
+    name: guid(storage.id, app.id, role)
+    scope: storage
+    properties: {
+      principalId: app.identity.principalId
+      principalType: 'ServicePrincipal'
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role)
+    }
+  }
+]
+
+output AZURE_FUNCTION_APP_NAME string = app.name
+output SERVICE_API_URI string = 'https://${app.properties.defaultHostName}'
+output OAUTH_CALLBACK_URL string = 'https://${app.properties.defaultHostName}/api/oauth/callback'
+output AZURE_KEY_VAULT_URI string = vault.properties.vaultUri

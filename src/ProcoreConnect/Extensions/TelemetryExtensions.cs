@@ -1,0 +1,67 @@
+using Azure.Identity;
+using Azure.Monitor.OpenTelemetry.Exporter;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using ProcoreConnect.Telemetry;
+
+namespace ProcoreConnect.Extensions;
+
+/// <summary>OpenTelemetry: to Application Insights when configured, to the console when asked.</summary>
+public static class TelemetryExtensions
+{
+    /// <summary>
+    /// Traces and metrics of the app, ASP.NET Core and outgoing HTTP. Exported to Azure Monitor
+    /// when <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c> is set (authenticating with the managed
+    /// identity), and to the console when <c>Telemetry:Console</c> is true (the local run).
+    /// </summary>
+    public static WebApplicationBuilder AddConnectTelemetry(this WebApplicationBuilder builder)
+    {
+        var connectionString = builder.Configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"];
+        var console = builder.Configuration.GetValue<bool>("Telemetry:Console");
+
+        var otel = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("procore-connect"))
+            .WithTracing(t =>
+            {
+                t.AddSource(ConnectTelemetry.Name).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation();
+                if (!string.IsNullOrEmpty(connectionString))
+                {
+                    t.AddAzureMonitorTraceExporter(o => Configure(o, connectionString));
+                }
+
+                if (console)
+                {
+                    t.AddConsoleExporter();
+                }
+            })
+            .WithMetrics(m =>
+            {
+                m.AddMeter(ConnectTelemetry.Name).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation();
+                if (!string.IsNullOrEmpty(connectionString))
+                {
+                    m.AddAzureMonitorMetricExporter(o => Configure(o, connectionString));
+                }
+
+                if (console)
+                {
+                    m.AddConsoleExporter();
+                }
+            });
+
+        if (!string.IsNullOrEmpty(connectionString))
+        {
+            otel.WithLogging(l => l.AddAzureMonitorLogExporter(o => Configure(o, connectionString)));
+        }
+
+        return builder;
+    }
+
+    private static void Configure(AzureMonitorExporterOptions options, string connectionString)
+    {
+        options.ConnectionString = connectionString;
+        // Application Insights has local (key) auth disabled: export with the managed identity.
+        options.Credential = new DefaultAzureCredential();
+    }
+}
