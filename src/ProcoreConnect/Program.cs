@@ -1,5 +1,6 @@
 using ProcoreConnect.Extensions;
 using ProcoreConnect.Hosting;
+using ProcoreConnect.Security;
 
 if (args is ["generate-functions", var outputDirectory])
 {
@@ -20,6 +21,9 @@ builder.AddConnectTelemetry();
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseMiddleware<RefusalLogging>();
+app.UseAuthentication();
+app.UseAuthorization();
 app.MapFunctions(FunctionCatalog.All);
 app.Run();
 

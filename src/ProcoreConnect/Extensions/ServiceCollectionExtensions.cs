@@ -22,7 +22,14 @@ public static class ServiceCollectionExtensions
     /// <summary>Registers everything the functions need.</summary>
     public static IServiceCollection AddProcoreConnect(this IServiceCollection services)
     {
-        services.AddProblemDetails();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            // The reason RefusalLogging writes: the title and the names of the invalid fields, never values.
+            var fields = context.ProblemDetails is HttpValidationProblemDetails validation ? " [" + string.Join(", ", validation.Errors.Keys) + "]" : "";
+            context.HttpContext.Items[Security.RefusalLogging.ReasonItem] = context.ProblemDetails.Title + fields;
+        });
+        services.AddConnectSecurity();
+        services.AddSingleton<Audit.AuditLog>();
         services.ConfigureHttpJsonOptions(o =>
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower)));
         services.AddSingleton(TimeProvider.System);

@@ -1,3 +1,5 @@
+using ProcoreConnect.Admin;
+using ProcoreConnect.Audit;
 using ProcoreConnect.Health;
 using ProcoreConnect.Maintenance;
 using ProcoreConnect.OAuth;
@@ -19,16 +21,20 @@ public static class FunctionCatalog
     /// <summary>Every function the app serves.</summary>
     public static IReadOnlyList<FunctionDefinition> All { get; } =
     [
-        FunctionDefinition.Http("Health", "GET", "health", HealthEndpoints.GetHealth, FunctionAuthLevel.Anonymous),
+        FunctionDefinition.Http("Health", "GET", "health", HealthEndpoints.GetHealth, policy: null),
         FunctionDefinition.Http("ListWorkspaces", "GET", "workspaces", WorkspaceEndpoints.ListWorkspaces),
         FunctionDefinition.Http("GetConnection", "GET", Connection, WorkspaceEndpoints.GetConnection),
         FunctionDefinition.Http("PutConnection", "PUT", Connection, WorkspaceEndpoints.PutConnection),
         FunctionDefinition.Http("DeleteConnection", "DELETE", Connection, WorkspaceEndpoints.DeleteConnection),
         FunctionDefinition.Http("RotateSecret", "PUT", Connection + "/secret", SecretRotationEndpoints.RotateSecret),
         FunctionDefinition.Http("Connect", "GET", "workspaces/{id}/connect", ConnectEndpoints.Connect),
-        FunctionDefinition.Http("OAuthCallback", "GET", "oauth/callback", ConnectEndpoints.Callback, FunctionAuthLevel.Anonymous),
+        FunctionDefinition.Http("OAuthCallback", "GET", "oauth/callback", ConnectEndpoints.Callback, policy: null),
         FunctionDefinition.Http("GetToken", "GET", "workspaces/{id}/token", TokenEndpoints.GetToken),
         FunctionDefinition.Http("ValidateConnection", "POST", "workspaces/{id}/validate", ValidationEndpoints.Validate),
+        FunctionDefinition.Http("GetAudit", "GET", "workspaces/{id}/audit", AuditEndpoints.GetAudit),
+        FunctionDefinition.Http("CreatePartnerKey", "POST", "admin/partners/{partnerId}/keys", PartnerKeyEndpoints.CreateKey, Security.Roles.Admin),
+        FunctionDefinition.Http("ListPartnerKeys", "GET", "admin/partners/{partnerId}/keys", PartnerKeyEndpoints.ListKeys, Security.Roles.Admin),
+        FunctionDefinition.Http("RevokePartnerKey", "DELETE", "admin/partners/{partnerId}/keys/{keyId}", PartnerKeyEndpoints.RevokeKey, Security.Roles.Admin),
         FunctionDefinition.Timer("PurgeDeletedWorkspaces", "0 */15 * * * *", PurgeDeletedWorkspaces.RunAsync),
         FunctionDefinition.Timer("RefreshTokens", "0 */5 * * * *", RefreshFunctions.SweepAsync),
         FunctionDefinition.Queue("RefreshWorkspace", RefreshOptions.Section + ":" + nameof(RefreshOptions.QueueName), RefreshFunctions.RefreshOneAsync),

@@ -21,6 +21,12 @@ public sealed record FunctionDefinition
     /// </summary>
     public FunctionAuthLevel AuthLevel { get; init; } = FunctionAuthLevel.Function;
 
+    /// <summary>
+    /// The authorization policy the app enforces itself (null: anonymous). Timer and queue
+    /// functions have none: only the Functions host reaches them, on the handler's local port.
+    /// </summary>
+    public string? Policy { get; init; }
+
     /// <summary>Configuration key of the NCRONTAB schedule (timer functions only).</summary>
     public string? ScheduleSetting { get; init; }
 
@@ -37,8 +43,7 @@ public sealed record FunctionDefinition
     public string AppPath => Trigger == FunctionTrigger.Http ? "/api/" + Route : "/" + Name;
 
     /// <summary>Defines an HTTP-triggered function.</summary>
-    public static FunctionDefinition Http(
-        string name, string method, string route, Delegate handler, FunctionAuthLevel authLevel = FunctionAuthLevel.Function) =>
+    public static FunctionDefinition Http(string name, string method, string route, Delegate handler, string? policy = Security.Roles.Partner) =>
         new()
         {
             Name = name,
@@ -46,7 +51,9 @@ public sealed record FunctionDefinition
             Methods = [method],
             Route = route,
             Handler = handler,
-            AuthLevel = authLevel,
+            Policy = policy,
+            // Browser and Procore callers cannot carry a function key; the app checks them itself.
+            AuthLevel = policy is null ? FunctionAuthLevel.Anonymous : FunctionAuthLevel.Function,
         };
 
     /// <summary>Defines a queue-triggered function on the host's storage account (AzureWebJobsStorage).</summary>

@@ -18,6 +18,10 @@ public static class FunctionEndpoints
                 _ => throw new InvalidOperationException($"Unknown trigger {function.Trigger}."),
             };
             endpoint.WithName(function.Name).WithMetadata(function);
+            if (function.Policy is { } policy)
+            {
+                endpoint.RequireAuthorization(policy);
+            }
         }
 
         return app;

@@ -17,6 +17,7 @@ public static class ConnectEndpoints
     public static async Task<Results<RedirectHttpResult, ValidationProblem, ProblemHttpResult>> Connect(
         string id,
         string? returnUrl,
+        System.Security.Claims.ClaimsPrincipal user,
         WorkspaceRepository workspaces,
         OAuthStateStore states,
         ProcoreOAuthClient oauth,
@@ -35,8 +36,8 @@ public static class ConnectEndpoints
             return Problems.Field("returnUrl", "Must be an absolute URL on an allowed origin (OAuth:AllowedReturnOrigins).");
         }
 
-        var workspace = await workspaces.FindAsync(id, cancellationToken);
-        if (workspace is null || workspace.Status == WorkspaceStatus.Deleting)
+        var workspace = await workspaces.FindOwnedAsync(id, Security.Caller.PartnerId(user)!, cancellationToken);
+        if (workspace is null)
         {
             return Problems.WorkspaceNotFound(id);
         }

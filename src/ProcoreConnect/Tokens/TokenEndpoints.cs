@@ -11,7 +11,7 @@ public static class TokenEndpoints
 {
     /// <summary><c>GET /api/workspaces/{id}/token</c>.</summary>
     public static async Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> GetToken(
-        string id, TokenService tokens, IOptions<ProcoreOptions> procore, HttpResponse response, CancellationToken cancellationToken)
+        string id, System.Security.Claims.ClaimsPrincipal user, TokenService tokens, IOptions<ProcoreOptions> procore, HttpResponse response, CancellationToken cancellationToken)
     {
         if (!WorkspaceId.IsValid(id))
         {
@@ -19,7 +19,7 @@ public static class TokenEndpoints
         }
 
         response.Headers.CacheControl = "no-store";
-        var outcome = await tokens.GetTokenAsync(id, cancellationToken);
+        var outcome = await tokens.GetTokenAsync(id, cancellationToken, Security.Caller.PartnerId(user));
         if (outcome.Token is { } token)
         {
             return TypedResults.Ok(new TokenResponse(

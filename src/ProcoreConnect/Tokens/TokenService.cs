@@ -31,12 +31,24 @@ public sealed class TokenService(
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _gates = new();
     private readonly string _instance = Guid.NewGuid().ToString("N");
 
-    /// <summary>A valid access token for the workspace, refreshed first when it is due.</summary>
-    public async Task<TokenOutcome> GetTokenAsync(string workspaceId, CancellationToken cancellationToken)
+    /// <summary>
+    /// A valid access token for the workspace, refreshed first when it is due. With a
+    /// <paramref name="partnerId"/>, another partner's workspace is reported as not found.
+    /// </summary>
+    public async Task<TokenOutcome> GetTokenAsync(string workspaceId, CancellationToken cancellationToken, string? partnerId = null)
     {
         if (Usable(cache.Get(workspaceId)) is { } hot)
         {
-            return new TokenOutcome(TokenStatus.Ok, hot);
+            return Owns(hot.OwnerPartnerId, partnerId) ? new TokenOutcome(TokenStatus.Ok, hot) : new TokenOutcome(TokenStatus.NotFound);
+        }
+
+        if (partnerId is not null)
+        {
+            var owner = (await workspaces.FindAsync(workspaceId, cancellationToken))?.OwnerPartnerId;
+            if (!Owns(owner, partnerId))
+            {
+                return new TokenOutcome(TokenStatus.NotFound);
+            }
         }
 
         var gate = _gates.GetOrAdd(workspaceId, _ => new SemaphoreSlim(1, 1));
@@ -78,6 +90,9 @@ public sealed class TokenService(
         Cache(saved, tokens.AccessToken);
         return saved;
     }
+
+    private static bool Owns(string? owner, string? partnerId) =>
+        partnerId is null || string.Equals(owner, partnerId, StringComparison.Ordinal);
 
     private CachedToken? Usable(CachedToken? token) =>
         token is not null && !IsDue(token.ExpiresAt) && time.GetUtcNow() - token.CheckedAt < RecheckInterval ? token : null;
@@ -162,6 +177,7 @@ public sealed class TokenService(
     private CachedToken Cache(Workspace workspace, string accessToken)
     {
         var entry = new CachedToken(
+            workspace.OwnerPartnerId,
             workspace.AccessToken!, accessToken, workspace.AccessTokenExpiresAt!.Value, workspace.CompanyId, workspace.Environment, time.GetUtcNow());
         cache.Set(workspace.Id, entry);
         return entry;

@@ -9,15 +9,15 @@ public static class ValidationEndpoints
 {
     /// <summary>Runs the connection check and returns the diagnostics (200 even when the check fails: the report says why).</summary>
     public static async Task<Results<Ok<ValidationReport>, ValidationProblem, ProblemHttpResult>> Validate(
-        string id, WorkspaceRepository workspaces, ConnectionValidator validator, CancellationToken cancellationToken)
+        string id, System.Security.Claims.ClaimsPrincipal user, WorkspaceRepository workspaces, ConnectionValidator validator, CancellationToken cancellationToken)
     {
         if (!WorkspaceId.IsValid(id))
         {
             return Problems.Field("id", "Workspace ids are " + WorkspaceId.Rule);
         }
 
-        var workspace = await workspaces.FindAsync(id, cancellationToken);
-        if (workspace is null || workspace.Status == WorkspaceStatus.Deleting)
+        var workspace = await workspaces.FindOwnedAsync(id, Security.Caller.PartnerId(user)!, cancellationToken);
+        if (workspace is null)
         {
             return Problems.WorkspaceNotFound(id);
         }

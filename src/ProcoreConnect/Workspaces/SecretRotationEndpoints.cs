@@ -11,7 +11,14 @@ public static class SecretRotationEndpoints
 {
     /// <summary>200 with the connection when the new secret is proven and current; 422 when Procore refuses it.</summary>
     public static async Task<Results<Ok<ConnectionResponse>, ValidationProblem, ProblemHttpResult>> RotateSecret(
-        string id, HttpRequest request, SecretRotationService rotation, IOptions<ProcoreOptions> procore, CancellationToken cancellationToken)
+        string id,
+        HttpRequest request,
+        System.Security.Claims.ClaimsPrincipal user,
+        WorkspaceRepository workspaces,
+        SecretRotationService rotation,
+        Audit.AuditLog audit,
+        IOptions<ProcoreOptions> procore,
+        CancellationToken cancellationToken)
     {
         if (!WorkspaceId.IsValid(id))
         {
@@ -29,7 +36,17 @@ public static class SecretRotationEndpoints
             return Problems.Field("clientSecret", $"Required: 1 to {ConnectionRequestValidator.MaxClientSecretLength} visible ASCII characters, no spaces.");
         }
 
+        if (await workspaces.FindOwnedAsync(id, Security.Caller.PartnerId(user)!, cancellationToken) is null)
+        {
+            return Problems.WorkspaceNotFound(id);
+        }
+
         var (outcome, proof) = await rotation.RotateAsync(id, secret, body.ClientSecretExpiresAt, cancellationToken);
+        if (outcome.Status == WriteStatus.Updated)
+        {
+            await audit.RecordAsync(id, Security.Caller.Actor(user), "workspace.secret_rotated", "clientSecret", cancellationToken);
+        }
+
         return outcome.Status switch
         {
             WriteStatus.Updated => Ok(outcome.Workspace!, procore.Value, request),

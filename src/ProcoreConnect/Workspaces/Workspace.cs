@@ -9,6 +9,9 @@ public sealed record Workspace
     /// <summary>The partner's workspace id (see <see cref="WorkspaceId"/>).</summary>
     public required string Id { get; init; }
 
+    /// <summary>The partner that created the workspace; only it sees and changes it.</summary>
+    public required string OwnerPartnerId { get; init; }
+
     /// <summary>The Procore company this workspace works in.</summary>
     public required long CompanyId { get; init; }
 

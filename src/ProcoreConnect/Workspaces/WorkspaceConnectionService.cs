@@ -18,9 +18,15 @@ public sealed class WorkspaceConnectionService(
     ILogger<WorkspaceConnectionService> logger)
 {
     /// <summary>Creates the workspace or applies new settings to it.</summary>
-    public async Task<WriteOutcome> UpsertAsync(string id, ConnectionSettings settings, ETag? ifMatch, CancellationToken cancellationToken)
+    public async Task<WriteOutcome> UpsertAsync(string id, string partnerId, ConnectionSettings settings, ETag? ifMatch, CancellationToken cancellationToken)
     {
         var existing = await workspaces.FindAsync(id, cancellationToken);
+        if (existing is not null && !string.Equals(existing.OwnerPartnerId, partnerId, StringComparison.Ordinal))
+        {
+            // Another partner's id: indistinguishable from a missing workspace, and not creatable.
+            return new WriteOutcome(WriteStatus.NotFound);
+        }
+
         if (existing?.Status == WorkspaceStatus.Deleting)
         {
             return new WriteOutcome(WriteStatus.Conflict, Detail: $"Workspace '{id}' is being deleted.");
@@ -32,15 +38,15 @@ public sealed class WorkspaceConnectionService(
         }
 
         return existing is null
-            ? await CreateAsync(id, settings, cancellationToken)
+            ? await CreateAsync(id, partnerId, settings, cancellationToken)
             : await UpdateAsync(existing, settings, cancellationToken);
     }
 
     /// <summary>Deletes the workspace and every secret it owns.</summary>
-    public async Task<WriteOutcome> DeleteAsync(string id, ETag? ifMatch, CancellationToken cancellationToken)
+    public async Task<WriteOutcome> DeleteAsync(string id, string partnerId, ETag? ifMatch, CancellationToken cancellationToken)
     {
         var existing = await workspaces.FindAsync(id, cancellationToken);
-        if (existing is null)
+        if (existing is null || !string.Equals(existing.OwnerPartnerId, partnerId, StringComparison.Ordinal))
         {
             return new WriteOutcome(WriteStatus.NotFound);
         }
@@ -81,7 +87,7 @@ public sealed class WorkspaceConnectionService(
         logger.LogInformation("Workspace {WorkspaceId} deleted with its secrets", workspace.Id);
     }
 
-    private async Task<WriteOutcome> CreateAsync(string id, ConnectionSettings settings, CancellationToken cancellationToken)
+    private async Task<WriteOutcome> CreateAsync(string id, string partnerId, ConnectionSettings settings, CancellationToken cancellationToken)
     {
         if (settings.ClientSecret is null)
         {
@@ -94,6 +100,7 @@ public sealed class WorkspaceConnectionService(
         var workspace = new Workspace
         {
             Id = id,
+            OwnerPartnerId = partnerId,
             CompanyId = settings.CompanyId,
             Environment = settings.Environment,
             AuthFlow = settings.AuthFlow,

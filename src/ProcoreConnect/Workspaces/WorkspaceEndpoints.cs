@@ -1,10 +1,13 @@
 using System.Buffers.Text;
+using System.Security.Claims;
 using System.Text;
 using Azure;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using ProcoreConnect.Audit;
 using ProcoreConnect.Http;
 using ProcoreConnect.Procore;
+using ProcoreConnect.Security;
 
 namespace ProcoreConnect.Workspaces;
 
@@ -19,15 +22,15 @@ public static class WorkspaceEndpoints
 
     /// <summary><c>GET /api/workspaces/{id}/connection</c>.</summary>
     public static async Task<Results<Ok<ConnectionResponse>, ValidationProblem, ProblemHttpResult>> GetConnection(
-        string id, WorkspaceRepository workspaces, IOptions<ProcoreOptions> procore, HttpResponse response, CancellationToken cancellationToken)
+        string id, ClaimsPrincipal user, WorkspaceRepository workspaces, IOptions<ProcoreOptions> procore, HttpResponse response, CancellationToken cancellationToken)
     {
         if (!WorkspaceId.IsValid(id))
         {
             return InvalidId();
         }
 
-        var workspace = await workspaces.FindAsync(id, cancellationToken);
-        if (workspace is null || workspace.Status == WorkspaceStatus.Deleting)
+        var workspace = await workspaces.FindOwnedAsync(id, user.PartnerId()!, cancellationToken);
+        if (workspace is null)
         {
             return Problems.WorkspaceNotFound(id);
         }
@@ -40,7 +43,9 @@ public static class WorkspaceEndpoints
     public static async Task<Results<Created<ConnectionResponse>, Ok<ConnectionResponse>, ValidationProblem, ProblemHttpResult>> PutConnection(
         string id,
         HttpRequest request,
+        ClaimsPrincipal user,
         WorkspaceConnectionService connections,
+        AuditLog audit,
         IOptions<ProcoreOptions> procore,
         CancellationToken cancellationToken)
     {
@@ -61,12 +66,14 @@ public static class WorkspaceEndpoints
             return Problems.Fields(errors);
         }
 
-        var outcome = await connections.UpsertAsync(id, settings, IfMatch(request), cancellationToken);
+        var outcome = await connections.UpsertAsync(id, user.PartnerId()!, settings, IfMatch(request), cancellationToken);
         if (outcome.Workspace is { } workspace)
         {
+            var created = outcome.Status == WriteStatus.Created;
+            await audit.RecordAsync(id, user.Actor(), created ? "workspace.created" : "workspace.updated", SentFields(body!), cancellationToken);
             request.HttpContext.Response.Headers.ETag = workspace.ETag.ToString();
             var view = ConnectionResponse.From(workspace, procore.Value);
-            return outcome.Status == WriteStatus.Created
+            return created
                 ? TypedResults.Created($"/api/workspaces/{id}/connection", view)
                 : TypedResults.Ok(view);
         }
@@ -76,20 +83,26 @@ public static class WorkspaceEndpoints
 
     /// <summary><c>DELETE /api/workspaces/{id}/connection</c>: the workspace and all its secrets.</summary>
     public static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> DeleteConnection(
-        string id, HttpRequest request, WorkspaceConnectionService connections, CancellationToken cancellationToken)
+        string id, HttpRequest request, ClaimsPrincipal user, WorkspaceConnectionService connections, AuditLog audit, CancellationToken cancellationToken)
     {
         if (!WorkspaceId.IsValid(id))
         {
             return InvalidId();
         }
 
-        var outcome = await connections.DeleteAsync(id, IfMatch(request), cancellationToken);
-        return outcome.Status == WriteStatus.Deleted ? TypedResults.NoContent() : Failure(id, outcome);
+        var outcome = await connections.DeleteAsync(id, user.PartnerId()!, IfMatch(request), cancellationToken);
+        if (outcome.Status != WriteStatus.Deleted)
+        {
+            return Failure(id, outcome);
+        }
+
+        await audit.RecordAsync(id, user.Actor(), "workspace.deleted", null, cancellationToken);
+        return TypedResults.NoContent();
     }
 
     /// <summary><c>GET /api/workspaces?pageSize=&amp;continuationToken=</c>.</summary>
     public static async Task<Results<Ok<WorkspaceListResponse>, ValidationProblem>> ListWorkspaces(
-        string? pageSize, string? continuationToken, WorkspaceRepository workspaces, IOptions<ProcoreOptions> procore, CancellationToken cancellationToken)
+        string? pageSize, string? continuationToken, ClaimsPrincipal user, WorkspaceRepository workspaces, IOptions<ProcoreOptions> procore, CancellationToken cancellationToken)
     {
         var size = DefaultPageSize;
         if (pageSize is not null && (!int.TryParse(pageSize, out size) || size is < 1 or > MaxPageSize))
@@ -103,11 +116,18 @@ public static class WorkspaceEndpoints
             return Problems.Field("continuationToken", "Not a token this API returned.");
         }
 
-        var page = await workspaces.ListAsync(size, storageToken, cancellationToken);
+        var page = await workspaces.ListAsync(size, storageToken, cancellationToken, user.PartnerId()!);
         return TypedResults.Ok(new WorkspaceListResponse(
             [.. page.Items.Select(w => ConnectionResponse.From(w, procore.Value))],
             page.ContinuationToken is null ? null : Base64Url.EncodeToString(Encoding.UTF8.GetBytes(page.ContinuationToken))));
     }
+
+    // What a change touched, by field name: the values (a secret among them) stay out of the log.
+    private static string SentFields(ConnectionRequest body) => string.Join(", ", new (string Name, object? Value)[]
+    {
+        ("companyId", body.CompanyId), ("environment", body.Environment), ("authFlow", body.AuthFlow), ("clientId", body.ClientId),
+        ("clientSecret", body.ClientSecret), ("clientSecretExpiresAt", body.ClientSecretExpiresAt), ("redirectUri", body.RedirectUri),
+    }.Where(f => f.Value is not null).Select(f => f.Name));
 
     private static ValidationProblem InvalidId() => Problems.Field("id", "Workspace ids are " + WorkspaceId.Rule);
 

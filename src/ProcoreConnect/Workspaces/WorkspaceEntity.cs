@@ -15,6 +15,7 @@ internal sealed class WorkspaceEntity : ITableEntity
     public DateTimeOffset? Timestamp { get; set; }
     public ETag ETag { get; set; }
 
+    public string OwnerPartnerId { get; set; } = "";
     public long CompanyId { get; set; }
     public string Environment { get; set; } = "";
     public string AuthFlow { get; set; } = "";
@@ -44,6 +45,7 @@ internal sealed class WorkspaceEntity : ITableEntity
     {
         PartitionKey = w.Id,
         ETag = w.ETag,
+        OwnerPartnerId = w.OwnerPartnerId,
         CompanyId = w.CompanyId,
         Environment = WireName.Of(w.Environment),
         AuthFlow = WireName.Of(w.AuthFlow),
@@ -74,6 +76,7 @@ internal sealed class WorkspaceEntity : ITableEntity
     {
         Id = PartitionKey,
         ETag = ETag,
+        OwnerPartnerId = OwnerPartnerId,
         CompanyId = CompanyId,
         Environment = WireName.Parse<ProcoreEnvironment>(Environment),
         AuthFlow = WireName.Parse<AuthFlow>(AuthFlow),

@@ -19,6 +19,17 @@ public sealed class WorkspaceRepository(TableStore tables)
         return row.HasValue ? row.Value!.ToWorkspace() : null;
     }
 
+    /// <summary>
+    /// The workspace if <paramref name="partnerId"/> owns it and it is not being deleted; null
+    /// otherwise, so another partner's workspace looks exactly like a missing one.
+    /// </summary>
+    public async Task<Workspace?> FindOwnedAsync(string id, string partnerId, CancellationToken cancellationToken)
+    {
+        var workspace = await FindAsync(id, cancellationToken);
+        return workspace is not null && workspace.Status != WorkspaceStatus.Deleting
+            && string.Equals(workspace.OwnerPartnerId, partnerId, StringComparison.Ordinal) ? workspace : null;
+    }
+
     /// <summary>Adds a new workspace; throws <see cref="ConcurrencyConflictException"/> when the id exists.</summary>
     public async Task<Workspace> AddAsync(Workspace workspace, CancellationToken cancellationToken)
     {
@@ -92,11 +103,13 @@ public sealed class WorkspaceRepository(TableStore tables)
         }
     }
 
-    /// <summary>One page of visible workspaces (not being deleted), in id order.</summary>
-    public async Task<WorkspacePage> ListAsync(int pageSize, string? continuationToken, CancellationToken cancellationToken)
+    /// <summary>One page of visible workspaces (not being deleted), in id order; only the partner's when one is given.</summary>
+    public async Task<WorkspacePage> ListAsync(int pageSize, string? continuationToken, CancellationToken cancellationToken, string? partnerId = null)
     {
         var table = await tables.GetAsync(TableName, cancellationToken);
-        var filter = TableClient.CreateQueryFilter($"RowKey eq {WorkspaceEntity.Row} and Status ne {WireName.Of(WorkspaceStatus.Deleting)}");
+        var filter = partnerId is null
+            ? TableClient.CreateQueryFilter($"RowKey eq {WorkspaceEntity.Row} and Status ne {WireName.Of(WorkspaceStatus.Deleting)}")
+            : TableClient.CreateQueryFilter($"RowKey eq {WorkspaceEntity.Row} and Status ne {WireName.Of(WorkspaceStatus.Deleting)} and OwnerPartnerId eq {partnerId}");
         var pages = table.QueryAsync<WorkspaceEntity>(filter, pageSize, cancellationToken: cancellationToken)
             .AsPages(continuationToken, pageSize);
         await foreach (var page in pages)

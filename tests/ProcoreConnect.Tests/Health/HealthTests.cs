@@ -25,7 +25,8 @@ public sealed class HealthTests
         {
             ["Storage:ConnectionString"] = Azurite.Instance.ConnectionString.Replace($":{Azurite.Instance.TablePort}/", $":{closed}/", StringComparison.Ordinal),
         });
-        var response = await app.CreateClient().GetAsync("/api/health");
+        // The server's own client: no partner key to mint while storage is down.
+        var response = await app.Server.CreateClient().GetAsync("/api/health");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         var body = await response.ReadJsonAsync();
         Assert.Equal("unhealthy", body.GetProperty("checks").GetProperty("storage").GetProperty("status").GetString());

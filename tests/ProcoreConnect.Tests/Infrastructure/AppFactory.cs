@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using ProcoreConnect.Security;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -27,6 +29,7 @@ public class AppFactory : WebApplicationFactory<Program>
             ["Storage:TablePrefix"] = Azurite.NewPrefix(),
             ["SecretStore:LocalKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             ["Scheduler:Enabled"] = "false",
+            ["Auth:AdminKeySha256"] = PartnerKeyStore.Sha256Hex(AdminKey),
             ["Refresh:QueueName"] = "q" + Guid.NewGuid().ToString("N")[..12],
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
@@ -38,7 +41,42 @@ public class AppFactory : WebApplicationFactory<Program>
     /// <summary>A factory with settings of the test's own on top of the defaults (null removes one).</summary>
     public static AppFactory With(IDictionary<string, string?> settings) => new(settings);
 
+    /// <summary>The bootstrap admin key every test app accepts.</summary>
+    public const string AdminKey = "test-admin-key-0123456789";
+
+    /// <summary>The partner the default client authenticates as.</summary>
+    public const string DefaultPartner = "partner-a";
+
+    private readonly ConcurrentDictionary<string, string> _partnerKeys = new();
+
     public CapturedLogs Logs { get; } = new();
+
+    /// <summary>An API key of <paramref name="partnerId"/>, minted once per factory.</summary>
+    public string PartnerKey(string partnerId) =>
+        _partnerKeys.GetOrAdd(partnerId, p => Service<PartnerKeyStore>().CreateAsync(p, "tests", default).GetAwaiter().GetResult().Key);
+
+    /// <summary>A client authenticated as another partner.</summary>
+    public HttpClient ClientFor(string partnerId, Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions? options = null)
+    {
+        var client = options is null ? CreateClient() : CreateClient(options);
+        client.DefaultRequestHeaders.Remove(ApiKeyAuthenticationHandler.Header);
+        client.DefaultRequestHeaders.Add(ApiKeyAuthenticationHandler.Header, PartnerKey(partnerId));
+        return client;
+    }
+
+    /// <summary>A client without credentials.</summary>
+    public HttpClient AnonymousClient()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Remove(ApiKeyAuthenticationHandler.Header);
+        return client;
+    }
+
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        client.DefaultRequestHeaders.Add(ApiKeyAuthenticationHandler.Header, PartnerKey(DefaultPartner));
+    }
 
     /// <summary>Replaces services after the app's own registrations.</summary>
     public AppFactory WithServices(Action<IServiceCollection> configure)

@@ -162,7 +162,7 @@ public sealed class CrashSafetyTests(ITestOutputHelper output) : IAsyncLifetime
     private async Task<(string Id, SimulatedClient Client)> ConnectAsync(RefreshProcess process, string id)
     {
         var client = _simulator.Register();
-        var created = await process.Connections.UpsertAsync(id, new ConnectionSettings
+        var created = await process.Connections.UpsertAsync(id, "partner-a", new ConnectionSettings
         {
             CompanyId = 1001,
             Environment = ProcoreEnvironment.Sandbox,

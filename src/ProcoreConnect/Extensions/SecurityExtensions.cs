@@ -1,0 +1,69 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
+using ProcoreConnect.Security;
+
+namespace ProcoreConnect.Extensions;
+
+/// <summary>Caller authentication (API keys, Entra ID bearer tokens) and the partner and admin policies.</summary>
+public static class SecurityExtensions
+{
+    /// <summary>Registers the schemes and policies.</summary>
+    public static IServiceCollection AddConnectSecurity(this IServiceCollection services)
+    {
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section);
+        services.AddSingleton<PartnerKeyStore>();
+
+        services.AddAuthentication(Roles.Scheme)
+            .AddPolicyScheme(Roles.Scheme, "API key or bearer token", o => o.ForwardDefaultSelector = context =>
+                ApiKeyAuthenticationHandler.KeyOf(context.Request) is null
+                && context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                && BearerConfigured(context)
+                    ? JwtBearerDefaults.AuthenticationScheme
+                    : ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddJwtBearer();
+
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<IOptions<AuthOptions>>((jwt, auth) =>
+            {
+                var entra = auth.Value.Entra;
+                jwt.Authority = entra.Authority;
+                jwt.Audience = entra.Audience;
+                jwt.MapInboundClaims = false;
+                jwt.TokenValidationParameters.ValidateIssuer = true;
+                jwt.TokenValidationParameters.ValidateAudience = true;
+                jwt.TokenValidationParameters.ValidateLifetime = true;
+                jwt.TokenValidationParameters.RoleClaimType = "roles";
+                jwt.Events = new JwtBearerEvents
+                {
+                    OnTokenValidated = context =>
+                    {
+                        EntraClaims.Apply(context.Principal!, EntraClaims.Of(context.HttpContext.RequestServices));
+                        return Task.CompletedTask;
+                    },
+                    OnAuthenticationFailed = context =>
+                    {
+                        Logger(context.HttpContext).LogWarning(
+                            "Refused bearer token for {Method} {Path}: {Reason}", context.Request.Method, context.Request.Path, context.Exception.GetType().Name);
+                        return Task.CompletedTask;
+                    },
+                };
+            });
+
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Roles.Partner, p => p.RequireAuthenticatedUser().RequireRole(Roles.Partner).RequireClaim(Roles.PartnerClaim))
+            .AddPolicy(Roles.Admin, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin));
+        return services;
+    }
+
+    // Without an authority (or a configuration given in code) there is nothing to validate a bearer token against.
+    private static bool BearerConfigured(HttpContext context)
+    {
+        var jwt = context.RequestServices.GetRequiredService<IOptionsMonitor<JwtBearerOptions>>().Get(JwtBearerDefaults.AuthenticationScheme);
+        return !string.IsNullOrEmpty(jwt.Authority) || jwt.Configuration is not null;
+    }
+
+    private static ILogger Logger(HttpContext context) =>
+        context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("ProcoreConnect.Security");
+}

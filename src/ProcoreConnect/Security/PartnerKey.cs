@@ -1,0 +1,7 @@
+namespace ProcoreConnect.Security;
+
+/// <summary>An API key as listed: id, owner, name, dates. Never the key.</summary>
+public sealed record PartnerKey(string KeyId, string PartnerId, string? Name, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
+
+/// <summary>A key just created: the only time its value is shown.</summary>
+public sealed record CreatedPartnerKey(string KeyId, string PartnerId, string? Name, DateTimeOffset CreatedAt, string Key);

@@ -1,0 +1,138 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using Azure;
+using Microsoft.Extensions.Options;
+using ProcoreConnect.Storage;
+
+namespace ProcoreConnect.Security;
+
+/// <summary>
+/// Partner API keys: <c>pck_{keyId}_{secret}</c>, 256 random bits of secret, stored as a salted
+/// SHA-256 hash and compared in constant time. A verified key is trusted from memory for
+/// <see cref="AuthOptions.KeyCacheDuration"/>; revocation on this instance applies at once.
+/// </summary>
+public sealed class PartnerKeyStore(TableStore tables, TimeProvider time, IOptions<AuthOptions> options)
+{
+    /// <summary>The table's name (before the configured prefix).</summary>
+    public const string TableName = "PartnerKeys";
+
+    private const string Prefix = "pck_";
+    private readonly ConcurrentDictionary<string, (PartnerKeyEntity Row, DateTimeOffset CheckedAt)> _cache = new();
+
+    /// <summary>Creates a key for a partner; the value is returned once and never stored.</summary>
+    public async Task<CreatedPartnerKey> CreateAsync(string partnerId, string? name, CancellationToken cancellationToken)
+    {
+        var keyId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+        var secret = System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
+        var salt = RandomNumberGenerator.GetBytes(16);
+        var row = new PartnerKeyEntity
+        {
+            PartitionKey = keyId,
+            PartnerId = partnerId,
+            Name = name,
+            Salt = salt,
+            Hash = Hash(salt, secret),
+            CreatedAt = time.GetUtcNow(),
+        };
+        var table = await tables.GetAsync(TableName, cancellationToken);
+        await table.AddEntityAsync(row, cancellationToken);
+        return new CreatedPartnerKey(keyId, partnerId, name, row.CreatedAt, $"{Prefix}{keyId}_{secret}");
+    }
+
+    /// <summary>The partner a presented key belongs to, or why it was refused.</summary>
+    public async Task<(string? PartnerId, string? Refusal, string? KeyId)> VerifyAsync(string presented, CancellationToken cancellationToken)
+    {
+        if (!presented.StartsWith(Prefix, StringComparison.Ordinal) || presented.Length > 200)
+        {
+            return (null, "malformed API key", null);
+        }
+
+        var separator = presented.IndexOf('_', Prefix.Length);
+        if (separator < 0)
+        {
+            return (null, "malformed API key", null);
+        }
+
+        var keyId = presented[Prefix.Length..separator];
+        var secret = presented[(separator + 1)..];
+        if (keyId.Length != 16 || !keyId.All(char.IsAsciiHexDigitLower))
+        {
+            return (null, "malformed API key", null);
+        }
+
+        var row = await FindAsync(keyId, cancellationToken);
+        if (row is null)
+        {
+            return (null, "unknown API key id", keyId);
+        }
+
+        if (!CryptographicOperations.FixedTimeEquals(Hash(row.Salt, secret), row.Hash))
+        {
+            return (null, "API key does not match", keyId);
+        }
+
+        return row.RevokedAt is null ? (row.PartnerId, null, keyId) : (null, "revoked API key", keyId);
+    }
+
+    /// <summary>A partner's keys, without secrets.</summary>
+    public async Task<IReadOnlyList<PartnerKey>> ListAsync(string partnerId, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableName, cancellationToken);
+        var keys = new List<PartnerKey>();
+        await foreach (var row in table.QueryAsync<PartnerKeyEntity>(k => k.PartnerId == partnerId, cancellationToken: cancellationToken))
+        {
+            keys.Add(new PartnerKey(row.PartitionKey, row.PartnerId, row.Name, row.CreatedAt, row.RevokedAt));
+        }
+
+        return keys;
+    }
+
+    /// <summary>Revokes a key of the partner; false when there is no such key.</summary>
+    public async Task<bool> RevokeAsync(string partnerId, string keyId, CancellationToken cancellationToken)
+    {
+        _cache.TryRemove(keyId, out _);
+        var table = await tables.GetAsync(TableName, cancellationToken);
+        var found = await table.GetEntityIfExistsAsync<PartnerKeyEntity>(keyId, "key", cancellationToken: cancellationToken);
+        if (!found.HasValue || found.Value!.PartnerId != partnerId)
+        {
+            return false;
+        }
+
+        var row = found.Value;
+        row.RevokedAt ??= time.GetUtcNow();
+        await table.UpdateEntityAsync(row, row.ETag, Azure.Data.Tables.TableUpdateMode.Replace, cancellationToken);
+        _cache.TryRemove(keyId, out _);
+        return true;
+    }
+
+    /// <summary>The hex SHA-256 of a key, as <see cref="AuthOptions.AdminKeySha256"/> expects it.</summary>
+    public static string Sha256Hex(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+
+    private async Task<PartnerKeyEntity?> FindAsync(string keyId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (_cache.TryGetValue(keyId, out var cached) && now - cached.CheckedAt < options.Value.KeyCacheDuration)
+        {
+            return cached.Row;
+        }
+
+        var table = await tables.GetAsync(TableName, cancellationToken);
+        var found = await table.GetEntityIfExistsAsync<PartnerKeyEntity>(keyId, "key", cancellationToken: cancellationToken);
+        if (!found.HasValue)
+        {
+            return null;
+        }
+
+        _cache[keyId] = (found.Value!, now);
+        return found.Value;
+    }
+
+    private static byte[] Hash(byte[] salt, string secret)
+    {
+        var input = new byte[salt.Length + Encoding.UTF8.GetMaxByteCount(secret.Length)];
+        salt.CopyTo(input, 0);
+        var length = salt.Length + Encoding.UTF8.GetBytes(secret, input.AsSpan(salt.Length));
+        return SHA256.HashData(input.AsSpan(0, length));
+    }
+}
