@@ -54,6 +54,16 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ConnectionValidator>();
         services.AddSingleton<SecretRotationService>();
 
+        services.AddSingleton<Webhooks.InboundWebhookStore>();
+        services.AddOptions<Events.EventOptions>().BindConfiguration(Events.EventOptions.Section);
+        services.AddSingleton<Events.PartnerWebhookStore>();
+        services.AddSingleton<Events.EventPublisher>();
+        services.AddSingleton<Events.EventDispatcher>();
+        services.AddHostedService<Events.EventWorker>();
+        services.AddHttpClient<Events.EventDeliveryClient>((sp, c) =>
+                c.Timeout = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Events.EventOptions>>().Value.Timeout)
+            .ConfigurePrimaryHttpMessageHandler(PooledHandler).SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+
         services.AddOptions<RefreshOptions>().BindConfiguration(RefreshOptions.Section);
         services.AddSingleton<RefreshDueIndex>();
         services.AddSingleton<RefreshSweeper>();

@@ -1,11 +1,13 @@
 using ProcoreConnect.Admin;
 using ProcoreConnect.Audit;
+using ProcoreConnect.Events;
 using ProcoreConnect.Health;
 using ProcoreConnect.Maintenance;
 using ProcoreConnect.OAuth;
 using ProcoreConnect.Refresh;
 using ProcoreConnect.Tokens;
 using ProcoreConnect.Validation;
+using ProcoreConnect.Webhooks;
 using ProcoreConnect.Workspaces;
 
 namespace ProcoreConnect.Hosting;
@@ -31,6 +33,13 @@ public static class FunctionCatalog
         FunctionDefinition.Http("OAuthCallback", "GET", "oauth/callback", ConnectEndpoints.Callback, policy: null),
         FunctionDefinition.Http("GetToken", "GET", "workspaces/{id}/token", TokenEndpoints.GetToken),
         FunctionDefinition.Http("ValidateConnection", "POST", "workspaces/{id}/validate", ValidationEndpoints.Validate),
+        FunctionDefinition.Http("ConfigureProcoreWebhook", "PUT", "workspaces/{id}/webhooks/procore", WebhookEndpoints.Configure),
+        FunctionDefinition.Http("ReceiveProcoreWebhook", "POST", "webhooks/procore/{workspaceId}", WebhookEndpoints.Receive, policy: null),
+        FunctionDefinition.Http("ListKnownProjects", "GET", "workspaces/{id}/projects", WebhookEndpoints.Projects),
+        FunctionDefinition.Http("SetPartnerWebhook", "PUT", "partner/webhook", PartnerWebhookEndpoints.Set),
+        FunctionDefinition.Http("GetPartnerWebhook", "GET", "partner/webhook", PartnerWebhookEndpoints.Get),
+        FunctionDefinition.Http("DeletePartnerWebhook", "DELETE", "partner/webhook", PartnerWebhookEndpoints.Delete),
+        FunctionDefinition.Http("ListPartnerEvents", "GET", "partner/events", PartnerWebhookEndpoints.ListEvents),
         FunctionDefinition.Http("GetAudit", "GET", "workspaces/{id}/audit", AuditEndpoints.GetAudit),
         FunctionDefinition.Http("CreatePartnerKey", "POST", "admin/partners/{partnerId}/keys", PartnerKeyEndpoints.CreateKey, Security.Roles.Admin),
         FunctionDefinition.Http("ListPartnerKeys", "GET", "admin/partners/{partnerId}/keys", PartnerKeyEndpoints.ListKeys, Security.Roles.Admin),
@@ -39,5 +48,6 @@ public static class FunctionCatalog
         FunctionDefinition.Timer("RefreshTokens", "0 */5 * * * *", RefreshFunctions.SweepAsync),
         FunctionDefinition.Queue("RefreshWorkspace", RefreshOptions.Section + ":" + nameof(RefreshOptions.QueueName), RefreshFunctions.RefreshOneAsync),
         FunctionDefinition.Timer("CheckConnections", "0 0 3 * * *", CheckConnections.RunAsync),
+        FunctionDefinition.Timer("DeliverEvents", "0 * * * * *", DeliverEvents.RunAsync),
     ];
 }

@@ -14,6 +14,7 @@ public sealed class ConnectionChecker(
     WorkspaceRepository workspaces,
     ConnectionValidator validator,
     RefreshDueIndex index,
+    Events.EventPublisher events,
     TimeProvider time,
     IOptions<RefreshOptions> options,
     ILogger<ConnectionChecker> logger)
@@ -55,6 +56,7 @@ public sealed class ConnectionChecker(
         if (expiring && !workspace.ClientSecretExpiringSoon)
         {
             logger.LogWarning("Client secret of workspace {WorkspaceId} expires {ExpiresAt}", workspace.Id, workspace.ClientSecretExpiresAt);
+            await events.PublishAsync(workspace.OwnerPartnerId, workspace.Id, Events.EventTypes.SecretExpiring, new { expiresAt = workspace.ClientSecretExpiresAt }, cancellationToken);
         }
 
         if (workspace.Status != WorkspaceStatus.Connected)
@@ -85,6 +87,11 @@ public sealed class ConnectionChecker(
         }
 
         var needsReauthorization = saved?.Status == WorkspaceStatus.NeedsReauthorization;
+        if (revoked && needsReauthorization)
+        {
+            await events.PublishAsync(workspace.OwnerPartnerId, workspace.Id, Events.EventTypes.NeedsReauthorization, new { reason = "revoked" }, cancellationToken);
+        }
+
         return (true, !report.Ok, needsReauthorization, expiring);
     }
 }

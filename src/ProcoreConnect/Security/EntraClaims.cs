@@ -23,12 +23,12 @@ public static class EntraClaims
 
         if (roles.Contains(options.PartnerRole))
         {
-            identity.AddClaim(new Claim(ClaimTypes.Role, Roles.Partner));
+            identity.AddClaim(new Claim(identity.RoleClaimType, Roles.Partner));
         }
 
         if (roles.Contains(options.AdminRole))
         {
-            identity.AddClaim(new Claim(ClaimTypes.Role, Roles.Admin));
+            identity.AddClaim(new Claim(identity.RoleClaimType, Roles.Admin));
         }
     }
 

@@ -23,7 +23,10 @@ public sealed class RefusalLogging(RequestDelegate next, ILogger<RefusalLogging>
 
         var reason = context.Items[ReasonItem] as string ?? status switch
         {
-            401 => context.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Failure?.Message ?? "no credentials",
+            401 => context.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Failure?.Message
+                ?? (context.Request.Headers.Authorization.Count > 0 || context.Request.Headers.ContainsKey(ApiKeyAuthenticationHandler.Header)
+                    ? "credentials refused"
+                    : "no credentials"),
             403 => "caller lacks the required role",
             _ => "refused",
         };

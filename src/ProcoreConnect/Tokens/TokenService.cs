@@ -19,6 +19,7 @@ public sealed class TokenService(
     RefreshLeaseStore leases,
     TokenCache cache,
     ConnectTelemetry telemetry,
+    Events.EventPublisher events,
     TimeProvider time,
     IOptions<TokenOptions> options,
     ILogger<TokenService> logger)
@@ -88,8 +89,12 @@ public sealed class TokenService(
     {
         var saved = await persister.PersistAsync(workspace, tokens, cancellationToken);
         Cache(saved, tokens.AccessToken);
+        await PublishAsync(saved, Events.EventTypes.Connected, null);
         return saved;
     }
+
+    private Task PublishAsync(Workspace workspace, string type, object? data) =>
+        events.PublishAsync(workspace.OwnerPartnerId, workspace.Id, type, data ?? new { workspace.CompanyId }, CancellationToken.None);
 
     private static bool Owns(string? owner, string? partnerId) =>
         partnerId is null || string.Equals(owner, partnerId, StringComparison.Ordinal);
@@ -230,6 +235,11 @@ public sealed class TokenService(
         {
             var saved = await persister.PersistAsync(workspace, result.Tokens!, CancellationToken.None);
             logger.LogInformation("Token of workspace {WorkspaceId} refreshed ({AuthFlow}), expires {ExpiresAt}", workspace.Id, workspace.AuthFlow, saved.AccessTokenExpiresAt);
+            if (workspace.Status != WorkspaceStatus.Connected)
+            {
+                await PublishAsync(saved, Events.EventTypes.Connected, null);
+            }
+
             return new TokenOutcome(TokenStatus.Ok, Cache(saved, result.Tokens!.AccessToken));
         }
 
@@ -239,6 +249,7 @@ public sealed class TokenService(
             const string Reason = "Procore refused the refresh token (invalid_grant): the connection was revoked or expired; connect the workspace again.";
             await persister.MarkAsync(workspace, WorkspaceStatus.NeedsReauthorization, Reason, cancellationToken);
             logger.LogWarning("Workspace {WorkspaceId} needs reauthorization: refresh token refused", workspace.Id);
+            await PublishAsync(workspace, Events.EventTypes.NeedsReauthorization, new { reason = "invalid_grant" });
             return new TokenOutcome(TokenStatus.NeedsReauthorization, Detail: Reason);
         }
 
@@ -254,6 +265,7 @@ public sealed class TokenService(
         }
 
         logger.LogWarning("Refresh of workspace {WorkspaceId} failed: {Status} {Error}", workspace.Id, result.Status, result.Error);
+        await PublishAsync(workspace, Events.EventTypes.RefreshFailed, new { procoreStatus = result.Status, error = result.Error });
         if (workspace.AccessToken is not null && workspace.AccessTokenExpiresAt > time.GetUtcNow())
         {
             // Procore is failing but the current token still works: hand it out; it stays due, so the next call retries.

@@ -13,6 +13,8 @@ public static class RestEndpoints
             Call(http, state, requirePermissions: false, client => Results.Json(new { id = 42, login = $"{client.ClientId}@example.com", name = "Simulated User" })));
         group.MapGet("/companies", (HttpContext http, SimulatorState state) =>
             Call(http, state, requirePermissions: true, client => Results.Json(client.Companies.Select(c => new { id = c.Id, name = c.Name, is_active = true }))));
+        group.MapGet("/projects", (HttpContext http, SimulatorState state) =>
+            Call(http, state, requirePermissions: true, client => Results.Json(client.Projects.Select(id => new { id, name = $"Project {id}" }))));
         return group;
     }
 

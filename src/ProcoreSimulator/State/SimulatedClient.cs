@@ -17,6 +17,9 @@ public sealed record SimulatedClient
     /// tokens, but API calls answer 403.
     /// </summary>
     public bool HasPermissions { get; init; } = true;
+
+    /// <summary>Projects the client's app has been given access to (DMSA apps see only these).</summary>
+    public IReadOnlyList<long> Projects { get; init; } = [];
 }
 
 /// <summary>A Procore company.</summary>

@@ -19,6 +19,7 @@ public class ProcoreFixture : IAsyncLifetime
     protected virtual IDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>
     {
         ["OAuth:AllowedReturnOrigins:0"] = "https://partner.example.com",
+        ["Events:AllowInsecureLoopback"] = "true",
     };
 
     public async Task InitializeAsync()

@@ -1,0 +1,108 @@
+using Azure;
+using Microsoft.Extensions.Options;
+using ProcoreConnect.Storage;
+
+namespace ProcoreConnect.Events;
+
+/// <summary>
+/// Delivers recorded events: signs each, posts it, and records the outcome; failures are retried
+/// with exponential back-off (30 s doubling, up to <see cref="EventOptions.MaxAttempts"/> tries).
+/// An event is claimed with a conditional write first, so two instances never post it twice at once.
+/// </summary>
+public sealed class EventDispatcher(
+    TableStore tables,
+    PartnerWebhookStore webhooks,
+    EventDeliveryClient client,
+    TimeProvider time,
+    IOptions<EventOptions> options,
+    ILogger<EventDispatcher> logger)
+{
+    /// <summary>The wait before attempt <paramref name="attempt"/> + 1.</summary>
+    public static TimeSpan Backoff(int attempt) => TimeSpan.FromSeconds(30 * Math.Pow(2, Math.Min(attempt - 1, 10)));
+
+    /// <summary>Delivers every event that is due; returns how many were delivered.</summary>
+    public async Task<int> DeliverDueAsync(CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(EventPublisher.TableName, cancellationToken);
+        var now = time.GetUtcNow();
+        var due = new List<EventEntity>();
+        await foreach (var row in table.QueryAsync<EventEntity>(e => e.Status == "pending" && e.NextAttemptAt <= now, cancellationToken: cancellationToken))
+        {
+            due.Add(row);
+        }
+
+        var delivered = 0;
+        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (row, ct) =>
+        {
+            if (await DeliverAsync(table, row, ct))
+            {
+                Interlocked.Increment(ref delivered);
+            }
+        });
+        return delivered;
+    }
+
+    /// <summary>A partner's recent events and their delivery state.</summary>
+    public async Task<IReadOnlyList<EventRecord>> ListAsync(string partnerId, int max, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(EventPublisher.TableName, cancellationToken);
+        var rows = new List<EventRecord>();
+        await foreach (var e in table.QueryAsync<EventEntity>(e => e.PartitionKey == partnerId, cancellationToken: cancellationToken))
+        {
+            rows.Add(new EventRecord(e.RowKey, e.Type, e.WorkspaceId, e.Status, e.Attempts, e.LastStatusCode, e.LastError, e.CreatedAt, e.DeliveredAt));
+        }
+
+        return [.. rows.OrderByDescending(r => r.EventId, StringComparer.Ordinal).Take(max)];
+    }
+
+    private async Task<bool> DeliverAsync(Azure.Data.Tables.TableClient table, EventEntity row, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        try
+        {
+            // Claim: push the next attempt past this one's timeout; a concurrent claimer gets 412.
+            row.NextAttemptAt = now + options.Value.Timeout + options.Value.Timeout;
+            row.ETag = (await table.UpdateEntityAsync(row, row.ETag, Azure.Data.Tables.TableUpdateMode.Replace, cancellationToken)).Headers.ETag ?? default;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 412)
+        {
+            return false;
+        }
+
+        var webhook = await webhooks.FindAsync(row.PartitionKey, cancellationToken);
+        int status;
+        string? error;
+        if (webhook is null)
+        {
+            (status, error) = (0, "the partner removed its webhook");
+            row.Attempts = options.Value.MaxAttempts - 1;
+        }
+        else
+        {
+            var secret = await webhooks.SigningSecretAsync(webhook, cancellationToken);
+            var timestamp = now.ToUnixTimeSeconds();
+            (status, error) = await client.PostAsync(webhook.Url, row.RowKey, row.Body, timestamp, EventSignature.Sign(secret, timestamp, row.Body), cancellationToken);
+        }
+
+        row.Attempts++;
+        row.LastStatusCode = status == 0 ? null : status;
+        row.LastError = error;
+        if (status is >= 200 and < 300)
+        {
+            row.Status = "delivered";
+            row.DeliveredAt = time.GetUtcNow();
+        }
+        else if (row.Attempts >= options.Value.MaxAttempts)
+        {
+            row.Status = "failed";
+            logger.LogWarning("Event {EventId} to partner {PartnerId} failed after {Attempts} attempts: {Error}", row.RowKey, row.PartitionKey, row.Attempts, error);
+        }
+        else
+        {
+            row.NextAttemptAt = time.GetUtcNow() + Backoff(row.Attempts);
+        }
+
+        await table.UpdateEntityAsync(row, row.ETag, Azure.Data.Tables.TableUpdateMode.Replace, CancellationToken.None);
+        return row.Status == "delivered";
+    }
+}

@@ -1,0 +1,17 @@
+namespace ProcoreConnect.Events;
+
+/// <summary>Outgoing partner events.</summary>
+public sealed class EventOptions
+{
+    /// <summary>Configuration section.</summary>
+    public const string Section = "Events";
+
+    /// <summary>Accept http:// webhook URLs on loopback (development and tests only); anything else must be https.</summary>
+    public bool AllowInsecureLoopback { get; set; }
+
+    /// <summary>Delivery attempts before an event is marked failed.</summary>
+    public int MaxAttempts { get; set; } = 8;
+
+    /// <summary>How long one delivery may take.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+}

@@ -1,0 +1,96 @@
+using System.Net;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using ProcoreConnect.Audit;
+using ProcoreConnect.Http;
+using ProcoreConnect.Security;
+
+namespace ProcoreConnect.Events;
+
+/// <summary>The caller partner's event webhook: <c>/api/partner/webhook</c> and its delivery record.</summary>
+public static class PartnerWebhookEndpoints
+{
+    /// <summary><c>PUT</c>: register the URL; the signing secret is in this response only.</summary>
+    public static async Task<Results<Ok<PartnerWebhookRegistration>, ValidationProblem>> Set(
+        HttpRequest request, ClaimsPrincipal user, PartnerWebhookStore webhooks, AuditLog audit, IOptions<EventOptions> options, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await JsonBody.ReadAsync<PartnerWebhookRequest>(request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (!TryUrl(body!.Url, options.Value.AllowInsecureLoopback, out var url))
+        {
+            return Problems.Field("url", "Must be an absolute https URL (at most 2048 characters, no credentials, not a private or link-local address).");
+        }
+
+        var partnerId = user.PartnerId()!;
+        var registration = await webhooks.SetAsync(partnerId, url!, cancellationToken);
+        await audit.RecordAsync("partner:" + partnerId, user.Actor(), "partner.webhook_set", url!.GetLeftPart(UriPartial.Authority), cancellationToken);
+        request.HttpContext.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Ok(registration);
+    }
+
+    /// <summary><c>GET</c>: the URL, without the secret.</summary>
+    public static async Task<Results<Ok<PartnerWebhookView>, NotFound>> Get(ClaimsPrincipal user, PartnerWebhookStore webhooks, CancellationToken cancellationToken) =>
+        await webhooks.FindAsync(user.PartnerId()!, cancellationToken) is { } webhook
+            ? TypedResults.Ok(new PartnerWebhookView(webhook.Url, true, webhook.UpdatedAt))
+            : TypedResults.NotFound();
+
+    /// <summary><c>DELETE</c>: stop sending events.</summary>
+    public static async Task<Results<NoContent, NotFound>> Delete(ClaimsPrincipal user, PartnerWebhookStore webhooks, AuditLog audit, CancellationToken cancellationToken)
+    {
+        var partnerId = user.PartnerId()!;
+        if (!await webhooks.DeleteAsync(partnerId, cancellationToken))
+        {
+            return TypedResults.NotFound();
+        }
+
+        await audit.RecordAsync("partner:" + partnerId, user.Actor(), "partner.webhook_removed", null, cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary><c>GET /api/partner/events</c>: the newest 100 events and their delivery state.</summary>
+    public static async Task<Ok<IReadOnlyList<EventRecord>>> ListEvents(ClaimsPrincipal user, EventDispatcher dispatcher, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await dispatcher.ListAsync(user.PartnerId()!, 100, cancellationToken));
+
+    private static bool TryUrl(string? text, bool allowInsecureLoopback, out Uri? url)
+    {
+        url = null;
+        if (text is not { Length: > 0 and <= 2048 } || !Uri.TryCreate(text, UriKind.Absolute, out var candidate) || !string.IsNullOrEmpty(candidate.UserInfo))
+        {
+            return false;
+        }
+
+        var loopback = candidate.IsLoopback;
+        var secure = candidate.Scheme == Uri.UriSchemeHttps;
+        var insecureAllowed = allowInsecureLoopback && loopback && candidate.Scheme == Uri.UriSchemeHttp;
+        if (!(secure || insecureAllowed))
+        {
+            return false;
+        }
+
+        // Literal internal addresses are refused (a partner cannot aim the service at its own network).
+        if (!insecureAllowed && (loopback || (IPAddress.TryParse(candidate.DnsSafeHost, out var ip) && IsInternal(ip))))
+        {
+            return false;
+        }
+
+        url = candidate;
+        return true;
+    }
+
+    private static bool IsInternal(IPAddress ip)
+    {
+        if (ip.IsIPv4MappedToIPv6)
+        {
+            ip = ip.MapToIPv4();
+        }
+
+        var b = ip.GetAddressBytes();
+        return IPAddress.IsLoopback(ip) || ip.IsIPv6LinkLocal || ip.IsIPv6SiteLocal || ip.IsIPv6UniqueLocal
+            || (b.Length == 4 && (b[0] == 10 || (b[0] == 172 && b[1] is >= 16 and <= 31) || (b[0] == 192 && b[1] == 168) || (b[0] == 169 && b[1] == 254) || b[0] == 0));
+    }
+}

@@ -1,0 +1,95 @@
+using System.Net;
+using System.Security.Claims;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using Microsoft.IdentityModel.Tokens;
+using ProcoreConnect.Tests.Infrastructure;
+
+namespace ProcoreConnect.Tests.Security;
+
+/// <summary>Entra ID bearer tokens, validated by JwtBearer against a key the test holds (no network).</summary>
+public sealed class EntraBearerTests : IDisposable
+{
+    private const string Issuer = "https://login.microsoftonline.com/00000000-0000-0000-0000-000000000001/v2.0";
+    private const string Audience = "api://procore-connect";
+    private readonly RSA _rsa = RSA.Create(2048);
+    private readonly RsaSecurityKey _key;
+    private readonly AppFactory _app;
+
+    public EntraBearerTests()
+    {
+        _key = new RsaSecurityKey(_rsa) { KeyId = "test-key" };
+        _app = AppFactory.With(new Dictionary<string, string?>
+        {
+            ["Auth:Entra:Audience"] = Audience,
+            ["Auth:Entra:Partners:11111111-aaaa-bbbb-cccc-000000000001"] = "partner-entra",
+        }).WithServices(s => s.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, o =>
+        {
+            // Stands in for the tenant's OpenID metadata, which tests cannot fetch.
+            var configuration = new OpenIdConnectConfiguration { Issuer = Issuer };
+            configuration.SigningKeys.Add(_key);
+            o.Configuration = configuration;
+            o.TokenValidationParameters.ValidIssuer = Issuer;
+            o.TokenValidationParameters.IssuerSigningKey = _key;
+        }));
+    }
+
+    public void Dispose()
+    {
+        _app.Dispose();
+        _rsa.Dispose();
+    }
+
+    private HttpClient ClientWith(string token)
+    {
+        var client = _app.AnonymousClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        return client;
+    }
+
+    private string Token(string[] roles, string audience = Audience, DateTime? expires = null, string app = "11111111-aaaa-bbbb-cccc-000000000001", SecurityKey? key = null)
+    {
+        var claims = new Dictionary<string, object> { ["azp"] = app, ["roles"] = roles };
+        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = Issuer,
+            Audience = audience,
+            Claims = claims,
+            NotBefore = (expires ?? DateTime.UtcNow.AddHours(1)).AddHours(-2),
+            Expires = expires ?? DateTime.UtcNow.AddHours(1),
+            SigningCredentials = new SigningCredentials(key ?? _key, SecurityAlgorithms.RsaSha256),
+        });
+    }
+
+    [Fact]
+    public async Task A_partner_app_role_token_works_as_its_mapped_partner()
+    {
+        var client = ClientWith(Token(["ProcoreConnect.Partner"]));
+        var id = Connections.NewId();
+        Assert.Equal(HttpStatusCode.Created, (await client.PutAsync($"/api/workspaces/{id}/connection", Json.Body(Connections.Valid()))).StatusCode);
+        var workspace = await _app.Service<ProcoreConnect.Workspaces.WorkspaceRepository>().FindAsync(id, default);
+        Assert.Equal("partner-entra", workspace!.OwnerPartnerId);
+        // The API-key partner does not see it.
+        Assert.Equal(HttpStatusCode.NotFound, (await _app.CreateClient().GetAsync($"/api/workspaces/{id}/connection")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Wrong_audience_expired_foreign_signature_and_missing_role_are_refused()
+    {
+        using var otherRsa = RSA.Create(2048);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await ClientWith(Token(["ProcoreConnect.Partner"], audience: "api://other")).GetAsync("/api/workspaces")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await ClientWith(Token(["ProcoreConnect.Partner"], expires: DateTime.UtcNow.AddHours(-1))).GetAsync("/api/workspaces")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await ClientWith(Token(["ProcoreConnect.Partner"], key: new RsaSecurityKey(otherRsa) { KeyId = "test-key" })).GetAsync("/api/workspaces")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await ClientWith(Token([])).GetAsync("/api/workspaces")).StatusCode);
+        Assert.Contains(_app.Logs.Lines, l => l.Contains("Refused bearer token", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_admin_app_role_administers_keys_and_a_partner_role_cannot()
+    {
+        Assert.Equal(HttpStatusCode.Created, (await ClientWith(Token(["ProcoreConnect.Admin"])).PostAsync("/api/admin/partners/p1/keys", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await ClientWith(Token(["ProcoreConnect.Partner"])).PostAsync("/api/admin/partners/p1/keys", null)).StatusCode);
+    }
+}
