@@ -7,6 +7,8 @@ namespace ProcoreConnect.Audit;
 /// <summary>The audit log of configuration changes, in Table Storage.</summary>
 public sealed class AuditLog(TableStore tables, TimeProvider time, ILogger<AuditLog> logger)
 {
+    private long _lastTicks;
+
     /// <summary>The table's name (before the configured prefix).</summary>
     public const string TableName = "AuditLog";
 
@@ -21,7 +23,7 @@ public sealed class AuditLog(TableStore tables, TimeProvider time, ILogger<Audit
             {
                 PartitionKey = scope,
                 // Inverted ticks: a partition reads newest first.
-                RowKey = (DateTimeOffset.MaxValue.UtcTicks - at.UtcTicks).ToString("D19", CultureInfo.InvariantCulture)
+                RowKey = (DateTimeOffset.MaxValue.UtcTicks - NextTicks(at)).ToString("D19", CultureInfo.InvariantCulture)
                     + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)),
                 Actor = actor,
                 Action = action,
@@ -37,6 +39,19 @@ public sealed class AuditLog(TableStore tables, TimeProvider time, ILogger<Audit
         }
 
         logger.LogInformation("Audit: {Actor} {Action} {Scope} {Details}", actor, action, scope, details);
+    }
+
+    // Strictly increasing within the process, so entries written in the same tick keep their order.
+    private long NextTicks(DateTimeOffset at)
+    {
+        long last, next;
+        do
+        {
+            last = Interlocked.Read(ref _lastTicks);
+            next = Math.Max(at.UtcTicks, last + 1);
+        }
+        while (Interlocked.CompareExchange(ref _lastTicks, next, last) != last);
+        return next;
     }
 
     /// <summary>The newest entries of a scope.</summary>
