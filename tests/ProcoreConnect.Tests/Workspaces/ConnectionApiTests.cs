@@ -149,6 +149,10 @@ public sealed class ConnectionApiTests : IClassFixture<AppFactory>
         var winner = Assert.Single(winners);
         foreach (var loser in results.Where(r => r.response.StatusCode != HttpStatusCode.OK))
         {
+            Assert.True(
+                loser.response.StatusCode != HttpStatusCode.InternalServerError,
+                string.Join("\n", _app.Logs.Lines.Where(l => l.StartsWith("Error", StringComparison.Ordinal) || l.StartsWith("Critical", StringComparison.Ordinal))));
+
             Assert.Contains(loser.response.StatusCode, new[] { HttpStatusCode.Conflict, HttpStatusCode.PreconditionFailed });
             Assert.Equal("application/problem+json", loser.response.Content.Headers.ContentType?.MediaType);
         }

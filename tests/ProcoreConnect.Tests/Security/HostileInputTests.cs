@@ -1,0 +1,279 @@
+using System.Net;
+using System.Text;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Options;
+using ProcoreConnect.Secrets;
+using ProcoreConnect.Security;
+using ProcoreConnect.Storage;
+using ProcoreConnect.Tests.Infrastructure;
+using ProcoreConnect.Webhooks;
+using ProcoreConnect.Workspaces;
+using Xunit.Abstractions;
+
+namespace ProcoreConnect.Tests.Security;
+
+/// <summary>
+/// Ten thousand generated hostile requests across every endpoint: each is built to be refused.
+/// None may answer 5xx, change any stored row, or echo a secret in a response or a log line.
+/// </summary>
+public sealed class HostileInputTests(ProcoreFixture fixture, ITestOutputHelper output) : IClassFixture<ProcoreFixture>
+{
+    private const int Requests = 10_000;
+
+    private static readonly string[] HostileIds =
+    [
+        "UPPER", "a'b", "a\"b", "a;drop", "..", "a%2Fb", "ws_1", "-lead", new string('a', 65), "%E2%80%AE", "a%20b",
+        "x' or PartitionKey ne '", "%27%29%20or%20%28%27", "ws%0D%0Aheader", "<script>", "a%5Cb", "%F0%9F%92%A5",
+    ];
+
+    private static readonly string[] StateValues =
+    [
+        "", "x", "' or 1=1 --", new string('s', 5000), "%00", "<img src=x onerror=alert(1)>", "state\r\nSet-Cookie: a=b", "../../etc/passwd", "🦄",
+    ];
+
+    [Fact]
+    public async Task Ten_thousand_malformed_requests_cause_no_5xx_no_state_change_and_leak_no_secret()
+    {
+        // Canaries: partner-a's connected workspaces, a configured Procore hook, and every secret they hold.
+        var app = fixture.Simulator.Register();
+        var codeFlow = await fixture.ConnectedWorkspaceAsync(app);
+        var account = fixture.Simulator.Register();
+        var clientCredentials = await fixture.CreateWorkspaceAsync(account, "client_credentials");
+        (await fixture.Client.GetAsync($"/api/workspaces/{clientCredentials}/token")).EnsureSuccessStatusCode();
+        var hook = await (await fixture.Client.PutAsync($"/api/workspaces/{codeFlow}/webhooks/procore", null)).ReadAsync<InboundHookSettings>();
+        var ids = new[] { codeFlow, clientCredentials };
+        var secrets = await SecretsOfAsync(ids);
+        secrets.AddRange([app.ClientSecret, account.ClientSecret, hook.Authorization[7..], fixture.App.PartnerKey("partner-a"), AppFactory.AdminKey]);
+
+        var clients = new Dictionary<string, HttpClient>
+        {
+            ["anonymous"] = fixture.App.AnonymousClient(),
+            ["partner-a"] = fixture.Client,
+            ["partner-b"] = fixture.App.ClientFor("partner-b"),
+            ["bad-key"] = WithHeader(fixture.App.AnonymousClient(), ApiKeyAuthenticationHandler.Header, "pck_0123456789abcdef_forged"),
+            ["bad-bearer"] = WithHeader(fixture.App.AnonymousClient(), "Authorization", "Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0."),
+        };
+        secrets.Add(fixture.App.PartnerKey("partner-b"));
+        var before = await SnapshotAsync();
+
+        var random = new Random(20261122);
+        var plans = Enumerable.Range(0, Requests).Select(_ => Generate(random, ids, hook)).ToList();
+        var byStatus = new System.Collections.Concurrent.ConcurrentDictionary<int, int>();
+        var byKind = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
+        var leaks = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var serverErrors = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var unexpected = new System.Collections.Concurrent.ConcurrentBag<string>();
+
+        await Parallel.ForEachAsync(plans, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (plan, ct) =>
+        {
+            using var request = new HttpRequestMessage(plan.Method, plan.Path);
+            if (plan.Body is not null)
+            {
+                request.Content = new ByteArrayContent(plan.Body);
+                request.Content.Headers.TryAddWithoutValidation("Content-Type", plan.ContentType);
+            }
+
+            foreach (var (name, value) in plan.Headers)
+            {
+                request.Headers.TryAddWithoutValidation(name, value);
+            }
+
+            using var response = await clients[plan.Caller].SendAsync(request, ct);
+            var text = response.Headers + "\n" + response.Content.Headers + "\n" + await response.Content.ReadAsStringAsync(ct);
+            var status = (int)response.StatusCode;
+            byStatus.AddOrUpdate(status, 1, (_, n) => n + 1);
+            byKind.AddOrUpdate(plan.Kind, 1, (_, n) => n + 1);
+            if (status >= 500)
+            {
+                serverErrors.Add($"{status} {plan.Kind} {plan.Method} {plan.Path}");
+            }
+            else if (status is < 400)
+            {
+                unexpected.Add($"{status} {plan.Kind} {plan.Method} {plan.Path}");
+            }
+
+            foreach (var secret in secrets.Where(s => text.Contains(s, StringComparison.Ordinal)))
+            {
+                leaks.Add($"{plan.Kind} {plan.Method} {plan.Path}");
+            }
+        });
+
+        var after = await SnapshotAsync();
+        var logLeaks = fixture.App.Logs.Lines.Count(l => secrets.Any(s => l.Contains(s, StringComparison.Ordinal)));
+
+        output.WriteLine($"requests: {plans.Count}; by status: {string.Join(", ", byStatus.OrderBy(s => s.Key).Select(s => $"{s.Key}={s.Value}"))}");
+        output.WriteLine($"by kind: {string.Join(", ", byKind.OrderBy(k => k.Key).Select(k => $"{k.Key}={k.Value}"))}");
+        output.WriteLine($"5xx: {serverErrors.Count}; accepted: {unexpected.Count}; rows changed: {before.Except(after).Count() + after.Except(before).Count()}; secrets in responses: {leaks.Count}; in log lines: {logLeaks}");
+        Console.WriteLine($"hostile-input: {plans.Count} requests, {serverErrors.Count} 5xx, {unexpected.Count} accepted, {leaks.Count + logLeaks} secret leaks, rows before {before.Count} after {after.Count}");
+
+        Assert.Equal(Requests, plans.Count);
+        Assert.True(serverErrors.IsEmpty, string.Join("\n", serverErrors.Take(20)));
+        Assert.True(unexpected.IsEmpty, string.Join("\n", unexpected.Take(20)));
+        Assert.Equal(before.Order(StringComparer.Ordinal), after.Order(StringComparer.Ordinal));
+        Assert.Empty(leaks);
+        Assert.Equal(0, logLeaks);
+        Assert.True(byKind.Count >= 10);
+    }
+
+    private sealed record Plan(string Kind, string Caller, HttpMethod Method, string Path, byte[]? Body, string ContentType, List<(string, string)> Headers);
+
+    private static Plan Generate(Random r, string[] ids, InboundHookSettings hook)
+    {
+        var mine = ids[r.Next(ids.Length)];
+        var badId = HostileIds[r.Next(HostileIds.Length)];
+        var json = "application/json";
+        switch (r.Next(12))
+        {
+            case 0: // no or wrong credentials, any protected route
+            {
+                var route = ProtectedRoute(r, mine);
+                return new Plan("unauthenticated", Pick(r, ["anonymous", "bad-key", "bad-bearer"]), route.Method, route.Path, Body(r, valid: true), json, []);
+            }
+
+            case 1: // another partner's workspace
+            {
+                var route = ProtectedRoute(r, mine, workspaceOnly: true);
+                return new Plan("other-partner", "partner-b", route.Method, route.Path, Body(r, valid: true), json, []);
+            }
+
+            case 2: // hostile ids on every workspace route
+            {
+                var route = ProtectedRoute(r, badId, workspaceOnly: true);
+                return new Plan("hostile-id", "partner-a", route.Method, route.Path, Body(r, valid: r.Next(2) == 0), json, []);
+            }
+
+            case 3: // malformed connection bodies
+                return new Plan("bad-connection-body", "partner-a", HttpMethod.Put, $"/api/workspaces/{mine}/connection", Body(r, valid: false), json, []);
+            case 4: // wrong content types and sizes
+                return new Plan("bad-content", "partner-a", HttpMethod.Put, $"/api/workspaces/{mine}/connection",
+                    r.Next(3) == 0 ? new byte[JsonBody() + r.Next(1, 5000)] : Encoding.UTF8.GetBytes("companyId=1"), Pick(r, ["text/plain", "application/x-www-form-urlencoded", "application/xml", json]), []);
+            case 5: // malformed secret rotations
+                return new Plan("bad-rotation", "partner-a", HttpMethod.Put, $"/api/workspaces/{mine}/connection/secret", RotationBody(r), json, []);
+            case 6: // bad OAuth states
+            {
+                var state = Uri.EscapeDataString(StateValues[r.Next(StateValues.Length)] + (r.Next(2) == 0 ? Guid.NewGuid().ToString("N") : ""));
+                var query = r.Next(3) switch { 0 => $"?state={state}&code=abc", 1 => $"?state={state}&error=access_denied", _ => $"?code={state}" };
+                return new Plan("bad-state", "anonymous", HttpMethod.Get, "/api/oauth/callback" + query, null, json, []);
+            }
+
+            case 7: // forged webhook deliveries
+            {
+                var forged = Pick(r, ["Bearer forged", hook.Authorization + "x", hook.Authorization[..^1], "Basic YWRtaW46YWRtaW4=", "", hook.Authorization.ToLowerInvariant()]);
+                var target = r.Next(4) == 0 ? badId : mine;
+                return new Plan("forged-webhook", "anonymous", HttpMethod.Post, $"/api/webhooks/procore/{target}",
+                    Encoding.UTF8.GetBytes($$"""{"id": {{r.Next()}}, "ulid": "01J{{r.Next():D10}}", "resource_name": "Projects", "event_type": "create", "resource_id": {{r.Next()}}}"""),
+                    json, [("Authorization", forged)]);
+            }
+
+            case 8: // admin routes without the admin role
+                return new Plan("not-admin", Pick(r, ["partner-a", "partner-b"]), Pick(r, [HttpMethod.Post, HttpMethod.Get, HttpMethod.Delete]),
+                    r.Next(2) == 0 ? "/api/admin/partners/partner-a/keys" : "/api/admin/partners/partner-a/keys/0123456789abcdef", Body(r, valid: true), json, []);
+            case 9: // bad list parameters
+                return new Plan("bad-list", "partner-a", HttpMethod.Get,
+                    "/api/workspaces?" + Pick(r, ["pageSize=0", "pageSize=-1", "pageSize=101", "pageSize=1e3", "pageSize=%27", "continuationToken=%%%", "continuationToken=" + Uri.EscapeDataString("' or ''='")]), null, json, []);
+            case 10: // bad partner webhook URLs
+                return new Plan("bad-partner-webhook", "partner-b", HttpMethod.Put, "/api/partner/webhook",
+                    Encoding.UTF8.GetBytes(Pick(r, ["""{"url":"http://10.0.0.1/x"}""", """{"url":"https://169.254.169.254/"}""", """{"url":"javascript:alert(1)"}""", """{"url":5}""", """{"url":"https://u:p@evil.example/"}""", "{", """{"uri":"https://x"}"""])), json, []);
+            default: // non-JSON host invocations of timers and the queue function
+                return new Plan("bad-invocation", "anonymous", HttpMethod.Post, Pick(r, ["/RefreshTokens", "/CheckConnections", "/PurgeDeletedWorkspaces", "/DeliverEvents", "/RefreshWorkspace"]),
+                    Encoding.UTF8.GetBytes(Pick(r, ["{", "not json", "{\"Data\":", "\u0000\u0001"])), json, []);
+        }
+    }
+
+    private static int JsonBody() => ProcoreConnect.Http.JsonBody.MaxBytes;
+
+    private static (HttpMethod Method, string Path) ProtectedRoute(Random r, string id, bool workspaceOnly = false)
+    {
+        var routes = new List<(HttpMethod, string)>
+        {
+            (HttpMethod.Get, $"/api/workspaces/{id}/connection"), (HttpMethod.Put, $"/api/workspaces/{id}/connection"), (HttpMethod.Delete, $"/api/workspaces/{id}/connection"),
+            (HttpMethod.Put, $"/api/workspaces/{id}/connection/secret"), (HttpMethod.Get, $"/api/workspaces/{id}/connect"), (HttpMethod.Get, $"/api/workspaces/{id}/token"),
+            (HttpMethod.Post, $"/api/workspaces/{id}/validate"), (HttpMethod.Get, $"/api/workspaces/{id}/audit"), (HttpMethod.Get, $"/api/workspaces/{id}/projects"),
+            (HttpMethod.Put, $"/api/workspaces/{id}/webhooks/procore"),
+        };
+        if (!workspaceOnly)
+        {
+            routes.AddRange([(HttpMethod.Get, "/api/workspaces"), (HttpMethod.Put, "/api/partner/webhook"), (HttpMethod.Get, "/api/partner/events"), (HttpMethod.Delete, "/api/partner/webhook")]);
+        }
+
+        return routes[r.Next(routes.Count)];
+    }
+
+    private static byte[] Body(Random r, bool valid)
+    {
+        if (valid)
+        {
+            return Encoding.UTF8.GetBytes($$"""{"companyId":{{r.Next(1, 100000)}},"environment":"sandbox","authFlow":"client_credentials","clientId":"c{{r.Next()}}","clientSecret":"stolen-{{r.Next()}}"}""");
+        }
+
+        string[] broken =
+        [
+            "{", "}", "[]", "null", "true", "\"str\"", "{\"companyId\":", "{\"companyId\": 1,}", "{'companyId': 1}",
+            """{"companyId":"1001","environment":"sandbox","authFlow":"client_credentials","clientId":"c","clientSecret":"s"}""",
+            """{"companyId":-1,"environment":"sandbox","authFlow":"client_credentials","clientId":"c","clientSecret":"s"}""",
+            """{"companyId":1,"environment":"Sandbox","authFlow":"client_credentials","clientId":"c","clientSecret":"s"}""",
+            """{"companyId":1,"environment":"sandbox","authFlow":"implicit","clientId":"c","clientSecret":"s"}""",
+            """{"companyId":1,"environment":"sandbox","authFlow":"client_credentials","clientId":"has space","clientSecret":"s"}""",
+            """{"companyId":1,"environment":"sandbox","authFlow":"client_credentials","clientId":"c","clientSecret":"s","extra":1}""",
+            """{"companyId":1,"environment":"sandbox","authFlow":"client_credentials","clientId":"c","clientSecret":"s","redirectUri":"https://x/cb"}""",
+            """{"companyId":1e400}""", """{"companyId":9223372036854775808}""", """{"companyId":{"$gt":0}}""", """{"__proto__":{"admin":true}}""",
+            new string('[', 5000) + new string(']', 5000),
+            "{\"clientId\":\"" + new string('x', 300) + "\",\"companyId\":1,\"environment\":\"sandbox\",\"authFlow\":\"client_credentials\"}",
+            "{\"companyId\":1,\"environment\":\"sandbox\u0000\",\"authFlow\":\"client_credentials\",\"clientId\":\"c\",\"clientSecret\":\"s\"}",
+            "\uFEFF{\"companyId\":0}",
+        ];
+        return Encoding.UTF8.GetBytes(broken[r.Next(broken.Length)]);
+    }
+
+    private static byte[] RotationBody(Random r) => Encoding.UTF8.GetBytes(Pick(r,
+    [
+        "{", "{}", "[]", "null", """{"clientSecret":""}""", """{"clientSecret":5}""", """{"clientSecret":"has space"}""", """{"clientSecret":"x","other":1}""",
+        "{\"clientSecret\":\"" + new string('s', 600) + "\"}", """{"clientSecretExpiresAt":"not a date","clientSecret":"x"}""",
+    ]));
+
+    private static T Pick<T>(Random r, T[] items) => items[r.Next(items.Length)];
+
+    private static HttpClient WithHeader(HttpClient client, string name, string value)
+    {
+        client.DefaultRequestHeaders.TryAddWithoutValidation(name, value);
+        return client;
+    }
+
+    private async Task<List<string>> SecretsOfAsync(IEnumerable<string> ids)
+    {
+        var values = new List<string>();
+        var store = fixture.App.Service<ISecretStore>();
+        foreach (var id in ids)
+        {
+            var workspace = (await fixture.App.Service<WorkspaceRepository>().FindAsync(id, default))!;
+            foreach (var reference in new[] { workspace.ClientSecret, workspace.RefreshToken, workspace.AccessToken }.OfType<SecretReference>())
+            {
+                values.Add(await store.GetAsync(reference, default));
+            }
+        }
+
+        return values;
+    }
+
+    /// <summary>Every row of every table of this app: partition, row and ETag.</summary>
+    private async Task<List<string>> SnapshotAsync()
+    {
+        var prefix = fixture.App.Service<IOptions<StorageOptions>>().Value.TablePrefix;
+        var service = fixture.App.Service<TableStore>().Service;
+        var rows = new List<string>();
+        await foreach (var table in service.QueryAsync())
+        {
+            if (!table.Name.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            await foreach (var row in service.GetTableClient(table.Name).QueryAsync<TableEntity>(select: ["PartitionKey", "RowKey"]))
+            {
+                rows.Add($"{table.Name}/{row.PartitionKey}/{row.RowKey}/{row.ETag}");
+            }
+        }
+
+        return rows;
+    }
+}
