@@ -10,7 +10,7 @@ namespace ProcoreConnect.Secrets;
 /// for Key Vault where none is configured. The name and version are bound into each ciphertext
 /// as associated data, so a row copied under another name does not decrypt.
 /// </summary>
-public sealed class LocalEncryptedSecretStore : ISecretStore, IDisposable
+public sealed class LocalEncryptedSecretStore : ISecretStore
 {
     /// <summary>The table's name (before the configured prefix).</summary>
     public const string TableName = "LocalSecrets";
@@ -19,7 +19,10 @@ public sealed class LocalEncryptedSecretStore : ISecretStore, IDisposable
     private const int TagSize = 16;
 
     private readonly TableStore _tables;
-    private readonly AesGcm _aes;
+
+    // An AesGcm instance is not safe for concurrent use (OpenSSL fails the operation), so each
+    // seal and open takes its own; setting one up costs far less than the table round trip.
+    private readonly byte[] _key;
 
     // Ticks at start, then +1 per write: increasing within a process and across restarts.
     private long _sequence = DateTime.UtcNow.Ticks;
@@ -33,7 +36,7 @@ public sealed class LocalEncryptedSecretStore : ISecretStore, IDisposable
         }
 
         _tables = tables;
-        _aes = new AesGcm(key, TagSize);
+        _key = (byte[])key.Clone();
     }
 
     /// <inheritdoc />
@@ -122,16 +125,14 @@ public sealed class LocalEncryptedSecretStore : ISecretStore, IDisposable
         await table.GetEntityIfExistsAsync<LocalSecretEntity>("health-probe", "none", cancellationToken: cancellationToken);
     }
 
-    /// <inheritdoc />
-    public void Dispose() => _aes.Dispose();
-
     private byte[] Seal(SecretReference reference, string value)
     {
         var plaintext = Encoding.UTF8.GetBytes(value);
         var output = new byte[NonceSize + plaintext.Length + TagSize];
         var nonce = output.AsSpan(0, NonceSize);
         RandomNumberGenerator.Fill(nonce);
-        _aes.Encrypt(nonce, plaintext, output.AsSpan(NonceSize, plaintext.Length), output.AsSpan(NonceSize + plaintext.Length), AssociatedData(reference));
+        using var aes = new AesGcm(_key, TagSize);
+        aes.Encrypt(nonce, plaintext, output.AsSpan(NonceSize, plaintext.Length), output.AsSpan(NonceSize + plaintext.Length), AssociatedData(reference));
         return output;
     }
 
@@ -139,7 +140,8 @@ public sealed class LocalEncryptedSecretStore : ISecretStore, IDisposable
     {
         var cipherLength = sealedValue.Length - NonceSize - TagSize;
         var plaintext = new byte[cipherLength];
-        _aes.Decrypt(
+        using var aes = new AesGcm(_key, TagSize);
+        aes.Decrypt(
             sealedValue.AsSpan(0, NonceSize),
             sealedValue.AsSpan(NonceSize, cipherLength),
             sealedValue.AsSpan(NonceSize + cipherLength),

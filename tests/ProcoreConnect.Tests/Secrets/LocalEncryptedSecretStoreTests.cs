@@ -9,7 +9,7 @@ using ProcoreConnect.Tests.Infrastructure;
 namespace ProcoreConnect.Tests.Secrets;
 
 /// <summary>The local AES-GCM store against Azurite.</summary>
-public sealed class LocalEncryptedSecretStoreTests : SecretStoreContract, IDisposable
+public sealed class LocalEncryptedSecretStoreTests : SecretStoreContract
 {
     private readonly TableStore _tables;
     private readonly LocalEncryptedSecretStore _store;
@@ -24,7 +24,15 @@ public sealed class LocalEncryptedSecretStoreTests : SecretStoreContract, IDispo
 
     protected override ISecretStore Store => _store;
 
-    public void Dispose() => _store.Dispose();
+    [Fact]
+    public async Task Concurrent_writes_and_reads_do_not_interfere()
+    {
+        // One store instance serves every request of the app at once.
+        var values = Enumerable.Range(0, 1000).Select(i => $"value-{i}-{Guid.NewGuid():N}").ToArray();
+        var references = await Task.WhenAll(values.Select(v => Task.Run(() => _store.SetAsync("ws-concurrent-" + v[6..9].Trim('-'), v, default))));
+        var read = await Task.WhenAll(references.Select(r => Task.Run(() => _store.GetAsync(r, default))));
+        Assert.Equal(values, read);
+    }
 
     [Fact]
     public async Task Rows_hold_ciphertext_only()
@@ -52,7 +60,7 @@ public sealed class LocalEncryptedSecretStoreTests : SecretStoreContract, IDispo
     public async Task Another_key_cannot_read_the_secrets()
     {
         var reference = await _store.SetAsync("ws-key-check", "value", default);
-        using var other = new LocalEncryptedSecretStore(_tables, RandomNumberGenerator.GetBytes(32));
+        var other = new LocalEncryptedSecretStore(_tables, RandomNumberGenerator.GetBytes(32));
         await Assert.ThrowsAnyAsync<CryptographicException>(() => other.GetAsync(reference, default));
     }
 
