@@ -9,6 +9,9 @@ public enum RefreshResult
     /// <summary>Nothing to do: not due, not connected, gone, or a stale index entry.</summary>
     Skipped,
 
+    /// <summary>The index entry no longer matches a refreshable row; it can be dropped.</summary>
+    Stale,
+
     /// <summary>Procore or storage failed; the entry stays and the next sweep retries.</summary>
     Failed,
 }

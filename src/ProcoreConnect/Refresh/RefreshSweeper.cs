@@ -51,38 +51,26 @@ public sealed class RefreshSweeper(
     {
         try
         {
-            var workspace = await workspaces.FindAsync(entry.WorkspaceId, cancellationToken);
-            if (workspace is null || workspace.Status != WorkspaceStatus.Connected || workspace.RefreshDueAt != entry.DueAt)
+            if (entry.DueAt > time.GetUtcNow())
+            {
+                return RefreshResult.Skipped;
+            }
+
+            var result = await tokens.RefreshDueAsync(entry, cancellationToken);
+            if (result == RefreshResult.Stale)
             {
                 // Gone, not refreshable, or an entry the row no longer points at (the row's own entry stays).
                 await index.RemoveAsync(entry, cancellationToken);
                 return RefreshResult.Skipped;
             }
 
-            if (entry.DueAt > time.GetUtcNow())
-            {
-                return RefreshResult.Skipped;
-            }
-
-            var outcome = await tokens.GetTokenAsync(entry.WorkspaceId, cancellationToken);
-            return outcome.Status switch
-            {
-                TokenStatus.Ok => RefreshResult.Refreshed,
-                TokenStatus.NeedsReauthorization or TokenStatus.NotFound or TokenStatus.NotConnected => await DropAsync(entry, cancellationToken),
-                _ => RefreshResult.Failed,
-            };
+            return result;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             logger.LogWarning(ex, "Refresh of workspace {WorkspaceId} failed; the next sweep retries", entry.WorkspaceId);
             return RefreshResult.Failed;
         }
-    }
-
-    private async Task<RefreshResult> DropAsync(DueRefresh entry, CancellationToken cancellationToken)
-    {
-        await index.RemoveAsync(entry, cancellationToken);
-        return RefreshResult.Skipped;
     }
 
     private ParallelOptions Parallelism(CancellationToken cancellationToken) =>

@@ -99,11 +99,15 @@ public sealed class LocalEncryptedSecretStore : ISecretStore
     public async Task DisableAsync(SecretReference reference, CancellationToken cancellationToken)
     {
         var table = await _tables.GetAsync(TableName, cancellationToken);
-        var row = await table.GetEntityIfExistsAsync<LocalSecretEntity>(reference.Name, reference.Version, cancellationToken: cancellationToken);
-        if (row.HasValue && row.Value!.Enabled)
+        try
         {
-            row.Value.Enabled = false;
-            await table.UpdateEntityAsync(row.Value, ETag.All, Azure.Data.Tables.TableUpdateMode.Replace, cancellationToken);
+            // One merge of the flag, no read first.
+            var flag = new Azure.Data.Tables.TableEntity(reference.Name, reference.Version) { ["Enabled"] = false };
+            await table.UpdateEntityAsync(flag, ETag.All, Azure.Data.Tables.TableUpdateMode.Merge, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            // Gone already: unreadable, as asked.
         }
     }
 

@@ -19,26 +19,29 @@ public sealed class RefreshLeaseStore(TableStore tables, TimeProvider time, IOpt
         var table = await tables.GetAsync(TableName, cancellationToken);
         var now = time.GetUtcNow();
         var lease = new RefreshLeaseEntity { PartitionKey = workspaceId, Owner = owner, ExpiresAt = now + options.Value.LeaseDuration };
-        var existing = await table.GetEntityIfExistsAsync<RefreshLeaseEntity>(workspaceId, "refresh", cancellationToken: cancellationToken);
         try
         {
-            Response response;
-            if (!existing.HasValue)
-            {
-                response = await table.AddEntityAsync(lease, cancellationToken);
-            }
-            else if (existing.Value!.ExpiresAt <= now)
-            {
-                response = await table.UpdateEntityAsync(lease, existing.Value.ETag, Azure.Data.Tables.TableUpdateMode.Replace, cancellationToken);
-            }
-            else
-            {
-                return null;
-            }
-
-            return new RefreshLease(workspaceId, response.Headers.ETag ?? default);
+            // Usually nobody holds it: one conditional insert.
+            var added = await table.AddEntityAsync(lease, cancellationToken);
+            return new RefreshLease(workspaceId, added.Headers.ETag ?? default);
         }
-        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            // Held, or left behind by a crashed holder: take it over only once it has expired.
+        }
+
+        var existing = await table.GetEntityIfExistsAsync<RefreshLeaseEntity>(workspaceId, "refresh", cancellationToken: cancellationToken);
+        if (!existing.HasValue || existing.Value!.ExpiresAt > now)
+        {
+            return null;
+        }
+
+        try
+        {
+            var replaced = await table.UpdateEntityAsync(lease, existing.Value.ETag, Azure.Data.Tables.TableUpdateMode.Replace, cancellationToken);
+            return new RefreshLease(workspaceId, replaced.Headers.ETag ?? default);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 412)
         {
             return null;
         }

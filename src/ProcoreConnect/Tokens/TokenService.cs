@@ -30,6 +30,9 @@ public sealed class TokenService(
     private static readonly TimeSpan LeasePoll = TimeSpan.FromMilliseconds(250);
 
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _gates = new();
+
+    // Secret versions never change, so a client secret read once per version is enough.
+    private readonly ConcurrentDictionary<SecretReference, string> _clientSecrets = new();
     private readonly string _instance = Guid.NewGuid().ToString("N");
 
     /// <summary>
@@ -77,6 +80,55 @@ public sealed class TokenService(
         try
         {
             return await LoadOrRefreshAsync(workspaceId, force: true, clientSecret, cancellationToken);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// The refresh sweep's entry point: refreshes the workspace if the index entry is still the
+    /// row's and due, reading the row once, under the lease. A lease held elsewhere means another
+    /// instance is on it.
+    /// </summary>
+    public async Task<Refresh.RefreshResult> RefreshDueAsync(Refresh.DueRefresh entry, CancellationToken cancellationToken)
+    {
+        var gate = _gates.GetOrAdd(entry.WorkspaceId, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            var lease = await leases.TryAcquireAsync(entry.WorkspaceId, _instance, cancellationToken);
+            if (lease is null)
+            {
+                return Refresh.RefreshResult.Skipped;
+            }
+
+            try
+            {
+                var workspace = await workspaces.FindAsync(entry.WorkspaceId, cancellationToken);
+                if (workspace is null || workspace.Status != WorkspaceStatus.Connected || workspace.RefreshDueAt != entry.DueAt)
+                {
+                    return Refresh.RefreshResult.Stale;
+                }
+
+                if (!IsDue(workspace.AccessTokenExpiresAt))
+                {
+                    return Refresh.RefreshResult.Skipped;
+                }
+
+                var outcome = await RefreshAsync(workspace, null, cancellationToken);
+                return outcome.Status switch
+                {
+                    TokenStatus.Ok => Refresh.RefreshResult.Refreshed,
+                    TokenStatus.NeedsReauthorization => Refresh.RefreshResult.Stale,
+                    _ => Refresh.RefreshResult.Failed,
+                };
+            }
+            finally
+            {
+                await leases.ReleaseAsync(lease, CancellationToken.None);
+            }
         }
         finally
         {
@@ -160,6 +212,18 @@ public sealed class TokenService(
         }
     }
 
+    private async Task<string> ClientSecretAsync(SecretReference reference, CancellationToken cancellationToken)
+    {
+        if (_clientSecrets.TryGetValue(reference, out var cached))
+        {
+            return cached;
+        }
+
+        var value = await secrets.GetAsync(reference, cancellationToken);
+        _clientSecrets[reference] = value;
+        return value;
+    }
+
     private static TokenOutcome? Refusal(Workspace workspace) => workspace.Status switch
     {
         WorkspaceStatus.Disabled => new TokenOutcome(TokenStatus.NotConnected, Detail: "The workspace is disabled."),
@@ -208,7 +272,7 @@ public sealed class TokenService(
 
     private async Task<TokenOutcome> RefreshCoreAsync(Workspace workspace, string? clientSecretOverride, CancellationToken cancellationToken)
     {
-        var clientSecret = clientSecretOverride ?? await secrets.GetAsync(workspace.ClientSecret, cancellationToken);
+        var clientSecret = clientSecretOverride ?? await ClientSecretAsync(workspace.ClientSecret, cancellationToken);
         ProcoreTokenResult result;
         if (workspace.AuthFlow == AuthFlow.ClientCredentials)
         {
