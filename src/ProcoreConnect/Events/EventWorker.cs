@@ -7,7 +7,7 @@ namespace ProcoreConnect.Events;
 /// Delivers events as soon as they are recorded when the app runs on its own, and retries due ones
 /// every 30 seconds; under the Functions host the <c>DeliverEvents</c> timer does the retries.
 /// </summary>
-public sealed class EventWorker(EventPublisher publisher, EventDispatcher dispatcher, IConfiguration configuration, IOptions<SchedulerOptions> scheduler, ILogger<EventWorker> logger)
+public sealed class EventWorker(IServiceProvider services, IConfiguration configuration, IOptions<SchedulerOptions> scheduler, ILogger<EventWorker> logger)
     : BackgroundService
 {
     /// <inheritdoc />
@@ -18,6 +18,9 @@ public sealed class EventWorker(EventPublisher publisher, EventDispatcher dispat
             return;
         }
 
+        // Resolved here, not in the constructor: under the Functions host the worker never needs them.
+        var publisher = services.GetRequiredService<EventPublisher>();
+        var dispatcher = services.GetRequiredService<EventDispatcher>();
         while (!stoppingToken.IsCancellationRequested)
         {
             using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);

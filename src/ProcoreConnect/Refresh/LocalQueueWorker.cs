@@ -12,7 +12,7 @@ namespace ProcoreConnect.Refresh;
 /// </summary>
 public sealed class LocalQueueWorker(
     IServiceScopeFactory scopes,
-    RefreshQueueClient queue,
+    IServiceProvider services,
     IConfiguration configuration,
     IOptions<RefreshOptions> refresh,
     IOptions<SchedulerOptions> scheduler,
@@ -21,6 +21,9 @@ public sealed class LocalQueueWorker(
 {
     private static readonly TimeSpan Visibility = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(2);
+
+    // Resolved on first use: under the Functions host this worker stays idle and needs no queue client.
+    private RefreshQueueClient Queue => services.GetRequiredService<RefreshQueueClient>();
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -56,6 +59,7 @@ public sealed class LocalQueueWorker(
     /// <summary>Handles one batch of messages; returns how many there were.</summary>
     public async Task<int> DrainOnceAsync(CancellationToken cancellationToken)
     {
+        var queue = Queue;
         var messages = await queue.ReceiveAsync(32, Visibility, cancellationToken);
         var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, refresh.Value.MaxConcurrency), CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(messages, options, async (message, ct) =>
