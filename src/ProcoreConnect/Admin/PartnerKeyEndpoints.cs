@@ -19,7 +19,7 @@ public static class PartnerKeyEndpoints
     {
         if (!WorkspaceId.IsValid(partnerId))
         {
-            return Problems.Field("partnerId", "Partner ids are " + WorkspaceId.Rule);
+            return Problems.InvalidPartnerId();
         }
 
         string? name = null;
@@ -49,7 +49,7 @@ public static class PartnerKeyEndpoints
         string partnerId, PartnerKeyStore keys, CancellationToken cancellationToken) =>
         WorkspaceId.IsValid(partnerId)
             ? TypedResults.Ok(await keys.ListAsync(partnerId, cancellationToken))
-            : Problems.Field("partnerId", "Partner ids are " + WorkspaceId.Rule);
+            : Problems.InvalidPartnerId();
 
     /// <summary><c>DELETE /api/admin/partners/{partnerId}/keys/{keyId}</c>: revoke.</summary>
     public static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> RevokeKey(
@@ -57,7 +57,7 @@ public static class PartnerKeyEndpoints
     {
         if (!WorkspaceId.IsValid(partnerId))
         {
-            return Problems.Field("partnerId", "Partner ids are " + WorkspaceId.Rule);
+            return Problems.InvalidPartnerId();
         }
 
         if (keyId.Length != 16 || !keyId.All(char.IsAsciiHexDigitLower))

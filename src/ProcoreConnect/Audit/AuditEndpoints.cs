@@ -15,7 +15,7 @@ public static class AuditEndpoints
     {
         if (!WorkspaceId.IsValid(id))
         {
-            return Problems.Field("id", "Workspace ids are " + WorkspaceId.Rule);
+            return Problems.InvalidWorkspaceId();
         }
 
         if (await workspaces.FindOwnedAsync(id, user.PartnerId()!, cancellationToken) is null)

@@ -13,6 +13,12 @@ public static class Problems
     public static ValidationProblem Fields(IReadOnlyDictionary<string, List<string>> errors) =>
         TypedResults.ValidationProblem(errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
 
+    /// <summary>A 400 for a route id that is not of the documented shape.</summary>
+    public static ValidationProblem InvalidWorkspaceId() => Field("id", "Workspace ids are " + Workspaces.WorkspaceId.Rule);
+
+    /// <summary>A 400 for a partner id that is not of the documented shape (the same as workspace ids).</summary>
+    public static ValidationProblem InvalidPartnerId() => Field("partnerId", "Partner ids are " + Workspaces.WorkspaceId.Rule);
+
     /// <summary>A 404 for a workspace that does not exist (or is not visible to the caller).</summary>
     public static ProblemHttpResult WorkspaceNotFound(string id) =>
         TypedResults.Problem($"Workspace '{id}' was not found.", statusCode: StatusCodes.Status404NotFound, title: "Not found");

@@ -27,7 +27,7 @@ public static class ConnectEndpoints
     {
         if (!WorkspaceId.IsValid(id))
         {
-            return Problems.Field("id", "Workspace ids are " + WorkspaceId.Rule);
+            return Problems.InvalidWorkspaceId();
         }
 
         Uri? returnTo = null;

@@ -15,7 +15,7 @@ public static class TokenEndpoints
     {
         if (!WorkspaceId.IsValid(id))
         {
-            return Problems.Field("id", "Workspace ids are " + WorkspaceId.Rule);
+            return Problems.InvalidWorkspaceId();
         }
 
         response.Headers.CacheControl = "no-store";

@@ -13,7 +13,7 @@ public static class ValidationEndpoints
     {
         if (!WorkspaceId.IsValid(id))
         {
-            return Problems.Field("id", "Workspace ids are " + WorkspaceId.Rule);
+            return Problems.InvalidWorkspaceId();
         }
 
         var workspace = await workspaces.FindOwnedAsync(id, Security.Caller.PartnerId(user)!, cancellationToken);

@@ -20,7 +20,7 @@ public static class WebhookEndpoints
     {
         if (!WorkspaceId.IsValid(id))
         {
-            return Problems.Field("id", "Workspace ids are " + WorkspaceId.Rule);
+            return Problems.InvalidWorkspaceId();
         }
 
         if (await workspaces.FindOwnedAsync(id, user.PartnerId()!, cancellationToken) is null)
@@ -89,7 +89,7 @@ public static class WebhookEndpoints
     {
         if (!WorkspaceId.IsValid(id))
         {
-            return Problems.Field("id", "Workspace ids are " + WorkspaceId.Rule);
+            return Problems.InvalidWorkspaceId();
         }
 
         var workspace = await workspaces.FindOwnedAsync(id, user.PartnerId()!, cancellationToken);

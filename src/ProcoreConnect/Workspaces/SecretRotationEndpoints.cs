@@ -22,7 +22,7 @@ public static class SecretRotationEndpoints
     {
         if (!WorkspaceId.IsValid(id))
         {
-            return Problems.Field("id", "Workspace ids are " + WorkspaceId.Rule);
+            return Problems.InvalidWorkspaceId();
         }
 
         var (body, problem) = await JsonBody.ReadAsync<SecretRotationRequest>(request, cancellationToken);

@@ -26,7 +26,7 @@ public static class WorkspaceEndpoints
     {
         if (!WorkspaceId.IsValid(id))
         {
-            return InvalidId();
+            return Problems.InvalidWorkspaceId();
         }
 
         var workspace = await workspaces.FindOwnedAsync(id, user.PartnerId()!, cancellationToken);
@@ -51,7 +51,7 @@ public static class WorkspaceEndpoints
     {
         if (!WorkspaceId.IsValid(id))
         {
-            return InvalidId();
+            return Problems.InvalidWorkspaceId();
         }
 
         var (body, bodyProblem) = await JsonBody.ReadAsync<ConnectionRequest>(request, cancellationToken);
@@ -87,7 +87,7 @@ public static class WorkspaceEndpoints
     {
         if (!WorkspaceId.IsValid(id))
         {
-            return InvalidId();
+            return Problems.InvalidWorkspaceId();
         }
 
         var outcome = await connections.DeleteAsync(id, user.PartnerId()!, IfMatch(request), cancellationToken);
@@ -128,8 +128,6 @@ public static class WorkspaceEndpoints
         ("companyId", body.CompanyId), ("environment", body.Environment), ("authFlow", body.AuthFlow), ("clientId", body.ClientId),
         ("clientSecret", body.ClientSecret), ("clientSecretExpiresAt", body.ClientSecretExpiresAt), ("redirectUri", body.RedirectUri),
     }.Where(f => f.Value is not null).Select(f => f.Name));
-
-    private static ValidationProblem InvalidId() => Problems.Field("id", "Workspace ids are " + WorkspaceId.Rule);
 
     private static ProblemHttpResult Failure(string id, WriteOutcome outcome) =>
         outcome.Status switch

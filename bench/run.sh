@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Runs the three benchmarks side by side on this machine and prints their figures:
+#   1. token API hot path vs a bare minimal-API endpoint (wrk, same concurrency, same run)
+#   2. refresh sweep of 10,000 due workspaces against the simulator with 50 ms token latency
+#   3. cold start to the first 200 from /api/health vs the bare app, published the same way
+# Usage: bench/run.sh [seconds-per-load-run=60]. Everything listens on 127.0.0.1 only.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+duration=${1:-60}
+bash scripts/ensure-tools.sh
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+
+out=bench/out
+rm -rf "$out" && mkdir -p "$out"
+echo "== publishing (Release, self-contained linux-x64, as the package)"
+dotnet publish src/ProcoreConnect -c Release --nologo -v quiet -o "$out/app" >/dev/null
+dotnet publish bench/BareApp -c Release --nologo -v quiet -o "$out/bare" >/dev/null
+dotnet build src/ProcoreSimulator -c Release --nologo -v quiet >/dev/null
+dotnet build bench/RefreshSweep -c Release --nologo -v quiet >/dev/null
+
+pids=()
+cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
+trap cleanup EXIT
+wait_for() { for _ in $(seq 1 200); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.1; done; echo "no answer from $1" >&2; exit 1; }
+
+node node_modules/azurite/dist/src/azurite.js --silent --inMemoryPersistence --disableTelemetry --skipApiVersionCheck \
+  --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 --blobPort 21000 --queuePort 21001 --tablePort 21002 &
+pids+=($!)
+storage="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:21000/devstoreaccount1;QueueEndpoint=http://127.0.0.1:21001/devstoreaccount1;TableEndpoint=http://127.0.0.1:21002/devstoreaccount1;"
+dotnet src/ProcoreSimulator/bin/Release/net10.0/ProcoreSimulator.dll --urls http://127.0.0.1:21010 >/dev/null 2>&1 &
+pids+=($!)
+wait_for http://127.0.0.1:21010/
+
+admin_key="bench-admin-key"
+export Storage__ConnectionString="$storage" Storage__TablePrefix="bench$RANDOM" \
+  SecretStore__LocalKey="$(head -c 32 /dev/urandom | base64)" \
+  Auth__AdminKeySha256="$(printf %s "$admin_key" | sha256sum | cut -d' ' -f1)" \
+  Scheduler__Enabled=false Logging__LogLevel__Default=Warning
+for env in Production Sandbox Monthly; do
+  export "Procore__${env}__LoginBaseUrl=http://127.0.0.1:21010" "Procore__${env}__ApiBaseUrl=http://127.0.0.1:21010"
+done
+
+echo "== 1. token API hot path (wrk, 2 threads, 32 connections, ${duration}s each)"
+ASPNETCORE_URLS=http://127.0.0.1:21020 "$out/app/ProcoreConnect" >/dev/null 2>&1 &
+pids+=($!)
+ASPNETCORE_URLS=http://127.0.0.1:21021 "$out/bare/BareApp" >/dev/null 2>&1 &
+pids+=($!)
+wait_for http://127.0.0.1:21020/api/health
+wait_for http://127.0.0.1:21021/api/health
+key=$(curl -fsS -X POST http://127.0.0.1:21020/api/admin/partners/bench/keys -H "X-Api-Key: $admin_key" | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
+curl -fsS -o /dev/null -X PUT http://127.0.0.1:21020/api/workspaces/bench-hot/connection -H "X-Api-Key: $key" -H 'Content-Type: application/json' \
+  -d '{"companyId":1001,"environment":"sandbox","authFlow":"client_credentials","clientId":"demo-service-account","clientSecret":"demo-service-account-secret"}'
+curl -fsS -o /dev/null http://127.0.0.1:21020/api/workspaces/bench-hot/token -H "X-Api-Key: $key"
+wrk -t2 -c32 -d5s http://127.0.0.1:21021/api/constant >/dev/null
+wrk -t2 -c32 -d5s -H "X-Api-Key: $key" http://127.0.0.1:21020/api/workspaces/bench-hot/token >/dev/null
+bare=$(bash bench/wrk-summary.sh "bare endpoint   " http://127.0.0.1:21021/api/constant "${duration}s" 32)
+token=$(bash bench/wrk-summary.sh "token API (hot) " http://127.0.0.1:21020/api/workspaces/bench-hot/token "${duration}s" 32 "X-Api-Key: $key")
+echo "$bare"
+echo "$token"
+python3 - "$bare" "$token" <<'PY'
+import re, sys
+rps = [float(re.search(r"([\d.]+) req/s", line).group(1)) for line in sys.argv[1:]]
+print(f"token API throughput = {rps[1] / rps[0] * 100:.0f}% of the bare endpoint (target >= 60%)")
+PY
+kill "${pids[-1]}" "${pids[-2]}" 2>/dev/null || true
+
+echo "== 2. refresh sweep (10,000 workspaces due, 50 ms Procore token latency, concurrency 64)"
+dotnet bench/RefreshSweep/bin/Release/net10.0/RefreshSweep.dll "$storage" 10000 64 50 || echo "(the sweep reported a failure)"
+
+echo "== 3. cold start: process start to the first 200 from /api/health (10 runs each)"
+bare_start=$(python3 bench/coldstart.py "bare app                   " 21030 10 "$out/bare/BareApp")
+app_start=$(python3 bench/coldstart.py "Procore Connect            " 21031 10 "$out/app/ProcoreConnect")
+echo "$bare_start"
+echo "$app_start"
+if dotnet publish src/ProcoreConnect -c Release --nologo -v quiet -p:PublishReadyToRun=true -o "$out/app-r2r" >/dev/null 2>&1; then
+  r2r_start=$(python3 bench/coldstart.py "Procore Connect, ReadyToRun" 21032 10 "$out/app-r2r/ProcoreConnect")
+  echo "$r2r_start"
+else
+  echo "Procore Connect, ReadyToRun: publish failed (crossgen package not available here)"
+fi
+python3 - "$bare_start" "$app_start" ${r2r_start:+"$r2r_start"} <<'PY'
+import re, sys
+ms = [float(re.search(r"median (\d+) ms", line).group(1)) for line in sys.argv[1:]]
+for name, value in zip(["Procore Connect", "Procore Connect, ReadyToRun"], ms[1:]):
+    print(f"{name}: {value / ms[0]:.2f}x the bare app (target <= 1.5x)")
+PY
