@@ -1,0 +1,31 @@
+#!/usr/bin/env python3
+"""Cold start: process start to the first 200 from /api/health, repeated; prints the median and range.
+
+Usage: coldstart.py NAME PORT RUNS EXECUTABLE [ARGS...]   (environment passes through)
+"""
+import os, statistics, subprocess, sys, time, urllib.request
+
+name, port, runs, command = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4:]
+url = f"http://127.0.0.1:{port}/api/health"
+samples = []
+for _ in range(runs):
+    env = dict(os.environ, ASPNETCORE_URLS=f"http://127.0.0.1:{port}")
+    start = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while True:
+            try:
+                with urllib.request.urlopen(url, timeout=1) as response:
+                    if response.status == 200:
+                        samples.append((time.perf_counter() - start) * 1000)
+                        break
+            except Exception:
+                if process.poll() is not None:
+                    sys.exit(f"{name}: the process exited with {process.returncode}")
+                if time.perf_counter() - start > 30:
+                    sys.exit(f"{name}: no 200 within 30 s")
+                time.sleep(0.002)
+    finally:
+        process.terminate()
+        process.wait()
+print(f"{name}: median {statistics.median(samples):.0f} ms (min {min(samples):.0f}, max {max(samples):.0f}, {runs} runs)")
