@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Azure;
 using ProcoreConnect.Secrets;
@@ -7,12 +6,10 @@ using ProcoreConnect.Storage;
 namespace ProcoreConnect.Events;
 
 /// <summary>Partner event webhooks: URL in a table, signing secret in the secret store.</summary>
-public sealed class PartnerWebhookStore(TableStore tables, ISecretStore secrets, TimeProvider time)
+public sealed class PartnerWebhookStore(TableStore tables, ISecretStore secrets, SecretVersionCache secretVersions, TimeProvider time)
 {
     /// <summary>The table's name (before the configured prefix).</summary>
     public const string TableName = "PartnerWebhooks";
-
-    private readonly ConcurrentDictionary<string, string> _secrets = new();
 
     /// <summary>Registers (or replaces) the partner's URL with a new signing secret, returned once.</summary>
     public async Task<PartnerWebhookRegistration> SetAsync(string partnerId, Uri url, CancellationToken cancellationToken)
@@ -64,16 +61,6 @@ public sealed class PartnerWebhookStore(TableStore tables, ISecretStore secrets,
     }
 
     /// <summary>The signing secret (cached by version: a hot delivery path costs no secret-store read).</summary>
-    public async Task<string> SigningSecretAsync(PartnerWebhook webhook, CancellationToken cancellationToken)
-    {
-        var key = webhook.SigningSecret.Name + "/" + webhook.SigningSecret.Version;
-        if (_secrets.TryGetValue(key, out var cached))
-        {
-            return cached;
-        }
-
-        var value = await secrets.GetAsync(webhook.SigningSecret, cancellationToken);
-        _secrets[key] = value;
-        return value;
-    }
+    public Task<string> SigningSecretAsync(PartnerWebhook webhook, CancellationToken cancellationToken) =>
+        secretVersions.GetAsync(webhook.SigningSecret, cancellationToken);
 }

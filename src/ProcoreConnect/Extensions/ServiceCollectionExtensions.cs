@@ -41,6 +41,7 @@ public static class ServiceCollectionExtensions
 
         services.AddTableStorage();
         services.AddSecretStore();
+        services.AddSingleton<Secrets.SecretVersionCache>();
         services.AddSingleton<WorkspaceRepository>();
         services.AddSingleton<WorkspaceConnectionService>();
 

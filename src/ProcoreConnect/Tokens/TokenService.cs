@@ -14,6 +14,7 @@ namespace ProcoreConnect.Tokens;
 public sealed class TokenService(
     WorkspaceRepository workspaces,
     ISecretStore secrets,
+    SecretVersionCache secretVersions,
     ProcoreOAuthClient oauth,
     TokenPersister persister,
     RefreshLeaseStore leases,
@@ -30,9 +31,6 @@ public sealed class TokenService(
     private static readonly TimeSpan LeasePoll = TimeSpan.FromMilliseconds(250);
 
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _gates = new();
-
-    // Secret versions never change, so a client secret read once per version is enough.
-    private readonly ConcurrentDictionary<SecretReference, string> _clientSecrets = new();
     private readonly string _instance = Guid.NewGuid().ToString("N");
 
     /// <summary>
@@ -212,18 +210,6 @@ public sealed class TokenService(
         }
     }
 
-    private async Task<string> ClientSecretAsync(SecretReference reference, CancellationToken cancellationToken)
-    {
-        if (_clientSecrets.TryGetValue(reference, out var cached))
-        {
-            return cached;
-        }
-
-        var value = await secrets.GetAsync(reference, cancellationToken);
-        _clientSecrets[reference] = value;
-        return value;
-    }
-
     private static TokenOutcome? Refusal(Workspace workspace) => workspace.Status switch
     {
         WorkspaceStatus.Disabled => new TokenOutcome(TokenStatus.NotConnected, Detail: "The workspace is disabled."),
@@ -272,7 +258,7 @@ public sealed class TokenService(
 
     private async Task<TokenOutcome> RefreshCoreAsync(Workspace workspace, string? clientSecretOverride, CancellationToken cancellationToken)
     {
-        var clientSecret = clientSecretOverride ?? await ClientSecretAsync(workspace.ClientSecret, cancellationToken);
+        var clientSecret = clientSecretOverride ?? await secretVersions.GetAsync(workspace.ClientSecret, cancellationToken);
         ProcoreTokenResult result;
         if (workspace.AuthFlow == AuthFlow.ClientCredentials)
         {
