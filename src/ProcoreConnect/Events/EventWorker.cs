@@ -13,7 +13,7 @@ public sealed class EventWorker(IServiceProvider services, IConfiguration config
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!scheduler.Value.Enabled || CustomHandlerPort.IsHostedByFunctions(configuration))
+        if (!CustomHandlerPort.RunsLocalWork(configuration, scheduler.Value))
         {
             return;
         }

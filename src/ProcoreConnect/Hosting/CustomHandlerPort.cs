@@ -14,6 +14,13 @@ public static class CustomHandlerPort
         !string.IsNullOrEmpty(configuration[PortVariable]);
 
     /// <summary>
+    /// True when this process does the host's non-HTTP work itself (timers, queue, event retries):
+    /// run on its own, with the local scheduler enabled.
+    /// </summary>
+    public static bool RunsLocalWork(IConfiguration configuration, SchedulerOptions scheduler) =>
+        scheduler.Enabled && !IsHostedByFunctions(configuration);
+
+    /// <summary>
     /// Listens on the host's port when it gave one, on 7071 otherwise; an explicit <c>--urls</c>
     /// or <c>ASPNETCORE_URLS</c> wins so tests and benchmarks can pick their own.
     /// </summary>

@@ -19,7 +19,7 @@ public sealed class LocalTimerScheduler(
     /// <inheritdoc />
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!options.Value.Enabled || CustomHandlerPort.IsHostedByFunctions(configuration))
+        if (!CustomHandlerPort.RunsLocalWork(configuration, options.Value))
         {
             return Task.CompletedTask;
         }

@@ -28,7 +28,7 @@ public sealed class LocalQueueWorker(
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!scheduler.Value.Enabled || !refresh.Value.UseQueue || CustomHandlerPort.IsHostedByFunctions(configuration))
+        if (!refresh.Value.UseQueue || !CustomHandlerPort.RunsLocalWork(configuration, scheduler.Value))
         {
             return;
         }

@@ -44,93 +44,58 @@ public sealed class TokenService(
             return Owns(hot.OwnerPartnerId, partnerId) ? new TokenOutcome(TokenStatus.Ok, hot) : new TokenOutcome(TokenStatus.NotFound);
         }
 
-        if (partnerId is not null)
-        {
-            var owner = (await workspaces.FindAsync(workspaceId, cancellationToken))?.OwnerPartnerId;
-            if (!Owns(owner, partnerId))
-            {
-                return new TokenOutcome(TokenStatus.NotFound);
-            }
-        }
-
-        var gate = _gates.GetOrAdd(workspaceId, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellationToken);
-        try
-        {
-            return Usable(cache.Get(workspaceId)) is { } cached
-                ? new TokenOutcome(TokenStatus.Ok, cached)
-                : await LoadOrRefreshAsync(workspaceId, force: false, clientSecret: null, cancellationToken);
-        }
-        finally
-        {
-            gate.Release();
-        }
+        return await InGateAsync(workspaceId, async () => Usable(cache.Get(workspaceId)) is { } cached
+            ? Owns(cached.OwnerPartnerId, partnerId) ? new TokenOutcome(TokenStatus.Ok, cached) : new TokenOutcome(TokenStatus.NotFound)
+            : await LoadOrRefreshAsync(workspaceId, partnerId, force: false, clientSecret: null, cancellationToken), cancellationToken);
     }
 
     /// <summary>
     /// Refreshes now, whatever the expiry, with <paramref name="clientSecret"/> instead of the
     /// stored one: secret rotation proves a new secret this way before making it current.
     /// </summary>
-    public async Task<TokenOutcome> RefreshWithSecretAsync(string workspaceId, string clientSecret, CancellationToken cancellationToken)
-    {
-        var gate = _gates.GetOrAdd(workspaceId, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellationToken);
-        try
-        {
-            return await LoadOrRefreshAsync(workspaceId, force: true, clientSecret, cancellationToken);
-        }
-        finally
-        {
-            gate.Release();
-        }
-    }
+    public Task<TokenOutcome> RefreshWithSecretAsync(string workspaceId, string clientSecret, CancellationToken cancellationToken) =>
+        InGateAsync(workspaceId, () => LoadOrRefreshAsync(workspaceId, partnerId: null, force: true, clientSecret, cancellationToken), cancellationToken);
 
     /// <summary>
     /// The refresh sweep's entry point: refreshes the workspace if the index entry is still the
     /// row's and due, reading the row once, under the lease. A lease held elsewhere means another
     /// instance is on it.
     /// </summary>
-    public async Task<Refresh.RefreshResult> RefreshDueAsync(Refresh.DueRefresh entry, CancellationToken cancellationToken)
+    public Task<Refresh.RefreshResult> RefreshDueAsync(Refresh.DueRefresh entry, CancellationToken cancellationToken) =>
+        InGateAsync(entry.WorkspaceId, () => RefreshDueUnderGateAsync(entry, cancellationToken), cancellationToken);
+
+    private async Task<Refresh.RefreshResult> RefreshDueUnderGateAsync(Refresh.DueRefresh entry, CancellationToken cancellationToken)
     {
-        var gate = _gates.GetOrAdd(entry.WorkspaceId, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellationToken);
+        var lease = await leases.TryAcquireAsync(entry.WorkspaceId, _instance, cancellationToken);
+        if (lease is null)
+        {
+            return Refresh.RefreshResult.Skipped;
+        }
+
         try
         {
-            var lease = await leases.TryAcquireAsync(entry.WorkspaceId, _instance, cancellationToken);
-            if (lease is null)
+            var workspace = await workspaces.FindAsync(entry.WorkspaceId, cancellationToken);
+            if (workspace is null || workspace.Status != WorkspaceStatus.Connected || workspace.RefreshDueAt != entry.DueAt)
+            {
+                return Refresh.RefreshResult.Stale;
+            }
+
+            if (!IsDue(workspace.AccessTokenExpiresAt))
             {
                 return Refresh.RefreshResult.Skipped;
             }
 
-            try
+            var outcome = await RefreshAsync(workspace, null, cancellationToken);
+            return outcome.Status switch
             {
-                var workspace = await workspaces.FindAsync(entry.WorkspaceId, cancellationToken);
-                if (workspace is null || workspace.Status != WorkspaceStatus.Connected || workspace.RefreshDueAt != entry.DueAt)
-                {
-                    return Refresh.RefreshResult.Stale;
-                }
-
-                if (!IsDue(workspace.AccessTokenExpiresAt))
-                {
-                    return Refresh.RefreshResult.Skipped;
-                }
-
-                var outcome = await RefreshAsync(workspace, null, cancellationToken);
-                return outcome.Status switch
-                {
-                    TokenStatus.Ok => Refresh.RefreshResult.Refreshed,
-                    TokenStatus.NeedsReauthorization => Refresh.RefreshResult.Stale,
-                    _ => Refresh.RefreshResult.Failed,
-                };
-            }
-            finally
-            {
-                await leases.ReleaseAsync(lease, CancellationToken.None);
-            }
+                TokenStatus.Ok => Refresh.RefreshResult.Refreshed,
+                TokenStatus.NeedsReauthorization => Refresh.RefreshResult.Stale,
+                _ => Refresh.RefreshResult.Failed,
+            };
         }
         finally
         {
-            gate.Release();
+            await leases.ReleaseAsync(lease, CancellationToken.None);
         }
     }
 
@@ -146,6 +111,21 @@ public sealed class TokenService(
     private Task PublishAsync(Workspace workspace, string type, object? data) =>
         events.PublishAsync(workspace.OwnerPartnerId, workspace.Id, type, data ?? new { workspace.CompanyId }, CancellationToken.None);
 
+    // One caller per workspace at a time in this process: the in-process half of single flight.
+    private async Task<T> InGateAsync<T>(string workspaceId, Func<Task<T>> work, CancellationToken cancellationToken)
+    {
+        var gate = _gates.GetOrAdd(workspaceId, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await work();
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
     private static bool Owns(string? owner, string? partnerId) =>
         partnerId is null || string.Equals(owner, partnerId, StringComparison.Ordinal);
 
@@ -156,12 +136,18 @@ public sealed class TokenService(
 
     private bool IsFresh(Workspace workspace) => workspace.AccessToken is not null && !IsDue(workspace.AccessTokenExpiresAt);
 
-    private async Task<TokenOutcome> LoadOrRefreshAsync(string workspaceId, bool force, string? clientSecret, CancellationToken cancellationToken)
+    private async Task<TokenOutcome> LoadOrRefreshAsync(string workspaceId, string? partnerId, bool force, string? clientSecret, CancellationToken cancellationToken)
     {
         var workspace = await workspaces.FindAsync(workspaceId, cancellationToken);
         if (workspace is null || workspace.Status == WorkspaceStatus.Deleting)
         {
             cache.Remove(workspaceId);
+            return new TokenOutcome(TokenStatus.NotFound);
+        }
+
+        if (!Owns(workspace.OwnerPartnerId, partnerId))
+        {
+            // Another partner's workspace looks missing; its cached token stays for its owner.
             return new TokenOutcome(TokenStatus.NotFound);
         }
 
