@@ -22,6 +22,7 @@ public sealed class PartnerWebhookStore(TableStore tables, ISecretStore secrets,
         await table.UpsertEntityAsync(new PartnerWebhookEntity
         {
             PartitionKey = partnerId,
+            RowKey = partnerId,
             Url = url.ToString(),
             SecretName = reference.Name,
             SecretVersion = reference.Version,
@@ -39,7 +40,7 @@ public sealed class PartnerWebhookStore(TableStore tables, ISecretStore secrets,
     public async Task<PartnerWebhook?> FindAsync(string partnerId, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableName, cancellationToken);
-        var row = await table.GetEntityIfExistsAsync<PartnerWebhookEntity>(partnerId, "webhook", cancellationToken: cancellationToken);
+        var row = await table.GetEntityIfExistsAsync<PartnerWebhookEntity>(partnerId, partnerId, cancellationToken: cancellationToken);
         return row.HasValue
             ? new PartnerWebhook(partnerId, new Uri(row.Value!.Url), new SecretReference(row.Value.SecretName, row.Value.SecretVersion), row.Value.UpdatedAt)
             : null;
@@ -55,7 +56,7 @@ public sealed class PartnerWebhookStore(TableStore tables, ISecretStore secrets,
         }
 
         var table = await tables.GetAsync(TableName, cancellationToken);
-        await table.DeleteEntityAsync(partnerId, "webhook", ETag.All, cancellationToken);
+        await table.DeleteEntityAsync(partnerId, partnerId, ETag.All, cancellationToken);
         await secrets.DisableAsync(existing.SigningSecret, cancellationToken);
         return true;
     }

@@ -3,11 +3,11 @@ using Azure.Data.Tables;
 
 namespace ProcoreConnect.OAuth;
 
-/// <summary>The <c>OAuthStates</c> row: PartitionKey = SHA-256 of the state, so a table reader cannot replay one.</summary>
+/// <summary>The <c>OAuthStates</c> row: PartitionKey = RowKey = SHA-256 of the state, so a table reader cannot replay one.</summary>
 internal sealed class OAuthStateEntity : ITableEntity
 {
     public string PartitionKey { get; set; } = "";
-    public string RowKey { get; set; } = "state";
+    public string RowKey { get; set; } = "";
     public DateTimeOffset? Timestamp { get; set; }
     public ETag ETag { get; set; }
     public string WorkspaceId { get; set; } = "";

@@ -18,6 +18,7 @@ public sealed class OAuthStateStore(TableStore tables, TimeProvider time)
         await table.AddEntityAsync(new OAuthStateEntity
         {
             PartitionKey = Key(state.Value),
+            RowKey = Key(state.Value),
             WorkspaceId = state.WorkspaceId,
             RedirectUri = state.RedirectUri.ToString(),
             CodeVerifier = state.CodeVerifier,
@@ -33,7 +34,7 @@ public sealed class OAuthStateStore(TableStore tables, TimeProvider time)
     public async Task<OAuthState?> TakeAsync(string value, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableName, cancellationToken);
-        var found = await table.GetEntityIfExistsAsync<OAuthStateEntity>(Key(value), "state", cancellationToken: cancellationToken);
+        var found = await table.GetEntityIfExistsAsync<OAuthStateEntity>(Key(value), Key(value), cancellationToken: cancellationToken);
         if (!found.HasValue)
         {
             return null;

@@ -3,11 +3,11 @@ using Azure.Data.Tables;
 
 namespace ProcoreConnect.Security;
 
-/// <summary>The <c>PartnerKeys</c> row: PartitionKey = key id. Holds a salted hash, never the key.</summary>
+/// <summary>The <c>PartnerKeys</c> row: PartitionKey = RowKey = key id. Holds a salted hash, never the key.</summary>
 internal sealed class PartnerKeyEntity : ITableEntity
 {
     public string PartitionKey { get; set; } = "";
-    public string RowKey { get; set; } = "key";
+    public string RowKey { get; set; } = "";
     public DateTimeOffset? Timestamp { get; set; }
     public ETag ETag { get; set; }
     public string PartnerId { get; set; } = "";

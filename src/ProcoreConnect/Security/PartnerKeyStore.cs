@@ -29,6 +29,7 @@ public sealed class PartnerKeyStore(TableStore tables, TimeProvider time, IOptio
         var row = new PartnerKeyEntity
         {
             PartitionKey = keyId,
+            RowKey = keyId,
             PartnerId = partnerId,
             Name = name,
             Salt = salt,
@@ -93,7 +94,7 @@ public sealed class PartnerKeyStore(TableStore tables, TimeProvider time, IOptio
     {
         _cache.TryRemove(keyId, out _);
         var table = await tables.GetAsync(TableName, cancellationToken);
-        var found = await table.GetEntityIfExistsAsync<PartnerKeyEntity>(keyId, "key", cancellationToken: cancellationToken);
+        var found = await table.GetEntityIfExistsAsync<PartnerKeyEntity>(keyId, keyId, cancellationToken: cancellationToken);
         if (!found.HasValue || found.Value!.PartnerId != partnerId)
         {
             return false;
@@ -118,7 +119,7 @@ public sealed class PartnerKeyStore(TableStore tables, TimeProvider time, IOptio
         }
 
         var table = await tables.GetAsync(TableName, cancellationToken);
-        var found = await table.GetEntityIfExistsAsync<PartnerKeyEntity>(keyId, "key", cancellationToken: cancellationToken);
+        var found = await table.GetEntityIfExistsAsync<PartnerKeyEntity>(keyId, keyId, cancellationToken: cancellationToken);
         if (!found.HasValue)
         {
             return null;

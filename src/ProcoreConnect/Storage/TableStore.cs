@@ -4,7 +4,14 @@ using Microsoft.Extensions.Options;
 
 namespace ProcoreConnect.Storage;
 
-/// <summary>Hands out table clients, creating each table once on first use.</summary>
+/// <summary>
+/// Hands out table clients, creating each table once on first use.
+/// <para>
+/// Tables with one row per partition use the partition key as the row key too, never a
+/// constant: Azurite finds a row by its RowKey first and then filters, so a constant RowKey
+/// turns every point read and write into a scan of the whole table. Azure does not mind.
+/// </para>
+/// </summary>
 public sealed class TableStore(TableServiceClient service, IOptions<StorageOptions> options)
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<TableClient>>> _tables = new();

@@ -18,7 +18,7 @@ public sealed class RefreshLeaseStore(TableStore tables, TimeProvider time, IOpt
     {
         var table = await tables.GetAsync(TableName, cancellationToken);
         var now = time.GetUtcNow();
-        var lease = new RefreshLeaseEntity { PartitionKey = workspaceId, Owner = owner, ExpiresAt = now + options.Value.LeaseDuration };
+        var lease = new RefreshLeaseEntity { PartitionKey = workspaceId, RowKey = workspaceId, Owner = owner, ExpiresAt = now + options.Value.LeaseDuration };
         try
         {
             // Usually nobody holds it: one conditional insert.
@@ -30,7 +30,7 @@ public sealed class RefreshLeaseStore(TableStore tables, TimeProvider time, IOpt
             // Held, or left behind by a crashed holder: take it over only once it has expired.
         }
 
-        var existing = await table.GetEntityIfExistsAsync<RefreshLeaseEntity>(workspaceId, "refresh", cancellationToken: cancellationToken);
+        var existing = await table.GetEntityIfExistsAsync<RefreshLeaseEntity>(workspaceId, workspaceId, cancellationToken: cancellationToken);
         if (!existing.HasValue || existing.Value!.ExpiresAt > now)
         {
             return null;
@@ -53,7 +53,7 @@ public sealed class RefreshLeaseStore(TableStore tables, TimeProvider time, IOpt
         var table = await tables.GetAsync(TableName, cancellationToken);
         try
         {
-            await table.DeleteEntityAsync(lease.WorkspaceId, "refresh", lease.ETag, cancellationToken);
+            await table.DeleteEntityAsync(lease.WorkspaceId, lease.WorkspaceId, lease.ETag, cancellationToken);
         }
         catch (RequestFailedException ex) when (ex.Status is 404 or 412)
         {

@@ -5,13 +5,11 @@ using ProcoreConnect.Secrets;
 
 namespace ProcoreConnect.Workspaces;
 
-/// <summary>The <c>Workspaces</c> table row. PartitionKey = workspace id; one row per workspace.</summary>
+/// <summary>The <c>Workspaces</c> table row. PartitionKey = RowKey = workspace id; one row per workspace.</summary>
 internal sealed class WorkspaceEntity : ITableEntity
 {
-    public const string Row = "workspace";
-
     public string PartitionKey { get; set; } = "";
-    public string RowKey { get; set; } = Row;
+    public string RowKey { get; set; } = "";
     public DateTimeOffset? Timestamp { get; set; }
     public ETag ETag { get; set; }
 
@@ -44,6 +42,7 @@ internal sealed class WorkspaceEntity : ITableEntity
     public static WorkspaceEntity From(Workspace w) => new()
     {
         PartitionKey = w.Id,
+        RowKey = w.Id,
         ETag = w.ETag,
         OwnerPartnerId = w.OwnerPartnerId,
         CompanyId = w.CompanyId,

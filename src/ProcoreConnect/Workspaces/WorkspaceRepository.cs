@@ -15,7 +15,7 @@ public sealed class WorkspaceRepository(TableStore tables)
     public async Task<Workspace?> FindAsync(string id, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableName, cancellationToken);
-        var row = await table.GetEntityIfExistsAsync<WorkspaceEntity>(id, WorkspaceEntity.Row, cancellationToken: cancellationToken);
+        var row = await table.GetEntityIfExistsAsync<WorkspaceEntity>(id, id, cancellationToken: cancellationToken);
         return row.HasValue ? row.Value!.ToWorkspace() : null;
     }
 
@@ -95,7 +95,7 @@ public sealed class WorkspaceRepository(TableStore tables)
         var table = await tables.GetAsync(TableName, cancellationToken);
         try
         {
-            await table.DeleteEntityAsync(workspace.Id, WorkspaceEntity.Row, workspace.ETag, cancellationToken);
+            await table.DeleteEntityAsync(workspace.Id, workspace.Id, workspace.ETag, cancellationToken);
         }
         catch (RequestFailedException ex) when (ex.Status == StatusCodes.Status412PreconditionFailed)
         {
@@ -108,8 +108,8 @@ public sealed class WorkspaceRepository(TableStore tables)
     {
         var table = await tables.GetAsync(TableName, cancellationToken);
         var filter = partnerId is null
-            ? TableClient.CreateQueryFilter($"RowKey eq {WorkspaceEntity.Row} and Status ne {WireName.Of(WorkspaceStatus.Deleting)}")
-            : TableClient.CreateQueryFilter($"RowKey eq {WorkspaceEntity.Row} and Status ne {WireName.Of(WorkspaceStatus.Deleting)} and OwnerPartnerId eq {partnerId}");
+            ? TableClient.CreateQueryFilter($"Status ne {WireName.Of(WorkspaceStatus.Deleting)}")
+            : TableClient.CreateQueryFilter($"Status ne {WireName.Of(WorkspaceStatus.Deleting)} and OwnerPartnerId eq {partnerId}");
         var pages = table.QueryAsync<WorkspaceEntity>(filter, pageSize, cancellationToken: cancellationToken)
             .AsPages(continuationToken, pageSize);
         await foreach (var page in pages)
