@@ -1,32 +1,43 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Azure.Core;
 using Azure.Core.Pipeline;
 using ProcoreConnect.Secrets;
 
 namespace RefreshSweep;
 
-/// <summary>Counts table requests by table and method.</summary>
+/// <summary>Counts table requests, and the time they take, by table and method.</summary>
 internal sealed class TableCounter : HttpPipelinePolicy
 {
     public ConcurrentDictionary<string, int> Counts { get; } = new();
 
-    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    public ConcurrentDictionary<string, long> Ticks { get; } = new();
+
+    public void Clear()
     {
-        Count(message);
-        ProcessNext(message, pipeline);
+        Counts.Clear();
+        Ticks.Clear();
     }
 
-    public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
+        throw new NotSupportedException("The app makes asynchronous table calls only.");
+
+    public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
-        Count(message);
-        return ProcessNextAsync(message, pipeline);
+        var key = Key(message);
+        var started = Stopwatch.GetTimestamp();
+        await ProcessNextAsync(message, pipeline);
+        Counts.AddOrUpdate(key, 1, (_, n) => n + 1);
+        Ticks.AddOrUpdate(key, Stopwatch.GetElapsedTime(started).Ticks, (_, t) => t + Stopwatch.GetElapsedTime(started).Ticks);
     }
 
-    private void Count(HttpMessage message)
+    private static string Key(HttpMessage message)
     {
         var path = message.Request.Uri.Path;
         var table = path.Split('/', StringSplitOptions.RemoveEmptyEntries).ElementAtOrDefault(1)?.Split('(')[0] ?? "?";
-        Counts.AddOrUpdate($"{table} {message.Request.Method}", 1, (_, n) => n + 1);
+
+        // Only the local secret store sends entity group transactions.
+        return table == "$batch" ? $"LocalSecrets transaction {message.Request.Method}" : $"{table} {message.Request.Method}";
     }
 }
 

@@ -79,7 +79,7 @@ Console.WriteLine($"seeded {count} connected workspaces in {seed.Elapsed.TotalSe
 clock.Advance(TimeSpan.FromMinutes(85));
 state.SetFaults(new SimulatorFaults { TokenLatencyMs = latency });
 var before = state.Stats();
-tableCounter.Counts.Clear();
+tableCounter.Clear();
 secretCounter!.Counts.Clear();
 GC.Collect();
 var process = Process.GetCurrentProcess();
@@ -102,10 +102,10 @@ Console.WriteLine($"  sweep summary: due {summary.Due}, refreshed {summary.Refre
 Console.WriteLine($"  refreshes at Procore: {refreshes}; dead refresh tokens presented: {after.RefreshTokenReuses - before.RefreshTokenReuses}; most concurrent refreshes of one client: {after.MaxConcurrentRefreshesPerClient}");
 Console.WriteLine($"  peak working set during the sweep: {peak / 1024 / 1024} MiB; peak managed heap: {managedPeak / 1024 / 1024} MiB");
 Console.WriteLine($"  secret-store operations per refresh: {(double)secretOps / refreshes:F2} ({string.Join(", ", secretCounter.Counts.OrderBy(c => c.Key).Select(c => $"{c.Key} {c.Value}"))})");
-Console.WriteLine($"  table operations per refresh (registry, index, leases): {(double)tableOps / refreshes:F2}");
+Console.WriteLine($"  table operations per refresh (registry, index, leases): {(double)tableOps / refreshes:F2}; all storage requests by table:");
 foreach (var (key, value) in tableCounter.Counts.OrderBy(c => c.Key))
 {
-    Console.WriteLine($"    {key}: {value}");
+    Console.WriteLine($"    {key}: {value}, mean {TimeSpan.FromTicks(tableCounter.Ticks[key] / value).TotalMilliseconds:F1} ms");
 }
 
 await simulator.StopAsync();

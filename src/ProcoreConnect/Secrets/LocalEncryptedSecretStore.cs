@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Azure;
+using Azure.Data.Tables;
 using ProcoreConnect.Storage;
 
 namespace ProcoreConnect.Secrets;
@@ -9,11 +10,21 @@ namespace ProcoreConnect.Secrets;
 /// FOR LOCAL USE ONLY: secrets encrypted with AES-256-GCM and kept in Table Storage, standing in
 /// for Key Vault where none is configured. The name and version are bound into each ciphertext
 /// as associated data, so a row copied under another name does not decrypt.
+/// <para>
+/// Every write also replaces a "latest" row in the same partition, in one entity group
+/// transaction, so "latest" is a point read that can never lag the newest version (Table
+/// Storage serves a partition query cheaply, but Azurite scans the whole table for any filter).
+/// Like Key Vault, "latest" is the newest version, and reads as absent once it is disabled.
+/// </para>
 /// </summary>
 public sealed class LocalEncryptedSecretStore : ISecretStore
 {
     /// <summary>The table's name (before the configured prefix).</summary>
     public const string TableName = "LocalSecrets";
+
+    // The row key of a name's copy of its newest version: never a hex version, and unique per
+    // name (see TableStore on why a row key shared by many partitions is slow under Azurite).
+    private static string LatestRowKey(string name) => "~latest-" + name;
 
     private const int NonceSize = 12;
     private const int TagSize = 16;
@@ -23,9 +34,6 @@ public sealed class LocalEncryptedSecretStore : ISecretStore
     // An AesGcm instance is not safe for concurrent use (OpenSSL fails the operation), so each
     // seal and open takes its own; setting one up costs far less than the table round trip.
     private readonly byte[] _key;
-
-    // Ticks at start, then +1 per write: increasing within a process and across restarts.
-    private long _sequence = DateTime.UtcNow.Ticks;
 
     /// <summary>Creates the store with a 32-byte key.</summary>
     public LocalEncryptedSecretStore(TableStore tables, byte[] key)
@@ -46,15 +54,19 @@ public sealed class LocalEncryptedSecretStore : ISecretStore
     public async Task<SecretReference> SetAsync(string name, string value, CancellationToken cancellationToken)
     {
         var reference = new SecretReference(name, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)));
+        var sealedValue = Seal(reference, value);
         var table = await _tables.GetAsync(TableName, cancellationToken);
-        await table.AddEntityAsync(
-            new LocalSecretEntity
-            {
-                PartitionKey = name,
-                RowKey = reference.Version,
-                Sealed = Seal(reference, value),
-                Sequence = Interlocked.Increment(ref _sequence),
-            },
+        await table.SubmitTransactionAsync(
+            [
+                new TableTransactionAction(TableTransactionActionType.Add, new LocalSecretEntity
+                {
+                    PartitionKey = name, RowKey = reference.Version, Sealed = sealedValue,
+                }),
+                new TableTransactionAction(TableTransactionActionType.UpsertReplace, new LocalSecretEntity
+                {
+                    PartitionKey = name, RowKey = LatestRowKey(name), Sealed = sealedValue, Version = reference.Version,
+                }),
+            ],
             cancellationToken);
         return reference;
     }
@@ -62,6 +74,11 @@ public sealed class LocalEncryptedSecretStore : ISecretStore
     /// <inheritdoc />
     public async Task<string> GetAsync(SecretReference reference, CancellationToken cancellationToken)
     {
+        if (reference.Version.StartsWith('~'))
+        {
+            throw new SecretNotFoundException(reference);
+        }
+
         var table = await _tables.GetAsync(TableName, cancellationToken);
         var row = await table.GetEntityIfExistsAsync<LocalSecretEntity>(reference.Name, reference.Version, cancellationToken: cancellationToken);
         if (!row.HasValue || !row.Value!.Enabled)
@@ -76,34 +93,50 @@ public sealed class LocalEncryptedSecretStore : ISecretStore
     public async Task<(SecretReference Reference, string Value)?> GetLatestAsync(string name, CancellationToken cancellationToken)
     {
         var table = await _tables.GetAsync(TableName, cancellationToken);
-        var filter = Azure.Data.Tables.TableClient.CreateQueryFilter($"PartitionKey eq {name} and Enabled eq true");
-        LocalSecretEntity? latest = null;
-        await foreach (var row in table.QueryAsync<LocalSecretEntity>(filter, cancellationToken: cancellationToken))
-        {
-            if (latest is null || row.Sequence > latest.Sequence)
-            {
-                latest = row;
-            }
-        }
-
-        if (latest is null)
+        var latest = await table.GetEntityIfExistsAsync<LocalSecretEntity>(name, LatestRowKey(name), cancellationToken: cancellationToken);
+        if (!latest.HasValue || !latest.Value!.Enabled || latest.Value.Version is not { } version)
         {
             return null;
         }
 
-        var reference = new SecretReference(name, latest.RowKey);
-        return (reference, Open(reference, latest.Sealed));
+        var reference = new SecretReference(name, version);
+        return (reference, Open(reference, latest.Value.Sealed));
     }
 
     /// <inheritdoc />
     public async Task DisableAsync(SecretReference reference, CancellationToken cancellationToken)
     {
         var table = await _tables.GetAsync(TableName, cancellationToken);
+        var flag = new TableEntity(reference.Name, reference.Version) { ["Enabled"] = false };
+        var latest = await table.GetEntityIfExistsAsync<LocalSecretEntity>(reference.Name, LatestRowKey(reference.Name), ["Version"], cancellationToken);
+        try
+        {
+            if (latest.HasValue && latest.Value!.Version == reference.Version)
+            {
+                // The newest version and its copy go dark together, or not at all.
+                var latestFlag = new TableEntity(reference.Name, LatestRowKey(reference.Name)) { ["Enabled"] = false };
+                await table.SubmitTransactionAsync(
+                    [
+                        new TableTransactionAction(TableTransactionActionType.UpdateMerge, flag, ETag.All),
+                        new TableTransactionAction(TableTransactionActionType.UpdateMerge, latestFlag, latest.Value.ETag),
+                    ],
+                    cancellationToken);
+                return;
+            }
+        }
+        catch (RequestFailedException ex) when (ex.Status == 412)
+        {
+            // A newer version landed since the read: only this version's row needs the flag.
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return;
+        }
+
         try
         {
             // One merge of the flag, no read first.
-            var flag = new Azure.Data.Tables.TableEntity(reference.Name, reference.Version) { ["Enabled"] = false };
-            await table.UpdateEntityAsync(flag, ETag.All, Azure.Data.Tables.TableUpdateMode.Merge, cancellationToken);
+            await table.UpdateEntityAsync(flag, ETag.All, TableUpdateMode.Merge, cancellationToken);
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
@@ -115,7 +148,7 @@ public sealed class LocalEncryptedSecretStore : ISecretStore
     public async Task DeleteAsync(string name, CancellationToken cancellationToken)
     {
         var table = await _tables.GetAsync(TableName, cancellationToken);
-        var filter = Azure.Data.Tables.TableClient.CreateQueryFilter($"PartitionKey eq {name}");
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {name}");
         await foreach (var row in table.QueryAsync<LocalSecretEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
         {
             await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, cancellationToken);

@@ -3,7 +3,10 @@ using Azure.Data.Tables;
 
 namespace ProcoreConnect.Secrets;
 
-/// <summary>A row of the local secret table: PartitionKey = secret name, RowKey = version.</summary>
+/// <summary>
+/// A row of the local secret table: PartitionKey = secret name, RowKey = version, or
+/// <c>~latest-{name}</c> for the copy of the newest version.
+/// </summary>
 internal sealed class LocalSecretEntity : ITableEntity
 {
     public string PartitionKey { get; set; } = "";
@@ -15,6 +18,6 @@ internal sealed class LocalSecretEntity : ITableEntity
     public byte[] Sealed { get; set; } = [];
     public bool Enabled { get; set; } = true;
 
-    /// <summary>Creation order, for "latest version" (Key Vault keeps this order itself).</summary>
-    public long Sequence { get; set; }
+    /// <summary>On the latest row only: the version it is a copy of.</summary>
+    public string? Version { get; set; }
 }

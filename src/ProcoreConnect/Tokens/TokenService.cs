@@ -252,7 +252,7 @@ public sealed class TokenService(
         }
         else
         {
-            // The newest enabled version, not necessarily the row's: a crash after the secret write and
+            // The newest version, not necessarily the row's: a crash after the secret write and
             // before the row update leaves the live token one version ahead of the row.
             var refreshToken = persister.UnpersistedRefreshToken(workspace.Id)
                 ?? (await secrets.GetLatestAsync(SecretNames.RefreshToken(workspace.SecretPrefix), cancellationToken))?.Value

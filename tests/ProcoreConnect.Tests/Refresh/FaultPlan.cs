@@ -17,6 +17,7 @@ public enum RefreshStep
     IndexWrite,
     RowUpdate,
     LeaseRelease,
+    /// <summary>Removing the old refresh-index entry, after the row update.</summary>
     RetireOld,
 }
 
@@ -68,7 +69,7 @@ public sealed class FaultPlan
     }
 }
 
-/// <summary>Fails Table Storage calls at the lease, index and row steps.</summary>
+/// <summary>Fails Table Storage calls at the lease, index, row and retire (old index entry) steps.</summary>
 public sealed class TableFaultPolicy(FaultPlan plan, string prefix) : HttpPipelinePolicy
 {
     public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
@@ -99,9 +100,16 @@ public sealed class TableFaultPolicy(FaultPlan plan, string prefix) : HttpPipeli
                 plan.Hit(RefreshStep.LeaseRelease);
             }
         }
-        else if (write && path.Contains($"/{prefix}RefreshIndex", StringComparison.Ordinal))
+        else if (path.Contains($"/{prefix}RefreshIndex", StringComparison.Ordinal))
         {
-            plan.Hit(RefreshStep.IndexWrite);
+            if (write)
+            {
+                plan.Hit(RefreshStep.IndexWrite);
+            }
+            else if (method == RequestMethod.Delete)
+            {
+                plan.Hit(RefreshStep.RetireOld);
+            }
         }
         else if (method == RequestMethod.Put && path.Contains($"/{prefix}Workspaces", StringComparison.Ordinal))
         {
@@ -110,7 +118,7 @@ public sealed class TableFaultPolicy(FaultPlan plan, string prefix) : HttpPipeli
     }
 }
 
-/// <summary>Fails secret-store calls at the read, write and retire steps.</summary>
+/// <summary>Fails secret-store calls at the read and write steps.</summary>
 public sealed class FaultySecretStore(ISecretStore inner, FaultPlan plan) : ISecretStore
 {
     public string Kind => inner.Kind;
@@ -133,11 +141,7 @@ public sealed class FaultySecretStore(ISecretStore inner, FaultPlan plan) : ISec
         return inner.GetLatestAsync(name, cancellationToken);
     }
 
-    public Task DisableAsync(SecretReference reference, CancellationToken cancellationToken)
-    {
-        plan.Hit(RefreshStep.RetireOld);
-        return inner.DisableAsync(reference, cancellationToken);
-    }
+    public Task DisableAsync(SecretReference reference, CancellationToken cancellationToken) => inner.DisableAsync(reference, cancellationToken);
 
     public Task DeleteAsync(string name, CancellationToken cancellationToken) => inner.DeleteAsync(name, cancellationToken);
 

@@ -54,24 +54,37 @@ public abstract class SecretStoreContract
     }
 
     [Fact]
-    public async Task Latest_is_the_newest_enabled_version()
+    public async Task Latest_is_the_newest_version_and_reads_as_absent_once_it_is_disabled()
     {
         var name = NewName();
         Assert.Null(await Store.GetLatestAsync(name, default));
         var first = await Store.SetAsync(name, "first", default);
+        Assert.Equal((first, "first"), await Store.GetLatestAsync(name, default));
         var second = await Store.SetAsync(name, "second", default);
         Assert.Equal((second, "second"), await Store.GetLatestAsync(name, default));
+
+        await Store.DisableAsync(first, default);
+        Assert.Equal((second, "second"), await Store.GetLatestAsync(name, default));
         await Store.DisableAsync(second, default);
+        Assert.Null(await Store.GetLatestAsync(name, default));
+
+        var third = await Store.SetAsync(name, "third", default);
+        Assert.Equal((third, "third"), await Store.GetLatestAsync(name, default));
+        await Store.DeleteAsync(name, default);
+        Assert.Null(await Store.GetLatestAsync(name, default));
+    }
+
+    [Fact]
+    public async Task Latest_after_concurrent_writes_is_one_of_them_and_reads_back_by_version()
+    {
+        var name = NewName();
+        var written = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => Store.SetAsync(name, $"value-{i}", default)));
         var latest = await Store.GetLatestAsync(name, default);
-        if (Store is KeyVaultSecretStore)
-        {
-            // Key Vault's "latest" is the newest version even when disabled: it then reads as absent.
-            Assert.Null(latest);
-        }
-        else
-        {
-            Assert.Equal((first, "first"), latest);
-        }
+        Assert.NotNull(latest);
+        var index = Array.IndexOf(written, latest.Value.Reference);
+        Assert.True(index >= 0, "latest is not one of the written versions");
+        Assert.Equal($"value-{index}", latest.Value.Value);
+        Assert.Equal(latest.Value.Value, await Store.GetAsync(latest.Value.Reference, default));
     }
 
     [Fact]
