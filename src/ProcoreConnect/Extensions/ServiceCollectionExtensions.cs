@@ -82,6 +82,7 @@ public static class ServiceCollectionExtensions
         services.AddHealthChecks()
             .AddCheck<StorageHealthCheck>("storage", tags: null, timeout: HealthCheckTimeout)
             .AddCheck<SecretStoreHealthCheck>("secretStore", tags: null, timeout: HealthCheckTimeout);
+        services.AddHostedService<DependencyWarmup>();
         services.AddHostedService<LocalTimerScheduler>();
         return services;
     }
