@@ -13,8 +13,11 @@ public static class FunctionEndpoints
         {
             var endpoint = function.Trigger switch
             {
-                FunctionTrigger.Http => app.MapMethods(function.AppPath, function.Methods, function.Handler),
-                FunctionTrigger.Timer or FunctionTrigger.Queue => app.MapPost(function.AppPath, Invoke(function)),
+                FunctionTrigger.Http => function.MapHttp!(app, function),
+                FunctionTrigger.Timer or FunctionTrigger.Queue => app.MapPost(
+                    function.AppPath,
+                    (HttpRequest request, IServiceProvider services, ILoggerFactory loggers, CancellationToken cancellationToken) =>
+                        InvokeAsync(function, request, services, loggers, cancellationToken)),
                 _ => throw new InvalidOperationException($"Unknown trigger {function.Trigger}."),
             };
             endpoint.WithName(function.Name).WithMetadata(function);
@@ -27,44 +30,43 @@ public static class FunctionEndpoints
         return app;
     }
 
-    private static Func<HttpRequest, IServiceProvider, ILoggerFactory, CancellationToken, Task<Results<Ok<FunctionInvocationResponse>, ProblemHttpResult>>>
-        Invoke(FunctionDefinition function) =>
-        async (request, services, loggers, cancellationToken) =>
+    private static async Task<Results<Ok<FunctionInvocationResponse>, ProblemHttpResult>> InvokeAsync(
+        FunctionDefinition function, HttpRequest request, IServiceProvider services, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        // The payload is {"Data": {...}, "Metadata": {...}}; anything that is not JSON did not come from the host.
+        JsonElement? payload = null;
+        if (request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0)
         {
-            // The payload is {"Data": {...}, "Metadata": {...}}; anything that is not JSON did not come from the host.
-            JsonElement? payload = null;
-            if (request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0)
+            try
             {
-                try
-                {
-                    using var document = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
-                    payload = document.RootElement.Clone();
-                }
-                catch (JsonException)
-                {
-                    return TypedResults.Problem(
-                        "The invocation payload is not valid JSON.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid invocation payload");
-                }
+                using var document = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
+                payload = document.RootElement.Clone();
             }
-
-            var logger = loggers.CreateLogger("ProcoreConnect.Functions");
-            logger.LogInformation("Function {Function} invoked by the Functions host", function.Name);
-            if (function.Handler is TimerHandler timer)
-            {
-                await timer(services, cancellationToken);
-                return TypedResults.Ok(new FunctionInvocationResponse { Logs = [$"{function.Name} completed"] });
-            }
-
-            if (payload is not { ValueKind: JsonValueKind.Object } body
-                || !body.TryGetProperty("Data", out var data) || !data.TryGetProperty("msg", out var message))
+            catch (JsonException)
             {
                 return TypedResults.Problem(
-                    "A queue invocation needs Data.msg.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid invocation payload");
+                    "The invocation payload is not valid JSON.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid invocation payload");
             }
+        }
 
-            var done = await ((QueueHandler)function.Handler)(services, message, cancellationToken);
-            return done
-                ? TypedResults.Ok(new FunctionInvocationResponse { Logs = [$"{function.Name} completed"] })
-                : TypedResults.Problem("The message will be retried.", statusCode: StatusCodes.Status500InternalServerError, title: "Retry");
-        };
+        var logger = loggers.CreateLogger("ProcoreConnect.Functions");
+        logger.LogInformation("Function {Function} invoked by the Functions host", function.Name);
+        if (function.Handler is TimerHandler timer)
+        {
+            await timer(services, cancellationToken);
+            return TypedResults.Ok(new FunctionInvocationResponse { Logs = [$"{function.Name} completed"] });
+        }
+
+        if (payload is not { ValueKind: JsonValueKind.Object } body
+            || !body.TryGetProperty("Data", out var data) || !data.TryGetProperty("msg", out var message))
+        {
+            return TypedResults.Problem(
+                "A queue invocation needs Data.msg.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid invocation payload");
+        }
+
+        var done = await ((QueueHandler)function.Handler!)(services, message, cancellationToken);
+        return done
+            ? TypedResults.Ok(new FunctionInvocationResponse { Logs = [$"{function.Name} completed"] })
+            : TypedResults.Problem("The message will be retried.", statusCode: StatusCodes.Status500InternalServerError, title: "Retry");
+    }
 }

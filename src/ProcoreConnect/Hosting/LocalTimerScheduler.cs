@@ -35,7 +35,7 @@ public sealed class LocalTimerScheduler(
     private async Task RunAsync(FunctionDefinition timer, CancellationToken stoppingToken)
     {
         var schedule = ScheduleOf(timer, configuration);
-        var handler = (TimerHandler)timer.Handler;
+        var handler = (TimerHandler)timer.Handler!;
         while (!stoppingToken.IsCancellationRequested)
         {
             var now = time.GetUtcNow();
