@@ -72,15 +72,20 @@ bare_start=$(python3 bench/coldstart.py "bare app                   " 21030 10 "
 app_start=$(python3 bench/coldstart.py "Procore Connect            " 21031 10 "$out/app/ProcoreConnect")
 echo "$bare_start"
 echo "$app_start"
-if dotnet publish src/ProcoreConnect -c Release --nologo -v quiet -p:PublishReadyToRun=true -o "$out/app-r2r" >/dev/null 2>&1; then
+# ReadyToRun, compared like for like: both apps precompiled.
+if dotnet publish src/ProcoreConnect -c Release --nologo -v quiet -p:PublishReadyToRun=true -o "$out/app-r2r" >/dev/null 2>&1 \
+  && dotnet publish bench/BareApp -c Release --nologo -v quiet -p:PublishReadyToRun=true -o "$out/bare-r2r" >/dev/null 2>&1; then
+  bare_r2r_start=$(python3 bench/coldstart.py "bare app, ReadyToRun       " 21033 10 "$out/bare-r2r/BareApp")
   r2r_start=$(python3 bench/coldstart.py "Procore Connect, ReadyToRun" 21032 10 "$out/app-r2r/ProcoreConnect")
+  echo "$bare_r2r_start"
   echo "$r2r_start"
 else
-  echo "Procore Connect, ReadyToRun: publish failed (crossgen package not available here)"
+  echo "ReadyToRun: publish failed (crossgen package not available here)"
 fi
-python3 - "$bare_start" "$app_start" ${r2r_start:+"$r2r_start"} <<'PY'
+python3 - "$bare_start" "$app_start" ${r2r_start:+"$bare_r2r_start" "$r2r_start"} <<'PY'
 import re, sys
 ms = [float(re.search(r"median (\d+) ms", line).group(1)) for line in sys.argv[1:]]
-for name, value in zip(["Procore Connect", "Procore Connect, ReadyToRun"], ms[1:]):
-    print(f"{name}: {value / ms[0]:.2f}x the bare app (target <= 1.5x)")
+print(f"Procore Connect: {ms[1] / ms[0]:.2f}x the bare app (target <= 1.5x)")
+if len(ms) == 4:
+    print(f"Procore Connect, ReadyToRun: {ms[3] / ms[2]:.2f}x the bare app with ReadyToRun, {ms[3] / ms[0]:.2f}x the plain bare app")
 PY
