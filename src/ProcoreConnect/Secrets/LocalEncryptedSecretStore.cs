@@ -109,12 +109,12 @@ public sealed class LocalEncryptedSecretStore : ISecretStore
         var table = await _tables.GetAsync(TableName, cancellationToken);
         var flag = new TableEntity(reference.Name, reference.Version) { ["Enabled"] = false };
         var latest = await table.GetEntityIfExistsAsync<LocalSecretEntity>(reference.Name, LatestRowKey(reference.Name), ["Version"], cancellationToken);
-        try
+        if (latest.HasValue && latest.Value!.Version == reference.Version)
         {
-            if (latest.HasValue && latest.Value!.Version == reference.Version)
+            // The newest version and its copy go dark together, or not at all.
+            var latestFlag = new TableEntity(reference.Name, LatestRowKey(reference.Name)) { ["Enabled"] = false };
+            try
             {
-                // The newest version and its copy go dark together, or not at all.
-                var latestFlag = new TableEntity(reference.Name, LatestRowKey(reference.Name)) { ["Enabled"] = false };
                 await table.SubmitTransactionAsync(
                     [
                         new TableTransactionAction(TableTransactionActionType.UpdateMerge, flag, ETag.All),
@@ -123,19 +123,18 @@ public sealed class LocalEncryptedSecretStore : ISecretStore
                     cancellationToken);
                 return;
             }
-        }
-        catch (RequestFailedException ex) when (ex.Status == 412)
-        {
-            // A newer version landed since the read: only this version's row needs the flag.
-        }
-        catch (RequestFailedException ex) when (ex.Status == 404)
-        {
-            return;
+            catch (RequestFailedException ex) when (ex.Status == 412)
+            {
+                // A newer version landed since the read: only this version's row needs the flag.
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404)
+            {
+                return;
+            }
         }
 
         try
         {
-            // One merge of the flag, no read first.
             await table.UpdateEntityAsync(flag, ETag.All, TableUpdateMode.Merge, cancellationToken);
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
