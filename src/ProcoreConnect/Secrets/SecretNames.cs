@@ -13,12 +13,9 @@ public static class SecretNames
     /// <summary>The client secret's name.</summary>
     public static string ClientSecret(string prefix) => prefix + "-client-secret";
 
-    /// <summary>The refresh token's name.</summary>
-    public static string RefreshToken(string prefix) => prefix + "-refresh-token";
-
-    /// <summary>The access token's name.</summary>
-    public static string AccessToken(string prefix) => prefix + "-access-token";
+    /// <summary>The tokens' name: the refresh token and the access token, one version per grant.</summary>
+    public static string Tokens(string prefix) => prefix + "-tokens";
 
     /// <summary>Every secret name a workspace may own.</summary>
-    public static IReadOnlyList<string> All(string prefix) => [ClientSecret(prefix), RefreshToken(prefix), AccessToken(prefix)];
+    public static IReadOnlyList<string> All(string prefix) => [ClientSecret(prefix), Tokens(prefix)];
 }

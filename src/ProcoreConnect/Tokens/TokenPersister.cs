@@ -11,21 +11,20 @@ namespace ProcoreConnect.Tokens;
 /// <summary>
 /// Stores tokens Procore just issued, in an order that survives a crash between any two steps:
 /// <list type="number">
-/// <item>the new refresh token to the secret store (the old one is already dead at Procore);</item>
-/// <item>the access token to the secret store;</item>
+/// <item>the new tokens (refresh and access, one <see cref="TokenSecret"/>) to the secret store,
+/// as a new version (the old refresh token is already dead at Procore);</item>
 /// <item>the new due time into the refresh index;</item>
-/// <item>the row, pointed at both versions (conditional on its ETag);</item>
+/// <item>the row, pointed at the new version (conditional on its ETag);</item>
 /// <item>the old index entry removed (best effort).</item>
 /// </list>
-/// A crash after step 1 leaves a refresh-token version newer than the row's; the next refresh
-/// uses the newest version, so it is not lost. A refresh token that cannot be written after
-/// every attempt is kept in memory, and the next refresh in this process uses it.
+/// A crash after step 1 leaves a version newer than the row's; the next refresh uses the newest
+/// version, so the refresh token is not lost. One that cannot be written after every attempt is
+/// kept in memory, and the next refresh in this process uses it.
 /// <para>
-/// Old token versions are not disabled: the old refresh token is already dead at Procore, the
-/// old access token expires within the hour, and whoever can read them can read the current
-/// ones. Disabling both would double the secret-store writes of every refresh, and Key Vault
-/// allows a vault about 4,000 transactions per 10 seconds. Deleting a workspace deletes every
-/// version.
+/// Old versions are not disabled: their refresh token is already dead at Procore, their access
+/// token expires within the hour, and whoever can read them can read the current ones. Disabling
+/// would double the secret-store writes of every refresh, and Key Vault allows a vault about 4,000
+/// transactions per 10 seconds. Deleting a workspace deletes every version.
 /// </para>
 /// </summary>
 public sealed class TokenPersister(
@@ -45,16 +44,14 @@ public sealed class TokenPersister(
     /// <summary>Persists <paramref name="tokens"/> for the workspace and marks it connected.</summary>
     public async Task<Workspace> PersistAsync(Workspace workspace, ProcoreTokenResponse tokens, CancellationToken cancellationToken)
     {
-        SecretReference? refresh = null;
         if (tokens.RefreshToken is { } refreshToken)
         {
             _unpersistedRefreshTokens[workspace.Id] = refreshToken;
-            refresh = await WithRetriesAsync(
-                () => secrets.SetAsync(SecretNames.RefreshToken(workspace.SecretPrefix), refreshToken, CancellationToken.None), workspace.Id);
         }
 
-        var access = await WithRetriesAsync(
-            () => secrets.SetAsync(SecretNames.AccessToken(workspace.SecretPrefix), tokens.AccessToken, CancellationToken.None), workspace.Id);
+        var secret = new TokenSecret(tokens.AccessToken, tokens.RefreshToken).Serialize();
+        var stored = await WithRetriesAsync(
+            () => secrets.SetAsync(SecretNames.Tokens(workspace.SecretPrefix), secret, CancellationToken.None), workspace.Id);
         var expiresAt = time.GetUtcNow().AddSeconds(tokens.ExpiresIn);
         var dueAt = expiresAt - options.Value.RefreshLeadTime;
         await WithRetriesAsync(async () => await index.ScheduleAsync(workspace.Id, dueAt, CancellationToken.None), workspace.Id);
@@ -65,8 +62,7 @@ public sealed class TokenPersister(
             var changed = current with
             {
                 Status = WorkspaceStatus.Connected,
-                RefreshToken = refresh ?? current.RefreshToken,
-                AccessToken = access,
+                Tokens = stored,
                 AccessTokenIssuedAt = time.GetUtcNow(),
                 AccessTokenExpiresAt = expiresAt,
                 RefreshDueAt = dueAt,

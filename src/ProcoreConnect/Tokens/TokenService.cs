@@ -134,7 +134,7 @@ public sealed class TokenService(
 
     private bool IsDue(DateTimeOffset? expiresAt) => expiresAt is null || expiresAt.Value - options.Value.RefreshLeadTime <= time.GetUtcNow();
 
-    private bool IsFresh(Workspace workspace) => workspace.AccessToken is not null && !IsDue(workspace.AccessTokenExpiresAt);
+    private bool IsFresh(Workspace workspace) => workspace.Tokens is not null && !IsDue(workspace.AccessTokenExpiresAt);
 
     private async Task<TokenOutcome> LoadOrRefreshAsync(string workspaceId, string? partnerId, bool force, string? clientSecret, CancellationToken cancellationToken)
     {
@@ -209,9 +209,9 @@ public sealed class TokenService(
     private async Task<TokenOutcome> FromStoreAsync(Workspace workspace, CancellationToken cancellationToken)
     {
         var cached = cache.Get(workspace.Id);
-        var token = cached is not null && cached.Reference == workspace.AccessToken
+        var token = cached is not null && cached.Reference == workspace.Tokens
             ? cached.AccessToken
-            : await secrets.GetAsync(workspace.AccessToken!, cancellationToken);
+            : TokenSecret.Parse(await secrets.GetAsync(workspace.Tokens!, cancellationToken)).AccessToken;
         return new TokenOutcome(TokenStatus.Ok, Cache(workspace, token));
     }
 
@@ -219,7 +219,7 @@ public sealed class TokenService(
     {
         var entry = new CachedToken(
             workspace.OwnerPartnerId,
-            workspace.AccessToken!, accessToken, workspace.AccessTokenExpiresAt!.Value, workspace.CompanyId, workspace.Environment, time.GetUtcNow());
+            workspace.Tokens!, accessToken, workspace.AccessTokenExpiresAt!.Value, workspace.CompanyId, workspace.Environment, time.GetUtcNow());
         cache.Set(workspace.Id, entry);
         return entry;
     }
@@ -255,8 +255,9 @@ public sealed class TokenService(
             // The newest version, not necessarily the row's: a crash after the secret write and
             // before the row update leaves the live token one version ahead of the row.
             var refreshToken = persister.UnpersistedRefreshToken(workspace.Id)
-                ?? (await secrets.GetLatestAsync(SecretNames.RefreshToken(workspace.SecretPrefix), cancellationToken))?.Value
-                ?? (workspace.RefreshToken is { } reference ? await secrets.GetAsync(reference, cancellationToken) : null);
+                ?? (await secrets.GetLatestAsync(SecretNames.Tokens(workspace.SecretPrefix), cancellationToken) is { } latest
+                    ? TokenSecret.Parse(latest.Value).RefreshToken
+                    : workspace.Tokens is { } reference ? TokenSecret.Parse(await secrets.GetAsync(reference, cancellationToken)).RefreshToken : null);
             if (refreshToken is null)
             {
                 await persister.MarkAsync(workspace, WorkspaceStatus.NeedsReauthorization, "No refresh token is held; connect the workspace again.", cancellationToken);
@@ -265,6 +266,11 @@ public sealed class TokenService(
 
             // From here until PersistAsync has written the new refresh token, the old one may already be dead at Procore.
             result = await oauth.RefreshAsync(workspace.Environment, workspace.ClientId, clientSecret, refreshToken, CancellationToken.None);
+            if (result.Tokens is { RefreshToken: null } withoutRefreshToken)
+            {
+                // Procore always rotates; should an answer ever come without one, the old token is all there is.
+                result = result with { Tokens = withoutRefreshToken with { RefreshToken = refreshToken } };
+            }
         }
 
         if (result.Succeeded)
@@ -302,7 +308,7 @@ public sealed class TokenService(
 
         logger.LogWarning("Refresh of workspace {WorkspaceId} failed: {Status} {Error}", workspace.Id, result.Status, result.Error);
         await PublishAsync(workspace, Events.EventTypes.RefreshFailed, new { procoreStatus = result.Status, error = result.Error });
-        if (workspace.AccessToken is not null && workspace.AccessTokenExpiresAt > time.GetUtcNow())
+        if (workspace.Tokens is not null && workspace.AccessTokenExpiresAt > time.GetUtcNow())
         {
             // Procore is failing but the current token still works: hand it out; it stays due, so the next call retries.
             return await FromStoreAsync(workspace, cancellationToken);

@@ -42,11 +42,11 @@ public sealed record Workspace
     /// <summary>Where the connection stands.</summary>
     public required WorkspaceStatus Status { get; init; }
 
-    /// <summary>Where the refresh token is kept, once connected by the code flow.</summary>
-    public SecretReference? RefreshToken { get; init; }
-
-    /// <summary>Where the current access token is kept, once connected.</summary>
-    public SecretReference? AccessToken { get; init; }
+    /// <summary>
+    /// Where the current tokens are kept, once connected: the access token and, in the code flow,
+    /// the refresh token issued with it, as one secret version.
+    /// </summary>
+    public SecretReference? Tokens { get; init; }
 
     /// <summary>When the current access token was issued (for the token-age metric).</summary>
     public DateTimeOffset? AccessTokenIssuedAt { get; init; }

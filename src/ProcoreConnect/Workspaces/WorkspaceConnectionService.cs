@@ -157,8 +157,7 @@ public sealed class WorkspaceConnectionService(
             ClientSecretExpiresAt = settings.ClientSecretExpiresAt ?? (newSecret is null ? existing.ClientSecretExpiresAt : null),
             ClientSecretExpiringSoon = newSecret is null && existing.ClientSecretExpiringSoon,
             Status = resetTokens ? WorkspaceStatus.Pending : existing.Status,
-            RefreshToken = resetTokens ? null : existing.RefreshToken,
-            AccessToken = resetTokens ? null : existing.AccessToken,
+            Tokens = resetTokens ? null : existing.Tokens,
             AccessTokenExpiresAt = resetTokens ? null : existing.AccessTokenExpiresAt,
             RefreshDueAt = resetTokens ? null : existing.RefreshDueAt,
             LastError = resetTokens ? null : existing.LastError,
@@ -190,8 +189,7 @@ public sealed class WorkspaceConnectionService(
         await RetireAsync(newSecret is null ? null : existing.ClientSecret, existing.Id);
         if (resetTokens)
         {
-            await RetireAsync(existing.RefreshToken, existing.Id);
-            await RetireAsync(existing.AccessToken, existing.Id);
+            await RetireAsync(existing.Tokens, existing.Id);
         }
 
         return new WriteOutcome(WriteStatus.Updated, updated);

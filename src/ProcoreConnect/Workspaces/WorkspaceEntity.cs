@@ -24,10 +24,8 @@ internal sealed class WorkspaceEntity : ITableEntity
     public DateTimeOffset ClientSecretUpdatedAt { get; set; }
     public string? RedirectUri { get; set; }
     public string Status { get; set; } = "";
-    public string? RefreshTokenName { get; set; }
-    public string? RefreshTokenVersion { get; set; }
-    public string? AccessTokenName { get; set; }
-    public string? AccessTokenVersion { get; set; }
+    public string? TokensName { get; set; }
+    public string? TokensVersion { get; set; }
     public DateTimeOffset? AccessTokenIssuedAt { get; set; }
     public DateTimeOffset? AccessTokenExpiresAt { get; set; }
     public DateTimeOffset? RefreshDueAt { get; set; }
@@ -55,10 +53,8 @@ internal sealed class WorkspaceEntity : ITableEntity
         ClientSecretUpdatedAt = w.ClientSecretUpdatedAt,
         RedirectUri = w.RedirectUri?.ToString(),
         Status = WireName.Of(w.Status),
-        RefreshTokenName = w.RefreshToken?.Name,
-        RefreshTokenVersion = w.RefreshToken?.Version,
-        AccessTokenName = w.AccessToken?.Name,
-        AccessTokenVersion = w.AccessToken?.Version,
+        TokensName = w.Tokens?.Name,
+        TokensVersion = w.Tokens?.Version,
         AccessTokenIssuedAt = w.AccessTokenIssuedAt,
         AccessTokenExpiresAt = w.AccessTokenExpiresAt,
         RefreshDueAt = w.RefreshDueAt,
@@ -85,8 +81,7 @@ internal sealed class WorkspaceEntity : ITableEntity
         ClientSecretUpdatedAt = ClientSecretUpdatedAt,
         RedirectUri = RedirectUri is null ? null : new Uri(RedirectUri),
         Status = WireName.Parse<WorkspaceStatus>(Status),
-        RefreshToken = Reference(RefreshTokenName, RefreshTokenVersion),
-        AccessToken = Reference(AccessTokenName, AccessTokenVersion),
+        Tokens = Reference(TokensName, TokensVersion),
         AccessTokenIssuedAt = AccessTokenIssuedAt,
         AccessTokenExpiresAt = AccessTokenExpiresAt,
         RefreshDueAt = RefreshDueAt,

@@ -44,7 +44,7 @@ public sealed class AuthorizationCodeFlowTests(ProcoreFixture fixture) : IClassF
         fixture.Clock.Advance(TimeSpan.FromMinutes(85));
         var token = await (await Client.GetAsync($"/api/workspaces/{id}/token")).ReadAsync<TokenResponse>();
         var workspace = (await fixture.App.Service<WorkspaceRepository>().FindAsync(id, default))!;
-        var refresh = await fixture.App.Service<ISecretStore>().GetAsync(workspace.RefreshToken!, default);
+        var refresh = TokenSecret.Parse(await fixture.App.Service<ISecretStore>().GetAsync(workspace.Tokens!, default)).RefreshToken!;
         var connection = await (await Client.GetAsync($"/api/workspaces/{id}/connection")).Content.ReadAsStringAsync();
 
         foreach (var secret in new[] { token.AccessToken, refresh, app.ClientSecret })
@@ -150,7 +150,7 @@ public sealed class AuthorizationCodeFlowTests(ProcoreFixture fixture) : IClassF
         Assert.Contains("Not connected", await callback.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var workspace = (await fixture.App.Service<WorkspaceRepository>().FindAsync(id, default))!;
         Assert.Equal(WorkspaceStatus.Pending, workspace.Status);
-        Assert.Null(workspace.RefreshToken);
+        Assert.Null(workspace.Tokens);
     }
 
     [Fact]

@@ -42,7 +42,7 @@ public sealed class CrashSafetyTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task DisposeAsync() => await _simulator.DisposeAsync();
 
     private static bool InWindow(RefreshStep step, bool kill) =>
-        step == RefreshStep.ProcoreResponseLost || (kill && step == RefreshStep.WriteRefreshToken);
+        step == RefreshStep.ProcoreResponseLost || (kill && step == RefreshStep.WriteTokens);
 
     [Fact]
     public async Task No_fault_outside_the_protocol_window_breaks_a_workspace()

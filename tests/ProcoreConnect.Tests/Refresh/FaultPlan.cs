@@ -12,8 +12,8 @@ public enum RefreshStep
     ReadSecret,
     ProcoreRequest,
     ProcoreResponseLost,
-    WriteRefreshToken,
-    WriteAccessToken,
+    /// <summary>Writing the new tokens (refresh and access, one secret version).</summary>
+    WriteTokens,
     IndexWrite,
     RowUpdate,
     LeaseRelease,
@@ -125,7 +125,11 @@ public sealed class FaultySecretStore(ISecretStore inner, FaultPlan plan) : ISec
 
     public Task<SecretReference> SetAsync(string name, string value, CancellationToken cancellationToken)
     {
-        plan.Hit(name.EndsWith("-refresh-token", StringComparison.Ordinal) ? RefreshStep.WriteRefreshToken : RefreshStep.WriteAccessToken);
+        if (name.EndsWith("-tokens", StringComparison.Ordinal))
+        {
+            plan.Hit(RefreshStep.WriteTokens);
+        }
+
         return inner.SetAsync(name, value, cancellationToken);
     }
 

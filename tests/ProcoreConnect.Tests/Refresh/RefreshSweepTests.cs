@@ -104,7 +104,7 @@ public sealed class QueuedRefreshTests(ProcoreFixture fixture) : IClassFixture<P
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("RefreshWorkspace completed", (await response.ReadJsonAsync()).GetProperty("Logs")[0].GetString());
-        Assert.NotEqual(before.RefreshToken, (await fixture.App.Service<WorkspaceRepository>().FindAsync(id, default))!.RefreshToken);
+        Assert.NotEqual(before.Tokens, (await fixture.App.Service<WorkspaceRepository>().FindAsync(id, default))!.Tokens);
     }
 
     [Theory]

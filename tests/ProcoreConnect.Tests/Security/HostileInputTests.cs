@@ -6,6 +6,7 @@ using ProcoreConnect.Secrets;
 using ProcoreConnect.Security;
 using ProcoreConnect.Storage;
 using ProcoreConnect.Tests.Infrastructure;
+using ProcoreConnect.Tokens;
 using ProcoreConnect.Webhooks;
 using ProcoreConnect.Workspaces;
 using Xunit.Abstractions;
@@ -246,9 +247,11 @@ public sealed class HostileInputTests(ProcoreFixture fixture, ITestOutputHelper 
         foreach (var id in ids)
         {
             var workspace = (await fixture.App.Service<WorkspaceRepository>().FindAsync(id, default))!;
-            foreach (var reference in new[] { workspace.ClientSecret, workspace.RefreshToken, workspace.AccessToken }.OfType<SecretReference>())
+            values.Add(await store.GetAsync(workspace.ClientSecret, default));
+            if (workspace.Tokens is { } tokens)
             {
-                values.Add(await store.GetAsync(reference, default));
+                var stored = TokenSecret.Parse(await store.GetAsync(tokens, default));
+                values.AddRange(new[] { stored.AccessToken, stored.RefreshToken }.OfType<string>());
             }
         }
 

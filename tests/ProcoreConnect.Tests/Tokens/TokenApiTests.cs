@@ -65,14 +65,14 @@ public sealed class TokenApiTests(ProcoreFixture fixture) : IClassFixture<Procor
         // The current token still has 5 minutes: it is handed out while Procore fails.
         Assert.Equal(HttpStatusCode.OK, during.StatusCode);
         var unchanged = (await Workspaces.FindAsync(id, default))!;
-        Assert.Equal(before.RefreshToken, unchanged.RefreshToken);
+        Assert.Equal(before.Tokens, unchanged.Tokens);
         Assert.Equal(WorkspaceStatus.Connected, unchanged.Status);
-        var secret = await fixture.App.Service<ISecretStore>().GetAsync(unchanged.RefreshToken!, default);
-        Assert.False(string.IsNullOrEmpty(secret));
+        var secret = TokenSecret.Parse(await fixture.App.Service<ISecretStore>().GetAsync(unchanged.Tokens!, default));
+        Assert.False(string.IsNullOrEmpty(secret.RefreshToken));
 
         var after = await Client.GetAsync($"/api/workspaces/{id}/token");
         Assert.Equal(HttpStatusCode.OK, after.StatusCode);
-        Assert.NotEqual(before.RefreshToken, (await Workspaces.FindAsync(id, default))!.RefreshToken);
+        Assert.NotEqual(before.Tokens, (await Workspaces.FindAsync(id, default))!.Tokens);
     }
 
     [Fact]
@@ -87,7 +87,7 @@ public sealed class TokenApiTests(ProcoreFixture fixture) : IClassFixture<Procor
         var response = await Client.GetAsync($"/api/workspaces/{id}/token");
 
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
-        Assert.Equal(before.RefreshToken, (await Workspaces.FindAsync(id, default))!.RefreshToken);
+        Assert.Equal(before.Tokens, (await Workspaces.FindAsync(id, default))!.Tokens);
         Assert.Equal(HttpStatusCode.OK, (await Client.GetAsync($"/api/workspaces/{id}/token")).StatusCode);
     }
 
@@ -135,7 +135,7 @@ public sealed class TokenApiTests(ProcoreFixture fixture) : IClassFixture<Procor
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         var workspace = (await Workspaces.FindAsync(id, default))!;
         Assert.Equal(WorkspaceStatus.Connected, workspace.Status);
-        Assert.Null(workspace.RefreshToken);
+        Assert.Null(TokenSecret.Parse(await fixture.App.Service<ISecretStore>().GetAsync(workspace.Tokens!, default)).RefreshToken);
 
         fixture.Clock.Advance(TimeSpan.FromMinutes(85));
         var second = await Client.GetAsync($"/api/workspaces/{id}/token");
@@ -169,7 +169,7 @@ public sealed class TokenApiTests(ProcoreFixture fixture) : IClassFixture<Procor
             AccessToken = "new-access", RefreshToken = "new-refresh", ExpiresIn = 5400,
         }, default);
 
-        Assert.Equal("new-refresh", await secrets.GetAsync(saved.RefreshToken!, default));
+        Assert.Equal(new TokenSecret("new-access", "new-refresh"), TokenSecret.Parse(await secrets.GetAsync(saved.Tokens!, default)));
         Assert.Null(persister.UnpersistedRefreshToken(id));
     }
 
@@ -189,7 +189,7 @@ public sealed class TokenApiTests(ProcoreFixture fixture) : IClassFixture<Procor
         }, default));
 
         Assert.Equal("kept-in-memory", persister.UnpersistedRefreshToken(id));
-        Assert.Equal(workspace.RefreshToken, (await Workspaces.FindAsync(id, default))!.RefreshToken);
+        Assert.Equal(workspace.Tokens, (await Workspaces.FindAsync(id, default))!.Tokens);
     }
 
     private sealed class FlakySecretStore(ISecretStore inner, int failures) : ISecretStore

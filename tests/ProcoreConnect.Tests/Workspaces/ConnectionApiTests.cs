@@ -4,6 +4,7 @@ using Azure.Data.Tables;
 using ProcoreConnect.Secrets;
 using ProcoreConnect.Storage;
 using ProcoreConnect.Tests.Infrastructure;
+using ProcoreConnect.Tokens;
 using ProcoreConnect.Workspaces;
 
 namespace ProcoreConnect.Tests.Workspaces;
@@ -208,14 +209,14 @@ public sealed class ConnectionApiTests : IClassFixture<AppFactory>
         var repository = _app.Service<WorkspaceRepository>();
         var secrets = _app.Service<ISecretStore>();
         var workspace = (await repository.FindAsync(id, default))!;
-        var refresh = await secrets.SetAsync(SecretNames.RefreshToken(workspace.SecretPrefix), "refresh-value", default);
-        await repository.UpdateAsync(workspace with { Status = WorkspaceStatus.Connected, RefreshToken = refresh }, default);
+        var tokens = await secrets.SetAsync(SecretNames.Tokens(workspace.SecretPrefix), new TokenSecret("access-value", "refresh-value").Serialize(), default);
+        await repository.UpdateAsync(workspace with { Status = WorkspaceStatus.Connected, Tokens = tokens }, default);
 
         var changed = await _client.PutAsync($"/api/workspaces/{id}/connection", Json.Body(body.Without("clientSecret").With("clientId", "another-app")));
         var view = await changed.ReadAsync<ConnectionResponse>();
         Assert.Equal(WorkspaceStatus.Pending, view.Status);
-        Assert.Null((await repository.FindAsync(id, default))!.RefreshToken);
-        await Assert.ThrowsAsync<SecretNotFoundException>(() => secrets.GetAsync(refresh, default));
+        Assert.Null((await repository.FindAsync(id, default))!.Tokens);
+        await Assert.ThrowsAsync<SecretNotFoundException>(() => secrets.GetAsync(tokens, default));
     }
 
     [Fact]

@@ -66,7 +66,7 @@ public sealed class SecretRotationTests(ProcoreFixture fixture) : IClassFixture<
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var after = (await Workspaces.FindAsync(id, default))!;
-        Assert.NotEqual(before.RefreshToken, after.RefreshToken);
+        Assert.NotEqual(before.Tokens, after.Tokens);
         Assert.Equal(HttpStatusCode.OK, (await fixture.Client.GetAsync($"/api/workspaces/{id}/token")).StatusCode);
     }
 
