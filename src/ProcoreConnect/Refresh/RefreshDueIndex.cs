@@ -1,5 +1,6 @@
 using System.Globalization;
 using Azure;
+using Azure.Data.Tables;
 using ProcoreConnect.Storage;
 
 namespace ProcoreConnect.Refresh;
@@ -13,6 +14,9 @@ public sealed class RefreshDueIndex(TableStore tables)
     /// <summary>The table's name (before the configured prefix).</summary>
     public const string TableName = "RefreshIndex";
 
+    // Table Storage's limit on the operations of one entity group transaction.
+    private const int MaxPerTransaction = 100;
+
     /// <summary>Adds (or keeps) the entry for a workspace due at <paramref name="dueAt"/>.</summary>
     public async Task ScheduleAsync(string workspaceId, DateTimeOffset dueAt, CancellationToken cancellationToken)
     {
@@ -22,20 +26,40 @@ public sealed class RefreshDueIndex(TableStore tables)
             RowKey = Key(workspaceId, dueAt),
             WorkspaceId = workspaceId,
             DueAt = dueAt,
-        }, Azure.Data.Tables.TableUpdateMode.Replace, cancellationToken);
+        }, TableUpdateMode.Replace, cancellationToken);
     }
 
     /// <summary>Removes an entry; a missing one is fine.</summary>
     public async Task RemoveAsync(DueRefresh entry, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableName, cancellationToken);
-        try
+        await RemoveAsync(table, Key(entry.WorkspaceId, entry.DueAt), cancellationToken);
+    }
+
+    /// <summary>
+    /// Removes many entries, a hundred per entity group transaction (they share one partition), so
+    /// a sweep pays one request per hundred refreshes instead of one each. A transaction fails
+    /// whole when one entry is already gone; its entries are then removed one by one.
+    /// </summary>
+    public async Task RemoveAllAsync(IEnumerable<DueRefresh> entries, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableName, cancellationToken);
+        var batches = entries.Select(e => Key(e.WorkspaceId, e.DueAt)).Distinct(StringComparer.Ordinal).Chunk(MaxPerTransaction);
+        await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (keys, ct) =>
         {
-            await table.DeleteEntityAsync(RefreshIndexEntity.Partition, Key(entry.WorkspaceId, entry.DueAt), ETag.All, cancellationToken);
-        }
-        catch (RequestFailedException ex) when (ex.Status == 404)
-        {
-        }
+            try
+            {
+                await table.SubmitTransactionAsync(
+                    keys.Select(k => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(RefreshIndexEntity.Partition, k), ETag.All)), ct);
+            }
+            catch (TableTransactionFailedException)
+            {
+                foreach (var key in keys)
+                {
+                    await RemoveAsync(table, key, ct);
+                }
+            }
+        });
     }
 
     /// <summary>Entries due at or before <paramref name="now"/>, oldest first, at most <paramref name="max"/>.</summary>
@@ -60,6 +84,17 @@ public sealed class RefreshDueIndex(TableStore tables)
         }
 
         return due;
+    }
+
+    private static async Task RemoveAsync(TableClient table, string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await table.DeleteEntityAsync(RefreshIndexEntity.Partition, key, ETag.All, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+        }
     }
 
     private static string Key(string workspaceId, DateTimeOffset dueAt) => Seconds(dueAt) + "_" + workspaceId;

@@ -32,8 +32,15 @@ public sealed class RefreshSweeper(
         var results = new RefreshResult[due.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, due.Count), Parallelism(cancellationToken), async (i, ct) =>
             results[i] = await RefreshAsync(due[i], ct));
+
+        // Refreshed or stale, an entry is done with; left behind (a crash, a failed batch), the next sweep finds it stale.
+        await index.RemoveAllAsync(due.Where((_, i) => IsDone(results[i])), CancellationToken.None);
         var summary = new SweepSummary(
-            due.Count, 0, results.Count(r => r == RefreshResult.Refreshed), results.Count(r => r == RefreshResult.Skipped), results.Count(r => r == RefreshResult.Failed));
+            due.Count,
+            0,
+            results.Count(r => r == RefreshResult.Refreshed),
+            results.Count(r => r is RefreshResult.Skipped or RefreshResult.Stale),
+            results.Count(r => r == RefreshResult.Failed));
         logger.LogInformation("Refresh sweep: {Due} due, {Refreshed} refreshed, {Skipped} skipped, {Failed} failed", summary.Due, summary.Refreshed, summary.Skipped, summary.Failed);
         return summary;
     }
@@ -42,29 +49,29 @@ public sealed class RefreshSweeper(
     public async Task<RefreshResult> RefreshAsync(string workspaceId, CancellationToken cancellationToken)
     {
         var workspace = await workspaces.FindAsync(workspaceId, cancellationToken);
-        return workspace?.RefreshDueAt is { } due
-            ? await RefreshAsync(new DueRefresh(workspaceId, due), cancellationToken)
-            : RefreshResult.Skipped;
+        if (workspace?.RefreshDueAt is not { } due)
+        {
+            return RefreshResult.Skipped;
+        }
+
+        var entry = new DueRefresh(workspaceId, due);
+        var result = await RefreshAsync(entry, cancellationToken);
+        if (IsDone(result))
+        {
+            await index.RemoveAsync(entry, CancellationToken.None);
+        }
+
+        return result == RefreshResult.Stale ? RefreshResult.Skipped : result;
     }
 
+    private static bool IsDone(RefreshResult result) => result is RefreshResult.Refreshed or RefreshResult.Stale;
+
+    // Refreshed and Stale leave the entry for the caller to remove.
     private async Task<RefreshResult> RefreshAsync(DueRefresh entry, CancellationToken cancellationToken)
     {
         try
         {
-            if (entry.DueAt > time.GetUtcNow())
-            {
-                return RefreshResult.Skipped;
-            }
-
-            var result = await tokens.RefreshDueAsync(entry, cancellationToken);
-            if (result == RefreshResult.Stale)
-            {
-                // Gone, not refreshable, or an entry the row no longer points at (the row's own entry stays).
-                await index.RemoveAsync(entry, cancellationToken);
-                return RefreshResult.Skipped;
-            }
-
-            return result;
+            return entry.DueAt > time.GetUtcNow() ? RefreshResult.Skipped : await tokens.RefreshDueAsync(entry, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

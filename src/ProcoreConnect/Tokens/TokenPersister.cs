@@ -15,7 +15,7 @@ namespace ProcoreConnect.Tokens;
 /// as a new version (the old refresh token is already dead at Procore);</item>
 /// <item>the new due time into the refresh index;</item>
 /// <item>the row, pointed at the new version (conditional on its ETag);</item>
-/// <item>the old index entry removed (best effort).</item>
+/// <item>the old index entry removed (best effort; the sweep removes its own in batches).</item>
 /// </list>
 /// A crash after step 1 leaves a version newer than the row's; the next refresh uses the newest
 /// version, so the refresh token is not lost. One that cannot be written after every attempt is
@@ -41,8 +41,12 @@ public sealed class TokenPersister(
     public string? UnpersistedRefreshToken(string workspaceId) =>
         _unpersistedRefreshTokens.TryGetValue(workspaceId, out var token) ? token : null;
 
-    /// <summary>Persists <paramref name="tokens"/> for the workspace and marks it connected.</summary>
-    public async Task<Workspace> PersistAsync(Workspace workspace, ProcoreTokenResponse tokens, CancellationToken cancellationToken)
+    /// <summary>
+    /// Persists <paramref name="tokens"/> for the workspace and marks it connected. With
+    /// <paramref name="leaveOldEntry"/>, the old index entry is the caller's to remove (the sweep
+    /// removes its entries in batches).
+    /// </summary>
+    public async Task<Workspace> PersistAsync(Workspace workspace, ProcoreTokenResponse tokens, CancellationToken cancellationToken, bool leaveOldEntry = false)
     {
         if (tokens.RefreshToken is { } refreshToken)
         {
@@ -73,7 +77,11 @@ public sealed class TokenPersister(
             {
                 var saved = await workspaces.UpdateAsync(changed, CancellationToken.None);
                 _unpersistedRefreshTokens.TryRemove(workspace.Id, out _);
-                await RetireAsync(workspace, current, dueAt);
+                if (!leaveOldEntry)
+                {
+                    await RetireAsync(workspace, current, dueAt);
+                }
+
                 return saved;
             }
             catch (ConcurrencyConflictException) when (attempt < options.Value.PersistAttempts)

@@ -59,7 +59,7 @@ public sealed class TokenService(
     /// <summary>
     /// The refresh sweep's entry point: refreshes the workspace if the index entry is still the
     /// row's and due, reading the row once, under the lease. A lease held elsewhere means another
-    /// instance is on it.
+    /// instance is on it. A refreshed entry stays in the index for the caller to remove.
     /// </summary>
     public Task<Refresh.RefreshResult> RefreshDueAsync(Refresh.DueRefresh entry, CancellationToken cancellationToken) =>
         InGateAsync(entry.WorkspaceId, () => RefreshDueUnderGateAsync(entry, cancellationToken), cancellationToken);
@@ -85,7 +85,7 @@ public sealed class TokenService(
                 return Refresh.RefreshResult.Skipped;
             }
 
-            var outcome = await RefreshAsync(workspace, null, cancellationToken);
+            var outcome = await RefreshAsync(workspace, null, cancellationToken, leaveOldEntry: true);
             return outcome.Status switch
             {
                 TokenStatus.Ok => Refresh.RefreshResult.Refreshed,
@@ -224,12 +224,12 @@ public sealed class TokenService(
         return entry;
     }
 
-    private async Task<TokenOutcome> RefreshAsync(Workspace workspace, string? clientSecretOverride, CancellationToken cancellationToken)
+    private async Task<TokenOutcome> RefreshAsync(Workspace workspace, string? clientSecretOverride, CancellationToken cancellationToken, bool leaveOldEntry = false)
     {
         using var activity = ConnectTelemetry.Activities.StartActivity("refresh");
         activity?.SetTag("workspace.id", workspace.Id);
         activity?.SetTag("auth_flow", Common.WireName.Of(workspace.AuthFlow));
-        var outcome = await RefreshCoreAsync(workspace, clientSecretOverride, cancellationToken);
+        var outcome = await RefreshCoreAsync(workspace, clientSecretOverride, leaveOldEntry, cancellationToken);
         var label = outcome.Status switch
         {
             TokenStatus.Ok => "succeeded",
@@ -242,7 +242,7 @@ public sealed class TokenService(
         return outcome;
     }
 
-    private async Task<TokenOutcome> RefreshCoreAsync(Workspace workspace, string? clientSecretOverride, CancellationToken cancellationToken)
+    private async Task<TokenOutcome> RefreshCoreAsync(Workspace workspace, string? clientSecretOverride, bool leaveOldEntry, CancellationToken cancellationToken)
     {
         var clientSecret = clientSecretOverride ?? await secretVersions.GetAsync(workspace.ClientSecret, cancellationToken);
         ProcoreTokenResult result;
@@ -275,7 +275,7 @@ public sealed class TokenService(
 
         if (result.Succeeded)
         {
-            var saved = await persister.PersistAsync(workspace, result.Tokens!, CancellationToken.None);
+            var saved = await persister.PersistAsync(workspace, result.Tokens!, CancellationToken.None, leaveOldEntry);
             logger.LogInformation("Token of workspace {WorkspaceId} refreshed ({AuthFlow}), expires {ExpiresAt}", workspace.Id, workspace.AuthFlow, saved.AccessTokenExpiresAt);
             if (workspace.Status != WorkspaceStatus.Connected)
             {

@@ -43,8 +43,21 @@ public sealed class InlineRefreshSweepTests(InlineSweepFixture fixture) : IClass
             Assert.True(workspace.RefreshDueAt > fixture.Clock.GetUtcNow());
         }
 
+        await IndexedOnceAtTheirDueTimeAsync(fixture, ids);
         var again = await sweeper.SweepAsync(default);
         Assert.Equal(0, again.Refreshed);
+    }
+
+    /// <summary>Each workspace's old entry is gone and its new one is there: one entry each, at the row's due time.</summary>
+    internal static async Task IndexedOnceAtTheirDueTimeAsync(ProcoreFixture fixture, IReadOnlyCollection<string> ids)
+    {
+        var entries = (await fixture.App.Service<RefreshDueIndex>().DueAsync(fixture.Clock.GetUtcNow().AddDays(1), 10_000, default))
+            .Where(e => ids.Contains(e.WorkspaceId))
+            .ToList();
+        var rows = await Task.WhenAll(ids.Select(async id => (await fixture.App.Service<WorkspaceRepository>().FindAsync(id, default))!));
+        Assert.Equal(
+            rows.Select(w => new DueRefresh(w.Id, w.RefreshDueAt!.Value)).OrderBy(e => e.WorkspaceId),
+            entries.OrderBy(e => e.WorkspaceId));
     }
 
     [Fact]
@@ -90,6 +103,7 @@ public sealed class QueuedRefreshTests(ProcoreFixture fixture) : IClassFixture<P
         Assert.True(drained >= ids.Count);
         Assert.True((await fixture.Simulator.StatsAsync()).RefreshTokenGrants - before.RefreshTokenGrants >= ids.Count);
         Assert.Equal(0, await fixture.App.Service<RefreshQueueClient>().CountAsync(default));
+        await InlineRefreshSweepTests.IndexedOnceAtTheirDueTimeAsync(fixture, ids);
     }
 
     [Fact]
