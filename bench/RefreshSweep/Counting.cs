@@ -7,7 +7,7 @@ using ProcoreConnect.Secrets;
 namespace RefreshSweep;
 
 /// <summary>Counts table requests, and the time they take, by table and method.</summary>
-internal sealed class TableCounter : HttpPipelinePolicy
+internal sealed partial class TableCounter : HttpPipelinePolicy
 {
     public ConcurrentDictionary<string, int> Counts { get; } = new();
 
@@ -36,9 +36,20 @@ internal sealed class TableCounter : HttpPipelinePolicy
         var path = message.Request.Uri.Path;
         var table = path.Split('/', StringSplitOptions.RemoveEmptyEntries).ElementAtOrDefault(1)?.Split('(')[0] ?? "?";
 
-        // Only the local secret store sends entity group transactions.
-        return table == "$batch" ? $"LocalSecrets transaction {message.Request.Method}" : $"{table} {message.Request.Method}";
+        return table == "$batch" ? $"{TransactionTable(message)} transaction" : $"{table} {message.Request.Method}";
     }
+
+    // An entity group transaction names its table only in its body.
+    private static string TransactionTable(HttpMessage message)
+    {
+        using var body = new MemoryStream();
+        message.Request.Content?.WriteTo(body, CancellationToken.None);
+        var match = TableInBody().Match(System.Text.Encoding.UTF8.GetString(body.ToArray()));
+        return match.Success ? match.Groups[1].Value : "?";
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"devstoreaccount1/([A-Za-z][A-Za-z0-9]*)")]
+    private static partial System.Text.RegularExpressions.Regex TableInBody();
 }
 
 /// <summary>Counts secret-store operations by kind.</summary>

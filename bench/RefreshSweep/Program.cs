@@ -102,7 +102,7 @@ Console.WriteLine($"  sweep summary: due {summary.Due}, refreshed {summary.Refre
 Console.WriteLine($"  refreshes at Procore: {refreshes}; dead refresh tokens presented: {after.RefreshTokenReuses - before.RefreshTokenReuses}; most concurrent refreshes of one client: {after.MaxConcurrentRefreshesPerClient}");
 Console.WriteLine($"  peak working set during the sweep: {peak / 1024 / 1024} MiB; peak managed heap: {managedPeak / 1024 / 1024} MiB");
 Console.WriteLine($"  secret-store operations per refresh: {(double)secretOps / refreshes:F2} ({string.Join(", ", secretCounter.Counts.OrderBy(c => c.Key).Select(c => $"{c.Key} {c.Value}"))})");
-Console.WriteLine($"  table operations per refresh (registry, index, leases): {(double)tableOps / refreshes:F2}; all storage requests by table:");
+Console.WriteLine($"  table requests per refresh (registry, index, leases; a transaction counts once): {(double)tableOps / refreshes:F2}; all storage requests by table:");
 foreach (var (key, value) in tableCounter.Counts.OrderBy(c => c.Key))
 {
     Console.WriteLine($"    {key}: {value}, mean {TimeSpan.FromTicks(tableCounter.Ticks[key] / value).TotalMilliseconds:F1} ms");

@@ -14,10 +14,13 @@ public sealed class RefreshSweeper(
     RefreshQueueClient queue,
     WorkspaceRepository workspaces,
     TokenService tokens,
+    RefreshLeaseStore leases,
     TimeProvider time,
     IOptions<RefreshOptions> options,
     ILogger<RefreshSweeper> logger)
 {
+    private readonly string _owner = "sweep-" + Guid.NewGuid().ToString("N");
+
     /// <summary>One sweep.</summary>
     public async Task<SweepSummary> SweepAsync(CancellationToken cancellationToken)
     {
@@ -29,9 +32,7 @@ public sealed class RefreshSweeper(
             return new SweepSummary(due.Count, due.Count, 0, 0, 0);
         }
 
-        var results = new RefreshResult[due.Count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, due.Count), Parallelism(cancellationToken), async (i, ct) =>
-            results[i] = await RefreshAsync(due[i], ct));
+        var results = await RefreshUnderBatchLeasesAsync(due, cancellationToken);
 
         // Refreshed or stale, an entry is done with; left behind (a crash, a failed batch), the next sweep finds it stale.
         await index.RemoveAllAsync(due.Where((_, i) => IsDone(results[i])), CancellationToken.None);
@@ -55,7 +56,7 @@ public sealed class RefreshSweeper(
         }
 
         var entry = new DueRefresh(workspaceId, due);
-        var result = await RefreshAsync(entry, cancellationToken);
+        var result = await RefreshAsync(entry, lease: null, cancellationToken);
         if (IsDone(result))
         {
             await index.RemoveAsync(entry, CancellationToken.None);
@@ -64,14 +65,73 @@ public sealed class RefreshSweeper(
         return result == RefreshResult.Stale ? RefreshResult.Skipped : result;
     }
 
+    /// <summary>
+    /// Refreshes the due entries with at most <see cref="RefreshOptions.MaxConcurrency"/> at once,
+    /// taking and releasing their leases a batch per transaction instead of two requests each.
+    /// A batch is as large as the concurrency (at most 100), and two are in flight, so the next
+    /// batch's leases are taken while the last refreshes of the one before finish; a lease is held
+    /// for about two refreshes' time.
+    /// </summary>
+    private async Task<RefreshResult[]> RefreshUnderBatchLeasesAsync(IReadOnlyList<DueRefresh> due, CancellationToken cancellationToken)
+    {
+        var results = new RefreshResult[due.Count];
+        var concurrency = Math.Max(1, options.Value.MaxConcurrency);
+        using var slots = new SemaphoreSlim(concurrency);
+
+        // A workspace's entries (a stale one beside its current one) go under one lease, in order.
+        var batches = Enumerable.Range(0, due.Count)
+            .GroupBy(i => due[i].WorkspaceId, StringComparer.Ordinal)
+            .Chunk(Math.Min(concurrency, RefreshLeaseStore.MaxPerTransaction));
+        await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancellationToken }, async (batch, ct) =>
+        {
+            var held = await leases.TryAcquireAllAsync([.. batch.Select(g => g.Key)], _owner, ct);
+            try
+            {
+                await Task.WhenAll(batch.Select(async group =>
+                {
+                    if (!held.TryGetValue(group.Key, out var lease))
+                    {
+                        // Someone else is refreshing it.
+                        foreach (var i in group)
+                        {
+                            results[i] = RefreshResult.Skipped;
+                        }
+
+                        return;
+                    }
+
+                    await slots.WaitAsync(ct);
+                    try
+                    {
+                        foreach (var i in group)
+                        {
+                            results[i] = await RefreshAsync(due[i], lease, ct);
+                        }
+                    }
+                    finally
+                    {
+                        slots.Release();
+                    }
+                }));
+            }
+            finally
+            {
+                await leases.ReleaseAllAsync([.. held.Values], CancellationToken.None);
+            }
+        });
+        return results;
+    }
+
     private static bool IsDone(RefreshResult result) => result is RefreshResult.Refreshed or RefreshResult.Stale;
 
-    // Refreshed and Stale leave the entry for the caller to remove.
-    private async Task<RefreshResult> RefreshAsync(DueRefresh entry, CancellationToken cancellationToken)
+    // Refreshed and Stale leave the entry for the caller to remove. Without a lease, it takes its own.
+    private async Task<RefreshResult> RefreshAsync(DueRefresh entry, RefreshLease? lease, CancellationToken cancellationToken)
     {
         try
         {
-            return entry.DueAt > time.GetUtcNow() ? RefreshResult.Skipped : await tokens.RefreshDueAsync(entry, cancellationToken);
+            return entry.DueAt > time.GetUtcNow() ? RefreshResult.Skipped
+                : lease is null ? await tokens.RefreshDueAsync(entry, cancellationToken)
+                : await tokens.RefreshDueAsync(entry, lease, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

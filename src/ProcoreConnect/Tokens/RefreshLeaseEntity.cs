@@ -3,10 +3,15 @@ using Azure.Data.Tables;
 
 namespace ProcoreConnect.Tokens;
 
-/// <summary>The <c>Leases</c> row: PartitionKey = RowKey = workspace id, one lease per workspace's refresh.</summary>
+/// <summary>
+/// The <c>Leases</c> row: one partition, RowKey = workspace id, one lease per workspace's refresh.
+/// One partition lets the sweep take and release a hundred leases per transaction.
+/// </summary>
 internal sealed class RefreshLeaseEntity : ITableEntity
 {
-    public string PartitionKey { get; set; } = "";
+    public const string Partition = "lease";
+
+    public string PartitionKey { get; set; } = Partition;
     public string RowKey { get; set; } = "";
     public DateTimeOffset? Timestamp { get; set; }
     public ETag ETag { get; set; }

@@ -1,4 +1,5 @@
 using Azure;
+using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
 using ProcoreConnect.Storage;
 
@@ -6,40 +7,43 @@ namespace ProcoreConnect.Tokens;
 
 /// <summary>
 /// Leases in Table Storage so that, across instances, one refresh per workspace runs at a time.
-/// Taking a lease is a conditional insert, or a conditional replace of an expired one.
+/// Taking a lease is a conditional insert, or a conditional replace of an expired one. The sweep
+/// takes and releases its leases a hundred per entity group transaction.
 /// </summary>
 public sealed class RefreshLeaseStore(TableStore tables, TimeProvider time, IOptions<TokenOptions> options)
 {
     /// <summary>The table's name (before the configured prefix).</summary>
     public const string TableName = "Leases";
 
+    /// <summary>Table Storage's limit on the operations of one entity group transaction.</summary>
+    public const int MaxPerTransaction = 100;
+
     /// <summary>Takes the workspace's lease for <paramref name="owner"/>; null when someone else holds it.</summary>
     public async Task<RefreshLease?> TryAcquireAsync(string workspaceId, string owner, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableName, cancellationToken);
-        var now = time.GetUtcNow();
-        var lease = new RefreshLeaseEntity { PartitionKey = workspaceId, RowKey = workspaceId, Owner = owner, ExpiresAt = now + options.Value.LeaseDuration };
+        var lease = NewLease(workspaceId, owner);
         try
         {
             // Usually nobody holds it: one conditional insert.
             var added = await table.AddEntityAsync(lease, cancellationToken);
-            return new RefreshLease(workspaceId, added.Headers.ETag ?? default);
+            return Held(lease, added.Headers.ETag);
         }
         catch (RequestFailedException ex) when (ex.Status == 409)
         {
             // Held, or left behind by a crashed holder: take it over only once it has expired.
         }
 
-        var existing = await table.GetEntityIfExistsAsync<RefreshLeaseEntity>(workspaceId, workspaceId, cancellationToken: cancellationToken);
-        if (!existing.HasValue || existing.Value!.ExpiresAt > now)
+        var existing = await table.GetEntityIfExistsAsync<RefreshLeaseEntity>(RefreshLeaseEntity.Partition, workspaceId, cancellationToken: cancellationToken);
+        if (!existing.HasValue || existing.Value!.ExpiresAt > time.GetUtcNow())
         {
             return null;
         }
 
         try
         {
-            var replaced = await table.UpdateEntityAsync(lease, existing.Value.ETag, Azure.Data.Tables.TableUpdateMode.Replace, cancellationToken);
-            return new RefreshLease(workspaceId, replaced.Headers.ETag ?? default);
+            var replaced = await table.UpdateEntityAsync(lease, existing.Value.ETag, TableUpdateMode.Replace, cancellationToken);
+            return Held(lease, replaced.Headers.ETag);
         }
         catch (RequestFailedException ex) when (ex.Status == 412)
         {
@@ -47,20 +51,88 @@ public sealed class RefreshLeaseStore(TableStore tables, TimeProvider time, IOpt
         }
     }
 
+    /// <summary>
+    /// Takes the leases of up to <see cref="MaxPerTransaction"/> distinct workspaces: one
+    /// transaction when nobody holds any of them (the usual case), else one by one. Returns the
+    /// leases taken, by workspace id.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, RefreshLease>> TryAcquireAllAsync(IReadOnlyList<string> workspaceIds, string owner, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(workspaceIds.Count, MaxPerTransaction);
+        var table = await tables.GetAsync(TableName, cancellationToken);
+        var wanted = workspaceIds.Select(id => NewLease(id, owner)).ToList();
+        try
+        {
+            var added = await table.SubmitTransactionAsync(wanted.Select(l => new TableTransactionAction(TableTransactionActionType.Add, l)), cancellationToken);
+            return wanted.Zip(added.Value).ToDictionary(p => p.First.RowKey, p => Held(p.First, p.Second.Headers.ETag), StringComparer.Ordinal);
+        }
+        catch (TableTransactionFailedException)
+        {
+            // One of them is held (or left behind): nothing of the transaction was written.
+        }
+
+        var held = new Dictionary<string, RefreshLease>(StringComparer.Ordinal);
+        foreach (var id in workspaceIds)
+        {
+            if (await TryAcquireAsync(id, owner, cancellationToken) is { } lease)
+            {
+                held[id] = lease;
+            }
+        }
+
+        return held;
+    }
+
     /// <summary>Releases a lease if it is still ours; a lease someone took over after expiry is left alone.</summary>
     public async Task ReleaseAsync(RefreshLease lease, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableName, cancellationToken);
+        await ReleaseAsync(table, lease, cancellationToken);
+    }
+
+    /// <summary>Releases up to <see cref="MaxPerTransaction"/> leases in one transaction, one by one if that fails.</summary>
+    public async Task ReleaseAllAsync(IReadOnlyCollection<RefreshLease> leases, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(leases.Count, MaxPerTransaction);
+        if (leases.Count == 0)
+        {
+            return;
+        }
+
+        var table = await tables.GetAsync(TableName, cancellationToken);
         try
         {
-            await table.DeleteEntityAsync(lease.WorkspaceId, lease.WorkspaceId, lease.ETag, cancellationToken);
+            await table.SubmitTransactionAsync(
+                leases.Select(l => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(RefreshLeaseEntity.Partition, l.WorkspaceId), l.ETag)),
+                cancellationToken);
+        }
+        catch (TableTransactionFailedException)
+        {
+            // One expired and was taken over, or is gone: release the others one by one.
+            foreach (var lease in leases)
+            {
+                await ReleaseAsync(table, lease, cancellationToken);
+            }
+        }
+    }
+
+    private static async Task ReleaseAsync(TableClient table, RefreshLease lease, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await table.DeleteEntityAsync(RefreshLeaseEntity.Partition, lease.WorkspaceId, lease.ETag, cancellationToken);
         }
         catch (RequestFailedException ex) when (ex.Status is 404 or 412)
         {
             // Expired and taken over, or already gone: nothing of ours to release.
         }
     }
+
+    private RefreshLeaseEntity NewLease(string workspaceId, string owner) =>
+        new() { RowKey = workspaceId, Owner = owner, ExpiresAt = time.GetUtcNow() + options.Value.LeaseDuration };
+
+    private static RefreshLease Held(RefreshLeaseEntity lease, ETag? etag) => new(lease.RowKey, etag ?? default, lease.ExpiresAt);
 }
 
-/// <summary>A held lease.</summary>
-public sealed record RefreshLease(string WorkspaceId, ETag ETag);
+/// <summary>A held lease, good until <see cref="ExpiresAt"/>.</summary>
+public sealed record RefreshLease(string WorkspaceId, ETag ETag, DateTimeOffset ExpiresAt);

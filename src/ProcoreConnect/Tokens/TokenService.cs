@@ -64,6 +64,16 @@ public sealed class TokenService(
     public Task<Refresh.RefreshResult> RefreshDueAsync(Refresh.DueRefresh entry, CancellationToken cancellationToken) =>
         InGateAsync(entry.WorkspaceId, () => RefreshDueUnderGateAsync(entry, cancellationToken), cancellationToken);
 
+    /// <summary>
+    /// As <see cref="RefreshDueAsync"/>, under a lease the caller took (the sweep takes them in
+    /// batches) and releases. A lease with less than half its time left is not trusted to outlast
+    /// a refresh: the entry is skipped, and the next sweep takes it.
+    /// </summary>
+    public Task<Refresh.RefreshResult> RefreshDueAsync(Refresh.DueRefresh entry, RefreshLease lease, CancellationToken cancellationToken) =>
+        InGateAsync(entry.WorkspaceId, () => lease.ExpiresAt - time.GetUtcNow() < options.Value.LeaseDuration / 2
+            ? Task.FromResult(Refresh.RefreshResult.Skipped)
+            : RefreshDueLeasedAsync(entry, cancellationToken), cancellationToken);
+
     private async Task<Refresh.RefreshResult> RefreshDueUnderGateAsync(Refresh.DueRefresh entry, CancellationToken cancellationToken)
     {
         var lease = await leases.TryAcquireAsync(entry.WorkspaceId, _instance, cancellationToken);
@@ -74,29 +84,34 @@ public sealed class TokenService(
 
         try
         {
-            var workspace = await workspaces.FindAsync(entry.WorkspaceId, cancellationToken);
-            if (workspace is null || workspace.Status != WorkspaceStatus.Connected || workspace.RefreshDueAt != entry.DueAt)
-            {
-                return Refresh.RefreshResult.Stale;
-            }
-
-            if (!IsDue(workspace.AccessTokenExpiresAt))
-            {
-                return Refresh.RefreshResult.Skipped;
-            }
-
-            var outcome = await RefreshAsync(workspace, null, cancellationToken, leaveOldEntry: true);
-            return outcome.Status switch
-            {
-                TokenStatus.Ok => Refresh.RefreshResult.Refreshed,
-                TokenStatus.NeedsReauthorization => Refresh.RefreshResult.Stale,
-                _ => Refresh.RefreshResult.Failed,
-            };
+            return await RefreshDueLeasedAsync(entry, cancellationToken);
         }
         finally
         {
             await leases.ReleaseAsync(lease, CancellationToken.None);
         }
+    }
+
+    private async Task<Refresh.RefreshResult> RefreshDueLeasedAsync(Refresh.DueRefresh entry, CancellationToken cancellationToken)
+    {
+        var workspace = await workspaces.FindAsync(entry.WorkspaceId, cancellationToken);
+        if (workspace is null || workspace.Status != WorkspaceStatus.Connected || workspace.RefreshDueAt != entry.DueAt)
+        {
+            return Refresh.RefreshResult.Stale;
+        }
+
+        if (!IsDue(workspace.AccessTokenExpiresAt))
+        {
+            return Refresh.RefreshResult.Skipped;
+        }
+
+        var outcome = await RefreshAsync(workspace, null, cancellationToken, leaveOldEntry: true);
+        return outcome.Status switch
+        {
+            TokenStatus.Ok => Refresh.RefreshResult.Refreshed,
+            TokenStatus.NeedsReauthorization => Refresh.RefreshResult.Stale,
+            _ => Refresh.RefreshResult.Failed,
+        };
     }
 
     /// <summary>Stores tokens from a code exchange and caches the access token.</summary>

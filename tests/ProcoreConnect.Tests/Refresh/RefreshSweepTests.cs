@@ -1,6 +1,7 @@
 using System.Net;
 using ProcoreConnect.Refresh;
 using ProcoreConnect.Tests.Infrastructure;
+using ProcoreConnect.Tokens;
 using ProcoreConnect.Workspaces;
 
 namespace ProcoreConnect.Tests.Refresh;
@@ -58,6 +59,59 @@ public sealed class InlineRefreshSweepTests(InlineSweepFixture fixture) : IClass
         Assert.Equal(
             rows.Select(w => new DueRefresh(w.Id, w.RefreshDueAt!.Value)).OrderBy(e => e.WorkspaceId),
             entries.OrderBy(e => e.WorkspaceId));
+    }
+
+    [Fact]
+    public async Task A_workspace_whose_lease_another_instance_holds_is_left_to_it_and_the_rest_are_refreshed()
+    {
+        var ids = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            ids.Add(await fixture.ConnectedWorkspaceAsync(fixture.Simulator.Register()));
+        }
+
+        var workspaces = fixture.App.Service<WorkspaceRepository>();
+        var before = await Task.WhenAll(ids.Select(async id => (await workspaces.FindAsync(id, default))!.Tokens));
+        fixture.Clock.Advance(TimeSpan.FromMinutes(81));
+        var leases = fixture.App.Service<RefreshLeaseStore>();
+        var elsewhere = (await leases.TryAcquireAsync(ids[1], "another-instance", default))!;
+
+        var summary = await fixture.App.Service<RefreshSweeper>().SweepAsync(default);
+
+        var after = await Task.WhenAll(ids.Select(async id => (await workspaces.FindAsync(id, default))!.Tokens));
+        Assert.True(summary.Skipped >= 1);
+        Assert.Equal(before[1], after[1]);
+        Assert.All([0, 2, 3], i => Assert.NotEqual(before[i], after[i]));
+        Assert.Null(await leases.TryAcquireAsync(ids[1], "a-third", default)); // the sweep released only its own
+
+        await leases.ReleaseAsync(elsewhere, default);
+        await fixture.App.Service<RefreshSweeper>().SweepAsync(default);
+        Assert.NotEqual(before[1], (await workspaces.FindAsync(ids[1], default))!.Tokens);
+        await IndexedOnceAtTheirDueTimeAsync(fixture, ids);
+    }
+
+    [Fact]
+    public async Task A_batch_lease_with_less_than_half_its_time_left_is_not_trusted_with_a_refresh()
+    {
+        var id = await fixture.ConnectedWorkspaceAsync(fixture.Simulator.Register());
+        fixture.Clock.Advance(TimeSpan.FromMinutes(81));
+        var entry = new DueRefresh(id, (await fixture.App.Service<WorkspaceRepository>().FindAsync(id, default))!.RefreshDueAt!.Value);
+        var leases = fixture.App.Service<RefreshLeaseStore>();
+        var tokens = fixture.App.Service<TokenService>();
+        var lease = (await leases.TryAcquireAllAsync([id], "sweep", default))[id];
+        var before = await fixture.Simulator.StatsAsync();
+
+        fixture.Clock.Advance(TimeSpan.FromSeconds(31)); // the lease lasts 60 s
+        Assert.Equal(RefreshResult.Skipped, await tokens.RefreshDueAsync(entry, lease, default));
+        Assert.Equal(before.RefreshTokenGrants, (await fixture.Simulator.StatsAsync()).RefreshTokenGrants);
+
+        await leases.ReleaseAllAsync([lease], default);
+        var fresh = (await leases.TryAcquireAllAsync([id], "sweep", default))[id];
+        Assert.Equal(RefreshResult.Refreshed, await tokens.RefreshDueAsync(entry, fresh, default));
+        await leases.ReleaseAllAsync([fresh], default);
+
+        // The clock is shared by this class's tests: leave nothing due behind (and the old entry removed).
+        await fixture.App.Service<RefreshSweeper>().SweepAsync(default);
     }
 
     [Fact]
