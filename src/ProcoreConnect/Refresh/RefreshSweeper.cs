@@ -19,6 +19,9 @@ public sealed class RefreshSweeper(
     IOptions<RefreshOptions> options,
     ILogger<RefreshSweeper> logger)
 {
+    // Two lease batches in flight: the next one's leases are taken while the last refreshes of the one before finish.
+    private const int BatchesInFlight = 2;
+
     private readonly string _owner = "sweep-" + Guid.NewGuid().ToString("N");
 
     /// <summary>One sweep.</summary>
@@ -68,9 +71,9 @@ public sealed class RefreshSweeper(
     /// <summary>
     /// Refreshes the due entries with at most <see cref="RefreshOptions.MaxConcurrency"/> at once,
     /// taking and releasing their leases a batch per transaction instead of two requests each.
-    /// A batch is as large as the concurrency (at most 100), and two are in flight, so the next
-    /// batch's leases are taken while the last refreshes of the one before finish; a lease is held
-    /// for about two refreshes' time.
+    /// A batch is as large as the concurrency (at most 100), and two are in flight, so a lease is
+    /// held for about two refreshes' time. A batch whose leases cannot be taken (storage failing)
+    /// counts as failed and stays in the index for the next sweep.
     /// </summary>
     private async Task<RefreshResult[]> RefreshUnderBatchLeasesAsync(IReadOnlyList<DueRefresh> due, CancellationToken cancellationToken)
     {
@@ -82,9 +85,20 @@ public sealed class RefreshSweeper(
         var batches = Enumerable.Range(0, due.Count)
             .GroupBy(i => due[i].WorkspaceId, StringComparer.Ordinal)
             .Chunk(Math.Min(concurrency, RefreshLeaseStore.MaxPerTransaction));
-        await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancellationToken }, async (batch, ct) =>
+        await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = BatchesInFlight, CancellationToken = cancellationToken }, async (batch, ct) =>
         {
-            var held = await leases.TryAcquireAllAsync([.. batch.Select(g => g.Key)], _owner, ct);
+            IReadOnlyDictionary<string, RefreshLease> held;
+            try
+            {
+                held = await leases.TryAcquireAllAsync([.. batch.Select(g => g.Key)], _owner, ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning(ex, "Taking the leases of {Count} due workspaces failed; the next sweep retries them", batch.Length);
+                Mark(batch, RefreshResult.Failed);
+                return;
+            }
+
             try
             {
                 await Task.WhenAll(batch.Select(async group =>
@@ -92,11 +106,7 @@ public sealed class RefreshSweeper(
                     if (!held.TryGetValue(group.Key, out var lease))
                     {
                         // Someone else is refreshing it.
-                        foreach (var i in group)
-                        {
-                            results[i] = RefreshResult.Skipped;
-                        }
-
+                        Mark([group], RefreshResult.Skipped);
                         return;
                     }
 
@@ -116,10 +126,31 @@ public sealed class RefreshSweeper(
             }
             finally
             {
-                await leases.ReleaseAllAsync([.. held.Values], CancellationToken.None);
+                await ReleaseAsync([.. held.Values]);
             }
         });
         return results;
+
+        void Mark(IEnumerable<IGrouping<string, int>> groups, RefreshResult result)
+        {
+            foreach (var i in groups.SelectMany(g => g))
+            {
+                results[i] = result;
+            }
+        }
+    }
+
+    private async Task ReleaseAsync(IReadOnlyCollection<RefreshLease> held)
+    {
+        try
+        {
+            await leases.ReleaseAllAsync(held, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The refreshes are done and persisted; unreleased leases only expire.
+            logger.LogWarning(ex, "Releasing {Count} refresh leases failed; they expire on their own", held.Count);
+        }
     }
 
     private static bool IsDone(RefreshResult result) => result is RefreshResult.Refreshed or RefreshResult.Stale;
