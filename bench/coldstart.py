@@ -1,6 +1,11 @@
 #!/usr/bin/env python3
 """Cold start: process start to the first 200 from /api/health, repeated; prints the median and range.
 
+The process runs in its executable's folder, as the Functions host runs a custom handler (its
+working directory is the package root). Run elsewhere, the configuration file watcher would walk
+whatever tree the caller stands in (in the repository, node_modules too) and both apps would pay
+for it.
+
 Usage: coldstart.py NAME PORT RUNS EXECUTABLE [ARGS...]   (environment passes through)
 """
 import os, statistics, subprocess, sys, time, urllib.request
@@ -11,7 +16,8 @@ samples = []
 for _ in range(runs):
     env = dict(os.environ, ASPNETCORE_URLS=f"http://127.0.0.1:{port}")
     start = time.perf_counter()
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen([os.path.abspath(command[0]), *command[1:]], env=env, cwd=os.path.dirname(os.path.abspath(command[0])),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         while True:
             try:
