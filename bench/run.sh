@@ -13,6 +13,7 @@ command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk 
 out=bench/out
 rm -rf "$out" && mkdir -p "$out"
 echo "== publishing (Release, self-contained linux-x64, ReadyToRun composite, as the package)"
+rm -rf src/ProcoreConnect/obj/Release/net10.0/linux-x64/R2R bench/BareApp/obj/Release/net10.0/linux-x64/R2R
 dotnet publish src/ProcoreConnect -c Release --nologo -v quiet -o "$out/app" >/dev/null
 dotnet publish bench/BareApp -c Release --nologo -v quiet -o "$out/bare" >/dev/null
 dotnet build src/ProcoreSimulator -c Release --nologo -v quiet >/dev/null
@@ -70,6 +71,9 @@ dotnet bench/RefreshSweep/bin/Release/net10.0/RefreshSweep.dll "$storage" 10000 
 echo "== 3. cold start: process start to the first 200 from /api/health (10 runs each, in the package folder as the host runs it)"
 # As packaged: ReadyToRun composite with the framework. Then plain ReadyToRun and none, for
 # comparison; each pair published the same way.
+# Crossgen's intermediate images do not record whether they were compiled as part of a composite,
+# so switching the setting would pick up stale ones (a non-composite app then aborts at start).
+fresh_r2r() { rm -rf src/ProcoreConnect/obj/Release/net10.0/linux-x64/R2R bench/BareApp/obj/Release/net10.0/linux-x64/R2R; }
 declare -A variants=([r2r]="-p:PublishReadyToRunComposite=false" [jit]="-p:PublishReadyToRun=false -p:PublishReadyToRunComposite=false")
 port=21030
 figures=()
@@ -78,6 +82,7 @@ for variant in composite r2r jit; do
     app_dir="$out/app" bare_dir="$out/bare"
   else
     app_dir="$out/app-$variant" bare_dir="$out/bare-$variant"
+    fresh_r2r
     # shellcheck disable=SC2086 # the variant's properties are separate words
     dotnet publish src/ProcoreConnect -c Release --nologo -v quiet ${variants[$variant]} -o "$app_dir" >/dev/null
     # shellcheck disable=SC2086

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using ProcoreConnect.Security;
 
@@ -14,7 +15,13 @@ public static class SecurityExtensions
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section);
         services.AddSingleton<PartnerKeyStore>();
 
-        services.AddAuthentication(Roles.Scheme)
+        // Not AddAuthentication(): it also adds Data Protection, whose hosted service loads (or
+        // creates and writes) an XML key ring before the server starts, about 50 ms of every cold
+        // start. Nothing here protects data (no cookies, no remote sign-in), so the core suffices.
+        services.AddAuthenticationCore(o => o.DefaultScheme = Roles.Scheme);
+        services.AddWebEncoders();
+        services.TryAddSingleton<IAuthenticationConfigurationProvider, AuthenticationSection>();
+        new AuthenticationBuilder(services)
             .AddPolicyScheme(Roles.Scheme, "API key or bearer token", o => o.ForwardDefaultSelector = context =>
                 ApiKeyAuthenticationHandler.KeyOf(context.Request) is null
                 && context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
@@ -66,4 +73,11 @@ public static class SecurityExtensions
 
     private static ILogger Logger(HttpContext context) =>
         context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("ProcoreConnect.Security");
+
+    // What AddAuthentication() registers in its place: the "Authentication" section, where the
+    // JWT bearer handler looks for defaults.
+    private sealed class AuthenticationSection(IConfiguration configuration) : IAuthenticationConfigurationProvider
+    {
+        public IConfiguration AuthenticationConfiguration { get; } = configuration.GetSection("Authentication");
+    }
 }

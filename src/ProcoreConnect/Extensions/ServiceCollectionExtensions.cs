@@ -31,7 +31,10 @@ public static class ServiceCollectionExtensions
         services.AddConnectSecurity();
         services.AddSingleton<Audit.AuditLog>();
         services.ConfigureHttpJsonOptions(o =>
-            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower)));
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower));
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, Http.HttpJsonContext.Default);
+        });
         services.AddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.AddSingleton<Telemetry.ConnectTelemetry>();

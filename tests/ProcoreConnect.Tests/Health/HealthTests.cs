@@ -32,3 +32,19 @@ public sealed class HealthTests
         Assert.Equal("unhealthy", body.GetProperty("checks").GetProperty("storage").GetProperty("status").GetString());
     }
 }
+
+public sealed class StartupWorkTests
+{
+    [Fact]
+    public void Nothing_at_start_up_loads_a_data_protection_key_ring()
+    {
+        // Data Protection's hosted service reads (or writes) an XML key ring before the server
+        // starts; the app protects no data, so it must not come back with a new registration.
+        using var app = new AppFactory();
+
+        Assert.Null(app.Services.GetService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>());
+        Assert.DoesNotContain(
+            app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>(),
+            s => s.GetType().Namespace!.StartsWith("Microsoft.AspNetCore.DataProtection", StringComparison.Ordinal));
+    }
+}

@@ -14,6 +14,19 @@ public sealed class TokenApiTests(ProcoreFixture fixture) : IClassFixture<Procor
     private WorkspaceRepository Workspaces => fixture.App.Service<WorkspaceRepository>();
 
     [Fact]
+    public async Task The_token_answer_has_its_documented_wire_names()
+    {
+        var id = await fixture.ConnectedWorkspaceAsync(fixture.Simulator.Register());
+
+        var body = await (await Client.GetAsync($"/api/workspaces/{id}/token")).ReadJsonAsync();
+
+        Assert.Equal(
+            ["accessToken", "tokenType", "expiresAt", "companyId", "apiBaseUrl"],
+            body.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("Bearer", body.GetProperty("tokenType").GetString());
+    }
+
+    [Fact]
     public async Task A_hot_token_is_served_from_memory_without_calling_procore()
     {
         var app = fixture.Simulator.Register();
