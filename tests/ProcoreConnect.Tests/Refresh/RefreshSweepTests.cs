@@ -16,11 +16,7 @@ public sealed class InlineRefreshSweepTests(InlineSweepFixture fixture) : IClass
     [Fact]
     public async Task The_timer_refreshes_what_is_due_and_reschedules_it()
     {
-        var ids = new List<string>();
-        for (var i = 0; i < 3; i++)
-        {
-            ids.Add(await fixture.ConnectedWorkspaceAsync(fixture.Simulator.Register()));
-        }
+        var ids = await InlineRefreshSweepTests.ConnectedAsync(fixture, 3);
 
         var sweeper = fixture.App.Service<RefreshSweeper>();
         var workspaces = fixture.App.Service<WorkspaceRepository>();
@@ -49,6 +45,18 @@ public sealed class InlineRefreshSweepTests(InlineSweepFixture fixture) : IClass
         Assert.Equal(0, again.Refreshed);
     }
 
+    /// <summary>Connected workspaces, each with a Procore app of its own.</summary>
+    internal static async Task<List<string>> ConnectedAsync(ProcoreFixture fixture, int count)
+    {
+        var ids = new List<string>();
+        for (var i = 0; i < count; i++)
+        {
+            ids.Add(await fixture.ConnectedWorkspaceAsync(fixture.Simulator.Register()));
+        }
+
+        return ids;
+    }
+
     /// <summary>Each workspace's old entry is gone and its new one is there: one entry each, at the row's due time.</summary>
     internal static async Task IndexedOnceAtTheirDueTimeAsync(ProcoreFixture fixture, IReadOnlyCollection<string> ids)
     {
@@ -64,11 +72,7 @@ public sealed class InlineRefreshSweepTests(InlineSweepFixture fixture) : IClass
     [Fact]
     public async Task A_workspace_whose_lease_another_instance_holds_is_left_to_it_and_the_rest_are_refreshed()
     {
-        var ids = new List<string>();
-        for (var i = 0; i < 4; i++)
-        {
-            ids.Add(await fixture.ConnectedWorkspaceAsync(fixture.Simulator.Register()));
-        }
+        var ids = await InlineRefreshSweepTests.ConnectedAsync(fixture, 4);
 
         var workspaces = fixture.App.Service<WorkspaceRepository>();
         var before = await Task.WhenAll(ids.Select(async id => (await workspaces.FindAsync(id, default))!.Tokens));
@@ -136,11 +140,7 @@ public sealed class QueuedRefreshTests(ProcoreFixture fixture) : IClassFixture<P
     [Fact]
     public async Task The_timer_enqueues_due_workspaces_and_the_queue_function_refreshes_them()
     {
-        var ids = new List<string>();
-        for (var i = 0; i < 3; i++)
-        {
-            ids.Add(await fixture.ConnectedWorkspaceAsync(fixture.Simulator.Register()));
-        }
+        var ids = await InlineRefreshSweepTests.ConnectedAsync(fixture, 3);
 
         fixture.Clock.Advance(TimeSpan.FromMinutes(81));
         var summary = await fixture.App.Service<RefreshSweeper>().SweepAsync(default);
