@@ -12,8 +12,11 @@ command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk 
 
 out=bench/out
 rm -rf "$out" && mkdir -p "$out"
+# Crossgen's intermediate images do not record whether they were compiled as part of a composite,
+# so switching the setting would pick up stale ones (a non-composite app then aborts at start).
+fresh_r2r() { rm -rf src/ProcoreConnect/obj/Release/net10.0/linux-x64/R2R bench/BareApp/obj/Release/net10.0/linux-x64/R2R; }
 echo "== publishing (Release, self-contained linux-x64, ReadyToRun composite, as the package)"
-rm -rf src/ProcoreConnect/obj/Release/net10.0/linux-x64/R2R bench/BareApp/obj/Release/net10.0/linux-x64/R2R
+fresh_r2r
 dotnet publish src/ProcoreConnect -c Release --nologo -v quiet -o "$out/app" >/dev/null
 dotnet publish bench/BareApp -c Release --nologo -v quiet -o "$out/bare" >/dev/null
 dotnet build src/ProcoreSimulator -c Release --nologo -v quiet >/dev/null
@@ -71,9 +74,6 @@ dotnet bench/RefreshSweep/bin/Release/net10.0/RefreshSweep.dll "$storage" 10000 
 echo "== 3. cold start: process start to the first 200 from /api/health (10 runs each, in the package folder as the host runs it)"
 # As packaged: ReadyToRun composite with the framework. Then plain ReadyToRun and none, for
 # comparison; each pair published the same way.
-# Crossgen's intermediate images do not record whether they were compiled as part of a composite,
-# so switching the setting would pick up stale ones (a non-composite app then aborts at start).
-fresh_r2r() { rm -rf src/ProcoreConnect/obj/Release/net10.0/linux-x64/R2R bench/BareApp/obj/Release/net10.0/linux-x64/R2R; }
 declare -A variants=([r2r]="-p:PublishReadyToRunComposite=false" [jit]="-p:PublishReadyToRun=false -p:PublishReadyToRunComposite=false")
 port=21030
 figures=()
@@ -94,6 +94,8 @@ for variant in composite r2r jit; do
   echo "$app_line"
   figures+=("$variant" "$bare_line" "$app_line")
 done
+# Leave no plain ReadyToRun images behind for the next (composite) publish of the package.
+fresh_r2r
 python3 - "${figures[@]}" <<'PY'
 import re, sys
 args = sys.argv[1:]

@@ -14,9 +14,6 @@ public sealed class RefreshDueIndex(TableStore tables)
     /// <summary>The table's name (before the configured prefix).</summary>
     public const string TableName = "RefreshIndex";
 
-    // Table Storage's limit on the operations of one entity group transaction.
-    private const int MaxPerTransaction = 100;
-
     /// <summary>Adds (or keeps) the entry for a workspace due at <paramref name="dueAt"/>.</summary>
     public async Task ScheduleAsync(string workspaceId, DateTimeOffset dueAt, CancellationToken cancellationToken)
     {
@@ -33,7 +30,7 @@ public sealed class RefreshDueIndex(TableStore tables)
     public async Task RemoveAsync(DueRefresh entry, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableName, cancellationToken);
-        await RemoveAsync(table, Key(entry.WorkspaceId, entry.DueAt), cancellationToken);
+        await TableTransactions.DeleteIfUnchangedAsync(table, RefreshIndexEntity.Partition, Key(entry.WorkspaceId, entry.DueAt), ETag.All, cancellationToken);
     }
 
     /// <summary>
@@ -44,22 +41,8 @@ public sealed class RefreshDueIndex(TableStore tables)
     public async Task RemoveAllAsync(IEnumerable<DueRefresh> entries, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableName, cancellationToken);
-        var batches = entries.Select(e => Key(e.WorkspaceId, e.DueAt)).Distinct(StringComparer.Ordinal).Chunk(MaxPerTransaction);
-        await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (keys, ct) =>
-        {
-            try
-            {
-                await table.SubmitTransactionAsync(
-                    keys.Select(k => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(RefreshIndexEntity.Partition, k), ETag.All)), ct);
-            }
-            catch (TableTransactionFailedException)
-            {
-                foreach (var key in keys)
-                {
-                    await RemoveAsync(table, key, ct);
-                }
-            }
-        });
+        await TableTransactions.DeleteAllAsync(
+            table, RefreshIndexEntity.Partition, entries.Select(e => (Key(e.WorkspaceId, e.DueAt), ETag.All)), parallelism: 4, cancellationToken);
     }
 
     /// <summary>Entries due at or before <paramref name="now"/>, oldest first, at most <paramref name="max"/>.</summary>
@@ -84,17 +67,6 @@ public sealed class RefreshDueIndex(TableStore tables)
         }
 
         return due;
-    }
-
-    private static async Task RemoveAsync(TableClient table, string key, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await table.DeleteEntityAsync(RefreshIndexEntity.Partition, key, ETag.All, cancellationToken);
-        }
-        catch (RequestFailedException ex) when (ex.Status == 404)
-        {
-        }
     }
 
     private static string Key(string workspaceId, DateTimeOffset dueAt) => Seconds(dueAt) + "_" + workspaceId;

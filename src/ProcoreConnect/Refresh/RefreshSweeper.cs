@@ -84,7 +84,7 @@ public sealed class RefreshSweeper(
         // A workspace's entries (a stale one beside its current one) go under one lease, in order.
         var batches = Enumerable.Range(0, due.Count)
             .GroupBy(i => due[i].WorkspaceId, StringComparer.Ordinal)
-            .Chunk(Math.Min(concurrency, RefreshLeaseStore.MaxPerTransaction));
+            .Chunk(Math.Min(concurrency, Storage.TableTransactions.MaxOperations));
         await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = BatchesInFlight, CancellationToken = cancellationToken }, async (batch, ct) =>
         {
             IReadOnlyDictionary<string, RefreshLease> held;

@@ -15,9 +15,6 @@ public sealed class RefreshLeaseStore(TableStore tables, TimeProvider time, IOpt
     /// <summary>The table's name (before the configured prefix).</summary>
     public const string TableName = "Leases";
 
-    /// <summary>Table Storage's limit on the operations of one entity group transaction.</summary>
-    public const int MaxPerTransaction = 100;
-
     /// <summary>Takes the workspace's lease for <paramref name="owner"/>; null when someone else holds it.</summary>
     public async Task<RefreshLease?> TryAcquireAsync(string workspaceId, string owner, CancellationToken cancellationToken)
     {
@@ -52,13 +49,13 @@ public sealed class RefreshLeaseStore(TableStore tables, TimeProvider time, IOpt
     }
 
     /// <summary>
-    /// Takes the leases of up to <see cref="MaxPerTransaction"/> distinct workspaces: one
+    /// Takes the leases of up to <see cref="TableTransactions.MaxOperations"/> distinct workspaces: one
     /// transaction when nobody holds any of them (the usual case), else one by one. Returns the
     /// leases taken, by workspace id.
     /// </summary>
     public async Task<IReadOnlyDictionary<string, RefreshLease>> TryAcquireAllAsync(IReadOnlyList<string> workspaceIds, string owner, CancellationToken cancellationToken)
     {
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(workspaceIds.Count, MaxPerTransaction);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(workspaceIds.Count, TableTransactions.MaxOperations);
         var table = await tables.GetAsync(TableName, cancellationToken);
         var wanted = workspaceIds.Select(id => NewLease(id, owner)).ToList();
         try
@@ -87,45 +84,24 @@ public sealed class RefreshLeaseStore(TableStore tables, TimeProvider time, IOpt
     public async Task ReleaseAsync(RefreshLease lease, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableName, cancellationToken);
-        await ReleaseAsync(table, lease, cancellationToken);
+        await TableTransactions.DeleteIfUnchangedAsync(table, RefreshLeaseEntity.Partition, lease.WorkspaceId, lease.ETag, cancellationToken);
     }
 
-    /// <summary>Releases up to <see cref="MaxPerTransaction"/> leases in one transaction, one by one if that fails.</summary>
+    /// <summary>
+    /// Releases up to <see cref="TableTransactions.MaxOperations"/> leases in one transaction, one by
+    /// one if that fails; a lease someone took over after expiry is left alone.
+    /// </summary>
     public async Task ReleaseAllAsync(IReadOnlyCollection<RefreshLease> leases, CancellationToken cancellationToken)
     {
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(leases.Count, MaxPerTransaction);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(leases.Count, TableTransactions.MaxOperations);
         if (leases.Count == 0)
         {
             return;
         }
 
         var table = await tables.GetAsync(TableName, cancellationToken);
-        try
-        {
-            await table.SubmitTransactionAsync(
-                leases.Select(l => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(RefreshLeaseEntity.Partition, l.WorkspaceId), l.ETag)),
-                cancellationToken);
-        }
-        catch (TableTransactionFailedException)
-        {
-            // One expired and was taken over, or is gone: release the others one by one.
-            foreach (var lease in leases)
-            {
-                await ReleaseAsync(table, lease, cancellationToken);
-            }
-        }
-    }
-
-    private static async Task ReleaseAsync(TableClient table, RefreshLease lease, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await table.DeleteEntityAsync(RefreshLeaseEntity.Partition, lease.WorkspaceId, lease.ETag, cancellationToken);
-        }
-        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
-        {
-            // Expired and taken over, or already gone: nothing of ours to release.
-        }
+        await TableTransactions.DeleteAllAsync(
+            table, RefreshLeaseEntity.Partition, leases.Select(l => (l.WorkspaceId, l.ETag)), parallelism: 1, cancellationToken);
     }
 
     private RefreshLeaseEntity NewLease(string workspaceId, string owner) =>

@@ -25,7 +25,7 @@ public sealed class RefreshLeaseBatchTests
     [Fact]
     public async Task A_batch_of_free_leases_is_taken_whole_and_each_lease_excludes_everyone_else()
     {
-        var ids = Ids(RefreshLeaseStore.MaxPerTransaction);
+        var ids = Ids(TableTransactions.MaxOperations);
 
         var held = await _leases.TryAcquireAllAsync(ids, "sweep", default);
 

@@ -1,0 +1,51 @@
+using Azure;
+using Azure.Data.Tables;
+
+namespace ProcoreConnect.Storage;
+
+/// <summary>Deleting many rows of one partition in entity group transactions.</summary>
+public static class TableTransactions
+{
+    /// <summary>Table Storage's limit on the operations of one entity group transaction.</summary>
+    public const int MaxOperations = 100;
+
+    /// <summary>
+    /// Deletes rows of one partition, <see cref="MaxOperations"/> per transaction, each only if it
+    /// still matches its ETag (<see cref="ETag.All"/>: whatever it holds). A transaction fails
+    /// whole when one row is gone or has changed; its rows are then deleted one by one, and those
+    /// are left alone.
+    /// </summary>
+    public static Task DeleteAllAsync(
+        TableClient table, string partition, IEnumerable<(string RowKey, ETag IfMatch)> rows, int parallelism, CancellationToken cancellationToken) =>
+        Parallel.ForEachAsync(
+            rows.DistinctBy(r => r.RowKey, StringComparer.Ordinal).Chunk(MaxOperations),
+            new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
+            async (batch, ct) =>
+            {
+                try
+                {
+                    await table.SubmitTransactionAsync(
+                        batch.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition, r.RowKey), r.IfMatch)), ct);
+                }
+                catch (TableTransactionFailedException)
+                {
+                    foreach (var (rowKey, ifMatch) in batch)
+                    {
+                        await DeleteIfUnchangedAsync(table, partition, rowKey, ifMatch, ct);
+                    }
+                }
+            });
+
+    /// <summary>Deletes one row if it is there and still matches <paramref name="ifMatch"/>; otherwise leaves it.</summary>
+    public static async Task DeleteIfUnchangedAsync(TableClient table, string partition, string rowKey, ETag ifMatch, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await table.DeleteEntityAsync(partition, rowKey, ifMatch, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+        {
+            // Gone already, or changed by someone else since: not ours to delete.
+        }
+    }
+}
