@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Azure.Data.Tables;
+using ProcoreConnect.Clients;
 using ProcoreConnect.Extensions;
 using ProcoreConnect.Procore;
 using ProcoreConnect.Refresh;
@@ -54,22 +55,24 @@ services.AddSingleton<ISecretStore>(sp => secretCounter = new CountingSecretStor
     new LocalEncryptedSecretStore(sp.GetRequiredService<TableStore>(), Convert.FromBase64String(settings["SecretStore:LocalKey"]!))));
 await using var provider = services.BuildServiceProvider();
 
-// Seed: one Procore app per workspace, each connected through a real code exchange.
+// Seed: one partner app (one OAuth client), and each workspace a customer who authorized it
+// through a real code exchange: a refresh token of its own.
 var seed = Stopwatch.StartNew();
 var connections = provider.GetRequiredService<WorkspaceConnectionService>();
 var tokens = provider.GetRequiredService<TokenService>();
 var repository = provider.GetRequiredService<WorkspaceRepository>();
 const string Redirect = "http://127.0.0.1:7071/api/oauth/callback";
+var app = new SimulatedClient { ClientId = "bench-app", ClientSecret = "bench-secret", Companies = [new SimulatedCompany(1001, "Bench")] };
+state.Register(app);
+await provider.GetRequiredService<OAuthClientService>().UpsertAsync(
+    new OAuthClientRef("bench", "bench-app"),
+    new OAuthClientSettings { AuthFlow = AuthFlow.AuthorizationCode, ClientId = app.ClientId, ClientSecret = app.ClientSecret, RedirectUri = new Uri(Redirect) },
+    null, default);
 await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, ct) =>
 {
-    var client = new SimulatedClient { ClientId = $"bench-{i}", ClientSecret = $"secret-{i}", Companies = [new SimulatedCompany(1001, "Bench")] };
-    state.Register(client);
-    var id = $"bench-{i:D5}";
-    await connections.UpsertAsync(id, "bench", new ConnectionSettings
-    {
-        CompanyId = 1001, Environment = ProcoreEnvironment.Sandbox, AuthFlow = AuthFlow.AuthorizationCode, ClientId = client.ClientId, ClientSecret = client.ClientSecret,
-    }, null, ct);
-    var issued = state.ExchangeCode(client, state.IssueCode(client.ClientId, Redirect, null), Redirect, null);
+    var id = new WorkspaceRef("bench", $"bench-{i:D5}");
+    await connections.UpsertAsync(id, new ConnectionSettings { CompanyId = 1001, Environment = ProcoreEnvironment.Sandbox, OAuthClient = "bench-app" }, null, ct);
+    var issued = state.ExchangeCode(app, state.IssueCode(app.ClientId, Redirect, null), Redirect, null);
     var body = JsonSerializer.Deserialize<ProcoreTokenResponse>(JsonSerializer.Serialize(issued.Body))!;
     await tokens.ConnectAsync((await repository.FindAsync(id, ct))!, body, ct);
 });
@@ -99,7 +102,7 @@ var tableOps = tableCounter.Counts.Where(c => !c.Key.Contains("LocalSecrets", St
 Console.WriteLine($"refresh sweep: {count} workspaces due, concurrency {concurrency}, Procore token latency {latency} ms");
 Console.WriteLine($"  time to refresh all: {sweep.Elapsed.TotalSeconds:F1} s ({refreshes / sweep.Elapsed.TotalSeconds:F0} refreshes/s)");
 Console.WriteLine($"  sweep summary: due {summary.Due}, refreshed {summary.Refreshed}, skipped {summary.Skipped}, failed {summary.Failed}");
-Console.WriteLine($"  refreshes at Procore: {refreshes}; dead refresh tokens presented: {after.RefreshTokenReuses - before.RefreshTokenReuses}; most concurrent refreshes of one client: {after.MaxConcurrentRefreshesPerClient}");
+Console.WriteLine($"  refreshes at Procore: {refreshes}; dead refresh tokens presented: {after.RefreshTokenReuses - before.RefreshTokenReuses}; most concurrent refreshes of one grant: {after.MaxConcurrentRefreshesPerGrant}");
 Console.WriteLine($"  peak working set during the sweep: {peak / 1024 / 1024} MiB; peak managed heap: {managedPeak / 1024 / 1024} MiB");
 Console.WriteLine($"  secret-store operations per refresh: {(double)secretOps / refreshes:F2} ({string.Join(", ", secretCounter.Counts.OrderBy(c => c.Key).Select(c => $"{c.Key} {c.Value}"))})");
 Console.WriteLine($"  table requests per refresh (registry, index, leases; a transaction counts once): {(double)tableOps / refreshes:F2}; all storage requests by table:");
@@ -109,4 +112,4 @@ foreach (var (key, value) in tableCounter.Counts.OrderBy(c => c.Key))
 }
 
 await simulator.StopAsync();
-return refreshes == count && after.RefreshTokenReuses == before.RefreshTokenReuses && after.MaxConcurrentRefreshesPerClient <= 1 ? 0 : 1;
+return refreshes == count && after.RefreshTokenReuses == before.RefreshTokenReuses && after.MaxConcurrentRefreshesPerGrant <= 1 ? 0 : 1;

@@ -13,15 +13,23 @@ public static class ProcoreSimulatorApp
     {
         ClientId = "demo-app",
         ClientSecret = "demo-app-secret",
-        Companies = [new SimulatedCompany(1001, "Demo Construction Co")],
+        Companies = [new SimulatedCompany(1001, "Demo Construction Co", [5001, 5002])],
     };
 
-    /// <summary>The service account the local demo is seeded with (client credentials).</summary>
-    public static readonly SimulatedClient DemoServiceAccount = new()
+    /// <summary>
+    /// The DMSA app the local demo is seeded with (client credentials): installed in three
+    /// companies, one of them without permitted projects.
+    /// </summary>
+    public static readonly SimulatedClient DemoDmsaApp = new()
     {
-        ClientId = "demo-service-account",
-        ClientSecret = "demo-service-account-secret",
-        Companies = [new SimulatedCompany(1001, "Demo Construction Co")],
+        ClientId = "demo-dmsa-app",
+        ClientSecret = "demo-dmsa-app-secret",
+        Companies =
+        [
+            new SimulatedCompany(1001, "Demo Construction Co", [5001, 5002]),
+            new SimulatedCompany(1002, "Second Builders Inc", [6001]),
+            new SimulatedCompany(1003, "Third Street Contractors", []),
+        ],
     };
 
     /// <summary>Creates the app; <paramref name="seedDemoClients"/> registers the two demo clients.</summary>
@@ -30,6 +38,7 @@ public static class ProcoreSimulatorApp
         var builder = WebApplication.CreateSlimBuilder(args);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SimulatorState>();
+        builder.Services.AddHttpClient("webhooks", c => c.Timeout = TimeSpan.FromSeconds(5));
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
 
         var app = builder.Build();
@@ -37,13 +46,13 @@ public static class ProcoreSimulatorApp
         {
             var state = app.Services.GetRequiredService<SimulatorState>();
             state.Register(DemoApp);
-            state.Register(DemoServiceAccount);
+            state.Register(DemoDmsaApp);
         }
 
         app.MapOAuth();
         app.MapRest();
         app.MapSimulatorAdmin();
-        app.MapGet("/", () => Results.Text("Procore simulator: /oauth/authorize, /oauth/token, /oauth/revoke, /rest/v1.0/me, /rest/v1.0/companies, /_simulator/*"));
+        app.MapGet("/", () => Results.Text("Procore simulator: /oauth/authorize, /oauth/token, /oauth/revoke, /rest/v1.0/me, /rest/v1.0/companies, /rest/v1.0/projects, /_simulator/*"));
         return app;
     }
 }

@@ -18,11 +18,12 @@ public static class AuditEndpoints
             return Problems.InvalidWorkspaceId();
         }
 
-        if (await workspaces.FindOwnedAsync(id, user.PartnerId()!, cancellationToken) is null)
+        if (await workspaces.FindVisibleAsync(new WorkspaceRef(user.PartnerId()!, id), cancellationToken) is not { } workspace)
         {
             return Problems.WorkspaceNotFound(id);
         }
 
-        return TypedResults.Ok(await audit.ReadAsync(id, 100, cancellationToken));
+        // Kept under the workspace's key: a later workspace with the same id starts a history of its own.
+        return TypedResults.Ok(await audit.ReadAsync(workspace.Key, 100, cancellationToken));
     }
 }

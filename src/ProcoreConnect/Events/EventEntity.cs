@@ -11,7 +11,7 @@ internal sealed class EventEntity : ITableEntity
     public DateTimeOffset? Timestamp { get; set; }
     public ETag ETag { get; set; }
     public string Type { get; set; } = "";
-    public string WorkspaceId { get; set; } = "";
+    public string? WorkspaceId { get; set; }
     public string Body { get; set; } = "";
     public string Status { get; set; } = "pending";
     public int Attempts { get; set; }

@@ -21,7 +21,7 @@ public sealed class EventPublisher(TableStore tables, PartnerWebhookStore webhoo
     public Channel<string> Pending { get; } = Channel.CreateBounded<string>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
     /// <summary>Records an event; skipped when the partner has no webhook.</summary>
-    public async Task PublishAsync(string partnerId, string workspaceId, string type, object? data, CancellationToken cancellationToken)
+    public async Task PublishAsync(string partnerId, string? workspaceId, string type, object? data, CancellationToken cancellationToken)
     {
         try
         {

@@ -60,7 +60,8 @@ public static class SecurityExtensions
 
         services.AddAuthorizationBuilder()
             .AddPolicy(Roles.Partner, p => p.RequireAuthenticatedUser().RequireRole(Roles.Partner).RequireClaim(Roles.PartnerClaim))
-            .AddPolicy(Roles.Admin, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin));
+            .AddPolicy(Roles.Admin, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin))
+            .AddPolicy(Roles.PartnerOrAdmin, p => p.RequireAuthenticatedUser().RequireRole(Roles.Partner, Roles.Admin));
         return services;
     }
 

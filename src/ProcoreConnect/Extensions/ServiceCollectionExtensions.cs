@@ -47,6 +47,10 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<Secrets.SecretVersionCache>();
         services.AddSingleton<WorkspaceRepository>();
         services.AddSingleton<WorkspaceConnectionService>();
+        services.AddSingleton<Clients.OAuthClientRepository>();
+        services.AddSingleton<Clients.OAuthClientService>();
+        services.AddSingleton<Clients.InstalledCompaniesService>();
+        services.AddSingleton<Migrations.InlineClientMigration>();
 
         services.AddOptions<OAuthOptions>().BindConfiguration(OAuthOptions.Section);
         services.AddOptions<TokenOptions>().BindConfiguration(TokenOptions.Section);
@@ -54,9 +58,10 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<TokenCache>();
         services.AddSingleton<TokenPersister>();
         services.AddSingleton<RefreshLeaseStore>();
+        services.AddSingleton<ClientTokenStore>();
+        services.AddSingleton<ClientTokenService>();
         services.AddSingleton<TokenService>();
         services.AddSingleton<ConnectionValidator>();
-        services.AddSingleton<SecretRotationService>();
 
         services.AddSingleton<Webhooks.InboundWebhookStore>();
         services.AddOptions<Events.EventOptions>().BindConfiguration(Events.EventOptions.Section);
@@ -78,9 +83,17 @@ public static class ServiceCollectionExtensions
         // The clients live in singletons, so connections are recycled by the handler instead (DNS changes).
         services.AddHttpClient<ProcoreOAuthClient>(c => c.Timeout = TimeSpan.FromSeconds(30))
             .ConfigurePrimaryHttpMessageHandler(PooledHandler).SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+        services.AddSingleton<ProcoreRateLimits>();
         services.AddHttpClient<ProcoreApiClient>()
             .ConfigurePrimaryHttpMessageHandler(PooledHandler).SetHandlerLifetime(Timeout.InfiniteTimeSpan)
-            .AddStandardResilienceHandler();
+            .AddStandardResilienceHandler(o =>
+            {
+                // A 429 is not retried here: Procore says when its limit resets, and ProcoreRateLimits waits for that.
+                var transient = o.Retry.ShouldHandle;
+                o.Retry.ShouldHandle = args => args.Outcome.Result?.StatusCode == System.Net.HttpStatusCode.TooManyRequests
+                    ? ValueTask.FromResult(false)
+                    : transient(args);
+            });
 
         services.AddHealthChecks()
             .AddCheck<StorageHealthCheck>("storage", tags: null, timeout: HealthCheckTimeout)

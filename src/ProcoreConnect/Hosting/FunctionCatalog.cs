@@ -1,5 +1,6 @@
 using ProcoreConnect.Admin;
 using ProcoreConnect.Audit;
+using ProcoreConnect.Clients;
 using ProcoreConnect.Events;
 using ProcoreConnect.Health;
 using ProcoreConnect.Maintenance;
@@ -19,6 +20,7 @@ namespace ProcoreConnect.Hosting;
 public static class FunctionCatalog
 {
     private const string Connection = "workspaces/{id}/connection";
+    private const string Client = "oauth-clients/{name}";
 
     /// <summary>Every function the app serves.</summary>
     public static IReadOnlyList<FunctionDefinition> All { get; } =
@@ -28,13 +30,19 @@ public static class FunctionCatalog
         FunctionDefinition.Http("GetConnection", "GET", Connection, static (app, f) => app.MapMethods(f.AppPath, f.Methods, WorkspaceEndpoints.GetConnection)),
         FunctionDefinition.Http("PutConnection", "PUT", Connection, static (app, f) => app.MapMethods(f.AppPath, f.Methods, WorkspaceEndpoints.PutConnection)),
         FunctionDefinition.Http("DeleteConnection", "DELETE", Connection, static (app, f) => app.MapMethods(f.AppPath, f.Methods, WorkspaceEndpoints.DeleteConnection)),
-        FunctionDefinition.Http("RotateSecret", "PUT", Connection + "/secret", static (app, f) => app.MapMethods(f.AppPath, f.Methods, SecretRotationEndpoints.RotateSecret)),
+        FunctionDefinition.Http("ListOAuthClients", "GET", "oauth-clients", static (app, f) => app.MapMethods(f.AppPath, f.Methods, OAuthClientEndpoints.ListClients), Security.Roles.PartnerOrAdmin),
+        FunctionDefinition.Http("GetOAuthClient", "GET", Client, static (app, f) => app.MapMethods(f.AppPath, f.Methods, OAuthClientEndpoints.GetClient), Security.Roles.PartnerOrAdmin),
+        FunctionDefinition.Http("PutOAuthClient", "PUT", Client, static (app, f) => app.MapMethods(f.AppPath, f.Methods, OAuthClientEndpoints.PutClient), Security.Roles.PartnerOrAdmin),
+        FunctionDefinition.Http("DeleteOAuthClient", "DELETE", Client, static (app, f) => app.MapMethods(f.AppPath, f.Methods, OAuthClientEndpoints.DeleteClient), Security.Roles.PartnerOrAdmin),
+        FunctionDefinition.Http("RotateOAuthClientSecret", "PUT", Client + "/secret", static (app, f) => app.MapMethods(f.AppPath, f.Methods, OAuthClientEndpoints.RotateSecret), Security.Roles.PartnerOrAdmin),
+        FunctionDefinition.Http("ListInstalledCompanies", "GET", Client + "/companies", static (app, f) => app.MapMethods(f.AppPath, f.Methods, InstalledCompaniesEndpoints.ListCompanies)),
+        FunctionDefinition.Http("CreateCompanyWorkspaces", "POST", Client + "/companies", static (app, f) => app.MapMethods(f.AppPath, f.Methods, InstalledCompaniesEndpoints.CreateWorkspaces)),
         FunctionDefinition.Http("Connect", "GET", "workspaces/{id}/connect", static (app, f) => app.MapMethods(f.AppPath, f.Methods, ConnectEndpoints.Connect)),
         FunctionDefinition.Http("OAuthCallback", "GET", "oauth/callback", static (app, f) => app.MapMethods(f.AppPath, f.Methods, ConnectEndpoints.Callback), policy: null),
         FunctionDefinition.Http("GetToken", "GET", "workspaces/{id}/token", static (app, f) => app.MapMethods(f.AppPath, f.Methods, TokenEndpoints.GetToken)),
         FunctionDefinition.Http("ValidateConnection", "POST", "workspaces/{id}/validate", static (app, f) => app.MapMethods(f.AppPath, f.Methods, ValidationEndpoints.Validate)),
         FunctionDefinition.Http("ConfigureProcoreWebhook", "PUT", "workspaces/{id}/webhooks/procore", static (app, f) => app.MapMethods(f.AppPath, f.Methods, WebhookEndpoints.Configure)),
-        FunctionDefinition.Http("ReceiveProcoreWebhook", "POST", "webhooks/procore/{workspaceId}", static (app, f) => app.MapMethods(f.AppPath, f.Methods, WebhookEndpoints.Receive), policy: null),
+        FunctionDefinition.Http("ReceiveProcoreWebhook", "POST", "webhooks/procore/{workspaceKey}", static (app, f) => app.MapMethods(f.AppPath, f.Methods, WebhookEndpoints.Receive), policy: null),
         FunctionDefinition.Http("ListKnownProjects", "GET", "workspaces/{id}/projects", static (app, f) => app.MapMethods(f.AppPath, f.Methods, WebhookEndpoints.Projects)),
         FunctionDefinition.Http("SetPartnerWebhook", "PUT", "partner/webhook", static (app, f) => app.MapMethods(f.AppPath, f.Methods, PartnerWebhookEndpoints.Set)),
         FunctionDefinition.Http("GetPartnerWebhook", "GET", "partner/webhook", static (app, f) => app.MapMethods(f.AppPath, f.Methods, PartnerWebhookEndpoints.Get)),
@@ -44,6 +52,7 @@ public static class FunctionCatalog
         FunctionDefinition.Http("CreatePartnerKey", "POST", "admin/partners/{partnerId}/keys", static (app, f) => app.MapMethods(f.AppPath, f.Methods, PartnerKeyEndpoints.CreateKey), Security.Roles.Admin),
         FunctionDefinition.Http("ListPartnerKeys", "GET", "admin/partners/{partnerId}/keys", static (app, f) => app.MapMethods(f.AppPath, f.Methods, PartnerKeyEndpoints.ListKeys), Security.Roles.Admin),
         FunctionDefinition.Http("RevokePartnerKey", "DELETE", "admin/partners/{partnerId}/keys/{keyId}", static (app, f) => app.MapMethods(f.AppPath, f.Methods, PartnerKeyEndpoints.RevokeKey), Security.Roles.Admin),
+        FunctionDefinition.Http("MigrateInlineClients", "POST", "migrations/inline-clients", static (app, f) => app.MapMethods(f.AppPath, f.Methods, Migrations.MigrationEndpoints.MigrateInlineClients), Security.Roles.Admin),
         FunctionDefinition.Timer("PurgeDeletedWorkspaces", "0 */15 * * * *", PurgeDeletedWorkspaces.RunAsync),
         FunctionDefinition.Timer("RefreshTokens", "0 */5 * * * *", RefreshFunctions.SweepAsync),
         FunctionDefinition.Queue("RefreshWorkspace", RefreshOptions.Section + ":" + nameof(RefreshOptions.QueueName), RefreshFunctions.RefreshOneAsync),

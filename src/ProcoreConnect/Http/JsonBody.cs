@@ -20,8 +20,12 @@ public static class JsonBody
         PropertyNameCaseInsensitive = false,
     };
 
-    /// <summary>The parsed body, or the problem to answer with.</summary>
-    public static async Task<(T? Value, ValidationProblem? Problem)> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// The parsed body, or the problem to answer with. <paramref name="fieldMessages"/> gives some
+    /// fields a message of their own (a field that moved elsewhere says where to).
+    /// </summary>
+    public static async Task<(T? Value, ValidationProblem? Problem)> ReadAsync<T>(
+        HttpRequest request, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? fieldMessages = null)
         where T : class
     {
         if (!request.HasJsonContentType())
@@ -56,7 +60,8 @@ public static class JsonBody
         }
         catch (JsonException ex)
         {
-            return (null, Problems.Field(FieldOf(ex), "Malformed JSON, an unknown field, or a value of the wrong type."));
+            var field = FieldOf(ex);
+            return (null, Problems.Field(field, fieldMessages?.GetValueOrDefault(field) ?? "Malformed JSON, an unknown field, or a value of the wrong type."));
         }
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using ProcoreConnect.Clients;
 using ProcoreConnect.Refresh;
 using ProcoreConnect.Validation;
 using ProcoreConnect.Workspaces;
@@ -7,11 +8,12 @@ namespace ProcoreConnect.Maintenance;
 
 /// <summary>
 /// The <c>CheckConnections</c> timer's work: validate every connected workspace, record the
-/// result, mark revoked code-flow connections <c>needs_reauthorization</c>, flag client secrets
-/// that expire within 30 days, and re-add any refresh index entry a crash may have lost.
+/// result, mark revoked code-flow connections <c>needs_reauthorization</c>, re-add any refresh index
+/// entry a crash may have lost, and flag OAuth client secrets that expire within 30 days.
 /// </summary>
 public sealed class ConnectionChecker(
     WorkspaceRepository workspaces,
+    OAuthClientRepository clients,
     ConnectionValidator validator,
     RefreshDueIndex index,
     Events.EventPublisher events,
@@ -22,77 +24,90 @@ public sealed class ConnectionChecker(
     /// <summary>How far ahead a client secret's expiry is flagged.</summary>
     public static readonly TimeSpan SecretExpiryWarning = TimeSpan.FromDays(30);
 
-    /// <summary>Checks every workspace once.</summary>
+    /// <summary>Checks every workspace and every client once.</summary>
     public async Task<CheckSummary> CheckAllAsync(CancellationToken cancellationToken)
     {
-        int checkedCount = 0, failed = 0, revoked = 0, expiring = 0;
+        int checkedCount = 0, failed = 0, revoked = 0;
         string? continuation = null;
         do
         {
-            var page = await workspaces.ListAsync(100, continuation, cancellationToken);
+            var page = await workspaces.ListAllAsync(100, continuation, cancellationToken);
             continuation = page.ContinuationToken;
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Value.MaxConcurrency), CancellationToken = cancellationToken };
-            await Parallel.ForEachAsync(page.Items, parallel, async (workspace, ct) =>
+            await Parallel.ForEachAsync(page.Items.Where(w => w.Status == WorkspaceStatus.Connected), parallel, async (workspace, ct) =>
             {
                 var result = await CheckAsync(workspace, ct);
-                if (result.Checked) Interlocked.Increment(ref checkedCount);
+                Interlocked.Increment(ref checkedCount);
                 if (result.Failed) Interlocked.Increment(ref failed);
                 if (result.Revoked) Interlocked.Increment(ref revoked);
-                if (result.Expiring) Interlocked.Increment(ref expiring);
             });
         }
         while (continuation is not null);
 
+        var expiring = await CheckClientSecretsAsync(cancellationToken);
         logger.LogInformation(
             "Connection check: {Checked} checked, {Failed} failing, {Revoked} need reauthorization, {Expiring} client secrets expiring within 30 days",
             checkedCount, failed, revoked, expiring);
         return new CheckSummary(checkedCount, failed, revoked, expiring);
     }
 
-    private async Task<(bool Checked, bool Failed, bool Revoked, bool Expiring)> CheckAsync(Workspace workspace, CancellationToken cancellationToken)
+    private async Task<(bool Failed, bool Revoked)> CheckAsync(Workspace workspace, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        var expiring = workspace.ClientSecretExpiresAt is { } expiresAt && expiresAt - now <= SecretExpiryWarning;
-        if (expiring && !workspace.ClientSecretExpiringSoon)
-        {
-            logger.LogWarning("Client secret of workspace {WorkspaceId} expires {ExpiresAt}", workspace.Id, workspace.ClientSecretExpiresAt);
-            await events.PublishAsync(workspace.OwnerPartnerId, workspace.Id, Events.EventTypes.SecretExpiring, new { expiresAt = workspace.ClientSecretExpiresAt }, cancellationToken);
-        }
-
-        if (workspace.Status != WorkspaceStatus.Connected)
-        {
-            if (expiring != workspace.ClientSecretExpiringSoon)
-            {
-                await workspaces.ChangeAsync(workspace.Id, w => w with { ClientSecretExpiringSoon = expiring }, cancellationToken);
-            }
-
-            return (false, false, false, expiring);
-        }
-
-        var report = await validator.ValidateAsync(workspace.Id, cancellationToken);
+        var report = await validator.ValidateAsync(workspace.Ref, cancellationToken);
         var revoked = !report.Ok && workspace.AuthFlow == AuthFlow.AuthorizationCode
             && report.Checks.Any(c => c.HttpStatus == StatusCodes.Status401Unauthorized);
-        var saved = await workspaces.ChangeAsync(workspace.Id, w => w with
+        var saved = await workspaces.ChangeAsync(workspace.Ref, w => w with
         {
-            LastCheckedAt = now,
+            LastCheckedAt = time.GetUtcNow(),
             LastCheckOk = report.Ok,
             LastError = report.Ok ? null : report.Fix,
-            ClientSecretExpiringSoon = expiring,
             Status = revoked && w.Status == WorkspaceStatus.Connected ? WorkspaceStatus.NeedsReauthorization : w.Status,
-        }, cancellationToken);
+        }, cancellationToken, key: workspace.Key);
 
-        if (saved is { Status: WorkspaceStatus.Connected, RefreshDueAt: { } due })
+        if (saved is { Status: WorkspaceStatus.Connected, AuthFlow: AuthFlow.AuthorizationCode, RefreshDueAt: { } due })
         {
-            await index.ScheduleAsync(saved.Id, due, cancellationToken);
+            await index.ScheduleAsync(new DueWorkspace(saved.Ref, saved.Key, due), cancellationToken);
         }
 
         var needsReauthorization = saved?.Status == WorkspaceStatus.NeedsReauthorization;
         if (revoked && needsReauthorization)
         {
-            await events.PublishAsync(workspace.OwnerPartnerId, workspace.Id, Events.EventTypes.NeedsReauthorization, new { reason = "revoked" }, cancellationToken);
+            await events.PublishAsync(workspace.PartnerId, workspace.Id, Events.EventTypes.NeedsReauthorization, new { reason = "revoked" }, cancellationToken);
         }
 
-        return (true, !report.Ok, needsReauthorization, expiring);
+        return (!report.Ok, needsReauthorization);
+    }
+
+    // A secret's expiry is the client's: one flag and one event per client, not per workspace.
+    private async Task<int> CheckClientSecretsAsync(CancellationToken cancellationToken)
+    {
+        var expiringCount = 0;
+        await foreach (var client in clients.ListAllAsync(cancellationToken))
+        {
+            var expiring = client.ClientSecretExpiresAt is { } expiresAt && expiresAt - time.GetUtcNow() <= SecretExpiryWarning;
+            if (expiring)
+            {
+                expiringCount++;
+            }
+
+            if (expiring == client.ClientSecretExpiringSoon || client.Status != OAuthClientStatus.Active)
+            {
+                continue;
+            }
+
+            await clients.ChangeAsync(client.Ref, c => c with { ClientSecretExpiringSoon = expiring }, cancellationToken);
+            if (expiring)
+            {
+                logger.LogWarning("Client secret of OAuth client {Client} expires {ExpiresAt}", client.Ref, client.ClientSecretExpiresAt);
+                if (!client.Ref.IsPublic)
+                {
+                    await events.PublishAsync(
+                        client.Ref.Owner, null, Events.EventTypes.SecretExpiring, new { oauthClient = client.Ref.Name, expiresAt = client.ClientSecretExpiresAt }, cancellationToken);
+                }
+            }
+        }
+
+        return expiringCount;
     }
 }
 

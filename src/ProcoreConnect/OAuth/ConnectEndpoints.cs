@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
+using ProcoreConnect.Clients;
 using ProcoreConnect.Http;
 using ProcoreConnect.Procore;
 using ProcoreConnect.Secrets;
@@ -19,6 +20,7 @@ public static class ConnectEndpoints
         string? returnUrl,
         System.Security.Claims.ClaimsPrincipal user,
         WorkspaceRepository workspaces,
+        OAuthClientRepository clients,
         OAuthStateStore states,
         ProcoreOAuthClient oauth,
         IOptions<OAuthOptions> options,
@@ -36,7 +38,7 @@ public static class ConnectEndpoints
             return Problems.Field("returnUrl", "Must be an absolute URL on an allowed origin (OAuth:AllowedReturnOrigins).");
         }
 
-        var workspace = await workspaces.FindOwnedAsync(id, Security.Caller.PartnerId(user)!, cancellationToken);
+        var workspace = await workspaces.FindVisibleAsync(new WorkspaceRef(Security.Caller.PartnerId(user)!, id), cancellationToken);
         if (workspace is null)
         {
             return Problems.WorkspaceNotFound(id);
@@ -47,11 +49,18 @@ public static class ConnectEndpoints
             return Problems.Conflict("This workspace uses client_credentials: it connects without a browser (call /token or /validate).");
         }
 
+        var client = await clients.FindAsync(workspace.Client, cancellationToken);
+        if (client is not { Status: OAuthClientStatus.Active })
+        {
+            return Problems.Conflict($"The workspace's OAuth client '{workspace.Client.Name}' no longer exists.");
+        }
+
         var state = new OAuthState
         {
             Value = Pkce.RandomValue(),
-            WorkspaceId = id,
-            RedirectUri = workspace.RedirectUri ?? options.Value.CallbackUrl,
+            Workspace = workspace.Ref,
+            WorkspaceKey = workspace.Key,
+            RedirectUri = client.RedirectUri ?? options.Value.CallbackUrl,
             CodeVerifier = options.Value.UsePkce ? Pkce.RandomValue() : null,
             ReturnUrl = returnTo,
             ExpiresAt = time.GetUtcNow() + options.Value.StateLifetime,
@@ -61,7 +70,7 @@ public static class ConnectEndpoints
         var query = new Dictionary<string, string?>
         {
             ["response_type"] = "code",
-            ["client_id"] = workspace.ClientId,
+            ["client_id"] = client.ClientId,
             ["redirect_uri"] = state.RedirectUri.ToString(),
             ["state"] = state.Value,
         };
@@ -81,6 +90,7 @@ public static class ConnectEndpoints
         string? error,
         OAuthStateStore states,
         WorkspaceRepository workspaces,
+        OAuthClientRepository clients,
         ISecretStore secrets,
         ProcoreOAuthClient oauth,
         TokenService tokens,
@@ -99,8 +109,10 @@ public static class ConnectEndpoints
                 "It is unknown, expired (links last 10 minutes) or was already used. Start the connection again from your platform.");
         }
 
-        var workspace = await workspaces.FindAsync(pending.WorkspaceId, cancellationToken);
-        if (workspace is null || workspace.Status == WorkspaceStatus.Deleting || workspace.AuthFlow != AuthFlow.AuthorizationCode)
+        var workspace = await workspaces.FindVisibleAsync(pending.Workspace, cancellationToken);
+        var client = workspace is null ? null : await clients.FindAsync(workspace.Client, cancellationToken);
+        if (workspace is null || workspace.Key != pending.WorkspaceKey || workspace.AuthFlow != AuthFlow.AuthorizationCode
+            || client is not { Status: OAuthClientStatus.Active })
         {
             return CallbackPage.Render(404, "Workspace not found", "The workspace this sign-in was for no longer exists or no longer uses the browser flow.");
         }
@@ -113,12 +125,17 @@ public static class ConnectEndpoints
             return Finish(pending, 400, "Not connected", reason + " You can start again from your platform.", "failed");
         }
 
-        var clientSecret = await secrets.GetAsync(workspace.ClientSecret, cancellationToken);
+        var clientSecret = await secrets.GetAsync(client.ClientSecret, cancellationToken);
         var result = await oauth.ExchangeCodeAsync(
-            workspace.Environment, workspace.ClientId, clientSecret, code, pending.RedirectUri, pending.CodeVerifier, cancellationToken);
+            workspace.Environment, client.ClientId, clientSecret, code, pending.RedirectUri, pending.CodeVerifier, cancellationToken);
         if (!result.Succeeded)
         {
             logger.LogWarning("Code exchange for workspace {WorkspaceId} failed: {Status} {Error}", workspace.Id, result.Status, result.Error);
+            if (result.IsInvalidClient)
+            {
+                await clients.MarkRefusedAsync(client.Ref, client.ClientSecret.Version, CancellationToken.None);
+            }
+
             telemetry.Callback("exchange_failed");
             var why = result.IsInvalidClient
                 ? "Procore refused the app's client id or secret. Check the connection settings (and that the environment matches the app's credentials)."
@@ -129,7 +146,7 @@ public static class ConnectEndpoints
         var connected = await tokens.ConnectAsync(workspace, result.Tokens!, CancellationToken.None);
         logger.LogInformation("Workspace {WorkspaceId} connected", workspace.Id);
         telemetry.Callback("connected");
-        var report = await validator.ValidateAsync(connected.Id, CancellationToken.None);
+        var report = await validator.ValidateAsync(connected.Ref, CancellationToken.None);
         var message = report.Ok
             ? $"Procore company {connected.CompanyId} is reachable. You can close this window."
             : "Connected, but the connection check found a problem: " + report.Fix;
@@ -140,7 +157,7 @@ public static class ConnectEndpoints
         pending.ReturnUrl is { } returnUrl
             ? Results.Redirect(QueryHelpers.AddQueryString(returnUrl.ToString(), new Dictionary<string, string?>
             {
-                ["workspaceId"] = pending.WorkspaceId,
+                ["workspaceId"] = pending.Workspace.Id,
                 ["status"] = outcome,
             }))
             : CallbackPage.Render(status, heading, message);

@@ -1,13 +1,19 @@
 namespace ProcoreConnect.OAuth;
 
-/// <summary>A pending connect: the unguessable state, the workspace it is bound to, and what the callback needs.</summary>
+/// <summary>
+/// A pending connect: the unguessable state, the workspace it is bound to (owner, id and which
+/// creation of the id, so a state never survives a delete and re-create), and what the callback needs.
+/// </summary>
 public sealed record OAuthState
 {
     /// <summary>The random state value sent to Procore.</summary>
     public required string Value { get; init; }
 
     /// <summary>The workspace being connected.</summary>
-    public required string WorkspaceId { get; init; }
+    public required Workspaces.WorkspaceRef Workspace { get; init; }
+
+    /// <summary>The workspace's key when the connect began.</summary>
+    public required string WorkspaceKey { get; init; }
 
     /// <summary>The redirect URI the authorize request used; the code exchange must repeat it.</summary>
     public required Uri RedirectUri { get; init; }

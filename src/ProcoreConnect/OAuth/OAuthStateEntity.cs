@@ -10,7 +10,9 @@ internal sealed class OAuthStateEntity : ITableEntity
     public string RowKey { get; set; } = "";
     public DateTimeOffset? Timestamp { get; set; }
     public ETag ETag { get; set; }
+    public string PartnerId { get; set; } = "";
     public string WorkspaceId { get; set; } = "";
+    public string WorkspaceKey { get; set; } = "";
     public string RedirectUri { get; set; } = "";
     public string? CodeVerifier { get; set; }
     public string? ReturnUrl { get; set; }

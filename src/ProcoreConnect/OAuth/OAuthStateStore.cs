@@ -19,7 +19,9 @@ public sealed class OAuthStateStore(TableStore tables, TimeProvider time)
         {
             PartitionKey = Key(state.Value),
             RowKey = Key(state.Value),
-            WorkspaceId = state.WorkspaceId,
+            PartnerId = state.Workspace.PartnerId,
+            WorkspaceId = state.Workspace.Id,
+            WorkspaceKey = state.WorkspaceKey,
             RedirectUri = state.RedirectUri.ToString(),
             CodeVerifier = state.CodeVerifier,
             ReturnUrl = state.ReturnUrl?.ToString(),
@@ -58,7 +60,8 @@ public sealed class OAuthStateStore(TableStore tables, TimeProvider time)
         return new OAuthState
         {
             Value = value,
-            WorkspaceId = row.WorkspaceId,
+            Workspace = new Workspaces.WorkspaceRef(row.PartnerId, row.WorkspaceId),
+            WorkspaceKey = row.WorkspaceKey,
             RedirectUri = new Uri(row.RedirectUri),
             CodeVerifier = row.CodeVerifier,
             ReturnUrl = row.ReturnUrl is null ? null : new Uri(row.ReturnUrl),

@@ -40,6 +40,28 @@ public sealed class ProcoreOAuthClient(HttpClient http, IOptions<ProcoreOptions>
         ProcoreEnvironment environment, string clientId, string clientSecret, CancellationToken cancellationToken) =>
         PostAsync(environment, Form(clientId, clientSecret, "client_credentials"), cancellationToken);
 
+    /// <summary>
+    /// Revokes a grant: Procore revokes the access token and the refresh token issued with it, and
+    /// answers 200 even for a token it does not know. True when Procore answered 2xx.
+    /// </summary>
+    public async Task<bool> RevokeAsync(ProcoreEnvironment environment, string clientId, string clientSecret, string accessToken, CancellationToken cancellationToken)
+    {
+        var endpoint = new Uri(procore.Value.For(environment).LoginBaseUrl, "oauth/revoke");
+        using var content = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["token"] = accessToken,
+            ["client_id"] = clientId,
+            ["client_secret"] = clientSecret,
+        });
+        using var response = await http.PostAsync(endpoint, content, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            logger.LogWarning("Procore revoke endpoint answered {Status}", (int)response.StatusCode);
+        }
+
+        return response.IsSuccessStatusCode;
+    }
+
     /// <summary>The browser URL of the environment's authorize endpoint.</summary>
     public Uri AuthorizeEndpoint(ProcoreEnvironment environment) => new(procore.Value.For(environment).LoginBaseUrl, "oauth/authorize");
 

@@ -3,8 +3,9 @@ using ProcoreConnect.Workspaces;
 namespace ProcoreConnect.Procore;
 
 /// <summary>
-/// Procore's facts in one place: the base URLs of each environment. The defaults are Procore's
-/// own; only development configuration points them at the simulator.
+/// Procore's facts in one place: the base URLs of each environment (Procore's developer docs,
+/// "Sandbox Environments"). The defaults are Procore's own; only development configuration points
+/// them at the simulator.
 /// </summary>
 public sealed class ProcoreOptions
 {
@@ -25,11 +26,14 @@ public sealed class ProcoreOptions
         ApiBaseUrl = new Uri("https://sandbox.procore.com"),
     };
 
-    /// <summary>The monthly sandbox.</summary>
+    /// <summary>
+    /// The monthly sandbox: it takes the production app's credentials. Its API is
+    /// api-monthly.procore.com; api-sandbox-monthly.procore.com is only its browser host.
+    /// </summary>
     public ProcoreEndpointsOptions Monthly { get; set; } = new()
     {
         LoginBaseUrl = new Uri("https://login-sandbox-monthly.procore.com"),
-        ApiBaseUrl = new Uri("https://api-sandbox-monthly.procore.com"),
+        ApiBaseUrl = new Uri("https://api-monthly.procore.com"),
     };
 
     /// <summary>The endpoints of an environment.</summary>

@@ -1,36 +1,38 @@
 using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
+using ProcoreConnect.Clients;
+using ProcoreConnect.Common;
 using ProcoreConnect.Storage;
+using ProcoreConnect.Tokens;
+using ProcoreConnect.Workspaces;
 
 namespace ProcoreConnect.Refresh;
 
 /// <summary>
-/// The index of workspaces by refresh due time. Reading what is due costs in proportion to what is
-/// due, not to the number of workspaces: it is a range read on the RowKey of one partition.
+/// The index of tokens by refresh due time: authorization-code workspaces and the shared tokens of
+/// client-credentials clients. Reading what is due costs in proportion to what is due, not to the
+/// number of workspaces: it is a range read on the RowKey of one partition.
 /// </summary>
 public sealed class RefreshDueIndex(TableStore tables)
 {
     /// <summary>The table's name (before the configured prefix).</summary>
     public const string TableName = "RefreshIndex";
 
-    /// <summary>Adds (or keeps) the entry for a workspace due at <paramref name="dueAt"/>.</summary>
-    public async Task ScheduleAsync(string workspaceId, DateTimeOffset dueAt, CancellationToken cancellationToken)
+    private const string WorkspaceKind = "workspace", ClientTokenKind = "client_token";
+
+    /// <summary>Adds (or keeps) an entry.</summary>
+    public async Task ScheduleAsync(DueRefresh entry, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableName, cancellationToken);
-        await table.UpsertEntityAsync(new RefreshIndexEntity
-        {
-            RowKey = Key(workspaceId, dueAt),
-            WorkspaceId = workspaceId,
-            DueAt = dueAt,
-        }, TableUpdateMode.Replace, cancellationToken);
+        await table.UpsertEntityAsync(ToEntity(entry), TableUpdateMode.Replace, cancellationToken);
     }
 
     /// <summary>Removes an entry; a missing one is fine.</summary>
     public async Task RemoveAsync(DueRefresh entry, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableName, cancellationToken);
-        await TableTransactions.DeleteIfUnchangedAsync(table, RefreshIndexEntity.Partition, Key(entry.WorkspaceId, entry.DueAt), ETag.All, cancellationToken);
+        await TableTransactions.DeleteIfUnchangedAsync(table, RefreshIndexEntity.Partition, Key(entry), ETag.All, cancellationToken);
     }
 
     /// <summary>
@@ -42,24 +44,28 @@ public sealed class RefreshDueIndex(TableStore tables)
     {
         var table = await tables.GetAsync(TableName, cancellationToken);
         await TableTransactions.DeleteAllAsync(
-            table, RefreshIndexEntity.Partition, entries.Select(e => (Key(e.WorkspaceId, e.DueAt), ETag.All)), parallelism: 4, cancellationToken);
+            table, RefreshIndexEntity.Partition, entries.Select(e => (Key(e), ETag.All)), parallelism: 4, cancellationToken);
     }
 
     /// <summary>Entries due at or before <paramref name="now"/>, oldest first, at most <paramref name="max"/>.</summary>
     public async Task<IReadOnlyList<DueRefresh>> DueAsync(DateTimeOffset now, int max, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableName, cancellationToken);
-        // "~" sorts after every id character, so the bound includes every entry of the last second.
+        // "~" sorts after every subject character, so the bound includes every entry of the last second.
         var upper = Seconds(now) + "~";
         var due = new List<DueRefresh>();
         var query = table.QueryAsync<RefreshIndexEntity>(
             e => e.PartitionKey == RefreshIndexEntity.Partition && e.RowKey.CompareTo(upper) <= 0,
             maxPerPage: Math.Min(max, 1000),
-            select: ["WorkspaceId", "DueAt"],
             cancellationToken: cancellationToken);
         await foreach (var entity in query)
         {
-            due.Add(new DueRefresh(entity.WorkspaceId, entity.DueAt));
+            // Rows of an older shape are left for the migration (and skipped until then).
+            if (FromEntity(entity) is { } entry)
+            {
+                due.Add(entry);
+            }
+
             if (due.Count >= max)
             {
                 break;
@@ -69,8 +75,32 @@ public sealed class RefreshDueIndex(TableStore tables)
         return due;
     }
 
-    private static string Key(string workspaceId, DateTimeOffset dueAt) => Seconds(dueAt) + "_" + workspaceId;
+    private static string Key(DueRefresh entry) => Seconds(entry.DueAt) + "_" + entry.Subject;
 
     private static string Seconds(DateTimeOffset at) =>
         Math.Max(0, at.ToUnixTimeSeconds()).ToString("D12", CultureInfo.InvariantCulture);
+
+    private static RefreshIndexEntity ToEntity(DueRefresh entry) => entry switch
+    {
+        DueWorkspace w => new RefreshIndexEntity
+        {
+            RowKey = Key(entry), Kind = WorkspaceKind, DueAt = entry.DueAt,
+            PartnerId = w.Workspace.PartnerId, WorkspaceId = w.Workspace.Id, WorkspaceKey = w.WorkspaceKey,
+        },
+        DueClientToken c => new RefreshIndexEntity
+        {
+            RowKey = Key(entry), Kind = ClientTokenKind, DueAt = entry.DueAt,
+            ClientOwner = c.Token.Client.Owner, ClientName = c.Token.Client.Name, Environment = WireName.Of(c.Token.Environment),
+        },
+        _ => throw new ArgumentOutOfRangeException(nameof(entry)),
+    };
+
+    private static DueRefresh? FromEntity(RefreshIndexEntity e) => e.Kind switch
+    {
+        WorkspaceKind when e is { PartnerId: { } partner, WorkspaceId: { } id, WorkspaceKey: { } key } =>
+            new DueWorkspace(new WorkspaceRef(partner, id), key, e.DueAt),
+        ClientTokenKind when e is { ClientOwner: { } owner, ClientName: { } name } && WireName.TryParse<ProcoreEnvironment>(e.Environment, out var environment) =>
+            new DueClientToken(new ClientTokenKey(new OAuthClientRef(owner, name), environment), e.DueAt),
+        _ => null,
+    };
 }

@@ -9,17 +9,17 @@ public static class RefreshFunctions
     public static async Task SweepAsync(IServiceProvider services, CancellationToken cancellationToken) =>
         await services.GetRequiredService<RefreshSweeper>().SweepAsync(cancellationToken);
 
-    /// <summary>Queue: refresh one workspace. A malformed message is completed (retrying cannot fix it).</summary>
+    /// <summary>Queue: refresh one due entry. A malformed message is completed (retrying cannot fix it).</summary>
     public static async Task<bool> RefreshOneAsync(IServiceProvider services, JsonElement message, CancellationToken cancellationToken)
     {
-        var workspaceId = RefreshQueueClient.WorkspaceIdOf(message);
-        if (workspaceId is null || !Workspaces.WorkspaceId.IsValid(workspaceId))
+        var entry = RefreshQueueClient.EntryOf(message);
+        if (entry is null)
         {
             services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RefreshFunctions)).LogWarning("Dropping a malformed refresh message");
             return true;
         }
 
-        var result = await services.GetRequiredService<RefreshSweeper>().RefreshAsync(workspaceId, cancellationToken);
+        var result = await services.GetRequiredService<RefreshSweeper>().RefreshAsync(entry, cancellationToken);
         return result != RefreshResult.Failed;
     }
 }

@@ -5,7 +5,8 @@ namespace ProcoreConnect.Refresh;
 
 /// <summary>
 /// A <c>RefreshIndex</c> row. One partition, RowKey = zero-padded due time in Unix seconds + "_" +
-/// workspace id, so "everything due by now" is one RowKey range read.
+/// subject (a workspace key, or a client token's key), so "everything due by now" is one RowKey
+/// range read. The other columns say what the subject is.
 /// </summary>
 internal sealed class RefreshIndexEntity : ITableEntity
 {
@@ -15,6 +16,12 @@ internal sealed class RefreshIndexEntity : ITableEntity
     public string RowKey { get; set; } = "";
     public DateTimeOffset? Timestamp { get; set; }
     public ETag ETag { get; set; }
-    public string WorkspaceId { get; set; } = "";
+    public string Kind { get; set; } = "";
+    public string? PartnerId { get; set; }
+    public string? WorkspaceId { get; set; }
+    public string? WorkspaceKey { get; set; }
+    public string? ClientOwner { get; set; }
+    public string? ClientName { get; set; }
+    public string? Environment { get; set; }
     public DateTimeOffset DueAt { get; set; }
 }

@@ -4,17 +4,20 @@ using Azure.Storage.Queues.Models;
 
 namespace ProcoreConnect.Refresh;
 
-/// <summary>The queue of due workspaces. Messages are base64 JSON, as the Functions queue trigger expects.</summary>
+/// <summary>The queue of due index entries. Messages are JSON (<see cref="RefreshMessage"/>).</summary>
 public sealed class RefreshQueueClient(QueueClient queue)
 {
     private int _created;
 
-    /// <summary>Enqueues one workspace.</summary>
-    public async Task EnqueueAsync(string workspaceId, CancellationToken cancellationToken)
+    /// <summary>Enqueues one due entry.</summary>
+    public async Task EnqueueAsync(DueRefresh entry, CancellationToken cancellationToken)
     {
         await EnsureCreatedAsync(cancellationToken);
-        await queue.SendMessageAsync(JsonSerializer.Serialize(new RefreshMessage(workspaceId)), cancellationToken);
+        await queue.SendMessageAsync(Serialize(entry), cancellationToken);
     }
+
+    /// <summary>The message body for an entry, as it is sent.</summary>
+    public static string Serialize(DueRefresh entry) => JsonSerializer.Serialize(RefreshMessage.From(entry));
 
     /// <summary>Takes up to <paramref name="max"/> messages, invisible to others for <paramref name="visibility"/>.</summary>
     public async Task<QueueMessage[]> ReceiveAsync(int max, TimeSpan visibility, CancellationToken cancellationToken)
@@ -34,15 +37,15 @@ public sealed class RefreshQueueClient(QueueClient queue)
         return (await queue.GetPropertiesAsync(cancellationToken)).Value.ApproximateMessagesCount;
     }
 
-    /// <summary>Reads a workspace id from a message body (JSON object, or a JSON string holding one).</summary>
-    public static string? WorkspaceIdOf(JsonElement body)
+    /// <summary>Reads the entry from a message body (a JSON object, or a JSON string holding one); null when malformed.</summary>
+    public static DueRefresh? EntryOf(JsonElement body)
     {
         if (body.ValueKind == JsonValueKind.String)
         {
             try
             {
                 using var inner = JsonDocument.Parse(body.GetString()!);
-                return WorkspaceIdOf(inner.RootElement);
+                return EntryOf(inner.RootElement);
             }
             catch (JsonException)
             {
@@ -50,8 +53,14 @@ public sealed class RefreshQueueClient(QueueClient queue)
             }
         }
 
-        return body.ValueKind == JsonValueKind.Object
-            && body.TryGetProperty("workspaceId", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
+        try
+        {
+            return body.ValueKind == JsonValueKind.Object ? body.Deserialize<RefreshMessage>()?.ToEntry() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private async Task EnsureCreatedAsync(CancellationToken cancellationToken)

@@ -1,19 +1,21 @@
 using Microsoft.Extensions.Options;
+using ProcoreConnect.Clients;
 using ProcoreConnect.Tokens;
-using ProcoreConnect.Workspaces;
 
 namespace ProcoreConnect.Refresh;
 
 /// <summary>
 /// The <c>RefreshTokens</c> timer's work: read what is due from the index and either enqueue it
-/// or refresh it here with bounded concurrency. Each refresh goes through <see cref="TokenService"/>,
-/// so the per-workspace lease keeps two instances from refreshing one token.
+/// or refresh it here with bounded concurrency. A workspace's refresh goes through
+/// <see cref="TokenService"/>, a client's shared token through <see cref="ClientTokenService"/>;
+/// the lease per subject keeps two instances from refreshing one token.
 /// </summary>
 public sealed class RefreshSweeper(
     RefreshDueIndex index,
     RefreshQueueClient queue,
-    WorkspaceRepository workspaces,
+    OAuthClientRepository clients,
     TokenService tokens,
+    ClientTokenService clientTokens,
     RefreshLeaseStore leases,
     TimeProvider time,
     IOptions<RefreshOptions> options,
@@ -30,7 +32,7 @@ public sealed class RefreshSweeper(
         var due = await index.DueAsync(time.GetUtcNow(), options.Value.MaxPerSweep, cancellationToken);
         if (options.Value.UseQueue)
         {
-            await Parallel.ForEachAsync(due, Parallelism(cancellationToken), async (entry, ct) => await queue.EnqueueAsync(entry.WorkspaceId, ct));
+            await Parallel.ForEachAsync(due, Parallelism(cancellationToken), async (entry, ct) => await queue.EnqueueAsync(entry, ct));
             logger.LogInformation("Refresh sweep enqueued {Count} due workspaces", due.Count);
             return new SweepSummary(due.Count, due.Count, 0, 0, 0);
         }
@@ -49,17 +51,10 @@ public sealed class RefreshSweeper(
         return summary;
     }
 
-    /// <summary>Refreshes one workspace if it is still due (the queue function's work).</summary>
-    public async Task<RefreshResult> RefreshAsync(string workspaceId, CancellationToken cancellationToken)
+    /// <summary>Refreshes one due entry if it is still current and due (the queue function's work).</summary>
+    public async Task<RefreshResult> RefreshAsync(DueRefresh entry, CancellationToken cancellationToken)
     {
-        var workspace = await workspaces.FindAsync(workspaceId, cancellationToken);
-        if (workspace?.RefreshDueAt is not { } due)
-        {
-            return RefreshResult.Skipped;
-        }
-
-        var entry = new DueRefresh(workspaceId, due);
-        var result = await RefreshAsync(entry, lease: null, cancellationToken);
+        var result = await RefreshAsync(entry, lease: null, clients.Lookup(), cancellationToken);
         if (IsDone(result))
         {
             await index.RemoveAsync(entry, CancellationToken.None);
@@ -81,9 +76,9 @@ public sealed class RefreshSweeper(
         var concurrency = Math.Max(1, options.Value.MaxConcurrency);
         using var slots = new SemaphoreSlim(concurrency);
 
-        // A workspace's entries (a stale one beside its current one) go under one lease, in order.
+        // A subject's entries (a stale one beside its current one) go under one lease, in order.
         var batches = Enumerable.Range(0, due.Count)
-            .GroupBy(i => due[i].WorkspaceId, StringComparer.Ordinal)
+            .GroupBy(i => due[i].Subject, StringComparer.Ordinal)
             .Chunk(Math.Min(concurrency, Storage.TableTransactions.MaxOperations));
         await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = BatchesInFlight, CancellationToken = cancellationToken }, async (batch, ct) =>
         {
@@ -94,10 +89,13 @@ public sealed class RefreshSweeper(
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                logger.LogWarning(ex, "Taking the leases of {Count} due workspaces failed; the next sweep retries them", batch.Length);
+                logger.LogWarning(ex, "Taking the leases of {Count} due entries failed; the next sweep retries them", batch.Length);
                 Mark(batch, RefreshResult.Failed);
                 return;
             }
+
+            // Each client is read once per batch: workspaces share a few clients.
+            var lookup = clients.Lookup();
 
             try
             {
@@ -115,7 +113,7 @@ public sealed class RefreshSweeper(
                     {
                         foreach (var i in group)
                         {
-                            results[i] = await RefreshAsync(due[i], lease, ct);
+                            results[i] = await RefreshAsync(due[i], lease, lookup, ct);
                         }
                     }
                     finally
@@ -156,17 +154,20 @@ public sealed class RefreshSweeper(
     private static bool IsDone(RefreshResult result) => result is RefreshResult.Refreshed or RefreshResult.Stale;
 
     // Refreshed and Stale leave the entry for the caller to remove. Without a lease, it takes its own.
-    private async Task<RefreshResult> RefreshAsync(DueRefresh entry, RefreshLease? lease, CancellationToken cancellationToken)
+    private async Task<RefreshResult> RefreshAsync(DueRefresh entry, RefreshLease? lease, ClientLookup lookup, CancellationToken cancellationToken)
     {
         try
         {
-            return entry.DueAt > time.GetUtcNow() ? RefreshResult.Skipped
-                : lease is null ? await tokens.RefreshDueAsync(entry, cancellationToken)
-                : await tokens.RefreshDueAsync(entry, lease, cancellationToken);
+            return entry.DueAt > time.GetUtcNow() ? RefreshResult.Skipped : entry switch
+            {
+                DueWorkspace workspace => await tokens.RefreshDueAsync(workspace, lease, lookup, cancellationToken),
+                DueClientToken token => await clientTokens.RefreshDueAsync(token, lease, lookup, cancellationToken),
+                _ => RefreshResult.Stale,
+            };
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            logger.LogWarning(ex, "Refresh of workspace {WorkspaceId} failed; the next sweep retries", entry.WorkspaceId);
+            logger.LogWarning(ex, "Refresh of {Subject} failed; the next sweep retries", entry.Subject);
             return RefreshResult.Failed;
         }
     }

@@ -9,6 +9,9 @@ public static class Roles
     /// <summary>Administers partner keys.</summary>
     public const string Admin = "admin";
 
+    /// <summary>A partner (its own OAuth clients) or an admin (the public ones).</summary>
+    public const string PartnerOrAdmin = "partner-or-admin";
+
     /// <summary>The claim carrying the partner id.</summary>
     public const string PartnerClaim = "partner_id";
 

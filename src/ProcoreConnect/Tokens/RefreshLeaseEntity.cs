@@ -4,7 +4,7 @@ using Azure.Data.Tables;
 namespace ProcoreConnect.Tokens;
 
 /// <summary>
-/// The <c>Leases</c> row: one partition, RowKey = workspace id, one lease per workspace's refresh.
+/// The <c>Leases</c> row: one partition, RowKey = subject (a workspace key or a client token key), one lease per refresh.
 /// One partition lets the sweep take and release a hundred leases per transaction.
 /// </summary>
 internal sealed class RefreshLeaseEntity : ITableEntity

@@ -6,7 +6,8 @@ using ProcoreConnect.Storage;
 namespace ProcoreConnect.Tokens;
 
 /// <summary>
-/// Leases in Table Storage so that, across instances, one refresh per workspace runs at a time.
+/// Leases in Table Storage so that, across instances, one refresh per subject (a workspace, or a
+/// client's shared token) runs at a time.
 /// Taking a lease is a conditional insert, or a conditional replace of an expired one. The sweep
 /// takes and releases its leases a hundred per entity group transaction.
 /// </summary>
@@ -15,11 +16,11 @@ public sealed class RefreshLeaseStore(TableStore tables, TimeProvider time, IOpt
     /// <summary>The table's name (before the configured prefix).</summary>
     public const string TableName = "Leases";
 
-    /// <summary>Takes the workspace's lease for <paramref name="owner"/>; null when someone else holds it.</summary>
-    public async Task<RefreshLease?> TryAcquireAsync(string workspaceId, string owner, CancellationToken cancellationToken)
+    /// <summary>Takes the subject's lease for <paramref name="owner"/>; null when someone else holds it.</summary>
+    public async Task<RefreshLease?> TryAcquireAsync(string subject, string owner, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableName, cancellationToken);
-        var lease = NewLease(workspaceId, owner);
+        var lease = NewLease(subject, owner);
         try
         {
             // Usually nobody holds it: one conditional insert.
@@ -31,7 +32,7 @@ public sealed class RefreshLeaseStore(TableStore tables, TimeProvider time, IOpt
             // Held, or left behind by a crashed holder: take it over only once it has expired.
         }
 
-        var existing = await table.GetEntityIfExistsAsync<RefreshLeaseEntity>(RefreshLeaseEntity.Partition, workspaceId, cancellationToken: cancellationToken);
+        var existing = await table.GetEntityIfExistsAsync<RefreshLeaseEntity>(RefreshLeaseEntity.Partition, subject, cancellationToken: cancellationToken);
         if (!existing.HasValue || existing.Value!.ExpiresAt > time.GetUtcNow())
         {
             return null;
@@ -49,15 +50,15 @@ public sealed class RefreshLeaseStore(TableStore tables, TimeProvider time, IOpt
     }
 
     /// <summary>
-    /// Takes the leases of up to <see cref="TableTransactions.MaxOperations"/> distinct workspaces: one
+    /// Takes the leases of up to <see cref="TableTransactions.MaxOperations"/> distinct subjects: one
     /// transaction when nobody holds any of them (the usual case), else one by one. Returns the
-    /// leases taken, by workspace id.
+    /// leases taken, by subject.
     /// </summary>
-    public async Task<IReadOnlyDictionary<string, RefreshLease>> TryAcquireAllAsync(IReadOnlyList<string> workspaceIds, string owner, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<string, RefreshLease>> TryAcquireAllAsync(IReadOnlyList<string> subjects, string owner, CancellationToken cancellationToken)
     {
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(workspaceIds.Count, TableTransactions.MaxOperations);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(subjects.Count, TableTransactions.MaxOperations);
         var table = await tables.GetAsync(TableName, cancellationToken);
-        var wanted = workspaceIds.Select(id => NewLease(id, owner)).ToList();
+        var wanted = subjects.Select(s => NewLease(s, owner)).ToList();
         try
         {
             var added = await table.SubmitTransactionAsync(wanted.Select(l => new TableTransactionAction(TableTransactionActionType.Add, l)), cancellationToken);
@@ -69,11 +70,11 @@ public sealed class RefreshLeaseStore(TableStore tables, TimeProvider time, IOpt
         }
 
         var held = new Dictionary<string, RefreshLease>(StringComparer.Ordinal);
-        foreach (var id in workspaceIds)
+        foreach (var subject in subjects)
         {
-            if (await TryAcquireAsync(id, owner, cancellationToken) is { } lease)
+            if (await TryAcquireAsync(subject, owner, cancellationToken) is { } lease)
             {
-                held[id] = lease;
+                held[subject] = lease;
             }
         }
 
@@ -84,7 +85,7 @@ public sealed class RefreshLeaseStore(TableStore tables, TimeProvider time, IOpt
     public async Task ReleaseAsync(RefreshLease lease, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableName, cancellationToken);
-        await TableTransactions.DeleteIfUnchangedAsync(table, RefreshLeaseEntity.Partition, lease.WorkspaceId, lease.ETag, cancellationToken);
+        await TableTransactions.DeleteIfUnchangedAsync(table, RefreshLeaseEntity.Partition, lease.Subject, lease.ETag, cancellationToken);
     }
 
     /// <summary>
@@ -101,14 +102,14 @@ public sealed class RefreshLeaseStore(TableStore tables, TimeProvider time, IOpt
 
         var table = await tables.GetAsync(TableName, cancellationToken);
         await TableTransactions.DeleteAllAsync(
-            table, RefreshLeaseEntity.Partition, leases.Select(l => (l.WorkspaceId, l.ETag)), parallelism: 1, cancellationToken);
+            table, RefreshLeaseEntity.Partition, leases.Select(l => (l.Subject, l.ETag)), parallelism: 1, cancellationToken);
     }
 
-    private RefreshLeaseEntity NewLease(string workspaceId, string owner) =>
-        new() { RowKey = workspaceId, Owner = owner, ExpiresAt = time.GetUtcNow() + options.Value.LeaseDuration };
+    private RefreshLeaseEntity NewLease(string subject, string owner) =>
+        new() { RowKey = subject, Owner = owner, ExpiresAt = time.GetUtcNow() + options.Value.LeaseDuration };
 
     private static RefreshLease Held(RefreshLeaseEntity lease, ETag? etag) => new(lease.RowKey, etag ?? default, lease.ExpiresAt);
 }
 
 /// <summary>A held lease, good until <see cref="ExpiresAt"/>.</summary>
-public sealed record RefreshLease(string WorkspaceId, ETag ETag, DateTimeOffset ExpiresAt);
+public sealed record RefreshLease(string Subject, ETag ETag, DateTimeOffset ExpiresAt);

@@ -1,18 +1,19 @@
 using System.Collections.Concurrent;
+using ProcoreConnect.Workspaces;
 
 namespace ProcoreConnect.Tokens;
 
 /// <summary>Access tokens in memory, so a hot token call reads neither the secret store nor the table.</summary>
 public sealed class TokenCache
 {
-    private readonly ConcurrentDictionary<string, CachedToken> _tokens = new();
+    private readonly ConcurrentDictionary<WorkspaceRef, CachedToken> _tokens = new();
 
     /// <summary>The cached token, if any.</summary>
-    public CachedToken? Get(string workspaceId) => _tokens.TryGetValue(workspaceId, out var token) ? token : null;
+    public CachedToken? Get(WorkspaceRef workspace) => _tokens.TryGetValue(workspace, out var token) ? token : null;
 
     /// <summary>Caches a token.</summary>
-    public void Set(string workspaceId, CachedToken token) => _tokens[workspaceId] = token;
+    public void Set(WorkspaceRef workspace, CachedToken token) => _tokens[workspace] = token;
 
     /// <summary>Forgets a workspace's token (its settings or tokens changed).</summary>
-    public void Remove(string workspaceId) => _tokens.TryRemove(workspaceId, out _);
+    public void Remove(WorkspaceRef workspace) => _tokens.TryRemove(workspace, out _);
 }

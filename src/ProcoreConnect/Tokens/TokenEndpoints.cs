@@ -19,7 +19,7 @@ public static class TokenEndpoints
         }
 
         response.Headers.CacheControl = "no-store";
-        var outcome = await tokens.GetTokenAsync(id, cancellationToken, Security.Caller.PartnerId(user));
+        var outcome = await tokens.GetTokenAsync(new WorkspaceRef(Security.Caller.PartnerId(user)!, id), cancellationToken);
         if (outcome.Token is { } token)
         {
             return TypedResults.Ok(new TokenResponse(

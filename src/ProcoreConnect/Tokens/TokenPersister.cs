@@ -37,9 +37,9 @@ public sealed class TokenPersister(
 {
     private readonly ConcurrentDictionary<string, string> _unpersistedRefreshTokens = new();
 
-    /// <summary>A refresh token Procore issued that is not in the secret store yet, if any.</summary>
-    public string? UnpersistedRefreshToken(string workspaceId) =>
-        _unpersistedRefreshTokens.TryGetValue(workspaceId, out var token) ? token : null;
+    /// <summary>A refresh token Procore issued for this workspace (by its key) that is not in the secret store yet, if any.</summary>
+    public string? UnpersistedRefreshToken(string workspaceKey) =>
+        _unpersistedRefreshTokens.TryGetValue(workspaceKey, out var token) ? token : null;
 
     /// <summary>
     /// Persists <paramref name="tokens"/> for the workspace and marks it connected. With
@@ -50,7 +50,7 @@ public sealed class TokenPersister(
     {
         if (tokens.RefreshToken is { } refreshToken)
         {
-            _unpersistedRefreshTokens[workspace.Id] = refreshToken;
+            _unpersistedRefreshTokens[workspace.Key] = refreshToken;
         }
 
         var secret = new TokenSecret(tokens.AccessToken, tokens.RefreshToken).Serialize();
@@ -58,7 +58,7 @@ public sealed class TokenPersister(
             () => secrets.SetAsync(SecretNames.Tokens(workspace.SecretPrefix), secret, CancellationToken.None), workspace.Id);
         var expiresAt = time.GetUtcNow().AddSeconds(tokens.ExpiresIn);
         var dueAt = expiresAt - options.Value.RefreshLeadTime;
-        await WithRetriesAsync(async () => await index.ScheduleAsync(workspace.Id, dueAt, CancellationToken.None), workspace.Id);
+        await WithRetriesAsync(async () => await index.ScheduleAsync(new DueWorkspace(workspace.Ref, workspace.Key, dueAt), CancellationToken.None), workspace.Id);
 
         var current = workspace;
         for (var attempt = 1; ; attempt++)
@@ -76,7 +76,7 @@ public sealed class TokenPersister(
             try
             {
                 var saved = await workspaces.UpdateAsync(changed, CancellationToken.None);
-                _unpersistedRefreshTokens.TryRemove(workspace.Id, out _);
+                _unpersistedRefreshTokens.TryRemove(workspace.Key, out _);
                 if (!leaveOldEntry)
                 {
                     await RetireAsync(workspace, current, dueAt);
@@ -87,8 +87,9 @@ public sealed class TokenPersister(
             catch (ConcurrencyConflictException) when (attempt < options.Value.PersistAttempts)
             {
                 // Someone changed other fields meanwhile (a settings update): re-read and re-apply ours.
-                current = await workspaces.FindAsync(workspace.Id, CancellationToken.None)
-                    ?? throw new InvalidOperationException($"Workspace '{workspace.Id}' disappeared during a token update.");
+                current = await workspaces.FindAsync(workspace.Ref, CancellationToken.None) is { } reread && reread.Key == workspace.Key
+                    ? reread
+                    : throw new InvalidOperationException($"Workspace '{workspace.Ref}' disappeared during a token update.");
             }
         }
     }
@@ -96,7 +97,7 @@ public sealed class TokenPersister(
     /// <summary>Records a state change (e.g. needs_reauthorization) with an error, re-reading on conflict.</summary>
     public async Task MarkAsync(Workspace workspace, WorkspaceStatus status, string error, CancellationToken cancellationToken) =>
         await workspaces.ChangeAsync(
-            workspace.Id, current => current with { Status = status, LastError = error, UpdatedAt = time.GetUtcNow() }, cancellationToken, options.Value.PersistAttempts);
+            workspace.Ref, current => current with { Status = status, LastError = error, UpdatedAt = time.GetUtcNow() }, cancellationToken, options.Value.PersistAttempts, workspace.Key);
 
     private async Task WithRetriesAsync(Func<Task> write, string workspaceId) =>
         await WithRetriesAsync(async () => { await write(); return true; }, workspaceId);
@@ -126,7 +127,7 @@ public sealed class TokenPersister(
 
         try
         {
-            await index.RemoveAsync(new DueRefresh(original.Id, oldDue), CancellationToken.None);
+            await index.RemoveAsync(new DueWorkspace(original.Ref, original.Key, oldDue), CancellationToken.None);
         }
 #pragma warning disable CA1031 // A stale index entry is skipped by the sweep; never worth failing a refresh.
         catch (Exception ex)

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
+using ProcoreConnect.Clients;
 using ProcoreConnect.Procore;
+using ProcoreConnect.Refresh;
 using ProcoreConnect.Secrets;
 using ProcoreConnect.Telemetry;
 using ProcoreConnect.Workspaces;
@@ -8,17 +10,22 @@ using ProcoreConnect.Workspaces;
 namespace ProcoreConnect.Tokens;
 
 /// <summary>
-/// Hands out valid access tokens. A token within the lead time is refreshed first, by exactly one
-/// caller: a semaphore per workspace in this process, and a lease in Table Storage across instances.
+/// Hands out valid access tokens for workspaces. An authorization-code workspace has a refresh
+/// token of its own: a token within the lead time is refreshed first, by exactly one caller (a
+/// semaphore per workspace in this process, a lease in Table Storage across instances). A
+/// client-credentials workspace gets its client's shared token (<see cref="ClientTokenService"/>)
+/// with its own company id.
 /// </summary>
 public sealed class TokenService(
     WorkspaceRepository workspaces,
+    OAuthClientRepository clients,
     ISecretStore secrets,
     SecretVersionCache secretVersions,
     ProcoreOAuthClient oauth,
     TokenPersister persister,
     RefreshLeaseStore leases,
     TokenCache cache,
+    ClientTokenService clientTokens,
     ConnectTelemetry telemetry,
     Events.EventPublisher events,
     TimeProvider time,
@@ -26,93 +33,66 @@ public sealed class TokenService(
     ILogger<TokenService> logger)
 {
     // A cached token is re-checked against the row this often, so a change made through another
-    // instance (new settings, a reconnect) reaches this one within a minute.
+    // instance (new settings, a reconnect, a delete) reaches this one within a minute.
     private static readonly TimeSpan RecheckInterval = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan LeasePoll = TimeSpan.FromMilliseconds(250);
 
-    private readonly ConcurrentDictionary<string, SemaphoreSlim> _gates = new();
+    private readonly ConcurrentDictionary<WorkspaceRef, SemaphoreSlim> _gates = new();
     private readonly string _instance = Guid.NewGuid().ToString("N");
 
-    /// <summary>
-    /// A valid access token for the workspace, refreshed first when it is due. With a
-    /// <paramref name="partnerId"/>, another partner's workspace is reported as not found.
-    /// </summary>
-    public async Task<TokenOutcome> GetTokenAsync(string workspaceId, CancellationToken cancellationToken, string? partnerId = null)
+    /// <summary>A valid access token for the workspace, refreshed first when it is due.</summary>
+    public async Task<TokenOutcome> GetTokenAsync(WorkspaceRef workspace, CancellationToken cancellationToken)
     {
-        if (Usable(cache.Get(workspaceId)) is { } hot)
+        if (Hot(workspace) is { } hot)
         {
-            return Owns(hot.OwnerPartnerId, partnerId) ? new TokenOutcome(TokenStatus.Ok, hot) : new TokenOutcome(TokenStatus.NotFound);
+            return new TokenOutcome(TokenStatus.Ok, hot);
         }
 
-        return await InGateAsync(workspaceId, async () => Usable(cache.Get(workspaceId)) is { } cached
-            ? Owns(cached.OwnerPartnerId, partnerId) ? new TokenOutcome(TokenStatus.Ok, cached) : new TokenOutcome(TokenStatus.NotFound)
-            : await LoadOrRefreshAsync(workspaceId, partnerId, force: false, clientSecret: null, cancellationToken), cancellationToken);
+        return await InGateAsync(workspace, async () => Hot(workspace) is { } cached
+            ? new TokenOutcome(TokenStatus.Ok, cached)
+            : await LoadOrRefreshAsync(workspace, proof: null, cancellationToken), cancellationToken);
     }
 
     /// <summary>
-    /// Refreshes now, whatever the expiry, with <paramref name="clientSecret"/> instead of the
-    /// stored one: secret rotation proves a new secret this way before making it current.
+    /// Refreshes a connected authorization-code workspace now with <paramref name="candidate"/>'s
+    /// <paramref name="clientSecret"/> instead of the stored one: rotating a client's secret proves
+    /// the new secret this way before making it current.
     /// </summary>
-    public Task<TokenOutcome> RefreshWithSecretAsync(string workspaceId, string clientSecret, CancellationToken cancellationToken) =>
-        InGateAsync(workspaceId, () => LoadOrRefreshAsync(workspaceId, partnerId: null, force: true, clientSecret, cancellationToken), cancellationToken);
+    public Task<TokenOutcome> ProveSecretAsync(WorkspaceRef workspace, OAuthClient candidate, string clientSecret, CancellationToken cancellationToken) =>
+        InGateAsync(workspace, () => LoadOrRefreshAsync(workspace, new SecretProof(candidate, clientSecret), cancellationToken), cancellationToken);
 
     /// <summary>
-    /// The refresh sweep's entry point: refreshes the workspace if the index entry is still the
-    /// row's and due, reading the row once, under the lease. A lease held elsewhere means another
-    /// instance is on it. A refreshed entry stays in the index for the caller to remove.
+    /// The sweep's entry point: refreshes the workspace if the index entry is still the row's and
+    /// due, reading the row once, under a lease: <paramref name="lease"/> when the sweep took it in
+    /// a batch, else one of its own. A lease with less than half its time left is not trusted to
+    /// outlast a refresh: the entry is skipped, and the next sweep takes it. A refreshed entry stays
+    /// in the index for the caller to remove.
     /// </summary>
-    public Task<Refresh.RefreshResult> RefreshDueAsync(Refresh.DueRefresh entry, CancellationToken cancellationToken) =>
-        InGateAsync(entry.WorkspaceId, () => RefreshDueUnderGateAsync(entry, cancellationToken), cancellationToken);
-
-    /// <summary>
-    /// As <see cref="RefreshDueAsync"/>, under a lease the caller took (the sweep takes them in
-    /// batches) and releases. A lease with less than half its time left is not trusted to outlast
-    /// a refresh: the entry is skipped, and the next sweep takes it.
-    /// </summary>
-    public Task<Refresh.RefreshResult> RefreshDueAsync(Refresh.DueRefresh entry, RefreshLease lease, CancellationToken cancellationToken) =>
-        InGateAsync(entry.WorkspaceId, () => lease.ExpiresAt - time.GetUtcNow() < options.Value.LeaseDuration / 2
-            ? Task.FromResult(Refresh.RefreshResult.Skipped)
-            : RefreshDueLeasedAsync(entry, cancellationToken), cancellationToken);
-
-    private async Task<Refresh.RefreshResult> RefreshDueUnderGateAsync(Refresh.DueRefresh entry, CancellationToken cancellationToken)
-    {
-        var lease = await leases.TryAcquireAsync(entry.WorkspaceId, _instance, cancellationToken);
-        if (lease is null)
+    public Task<RefreshResult> RefreshDueAsync(DueWorkspace entry, RefreshLease? lease, ClientLookup lookup, CancellationToken cancellationToken) =>
+        InGateAsync(entry.Workspace, async () =>
         {
-            return Refresh.RefreshResult.Skipped;
-        }
+            if (lease is not null)
+            {
+                return lease.ExpiresAt - time.GetUtcNow() < options.Value.LeaseDuration / 2
+                    ? RefreshResult.Skipped
+                    : await RefreshDueLeasedAsync(entry, lookup, cancellationToken);
+            }
 
-        try
-        {
-            return await RefreshDueLeasedAsync(entry, cancellationToken);
-        }
-        finally
-        {
-            await leases.ReleaseAsync(lease, CancellationToken.None);
-        }
-    }
+            var own = await leases.TryAcquireAsync(entry.Subject, _instance, cancellationToken);
+            if (own is null)
+            {
+                return RefreshResult.Skipped;
+            }
 
-    private async Task<Refresh.RefreshResult> RefreshDueLeasedAsync(Refresh.DueRefresh entry, CancellationToken cancellationToken)
-    {
-        var workspace = await workspaces.FindAsync(entry.WorkspaceId, cancellationToken);
-        if (workspace is null || workspace.Status != WorkspaceStatus.Connected || workspace.RefreshDueAt != entry.DueAt)
-        {
-            return Refresh.RefreshResult.Stale;
-        }
-
-        if (!IsDue(workspace.AccessTokenExpiresAt))
-        {
-            return Refresh.RefreshResult.Skipped;
-        }
-
-        var outcome = await RefreshAsync(workspace, null, cancellationToken, leaveOldEntry: true);
-        return outcome.Status switch
-        {
-            TokenStatus.Ok => Refresh.RefreshResult.Refreshed,
-            TokenStatus.NeedsReauthorization => Refresh.RefreshResult.Stale,
-            _ => Refresh.RefreshResult.Failed,
-        };
-    }
+            try
+            {
+                return await RefreshDueLeasedAsync(entry, lookup, cancellationToken);
+            }
+            finally
+            {
+                await leases.ReleaseAsync(own, CancellationToken.None);
+            }
+        }, cancellationToken);
 
     /// <summary>Stores tokens from a code exchange and caches the access token.</summary>
     public async Task<Workspace> ConnectAsync(Workspace workspace, ProcoreTokenResponse tokens, CancellationToken cancellationToken)
@@ -123,13 +103,36 @@ public sealed class TokenService(
         return saved;
     }
 
+    private async Task<RefreshResult> RefreshDueLeasedAsync(DueWorkspace entry, ClientLookup lookup, CancellationToken cancellationToken)
+    {
+        var workspace = await workspaces.FindAsync(entry.Workspace, cancellationToken);
+        if (workspace is null || workspace.Key != entry.WorkspaceKey || workspace.Status != WorkspaceStatus.Connected
+            || workspace.AuthFlow != AuthFlow.AuthorizationCode || workspace.RefreshDueAt != entry.DueAt)
+        {
+            return RefreshResult.Stale;
+        }
+
+        if (!IsDue(workspace.AccessTokenExpiresAt))
+        {
+            return RefreshResult.Skipped;
+        }
+
+        var outcome = await RefreshAsync(workspace, await lookup.FindAsync(workspace.Client), null, cancellationToken, leaveOldEntry: true);
+        return outcome.Status switch
+        {
+            TokenStatus.Ok => RefreshResult.Refreshed,
+            TokenStatus.NeedsReauthorization => RefreshResult.Stale,
+            _ => RefreshResult.Failed,
+        };
+    }
+
     private Task PublishAsync(Workspace workspace, string type, object? data) =>
-        events.PublishAsync(workspace.OwnerPartnerId, workspace.Id, type, data ?? new { workspace.CompanyId }, CancellationToken.None);
+        events.PublishAsync(workspace.PartnerId, workspace.Id, type, data ?? new { workspace.CompanyId }, CancellationToken.None);
 
     // One caller per workspace at a time in this process: the in-process half of single flight.
-    private async Task<T> InGateAsync<T>(string workspaceId, Func<Task<T>> work, CancellationToken cancellationToken)
+    private async Task<T> InGateAsync<T>(WorkspaceRef workspace, Func<Task<T>> work, CancellationToken cancellationToken)
     {
-        var gate = _gates.GetOrAdd(workspaceId, _ => new SemaphoreSlim(1, 1));
+        var gate = _gates.GetOrAdd(workspace, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken);
         try
         {
@@ -141,38 +144,60 @@ public sealed class TokenService(
         }
     }
 
-    private static bool Owns(string? owner, string? partnerId) =>
-        partnerId is null || string.Equals(owner, partnerId, StringComparison.Ordinal);
+    private CachedToken? Hot(WorkspaceRef workspace)
+    {
+        var entry = cache.Get(workspace);
+        if (entry is null || time.GetUtcNow() - entry.CheckedAt >= RecheckInterval)
+        {
+            return null;
+        }
 
-    private CachedToken? Usable(CachedToken? token) =>
-        token is not null && !IsDue(token.ExpiresAt) && time.GetUtcNow() - token.CheckedAt < RecheckInterval ? token : null;
+        if (entry.Shared is not { } key)
+        {
+            return IsDue(entry.ExpiresAt) ? null : entry;
+        }
+
+        // A client-credentials workspace follows its client's token as it is refreshed.
+        if (clientTokens.Hot(key) is not { } shared)
+        {
+            return null;
+        }
+
+        if (shared.Reference == entry.Reference)
+        {
+            return entry;
+        }
+
+        var rebound = entry with { Reference = shared.Reference, AccessToken = shared.AccessToken, ExpiresAt = shared.ExpiresAt };
+        cache.Set(workspace, rebound);
+        return rebound;
+    }
 
     private bool IsDue(DateTimeOffset? expiresAt) => expiresAt is null || expiresAt.Value - options.Value.RefreshLeadTime <= time.GetUtcNow();
 
     private bool IsFresh(Workspace workspace) => workspace.Tokens is not null && !IsDue(workspace.AccessTokenExpiresAt);
 
-    private async Task<TokenOutcome> LoadOrRefreshAsync(string workspaceId, string? partnerId, bool force, string? clientSecret, CancellationToken cancellationToken)
+    private async Task<TokenOutcome> LoadOrRefreshAsync(WorkspaceRef workspaceRef, SecretProof? proof, CancellationToken cancellationToken)
     {
-        var workspace = await workspaces.FindAsync(workspaceId, cancellationToken);
-        if (workspace is null || workspace.Status == WorkspaceStatus.Deleting)
+        var workspace = await workspaces.FindVisibleAsync(workspaceRef, cancellationToken);
+        if (workspace is null)
         {
-            cache.Remove(workspaceId);
-            return new TokenOutcome(TokenStatus.NotFound);
-        }
-
-        if (!Owns(workspace.OwnerPartnerId, partnerId))
-        {
-            // Another partner's workspace looks missing; its cached token stays for its owner.
+            cache.Remove(workspaceRef);
             return new TokenOutcome(TokenStatus.NotFound);
         }
 
         if (Refusal(workspace) is { } refusal)
         {
-            cache.Remove(workspaceId);
+            cache.Remove(workspaceRef);
             return refusal;
         }
 
-        if (!force && IsFresh(workspace))
+        if (workspace.AuthFlow == AuthFlow.ClientCredentials)
+        {
+            return await SharedAsync(workspace, cancellationToken);
+        }
+
+        if (proof is null && IsFresh(workspace))
         {
             return await FromStoreAsync(workspace, cancellationToken);
         }
@@ -180,16 +205,22 @@ public sealed class TokenService(
         var deadline = time.GetUtcNow() + options.Value.LeaseWait;
         while (true)
         {
-            var lease = await leases.TryAcquireAsync(workspaceId, _instance, cancellationToken);
+            var lease = await leases.TryAcquireAsync(workspace.Key, _instance, cancellationToken);
             if (lease is not null)
             {
                 try
                 {
-                    // Re-read under the lease: another instance may have refreshed meanwhile.
-                    workspace = await workspaces.FindAsync(workspaceId, cancellationToken) ?? workspace;
-                    return !force && IsFresh(workspace)
-                        ? await FromStoreAsync(workspace, cancellationToken)
-                        : await RefreshAsync(workspace, clientSecret, cancellationToken);
+                    // Re-read under the lease: another instance may have refreshed meanwhile. The
+                    // client is read now too, never from a cache: a refresh presented with a stale
+                    // secret would burn the refresh token.
+                    workspace = await workspaces.FindAsync(workspaceRef, cancellationToken) is { } current && current.Key == workspace.Key ? current : workspace;
+                    if (proof is null && IsFresh(workspace))
+                    {
+                        return await FromStoreAsync(workspace, cancellationToken);
+                    }
+
+                    var client = proof?.Client ?? await clients.FindAsync(workspace.Client, cancellationToken);
+                    return await RefreshAsync(workspace, client, proof?.Secret, cancellationToken);
                 }
                 finally
                 {
@@ -203,8 +234,8 @@ public sealed class TokenService(
             }
 
             await Task.Delay(LeasePoll, time, cancellationToken);
-            workspace = await workspaces.FindAsync(workspaceId, cancellationToken) ?? workspace;
-            if (!force && IsFresh(workspace))
+            workspace = await workspaces.FindAsync(workspaceRef, cancellationToken) is { } polled && polled.Key == workspace.Key ? polled : workspace;
+            if (proof is null && IsFresh(workspace))
             {
                 return await FromStoreAsync(workspace, cancellationToken);
             }
@@ -221,9 +252,43 @@ public sealed class TokenService(
         _ => null,
     };
 
+    private async Task<TokenOutcome> SharedAsync(Workspace workspace, CancellationToken cancellationToken)
+    {
+        var client = await clients.FindAsync(workspace.Client, cancellationToken);
+        if (client is not { Status: OAuthClientStatus.Active })
+        {
+            return new TokenOutcome(TokenStatus.InvalidClient, Detail: $"The workspace's OAuth client '{workspace.Client.Name}' no longer exists.");
+        }
+
+        var outcome = await clientTokens.GetAsync(client, workspace.Environment, cancellationToken);
+        if (outcome.Token is not { } shared)
+        {
+            return new TokenOutcome(outcome.Status, Detail: outcome.Detail);
+        }
+
+        if (workspace.Status == WorkspaceStatus.Pending)
+        {
+            // The first token a client-credentials workspace gets connects it: one row write, once.
+            var connected = await workspaces.ChangeAsync(workspace.Ref, w => w.Status == WorkspaceStatus.Pending
+                ? w with { Status = WorkspaceStatus.Connected, LastError = null, UpdatedAt = time.GetUtcNow() }
+                : null, cancellationToken, key: workspace.Key);
+            if (connected is not null)
+            {
+                workspace = connected;
+                await PublishAsync(workspace, Events.EventTypes.Connected, null);
+            }
+        }
+
+        var entry = new CachedToken(
+            workspace.Key, shared.Reference, shared.AccessToken, shared.ExpiresAt, workspace.CompanyId, workspace.Environment, time.GetUtcNow(),
+            new ClientTokenKey(workspace.Client, workspace.Environment));
+        cache.Set(workspace.Ref, entry);
+        return new TokenOutcome(TokenStatus.Ok, entry);
+    }
+
     private async Task<TokenOutcome> FromStoreAsync(Workspace workspace, CancellationToken cancellationToken)
     {
-        var cached = cache.Get(workspace.Id);
+        var cached = cache.Get(workspace.Ref);
         var token = cached is not null && cached.Reference == workspace.Tokens
             ? cached.AccessToken
             : TokenSecret.Parse(await secrets.GetAsync(workspace.Tokens!, cancellationToken)).AccessToken;
@@ -233,18 +298,18 @@ public sealed class TokenService(
     private CachedToken Cache(Workspace workspace, string accessToken)
     {
         var entry = new CachedToken(
-            workspace.OwnerPartnerId,
-            workspace.Tokens!, accessToken, workspace.AccessTokenExpiresAt!.Value, workspace.CompanyId, workspace.Environment, time.GetUtcNow());
-        cache.Set(workspace.Id, entry);
+            workspace.Key, workspace.Tokens!, accessToken, workspace.AccessTokenExpiresAt!.Value, workspace.CompanyId, workspace.Environment, time.GetUtcNow());
+        cache.Set(workspace.Ref, entry);
         return entry;
     }
 
-    private async Task<TokenOutcome> RefreshAsync(Workspace workspace, string? clientSecretOverride, CancellationToken cancellationToken, bool leaveOldEntry = false)
+    private async Task<TokenOutcome> RefreshAsync(
+        Workspace workspace, OAuthClient? client, string? clientSecretOverride, CancellationToken cancellationToken, bool leaveOldEntry = false)
     {
         using var activity = ConnectTelemetry.Activities.StartActivity("refresh");
         activity?.SetTag("workspace.id", workspace.Id);
         activity?.SetTag("auth_flow", Common.WireName.Of(workspace.AuthFlow));
-        var outcome = await RefreshCoreAsync(workspace, clientSecretOverride, leaveOldEntry, cancellationToken);
+        var outcome = await RefreshCoreAsync(workspace, client, clientSecretOverride, leaveOldEntry, cancellationToken);
         var label = outcome.Status switch
         {
             TokenStatus.Ok => "succeeded",
@@ -257,78 +322,86 @@ public sealed class TokenService(
         return outcome;
     }
 
-    private async Task<TokenOutcome> RefreshCoreAsync(Workspace workspace, string? clientSecretOverride, bool leaveOldEntry, CancellationToken cancellationToken)
+    private async Task<TokenOutcome> RefreshCoreAsync(
+        Workspace workspace, OAuthClient? client, string? clientSecretOverride, bool leaveOldEntry, CancellationToken cancellationToken)
     {
-        var clientSecret = clientSecretOverride ?? await secretVersions.GetAsync(workspace.ClientSecret, cancellationToken);
-        ProcoreTokenResult result;
-        if (workspace.AuthFlow == AuthFlow.ClientCredentials)
+        if (client is not { Status: OAuthClientStatus.Active })
         {
-            result = await oauth.ClientCredentialsAsync(workspace.Environment, workspace.ClientId, clientSecret, cancellationToken);
+            return new TokenOutcome(TokenStatus.InvalidClient, Detail: $"The workspace's OAuth client '{workspace.Client.Name}' no longer exists.");
         }
-        else
-        {
-            // The newest version, not necessarily the row's: a crash after the secret write and
-            // before the row update leaves the live token one version ahead of the row.
-            var refreshToken = persister.UnpersistedRefreshToken(workspace.Id)
-                ?? (await secrets.GetLatestAsync(SecretNames.Tokens(workspace.SecretPrefix), cancellationToken) is { } latest
-                    ? TokenSecret.Parse(latest.Value).RefreshToken
-                    : workspace.Tokens is { } reference ? TokenSecret.Parse(await secrets.GetAsync(reference, cancellationToken)).RefreshToken : null);
-            if (refreshToken is null)
-            {
-                await persister.MarkAsync(workspace, WorkspaceStatus.NeedsReauthorization, "No refresh token is held; connect the workspace again.", cancellationToken);
-                return new TokenOutcome(TokenStatus.NeedsReauthorization, Detail: "No refresh token is held; connect the workspace again.");
-            }
 
-            // From here until PersistAsync has written the new refresh token, the old one may already be dead at Procore.
-            result = await oauth.RefreshAsync(workspace.Environment, workspace.ClientId, clientSecret, refreshToken, CancellationToken.None);
-            if (result.Tokens is { RefreshToken: null } withoutRefreshToken)
-            {
-                // Procore always rotates; should an answer ever come without one, the old token is all there is.
-                result = result with { Tokens = withoutRefreshToken with { RefreshToken = refreshToken } };
-            }
+        if (clientSecretOverride is null && client.SecretRefused)
+        {
+            // Presenting the refresh token with a secret Procore refuses would burn it.
+            return new TokenOutcome(TokenStatus.InvalidClient, Detail: ClientTokenService.RefusedDetail(client));
+        }
+
+        var clientSecret = clientSecretOverride ?? await secretVersions.GetAsync(client.ClientSecret, cancellationToken);
+
+        // The newest version, not necessarily the row's: a crash after the secret write and
+        // before the row update leaves the live token one version ahead of the row.
+        var refreshToken = persister.UnpersistedRefreshToken(workspace.Key)
+            ?? (await secrets.GetLatestAsync(SecretNames.Tokens(workspace.SecretPrefix), cancellationToken) is { } latest
+                ? TokenSecret.Parse(latest.Value).RefreshToken
+                : workspace.Tokens is { } reference ? TokenSecret.Parse(await secrets.GetAsync(reference, cancellationToken)).RefreshToken : null);
+        if (refreshToken is null)
+        {
+            await persister.MarkAsync(workspace, WorkspaceStatus.NeedsReauthorization, "No refresh token is held; connect the workspace again.", cancellationToken);
+            return new TokenOutcome(TokenStatus.NeedsReauthorization, Detail: "No refresh token is held; connect the workspace again.");
+        }
+
+        // From here on the refresh token is spent, whatever Procore answers: Procore invalidates the
+        // token presented on every refresh call, failed ones included. It is never sent twice by this call.
+        var result = await oauth.RefreshAsync(workspace.Environment, client.ClientId, clientSecret, refreshToken, CancellationToken.None);
+        if (result.Tokens is { RefreshToken: null } withoutRefreshToken)
+        {
+            // Procore always rotates; should an answer ever come without one, the old token is all there is.
+            result = result with { Tokens = withoutRefreshToken with { RefreshToken = refreshToken } };
         }
 
         if (result.Succeeded)
         {
             var saved = await persister.PersistAsync(workspace, result.Tokens!, CancellationToken.None, leaveOldEntry);
-            logger.LogInformation("Token of workspace {WorkspaceId} refreshed ({AuthFlow}), expires {ExpiresAt}", workspace.Id, workspace.AuthFlow, saved.AccessTokenExpiresAt);
-            if (workspace.Status != WorkspaceStatus.Connected)
-            {
-                await PublishAsync(saved, Events.EventTypes.Connected, null);
-            }
-
+            logger.LogInformation("Token of workspace {WorkspaceId} refreshed, expires {ExpiresAt}", workspace.Id, saved.AccessTokenExpiresAt);
             return new TokenOutcome(TokenStatus.Ok, Cache(saved, result.Tokens!.AccessToken));
         }
 
-        cache.Remove(workspace.Id);
-        if (result.IsInvalidGrant && workspace.AuthFlow == AuthFlow.AuthorizationCode)
+        cache.Remove(workspace.Ref);
+        if (result.IsInvalidClient)
         {
-            const string Reason = "Procore refused the refresh token (invalid_grant): the connection was revoked or expired; connect the workspace again.";
-            await persister.MarkAsync(workspace, WorkspaceStatus.NeedsReauthorization, Reason, cancellationToken);
-            logger.LogWarning("Workspace {WorkspaceId} needs reauthorization: refresh token refused", workspace.Id);
-            await PublishAsync(workspace, Events.EventTypes.NeedsReauthorization, new { reason = "invalid_grant" });
-            return new TokenOutcome(TokenStatus.NeedsReauthorization, Detail: Reason);
-        }
-
-        if (result.IsInvalidClient || result.IsInvalidGrant)
-        {
-            var reason = $"Procore refused the client credentials ({result.Error}): check clientId, clientSecret and environment.";
+            var reason = $"Procore refused the client credentials of OAuth client '{client.Ref.Name}' ({result.Error}): check its clientId, clientSecret and the environment.";
             if (clientSecretOverride is null)
             {
+                // The other workspaces of this client stop presenting their refresh tokens until the secret changes.
+                await clients.MarkRefusedAsync(client.Ref, client.ClientSecret.Version, CancellationToken.None);
                 await persister.MarkAsync(workspace, workspace.Status, reason, cancellationToken);
             }
 
+            logger.LogWarning("Refresh of workspace {WorkspaceId} refused: invalid client {Client}", workspace.Id, client.Ref);
             return new TokenOutcome(TokenStatus.InvalidClient, Detail: reason);
+        }
+
+        if (!result.IsTransient)
+        {
+            var reason = $"Procore refused the refresh token ({result.Error}): the connection was revoked or expired; connect the workspace again.";
+            await persister.MarkAsync(workspace, WorkspaceStatus.NeedsReauthorization, reason, cancellationToken);
+            logger.LogWarning("Workspace {WorkspaceId} needs reauthorization: refresh refused ({Error})", workspace.Id, result.Error);
+            await PublishAsync(workspace, Events.EventTypes.NeedsReauthorization, new { reason = result.Error });
+            return new TokenOutcome(TokenStatus.NeedsReauthorization, Detail: reason);
         }
 
         logger.LogWarning("Refresh of workspace {WorkspaceId} failed: {Status} {Error}", workspace.Id, result.Status, result.Error);
         await PublishAsync(workspace, Events.EventTypes.RefreshFailed, new { procoreStatus = result.Status, error = result.Error });
         if (workspace.Tokens is not null && workspace.AccessTokenExpiresAt > time.GetUtcNow())
         {
-            // Procore is failing but the current token still works: hand it out; it stays due, so the next call retries.
+            // Procore is failing but the current access token still works: hand it out. The next
+            // attempt tries the held refresh token once more; if this call spent it, Procore says
+            // invalid_grant then, and the workspace is marked for reconnection.
             return await FromStoreAsync(workspace, cancellationToken);
         }
 
         return new TokenOutcome(TokenStatus.ProcoreUnavailable, Detail: $"Procore's token endpoint failed ({result.Error}); retry later.");
     }
+
+    private sealed record SecretProof(OAuthClient Client, string Secret);
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ProcoreConnect.Clients;
 using ProcoreConnect.Procore;
 using ProcoreConnect.Tokens;
 using ProcoreConnect.Workspaces;
@@ -7,7 +8,9 @@ namespace ProcoreConnect.Validation;
 
 /// <summary>
 /// Checks a connection the way Procore's docs advise: get a token, call <c>/rest/v1.0/me</c> and
-/// <c>/rest/v1.0/companies</c>, and look for the configured CompanyId; name the fix when not.
+/// <c>/rest/v1.0/companies</c> (with <c>Procore-Company-Id</c>, which a DMSA needs even there), and
+/// look for the configured CompanyId; for a DMSA, count the projects the app may see. Name the fix
+/// when something is wrong.
 /// </summary>
 public sealed class ConnectionValidator(
     WorkspaceRepository workspaces,
@@ -16,56 +19,89 @@ public sealed class ConnectionValidator(
     TimeProvider time,
     ILogger<ConnectionValidator> logger)
 {
-    /// <summary>Validates the workspace; null when it does not exist.</summary>
-    public async Task<ValidationReport> ValidateAsync(string workspaceId, CancellationToken cancellationToken)
+    /// <summary>Validates the workspace.</summary>
+    public async Task<ValidationReport> ValidateAsync(WorkspaceRef workspaceRef, CancellationToken cancellationToken)
     {
         var checks = new List<ValidationCheck>();
-        var workspace = await workspaces.FindAsync(workspaceId, cancellationToken);
-        var outcome = await tokens.GetTokenAsync(workspaceId, cancellationToken);
+        var workspace = await workspaces.FindVisibleAsync(workspaceRef, cancellationToken);
+        var outcome = await tokens.GetTokenAsync(workspaceRef, cancellationToken);
         if (workspace is null || outcome.Token is null)
         {
             checks.Add(new ValidationCheck("token", false, null, outcome.Detail ?? outcome.Status.ToString()));
-            return Report(workspaceId, checks, fix: TokenFix(outcome));
+            return Report(workspaceRef.Id, checks, fix: TokenFix(outcome));
         }
 
         checks.Add(new ValidationCheck("token", true, null, $"Access token valid until {outcome.Token.ExpiresAt:u}."));
         var token = outcome.Token.AccessToken;
 
         var me = await api.GetAsync(workspace.Environment, token, workspace.CompanyId, "rest/v1.0/me", cancellationToken);
-        checks.Add(new ValidationCheck("me", me.Status == 200, me.Status, me.Status == 200 ? "Procore identified the token's user." : Describe(me.Status)));
+        checks.Add(new ValidationCheck("me", me.Status == 200, me.Status, me.Status == 200 ? "Procore identified the token's user." : Describe(me)));
         if (me.Status != 200)
         {
-            return Report(workspaceId, checks, fix: ApiFix(me.Status, workspace));
+            return Report(workspace.Id, checks, fix: ApiFix(me, workspace));
         }
 
         var companies = await api.GetAsync(workspace.Environment, token, workspace.CompanyId, "rest/v1.0/companies", cancellationToken);
         if (companies.Status != 200)
         {
-            checks.Add(new ValidationCheck("companies", false, companies.Status, Describe(companies.Status)));
-            return Report(workspaceId, checks, fix: ApiFix(companies.Status, workspace));
+            checks.Add(new ValidationCheck("companies", false, companies.Status, Describe(companies)));
+            return Report(workspace.Id, checks, fix: ApiFix(companies, workspace));
         }
 
-        var visible = ParseCompanies(companies.Body);
+        var visible = ProcoreCompanies.Parse(companies.Body);
         checks.Add(new ValidationCheck("companies", true, 200, $"{visible.Count} compan{(visible.Count == 1 ? "y" : "ies")} visible."));
         var found = visible.Any(c => c.Id == workspace.CompanyId);
         checks.Add(new ValidationCheck("company", found, null, found
             ? $"Company {workspace.CompanyId} is visible."
             : $"Company {workspace.CompanyId} is not among the visible companies."));
-        var fix = found ? null : $"Company {workspace.CompanyId} is not visible to this app in {Common.WireName.Of(workspace.Environment)}. "
-            + "Check the companyId, install the app in that company (Company Admin > App Management), and make sure the environment matches "
-            + "where the company lives (sandbox companies are not visible with production credentials).";
-        logger.LogInformation("Validated workspace {WorkspaceId}: company visible {Visible}", workspaceId, found);
-        return Report(workspaceId, checks, fix, visible, found);
+        if (!found)
+        {
+            return Report(workspace.Id, checks, CompanyFix(workspace), visible);
+        }
+
+        int? permitted = null;
+        string? fix = null;
+        if (workspace.AuthFlow == AuthFlow.ClientCredentials)
+        {
+            (permitted, fix) = await CheckPermittedProjectsAsync(workspace, token, checks, cancellationToken);
+        }
+
+        logger.LogInformation("Validated workspace {WorkspaceId}: company visible, {Projects} permitted projects", workspace.Id, permitted);
+        return Report(workspace.Id, checks, fix, visible, companyVisible: true, permitted);
+    }
+
+    // A DMSA sees only the projects its company's admin permitted; with none, every project call is empty.
+    private async Task<(int? Count, string? Fix)> CheckPermittedProjectsAsync(
+        Workspace workspace, string token, List<ValidationCheck> checks, CancellationToken cancellationToken)
+    {
+        var projects = await api.GetAsync(
+            workspace.Environment, token, workspace.CompanyId, $"rest/v1.0/projects?company_id={workspace.CompanyId}", cancellationToken);
+        if (projects is not { Status: 200, Body: { ValueKind: JsonValueKind.Array } list })
+        {
+            checks.Add(new ValidationCheck("projects", false, projects.Status, Describe(projects)));
+            return (null, ApiFix(projects, workspace));
+        }
+
+        var count = list.GetArrayLength();
+        checks.Add(new ValidationCheck("projects", count > 0, 200, count == 0
+            ? "The app may see no project in this company."
+            : $"The app may see {count} project{(count == 1 ? "" : "s")} in this company."));
+        return (count, count > 0 ? null
+            : $"The app is installed in company {workspace.CompanyId} but has no permitted projects: in Procore, Company Admin › App Management › "
+              + "the app › Permitted Projects, add the projects it should sync. Permitted projects must be set again after each app update or "
+              + "reinstall, and projects created later are not added on their own.");
     }
 
     private ValidationReport Report(
-        string workspaceId, List<ValidationCheck> checks, string? fix, IReadOnlyList<VisibleCompany>? visible = null, bool companyVisible = false) => new()
+        string workspaceId, List<ValidationCheck> checks, string? fix, IReadOnlyList<ProcoreCompany>? visible = null, bool companyVisible = false,
+        int? permittedProjects = null) => new()
     {
         WorkspaceId = workspaceId,
         Ok = fix is null && checks.All(c => c.Ok),
         CompanyVisible = companyVisible,
         Checks = checks,
         VisibleCompanies = visible ?? [],
+        PermittedProjects = permittedProjects,
         Fix = fix,
         CheckedAt = time.GetUtcNow(),
     };
@@ -75,36 +111,39 @@ public sealed class ConnectionValidator(
         TokenStatus.NotFound => "The workspace does not exist.",
         TokenStatus.NotConnected => "Connect the workspace: open /api/workspaces/{id}/connect in a browser and sign in to Procore.",
         TokenStatus.NeedsReauthorization => "Procore revoked or expired the connection: connect the workspace again in a browser.",
-        TokenStatus.InvalidClient => "Procore refused the client id or secret: copy them again from the app's page in the Procore Developer Portal "
-            + "(sandbox and production have different credentials) and update the connection.",
+        TokenStatus.InvalidClient => (outcome.Detail is { } detail ? detail + " " : "")
+            + "Copy the client id and secret again from the app's page in the Procore Developer Portal (sandbox and production have "
+            + "different credentials) and update the OAuth client.",
         _ => "Procore could not be reached; retry later.",
     };
 
-    private static string ApiFix(int status, Workspace workspace) => status switch
+    private static string CompanyFix(Workspace workspace) => workspace.AuthFlow == AuthFlow.ClientCredentials
+        ? $"The app is not installed in company {workspace.CompanyId} ({Common.WireName.Of(workspace.Environment)}): a company admin installs it from "
+          + "the Procore App Marketplace, or as a custom install with the app's App Version Key (Company Admin › App Management › Install App). "
+          + "Check also the companyId and that the environment matches where the company lives."
+        : $"Company {workspace.CompanyId} is not visible to the signed-in user in {Common.WireName.Of(workspace.Environment)}. "
+          + "Check the companyId, that the user belongs to that company, and that the environment matches where the company lives "
+          + "(sandbox companies are not visible with production credentials).";
+
+    private static string ApiFix(ProcoreApiResponse response, Workspace workspace) => response.Status switch
     {
         401 => "Procore no longer accepts the token: the app was uninstalled or its access revoked. Reinstall or reconnect the workspace.",
-        403 => $"The token is valid but has no permissions: in Procore, Company Admin > App Management, grant the app's service account "
-            + $"tool permissions in company {workspace.CompanyId} (a service account created without permissions gets tokens but every call is refused).",
-        429 => "Procore's rate limit for this token is exhausted; retry after the time in X-Rate-Limit-Reset.",
+        403 when workspace.AuthFlow == AuthFlow.ClientCredentials =>
+            $"The token is valid but Procore refused the call in company {workspace.CompanyId}: the app is not installed there, or its "
+            + "manifest lacks the permission. Check Company Admin › App Management in that company (reinstall after an app update).",
+        403 => $"The token is valid but has no permission in company {workspace.CompanyId}: the signed-in user needs access to the tools "
+            + "the app uses (Company Admin › Directory › the user's permissions).",
+        429 => "Procore's rate limit is exhausted" + (response.RetryAt is { } at ? $" until {at:u}" : "") + "; retry after that.",
         0 => "Procore's API could not be reached; retry later.",
-        _ => $"Procore answered {status}; retry later or contact Procore support.",
+        _ => $"Procore answered {response.Status}; retry later or contact Procore support.",
     };
 
-    private static string Describe(int status) => status switch
+    private static string Describe(ProcoreApiResponse response) => response.Status switch
     {
         0 => "Procore could not be reached.",
         401 => "401 Unauthorized: the token was refused.",
         403 => "403 Forbidden: the token has no permission.",
-        429 => "429 Too Many Requests: rate limited.",
-        _ => $"HTTP {status}.",
+        429 => "429 Too Many Requests: rate limited" + (response.RetryAt is { } at ? $" until {at:u}." : "."),
+        _ => $"HTTP {response.Status}.",
     };
-
-    private static List<VisibleCompany> ParseCompanies(JsonElement? body) =>
-        body is { ValueKind: JsonValueKind.Array } array
-            ? [.. array.EnumerateArray()
-                .Where(c => c.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.Number)
-                .Select(c => new VisibleCompany(
-                    c.GetProperty("id").GetInt64(),
-                    c.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null))]
-            : [];
 }

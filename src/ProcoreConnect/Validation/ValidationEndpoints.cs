@@ -16,12 +16,12 @@ public static class ValidationEndpoints
             return Problems.InvalidWorkspaceId();
         }
 
-        var workspace = await workspaces.FindOwnedAsync(id, Security.Caller.PartnerId(user)!, cancellationToken);
+        var workspace = await workspaces.FindVisibleAsync(new WorkspaceRef(Security.Caller.PartnerId(user)!, id), cancellationToken);
         if (workspace is null)
         {
             return Problems.WorkspaceNotFound(id);
         }
 
-        return TypedResults.Ok(await validator.ValidateAsync(id, cancellationToken));
+        return TypedResults.Ok(await validator.ValidateAsync(workspace.Ref, cancellationToken));
     }
 }

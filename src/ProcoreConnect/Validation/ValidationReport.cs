@@ -15,8 +15,11 @@ public sealed record ValidationReport
     /// <summary>Each step, in order.</summary>
     public required IReadOnlyList<ValidationCheck> Checks { get; init; }
 
-    /// <summary>Companies the token can see (id and name).</summary>
-    public IReadOnlyList<VisibleCompany> VisibleCompanies { get; init; } = [];
+    /// <summary>Companies the token can see.</summary>
+    public IReadOnlyList<Procore.ProcoreCompany> VisibleCompanies { get; init; } = [];
+
+    /// <summary>For a DMSA workspace, how many of the company's projects the app may see (null: not checked).</summary>
+    public int? PermittedProjects { get; init; }
 
     /// <summary>What to do in Procore to fix the first failure; null when everything passed.</summary>
     public string? Fix { get; init; }
@@ -27,6 +30,3 @@ public sealed record ValidationReport
 
 /// <summary>One step of a validation: its name, whether it passed, and what was seen.</summary>
 public sealed record ValidationCheck(string Name, bool Ok, int? HttpStatus, string Detail);
-
-/// <summary>A company visible to the token.</summary>
-public sealed record VisibleCompany(long Id, string? Name);

@@ -3,7 +3,7 @@ using Azure.Data.Tables;
 
 namespace ProcoreConnect.Webhooks;
 
-/// <summary>A <c>WebhookDeliveries</c> row: PartitionKey = workspace id, RowKey = the delivery's ulid (or id). Its existence deduplicates.</summary>
+/// <summary>A <c>WebhookDeliveries</c> row: PartitionKey = workspace key, RowKey = the delivery's key (ULID or id). Its existence deduplicates.</summary>
 internal sealed class DeliveryEntity : ITableEntity
 {
     public string PartitionKey { get; set; } = "";
@@ -18,7 +18,7 @@ internal sealed class DeliveryEntity : ITableEntity
     public DateTimeOffset ReceivedAt { get; set; }
 }
 
-/// <summary>A <c>KnownProjects</c> row: PartitionKey = workspace id, RowKey = Procore project id.</summary>
+/// <summary>A <c>KnownProjects</c> row: PartitionKey = workspace key, RowKey = Procore project id.</summary>
 internal sealed class KnownProjectEntity : ITableEntity
 {
     public string PartitionKey { get; set; } = "";

@@ -5,21 +5,26 @@ using ProcoreConnect.Storage;
 
 namespace ProcoreConnect.Webhooks;
 
-/// <summary>Inbound Procore hooks: their Authorization values (as salted hashes), deliveries and the projects they reveal.</summary>
+/// <summary>
+/// Inbound Procore hooks: their Authorization values (as salted hashes), deliveries and the projects
+/// they reveal, all kept under the workspace's key so nothing passes to a later workspace with the same id.
+/// </summary>
 public sealed class InboundWebhookStore(TableStore tables, TimeProvider time)
 {
     /// <summary>Table names (before the configured prefix).</summary>
     public const string HooksTable = "InboundHooks", DeliveriesTable = "WebhookDeliveries", ProjectsTable = "KnownProjects";
 
     /// <summary>Creates (or replaces) the workspace's hook secret and returns the Authorization value to configure in Procore, once.</summary>
-    public async Task<string> ConfigureAsync(string workspaceId, CancellationToken cancellationToken)
+    public async Task<string> ConfigureAsync(Workspaces.Workspace workspace, CancellationToken cancellationToken)
     {
         var value = "Bearer " + System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
         var salt = RandomNumberGenerator.GetBytes(16);
         var table = await tables.GetAsync(HooksTable, cancellationToken);
         await table.UpsertEntityAsync(new InboundHookEntity
         {
-            PartitionKey = workspaceId,
+            PartitionKey = workspace.Key,
+            PartnerId = workspace.PartnerId,
+            WorkspaceId = workspace.Id,
             Salt = salt,
             Hash = Hash(salt, value),
             ConfiguredAt = time.GetUtcNow(),
@@ -27,27 +32,32 @@ public sealed class InboundWebhookStore(TableStore tables, TimeProvider time)
         return value;
     }
 
-    /// <summary>True when <paramref name="authorization"/> is the workspace's configured value (constant-time).</summary>
-    public async Task<bool> VerifyAsync(string workspaceId, string? authorization, CancellationToken cancellationToken)
+    /// <summary>
+    /// The workspace whose hook <paramref name="authorization"/> is the configured value of
+    /// (compared in constant time), or null.
+    /// </summary>
+    public async Task<Workspaces.WorkspaceRef?> VerifyAsync(string workspaceKey, string? authorization, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(HooksTable, cancellationToken);
-        var hook = await table.GetEntityIfExistsAsync<InboundHookEntity>(workspaceId, "procore", cancellationToken: cancellationToken);
+        var hook = await table.GetEntityIfExistsAsync<InboundHookEntity>(workspaceKey, "procore", cancellationToken: cancellationToken);
         // Hash even when there is no hook, so timing does not tell configured workspaces apart.
         var salt = hook.HasValue ? hook.Value!.Salt : new byte[16];
         var presented = Hash(salt, authorization ?? "");
-        return hook.HasValue && authorization is not null && CryptographicOperations.FixedTimeEquals(presented, hook.Value!.Hash);
+        return hook.HasValue && authorization is not null && CryptographicOperations.FixedTimeEquals(presented, hook.Value!.Hash)
+            ? new Workspaces.WorkspaceRef(hook.Value.PartnerId, hook.Value.WorkspaceId)
+            : null;
     }
 
     /// <summary>Stores a delivery once; false when its id was seen before.</summary>
-    public async Task<bool> RecordAsync(string workspaceId, string deliveryKey, ProcoreDelivery delivery, string payload, CancellationToken cancellationToken)
+    public async Task<bool> RecordAsync(string workspaceKey, ProcoreDelivery delivery, string payload, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(DeliveriesTable, cancellationToken);
         try
         {
             await table.AddEntityAsync(new DeliveryEntity
             {
-                PartitionKey = workspaceId,
-                RowKey = deliveryKey,
+                PartitionKey = workspaceKey,
+                RowKey = delivery.Key,
                 ResourceName = delivery.ResourceName,
                 EventType = delivery.EventType,
                 ResourceId = delivery.ResourceId,
@@ -64,14 +74,14 @@ public sealed class InboundWebhookStore(TableStore tables, TimeProvider time)
     }
 
     /// <summary>Remembers a project Procore announced.</summary>
-    public async Task AddProjectAsync(string workspaceId, long projectId, long companyId, CancellationToken cancellationToken)
+    public async Task AddProjectAsync(string workspaceKey, long projectId, long companyId, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(ProjectsTable, cancellationToken);
         try
         {
             await table.AddEntityAsync(new KnownProjectEntity
             {
-                PartitionKey = workspaceId,
+                PartitionKey = workspaceKey,
                 RowKey = projectId.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 CompanyId = companyId,
                 FirstSeenAt = time.GetUtcNow(),
@@ -84,11 +94,11 @@ public sealed class InboundWebhookStore(TableStore tables, TimeProvider time)
     }
 
     /// <summary>The projects Procore announced for a workspace.</summary>
-    public async Task<IReadOnlyList<(long ProjectId, DateTimeOffset FirstSeenAt)>> ProjectsAsync(string workspaceId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<(long ProjectId, DateTimeOffset FirstSeenAt)>> ProjectsAsync(string workspaceKey, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(ProjectsTable, cancellationToken);
         var projects = new List<(long, DateTimeOffset)>();
-        await foreach (var row in table.QueryAsync<KnownProjectEntity>(p => p.PartitionKey == workspaceId, cancellationToken: cancellationToken))
+        await foreach (var row in table.QueryAsync<KnownProjectEntity>(p => p.PartitionKey == workspaceKey, cancellationToken: cancellationToken))
         {
             projects.Add((long.Parse(row.RowKey, System.Globalization.CultureInfo.InvariantCulture), row.FirstSeenAt));
         }

@@ -23,27 +23,32 @@ public static class WebhookEndpoints
             return Problems.InvalidWorkspaceId();
         }
 
-        if (await workspaces.FindOwnedAsync(id, user.PartnerId()!, cancellationToken) is null)
+        if (await workspaces.FindVisibleAsync(new WorkspaceRef(user.PartnerId()!, id), cancellationToken) is not { } workspace)
         {
             return Problems.WorkspaceNotFound(id);
         }
 
-        var authorization = await hooks.ConfigureAsync(id, cancellationToken);
-        await audit.RecordAsync(id, user.Actor(), "webhook.procore_configured", null, cancellationToken);
+        var authorization = await hooks.ConfigureAsync(workspace, cancellationToken);
+        await audit.RecordAsync(workspace.Key, user.Actor(), "webhook.procore_configured", null, cancellationToken);
         request.HttpContext.Response.Headers.CacheControl = "no-store";
-        var url = new Uri($"{request.Scheme}://{request.Host}/api/webhooks/procore/{id}");
+        var url = new Uri($"{request.Scheme}://{request.Host}/api/webhooks/procore/{workspace.Key}");
         return TypedResults.Ok(new InboundHookSettings(url, authorization));
     }
 
     /// <summary>
-    /// <c>POST /api/webhooks/procore/{workspaceId}</c>: checks the hook's Authorization value in
-    /// constant time, stores the delivery once (by ulid or id) and acknowledges at once.
+    /// <c>POST /api/webhooks/procore/{workspaceKey}</c>: checks the hook's Authorization value in
+    /// constant time, stores the delivery once (by its ULID or id) and acknowledges at once. Any of
+    /// Procore's payload formats (v2, v3, v4) is accepted.
     /// </summary>
     public static async Task<Results<Ok<DeliveryAck>, ValidationProblem, UnauthorizedHttpResult>> Receive(
-        string workspaceId, HttpRequest request, InboundWebhookStore hooks, WorkspaceRepository workspaces, ILoggerFactory loggers, CancellationToken cancellationToken)
+        string workspaceKey, HttpRequest request, InboundWebhookStore hooks, WorkspaceRepository workspaces, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var logger = loggers.CreateLogger("ProcoreConnect.Webhooks");
-        if (!WorkspaceId.IsValid(workspaceId) || !await hooks.VerifyAsync(workspaceId, request.Headers.Authorization.ToString(), cancellationToken))
+        var owner = WorkspaceId.IsKey(workspaceKey)
+            ? await hooks.VerifyAsync(workspaceKey, request.Headers.Authorization.ToString(), cancellationToken)
+            : null;
+        var workspace = owner is { } found ? await workspaces.FindVisibleAsync(found, cancellationToken) : null;
+        if (workspace is null || workspace.Key != workspaceKey)
         {
             logger.LogWarning("Refused a Procore webhook delivery: unknown workspace or wrong Authorization value");
             return TypedResults.Unauthorized();
@@ -56,31 +61,18 @@ public static class WebhookEndpoints
 
         using var reader = new StreamReader(request.Body, Encoding.UTF8);
         var payload = await ReadLimitedAsync(reader, cancellationToken);
-        ProcoreDelivery? delivery;
-        try
+        if (payload is null || ProcoreDelivery.Parse(payload) is not { } delivery)
         {
-            delivery = payload is null ? null : JsonSerializer.Deserialize<ProcoreDelivery>(payload);
-        }
-        catch (JsonException)
-        {
-            delivery = null;
+            return Problems.Field("body", "A Procore delivery (payload v2, v3 or v4) with an id or ulid is required.");
         }
 
-        var key = delivery?.Ulid is { Length: > 0 and <= 64 } ulid && ulid.All(char.IsAsciiLetterOrDigit) ? ulid
-            : delivery?.Id is > 0 ? "id-" + delivery.Id : null;
-        if (delivery is null || key is null)
-        {
-            return Problems.Field("body", "A JSON delivery with an id or ulid is required.");
-        }
-
-        var first = await hooks.RecordAsync(workspaceId, key, delivery, payload!, cancellationToken);
+        var first = await hooks.RecordAsync(workspace.Key, delivery, payload, cancellationToken);
         if (first && delivery.ResourceName == "Projects" && delivery.EventType == "create" && delivery.ResourceId is > 0 and var projectId)
         {
-            var companyId = delivery.CompanyId ?? (await workspaces.FindAsync(workspaceId, cancellationToken))?.CompanyId ?? 0;
-            await hooks.AddProjectAsync(workspaceId, projectId, companyId, cancellationToken);
+            await hooks.AddProjectAsync(workspace.Key, projectId, delivery.CompanyId ?? workspace.CompanyId, cancellationToken);
         }
 
-        return TypedResults.Ok(new DeliveryAck(key, Duplicate: !first));
+        return TypedResults.Ok(new DeliveryAck(delivery.Key, Duplicate: !first));
     }
 
     /// <summary><c>GET /api/workspaces/{id}/projects</c>: projects Procore announced, and whether the app sees them yet.</summary>
@@ -92,15 +84,15 @@ public static class WebhookEndpoints
             return Problems.InvalidWorkspaceId();
         }
 
-        var workspace = await workspaces.FindOwnedAsync(id, user.PartnerId()!, cancellationToken);
+        var workspace = await workspaces.FindVisibleAsync(new WorkspaceRef(user.PartnerId()!, id), cancellationToken);
         if (workspace is null)
         {
             return Problems.WorkspaceNotFound(id);
         }
 
-        var known = await hooks.ProjectsAsync(id, cancellationToken);
+        var known = await hooks.ProjectsAsync(workspace.Key, cancellationToken);
         HashSet<long>? visible = null;
-        if ((await tokens.GetTokenAsync(id, cancellationToken)).Token is { } token)
+        if ((await tokens.GetTokenAsync(workspace.Ref, cancellationToken)).Token is { } token)
         {
             var response = await api.GetAsync(
                 workspace.Environment, token.AccessToken, workspace.CompanyId, $"rest/v1.0/projects?company_id={workspace.CompanyId}", cancellationToken);

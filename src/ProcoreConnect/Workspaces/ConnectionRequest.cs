@@ -12,18 +12,14 @@ public sealed record ConnectionRequest
     /// <summary><c>production</c>, <c>sandbox</c> or <c>monthly</c>.</summary>
     public string? Environment { get; init; }
 
-    /// <summary><c>authorization_code</c> or <c>client_credentials</c>.</summary>
-    public string? AuthFlow { get; init; }
+    /// <summary>The name of the OAuth client to connect with: the partner's own, or a public one.</summary>
+    [System.Text.Json.Serialization.JsonPropertyName("oauthClient")]
+    public string? OAuthClient { get; init; }
 
-    /// <summary>The OAuth client id of the partner's Procore app.</summary>
-    public string? ClientId { get; init; }
-
-    /// <summary>Write-only: required on create, optional on update (absent keeps the current one).</summary>
-    public string? ClientSecret { get; init; }
-
-    /// <summary>When the client secret expires (optional; the health check warns 30 days ahead).</summary>
-    public DateTimeOffset? ClientSecretExpiresAt { get; init; }
-
-    /// <summary>The redirect URI registered on the Procore app (authorization code flow only).</summary>
-    public string? RedirectUri { get; init; }
+    /// <summary>
+    /// The fields connections had before OAuth clients were a resource of their own, and where each went.
+    /// A body that still carries one is refused with this message under the field's name.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> MovedFields = new[] { "authFlow", "clientId", "clientSecret", "clientSecretExpiresAt", "redirectUri" }
+        .ToDictionary(f => f, f => $"'{f}' moved to OAuth clients: create one with PUT /api/oauth-clients/{{name}} and name it here as 'oauthClient'.", StringComparer.Ordinal);
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+using ProcoreConnect.Clients;
 using ProcoreConnect.Procore;
 
 namespace ProcoreConnect.Workspaces;
@@ -14,22 +16,21 @@ public sealed record ConnectionResponse
     /// <summary>The Procore environment.</summary>
     public required ProcoreEnvironment Environment { get; init; }
 
-    /// <summary>The auth flow.</summary>
+    /// <summary>The OAuth client's name.</summary>
+    [JsonPropertyName("oauthClient")]
+    public required string OAuthClient { get; init; }
+
+    /// <summary>Whether the client is a public one (offered by the operator to every partner).</summary>
+    [JsonPropertyName("oauthClientPublic")]
+    public required bool OAuthClientPublic { get; init; }
+
+    /// <summary>The client's auth flow.</summary>
     public required AuthFlow AuthFlow { get; init; }
-
-    /// <summary>The OAuth client id.</summary>
-    public required string ClientId { get; init; }
-
-    /// <summary>Whether a client secret is set, and when it was.</summary>
-    public required ClientSecretStatus ClientSecret { get; init; }
-
-    /// <summary>The redirect URI, if one was configured.</summary>
-    public Uri? RedirectUri { get; init; }
 
     /// <summary>The connection's status.</summary>
     public required WorkspaceStatus Status { get; init; }
 
-    /// <summary>When the current access token expires, once connected.</summary>
+    /// <summary>When the current access token expires, once connected (authorization code; a client-credentials token is the client's).</summary>
     public DateTimeOffset? AccessTokenExpiresAt { get; init; }
 
     /// <summary>When the connection health check last ran.</summary>
@@ -56,10 +57,9 @@ public sealed record ConnectionResponse
         WorkspaceId = w.Id,
         CompanyId = w.CompanyId,
         Environment = w.Environment,
+        OAuthClient = w.Client.Name,
+        OAuthClientPublic = w.Client.IsPublic,
         AuthFlow = w.AuthFlow,
-        ClientId = w.ClientId,
-        ClientSecret = new ClientSecretStatus(true, w.ClientSecretUpdatedAt, w.ClientSecretExpiresAt, w.ClientSecretExpiringSoon),
-        RedirectUri = w.RedirectUri,
         Status = w.Status,
         AccessTokenExpiresAt = w.AccessTokenExpiresAt,
         LastCheckedAt = w.LastCheckedAt,

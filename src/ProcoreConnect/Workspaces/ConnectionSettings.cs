@@ -9,18 +9,6 @@ public sealed record ConnectionSettings
     /// <summary>The Procore environment.</summary>
     public required ProcoreEnvironment Environment { get; init; }
 
-    /// <summary>The auth flow.</summary>
-    public required AuthFlow AuthFlow { get; init; }
-
-    /// <summary>The OAuth client id.</summary>
-    public required string ClientId { get; init; }
-
-    /// <summary>The new client secret, when one was sent.</summary>
-    public string? ClientSecret { get; init; }
-
-    /// <summary>When the client secret expires, when known.</summary>
-    public DateTimeOffset? ClientSecretExpiresAt { get; init; }
-
-    /// <summary>The redirect URI, when one was sent.</summary>
-    public Uri? RedirectUri { get; init; }
+    /// <summary>The OAuth client's name (resolved against the caller's clients, then public ones).</summary>
+    public required string OAuthClient { get; init; }
 }

@@ -1,4 +1,5 @@
 using Azure;
+using ProcoreConnect.Clients;
 using ProcoreConnect.Secrets;
 
 namespace ProcoreConnect.Workspaces;
@@ -10,7 +11,14 @@ public sealed record Workspace
     public required string Id { get; init; }
 
     /// <summary>The partner that created the workspace; only it sees and changes it.</summary>
-    public required string OwnerPartnerId { get; init; }
+    public required string PartnerId { get; init; }
+
+    /// <summary>
+    /// This creation of the workspace: <c>{id}-{16 hex}</c>, new every time the id is created, so
+    /// nothing kept under it (tokens, hooks, deliveries, projects, audit, leases, index entries,
+    /// OAuth states) can pass to a later workspace that reuses the id. Also the stem of its secret names.
+    /// </summary>
+    public required string Key { get; init; }
 
     /// <summary>The Procore company this workspace works in.</summary>
     public required long CompanyId { get; init; }
@@ -18,33 +26,19 @@ public sealed record Workspace
     /// <summary>Which Procore environment.</summary>
     public required ProcoreEnvironment Environment { get; init; }
 
-    /// <summary>How tokens are obtained.</summary>
+    /// <summary>The OAuth client the workspace connects with.</summary>
+    public required OAuthClientRef Client { get; init; }
+
+    /// <summary>The client's auth flow, copied when the client is chosen (a client's flow never changes).</summary>
     public required AuthFlow AuthFlow { get; init; }
-
-    /// <summary>The OAuth client id (not a secret).</summary>
-    public required string ClientId { get; init; }
-
-    /// <summary>
-    /// A random prefix for this workspace's secret names, new for every creation, so a re-created
-    /// workspace never collides with its soft-deleted predecessor's secrets in Key Vault.
-    /// </summary>
-    public required string SecretPrefix { get; init; }
-
-    /// <summary>Where the client secret is kept.</summary>
-    public required SecretReference ClientSecret { get; init; }
-
-    /// <summary>When the client secret was last set.</summary>
-    public required DateTimeOffset ClientSecretUpdatedAt { get; init; }
-
-    /// <summary>The registered OAuth redirect URI (authorization code flow).</summary>
-    public Uri? RedirectUri { get; init; }
 
     /// <summary>Where the connection stands.</summary>
     public required WorkspaceStatus Status { get; init; }
 
     /// <summary>
-    /// Where the current tokens are kept, once connected: the access token and, in the code flow,
-    /// the refresh token issued with it, as one secret version.
+    /// Where the current tokens are kept, once connected (authorization code only): the access
+    /// token and the refresh token issued with it, as one secret version. Client-credentials
+    /// workspaces share their client's token and hold none.
     /// </summary>
     public SecretReference? Tokens { get; init; }
 
@@ -57,13 +51,7 @@ public sealed record Workspace
     /// <summary>When the refresh timer should next refresh the access token (its key in the due index).</summary>
     public DateTimeOffset? RefreshDueAt { get; init; }
 
-    /// <summary>When the client secret expires, as the partner told us (Procore does not say).</summary>
-    public DateTimeOffset? ClientSecretExpiresAt { get; init; }
-
-    /// <summary>Set by the health check when the client secret expires within 30 days.</summary>
-    public bool ClientSecretExpiringSoon { get; init; }
-
-    /// <summary>When the connection health check last ran, and whether it passed.</summary>
+    /// <summary>When the connection health check last ran.</summary>
     public DateTimeOffset? LastCheckedAt { get; init; }
 
     /// <summary>Whether the last connection health check passed.</summary>
@@ -80,4 +68,14 @@ public sealed record Workspace
 
     /// <summary>The row's version, for optimistic concurrency.</summary>
     public ETag ETag { get; init; }
+
+    /// <summary>Owner and id.</summary>
+    public WorkspaceRef Ref => new(PartnerId, Id);
+
+    /// <summary>The stem of this workspace's secret names.</summary>
+    public string SecretPrefix => "ws-" + Key;
+
+    /// <summary>A fresh <see cref="Key"/> for a new workspace with this id.</summary>
+    public static string NewKey(string id) =>
+        id + "-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
 }

@@ -1,4 +1,7 @@
 using Azure;
+using ProcoreConnect.Clients;
+using ProcoreConnect.Common;
+using ProcoreConnect.Procore;
 using ProcoreConnect.Secrets;
 using ProcoreConnect.Storage;
 using ProcoreConnect.Tokens;
@@ -6,54 +9,81 @@ using ProcoreConnect.Tokens;
 namespace ProcoreConnect.Workspaces;
 
 /// <summary>
-/// Creates, changes and deletes workspace connections, keeping the table row and the secret store
-/// consistent: a secret is written before the row that references it, a row write that fails
-/// discards the secret it wrote, and a delete is marked on the row before anything is removed.
+/// Creates, changes and deletes workspace connections, keeping the table rows and the secret store
+/// consistent: a workspace only ever references an OAuth client that exists, a delete is marked on
+/// the row before anything is removed, and a code-flow grant is revoked at Procore before its
+/// tokens are purged.
 /// </summary>
 public sealed class WorkspaceConnectionService(
     WorkspaceRepository workspaces,
+    OAuthClientRepository clients,
     ISecretStore secrets,
+    ProcoreOAuthClient oauth,
     TokenCache tokens,
     TimeProvider time,
     ILogger<WorkspaceConnectionService> logger)
 {
-    /// <summary>Creates the workspace or applies new settings to it.</summary>
-    public async Task<WriteOutcome> UpsertAsync(string id, string partnerId, ConnectionSettings settings, ETag? ifMatch, CancellationToken cancellationToken)
+    /// <summary>Creates the workspace or applies new settings to it (with <paramref name="createOnly"/>, an existing id is a conflict on <c>id</c>).</summary>
+    public async Task<WriteOutcome<Workspace>> UpsertAsync(
+        WorkspaceRef workspace, ConnectionSettings settings, ETag? ifMatch, CancellationToken cancellationToken, bool createOnly = false)
     {
-        var existing = await workspaces.FindAsync(id, cancellationToken);
-        if (existing is not null && !string.Equals(existing.OwnerPartnerId, partnerId, StringComparison.Ordinal))
+        var existing = await workspaces.FindAsync(workspace, cancellationToken);
+        if (createOnly && existing is not null)
         {
-            // Another partner's id: indistinguishable from a missing workspace, and not creatable.
-            return new WriteOutcome(WriteStatus.NotFound);
+            return new(WriteStatus.Conflict, Detail: $"Workspace '{workspace.Id}' already exists.", Field: "id");
         }
 
         if (existing?.Status == WorkspaceStatus.Deleting)
         {
-            return new WriteOutcome(WriteStatus.Conflict, Detail: $"Workspace '{id}' is being deleted.");
+            return new(WriteStatus.Conflict, Detail: $"Workspace '{workspace.Id}' is being deleted.");
         }
 
         if (!Matches(ifMatch, existing))
         {
-            return new WriteOutcome(WriteStatus.PreconditionFailed, Detail: "If-Match does not match the workspace's current ETag.");
+            return new(WriteStatus.PreconditionFailed, Detail: "If-Match does not match the workspace's current ETag.");
         }
 
-        return existing is null
-            ? await CreateAsync(id, partnerId, settings, cancellationToken)
-            : await UpdateAsync(existing, settings, cancellationToken);
+        var client = await clients.FindUsableAsync(workspace.PartnerId, settings.OAuthClient, cancellationToken);
+        if (client is null)
+        {
+            return NoSuchClient(settings.OAuthClient);
+        }
+
+        var outcome = existing is null
+            ? await CreateAsync(workspace, settings, client, cancellationToken)
+            : await UpdateAsync(existing, settings, client, cancellationToken);
+        if (outcome.Value is not { } written)
+        {
+            return outcome;
+        }
+
+        if (!await ClientStillActiveAsync(written, cancellationToken))
+        {
+            return await UndoAsync(existing, written, settings.OAuthClient);
+        }
+
+        if (existing?.Tokens is { } old && written.Tokens is null)
+        {
+            // The old grant is of no use to anyone now: revoke it at Procore, then retire its version.
+            await RevokeQuietlyAsync(existing, CancellationToken.None);
+            await RetireAsync(old, existing.Id);
+        }
+
+        return outcome;
     }
 
-    /// <summary>Deletes the workspace and every secret it owns.</summary>
-    public async Task<WriteOutcome> DeleteAsync(string id, string partnerId, ETag? ifMatch, CancellationToken cancellationToken)
+    /// <summary>Deletes the workspace, revoking its grant at Procore, and every secret it owns.</summary>
+    public async Task<WriteOutcome<Workspace>> DeleteAsync(WorkspaceRef workspace, ETag? ifMatch, CancellationToken cancellationToken)
     {
-        var existing = await workspaces.FindAsync(id, cancellationToken);
-        if (existing is null || !string.Equals(existing.OwnerPartnerId, partnerId, StringComparison.Ordinal))
+        var existing = await workspaces.FindAsync(workspace, cancellationToken);
+        if (existing is null)
         {
-            return new WriteOutcome(WriteStatus.NotFound);
+            return new(WriteStatus.NotFound);
         }
 
         if (!Matches(ifMatch, existing))
         {
-            return new WriteOutcome(WriteStatus.PreconditionFailed, Detail: "If-Match does not match the workspace's current ETag.");
+            return new(WriteStatus.PreconditionFailed, Detail: "If-Match does not match the workspace's current ETag.");
         }
 
         if (existing.Status != WorkspaceStatus.Deleting)
@@ -66,50 +96,42 @@ public sealed class WorkspaceConnectionService(
             }
             catch (ConcurrencyConflictException)
             {
-                return new WriteOutcome(WriteStatus.Conflict, Detail: $"Workspace '{id}' changed while it was being deleted; retry.");
+                return new(WriteStatus.Conflict, Detail: $"Workspace '{workspace.Id}' changed while it was being deleted; retry.");
             }
         }
 
         await PurgeAsync(existing, cancellationToken);
-        return new WriteOutcome(WriteStatus.Deleted);
+        return new(WriteStatus.Deleted, existing);
     }
 
-    /// <summary>Removes a workspace already marked <c>deleting</c>: its secrets first, then its row.</summary>
+    /// <summary>
+    /// Removes a workspace already marked <c>deleting</c>: revokes its grant at Procore (a failure is
+    /// logged and does not stop the delete), then its secrets, then its row.
+    /// </summary>
     public async Task PurgeAsync(Workspace workspace, CancellationToken cancellationToken)
     {
-        foreach (var name in SecretNames.All(workspace.SecretPrefix))
-        {
-            await secrets.DeleteAsync(name, cancellationToken);
-        }
-
+        await RevokeQuietlyAsync(workspace, cancellationToken);
+        await secrets.DeleteAsync(SecretNames.Tokens(workspace.SecretPrefix), cancellationToken);
         await workspaces.DeleteAsync(workspace, cancellationToken);
-        tokens.Remove(workspace.Id);
+        tokens.Remove(workspace.Ref);
         logger.LogInformation("Workspace {WorkspaceId} deleted with its secrets", workspace.Id);
     }
 
-    private async Task<WriteOutcome> CreateAsync(string id, string partnerId, ConnectionSettings settings, CancellationToken cancellationToken)
-    {
-        if (settings.ClientSecret is null)
-        {
-            return new WriteOutcome(WriteStatus.Invalid, Detail: "Required when the workspace is created.", Field: "clientSecret");
-        }
+    private static WriteOutcome<Workspace> NoSuchClient(string name) =>
+        new(WriteStatus.Invalid, Detail: $"There is no OAuth client named '{name}' (yours or a public one): create it with PUT /api/oauth-clients/{name}.", Field: "oauthClient");
 
-        var prefix = SecretNames.NewPrefix(id);
-        var secret = await secrets.SetAsync(SecretNames.ClientSecret(prefix), settings.ClientSecret, cancellationToken);
+    private async Task<WriteOutcome<Workspace>> CreateAsync(WorkspaceRef workspace, ConnectionSettings settings, OAuthClient client, CancellationToken cancellationToken)
+    {
         var now = time.GetUtcNow();
-        var workspace = new Workspace
+        var created = new Workspace
         {
-            Id = id,
-            OwnerPartnerId = partnerId,
+            Id = workspace.Id,
+            PartnerId = workspace.PartnerId,
+            Key = Workspace.NewKey(workspace.Id),
             CompanyId = settings.CompanyId,
             Environment = settings.Environment,
-            AuthFlow = settings.AuthFlow,
-            ClientId = settings.ClientId,
-            RedirectUri = settings.RedirectUri,
-            SecretPrefix = prefix,
-            ClientSecret = secret,
-            ClientSecretUpdatedAt = now,
-            ClientSecretExpiresAt = settings.ClientSecretExpiresAt,
+            Client = client.Ref,
+            AuthFlow = client.AuthFlow,
             Status = WorkspaceStatus.Pending,
             CreatedAt = now,
             UpdatedAt = now,
@@ -117,51 +139,33 @@ public sealed class WorkspaceConnectionService(
 
         try
         {
-            var created = await workspaces.AddAsync(workspace, cancellationToken);
-            logger.LogInformation("Workspace {WorkspaceId} created ({Environment}, {AuthFlow})", id, settings.Environment, settings.AuthFlow);
-            return new WriteOutcome(WriteStatus.Created, created);
+            created = await workspaces.AddAsync(created, cancellationToken);
+            logger.LogInformation("Workspace {WorkspaceId} created ({Environment}, client {Client})", workspace.Id, settings.Environment, client.Ref);
+            return new(WriteStatus.Created, created);
         }
         catch (ConcurrencyConflictException)
         {
-            await secrets.DeleteAsync(secret.Name, CancellationToken.None);
-            return new WriteOutcome(WriteStatus.Conflict, Detail: $"Workspace '{id}' was created by a concurrent request; read it and retry.");
-        }
-        catch
-        {
-            await secrets.DeleteAsync(secret.Name, CancellationToken.None);
-            throw;
+            return new(WriteStatus.Conflict, Detail: $"Workspace '{workspace.Id}' was created by a concurrent request; read it and retry.");
         }
     }
 
-    private async Task<WriteOutcome> UpdateAsync(Workspace existing, ConnectionSettings settings, CancellationToken cancellationToken)
+    private async Task<WriteOutcome<Workspace>> UpdateAsync(Workspace existing, ConnectionSettings settings, OAuthClient client, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        var newSecret = settings.ClientSecret is null
-            ? null
-            : await secrets.SetAsync(SecretNames.ClientSecret(existing.SecretPrefix), settings.ClientSecret, cancellationToken);
-
         // Tokens belong to one app in one environment: a change of either makes them useless.
-        var resetTokens = existing.Environment != settings.Environment
-            || existing.AuthFlow != settings.AuthFlow
-            || !string.Equals(existing.ClientId, settings.ClientId, StringComparison.Ordinal);
-
+        var resetTokens = existing.Environment != settings.Environment || existing.Client != client.Ref;
         var changed = existing with
         {
             CompanyId = settings.CompanyId,
             Environment = settings.Environment,
-            AuthFlow = settings.AuthFlow,
-            ClientId = settings.ClientId,
-            RedirectUri = settings.RedirectUri,
-            ClientSecret = newSecret ?? existing.ClientSecret,
-            ClientSecretUpdatedAt = newSecret is null ? existing.ClientSecretUpdatedAt : now,
-            ClientSecretExpiresAt = settings.ClientSecretExpiresAt ?? (newSecret is null ? existing.ClientSecretExpiresAt : null),
-            ClientSecretExpiringSoon = newSecret is null && existing.ClientSecretExpiringSoon,
+            Client = client.Ref,
+            AuthFlow = client.AuthFlow,
             Status = resetTokens ? WorkspaceStatus.Pending : existing.Status,
             Tokens = resetTokens ? null : existing.Tokens,
+            AccessTokenIssuedAt = resetTokens ? null : existing.AccessTokenIssuedAt,
             AccessTokenExpiresAt = resetTokens ? null : existing.AccessTokenExpiresAt,
             RefreshDueAt = resetTokens ? null : existing.RefreshDueAt,
             LastError = resetTokens ? null : existing.LastError,
-            UpdatedAt = now,
+            UpdatedAt = time.GetUtcNow(),
         };
 
         Workspace updated;
@@ -169,30 +173,80 @@ public sealed class WorkspaceConnectionService(
         {
             updated = await workspaces.UpdateAsync(changed, cancellationToken);
         }
-        catch (Exception ex)
+        catch (ConcurrencyConflictException)
         {
-            if (newSecret is not null)
-            {
-                await secrets.DisableAsync(newSecret, CancellationToken.None);
-            }
-
-            if (ex is ConcurrencyConflictException)
-            {
-                return new WriteOutcome(WriteStatus.Conflict, Detail: $"Workspace '{existing.Id}' was changed by a concurrent request; read it and retry.");
-            }
-
-            throw;
+            return new(WriteStatus.Conflict, Detail: $"Workspace '{existing.Id}' was changed by a concurrent request; read it and retry.");
         }
 
-        tokens.Remove(existing.Id);
+        tokens.Remove(existing.Ref);
         logger.LogInformation("Workspace {WorkspaceId} updated", existing.Id);
-        await RetireAsync(newSecret is null ? null : existing.ClientSecret, existing.Id);
-        if (resetTokens)
+        return new(WriteStatus.Updated, updated);
+    }
+
+    // A client delete marks the client first and then counts its workspaces; a workspace write
+    // reads the client after writing. Whichever comes second sees the other, so no workspace is
+    // left pointing at a deleted client.
+    private async Task<bool> ClientStillActiveAsync(Workspace written, CancellationToken cancellationToken) =>
+        await clients.FindAsync(written.Client, cancellationToken) is { Status: OAuthClientStatus.Active };
+
+    private async Task<WriteOutcome<Workspace>> UndoAsync(Workspace? before, Workspace written, string clientName)
+    {
+        try
         {
-            await RetireAsync(existing.Tokens, existing.Id);
+            if (before is null)
+            {
+                await workspaces.DeleteAsync(written, CancellationToken.None);
+            }
+            else
+            {
+                await workspaces.UpdateAsync(before with { ETag = written.ETag, UpdatedAt = time.GetUtcNow() }, CancellationToken.None);
+            }
+        }
+        catch (ConcurrencyConflictException)
+        {
+            // Someone wrote after us; their write re-checks the client itself.
         }
 
-        return new WriteOutcome(WriteStatus.Updated, updated);
+        tokens.Remove(written.Ref);
+        return NoSuchClient(clientName);
+    }
+
+    private async Task RevokeQuietlyAsync(Workspace workspace, CancellationToken cancellationToken)
+    {
+        if (workspace.AuthFlow != AuthFlow.AuthorizationCode || workspace.Tokens is null)
+        {
+            return;
+        }
+
+        try
+        {
+            var client = await clients.FindAsync(workspace.Client, cancellationToken);
+            // The newest version: a crash after a refresh's secret write leaves it ahead of the row.
+            var latest = await secrets.GetLatestAsync(SecretNames.Tokens(workspace.SecretPrefix), cancellationToken);
+            if (client is null || latest is null)
+            {
+                logger.LogWarning("Workspace {WorkspaceId}: nothing to revoke with (client or tokens missing)", workspace.Id);
+                return;
+            }
+
+            var clientSecret = await secrets.GetAsync(client.ClientSecret, cancellationToken);
+            var revoked = await oauth.RevokeAsync(
+                workspace.Environment, client.ClientId, clientSecret, TokenSecret.Parse(latest.Value.Value).AccessToken, cancellationToken);
+            if (revoked)
+            {
+                logger.LogInformation("Workspace {WorkspaceId}: grant revoked at Procore", workspace.Id);
+            }
+            else
+            {
+                logger.LogWarning("Workspace {WorkspaceId}: Procore did not confirm the revocation; the delete goes on", workspace.Id);
+            }
+        }
+#pragma warning disable CA1031 // A failed revoke must not keep a workspace from being deleted.
+        catch (Exception ex) when (ex is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            logger.LogWarning(ex, "Workspace {WorkspaceId}: revoking the grant at Procore failed; the delete goes on", workspace.Id);
+        }
     }
 
     // No If-Match: last writer wins only through the row's own ETag. "*": the workspace must exist.
@@ -205,13 +259,8 @@ public sealed class WorkspaceConnectionService(
 
     // Old versions are disabled only after the row stops pointing at them; a failure here leaves
     // an unreferenced version behind, never a workspace without a usable secret.
-    private async Task RetireAsync(SecretReference? reference, string workspaceId)
+    private async Task RetireAsync(SecretReference reference, string workspaceId)
     {
-        if (reference is null)
-        {
-            return;
-        }
-
         try
         {
             await secrets.DisableAsync(reference, CancellationToken.None);

@@ -6,6 +6,7 @@ namespace ProcoreConnect.Workspaces;
 /// The shape of a workspace id: 1 to 64 characters of lower-case letters, digits and hyphens,
 /// starting with a letter or digit. Lower case only because Key Vault secret names (built from
 /// the id) are case-insensitive, and the shape keeps ids safe in URLs, table keys and filters.
+/// The patterns end in <c>\z</c>, not <c>$</c>, which also matches before a final newline.
 /// </summary>
 public static partial class WorkspaceId
 {
@@ -15,6 +16,12 @@ public static partial class WorkspaceId
     /// <summary>True when <paramref name="id"/> has the documented shape.</summary>
     public static bool IsValid(string? id) => id is not null && Shape().IsMatch(id);
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,63}$", RegexOptions.CultureInvariant)]
+    /// <summary>True when <paramref name="key"/> has the shape of a workspace key: an id, '-', 16 hex digits (8 for workspaces migrated from before keys).</summary>
+    public static bool IsKey(string? key) => key is not null && KeyShape().IsMatch(key);
+
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9-]{0,63}\z", RegexOptions.CultureInvariant)]
     private static partial Regex Shape();
+
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9-]{0,63}-([0-9a-f]{8}|[0-9a-f]{16})\z", RegexOptions.CultureInvariant)]
+    private static partial Regex KeyShape();
 }

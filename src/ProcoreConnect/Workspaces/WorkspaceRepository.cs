@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
+using ProcoreConnect.Clients;
 using ProcoreConnect.Common;
 using ProcoreConnect.Storage;
 
@@ -11,24 +12,20 @@ public sealed class WorkspaceRepository(TableStore tables)
     /// <summary>The table's name (before the configured prefix).</summary>
     public const string TableName = "Workspaces";
 
-    /// <summary>The workspace, or null when there is none.</summary>
-    public async Task<Workspace?> FindAsync(string id, CancellationToken cancellationToken)
+    // Rows written before workspaces were keyed by partner have no Key; the migration rewrites them.
+    private static readonly string Current = TableClient.CreateQueryFilter($"Key ne {""}");
+
+    /// <summary>The workspace (a workspace being deleted included), or null when there is none.</summary>
+    public async Task<Workspace?> FindAsync(WorkspaceRef workspace, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableName, cancellationToken);
-        var row = await table.GetEntityIfExistsAsync<WorkspaceEntity>(id, id, cancellationToken: cancellationToken);
-        return row.HasValue ? row.Value!.ToWorkspace() : null;
+        var row = await table.GetEntityIfExistsAsync<WorkspaceEntity>(workspace.PartnerId, workspace.Id, cancellationToken: cancellationToken);
+        return row.HasValue && row.Value!.Key.Length > 0 ? row.Value.ToWorkspace() : null;
     }
 
-    /// <summary>
-    /// The workspace if <paramref name="partnerId"/> owns it and it is not being deleted; null
-    /// otherwise, so another partner's workspace looks exactly like a missing one.
-    /// </summary>
-    public async Task<Workspace?> FindOwnedAsync(string id, string partnerId, CancellationToken cancellationToken)
-    {
-        var workspace = await FindAsync(id, cancellationToken);
-        return workspace is not null && workspace.Status != WorkspaceStatus.Deleting
-            && string.Equals(workspace.OwnerPartnerId, partnerId, StringComparison.Ordinal) ? workspace : null;
-    }
+    /// <summary>The workspace if it exists and is not being deleted; null otherwise.</summary>
+    public async Task<Workspace?> FindVisibleAsync(WorkspaceRef workspace, CancellationToken cancellationToken) =>
+        await FindAsync(workspace, cancellationToken) is { Status: not WorkspaceStatus.Deleting } found ? found : null;
 
     /// <summary>Adds a new workspace; throws <see cref="ConcurrencyConflictException"/> when the id exists.</summary>
     public async Task<Workspace> AddAsync(Workspace workspace, CancellationToken cancellationToken)
@@ -41,7 +38,7 @@ public sealed class WorkspaceRepository(TableStore tables)
         }
         catch (RequestFailedException ex) when (ex.Status == StatusCodes.Status409Conflict)
         {
-            throw new ConcurrencyConflictException($"Workspace '{workspace.Id}' already exists.", ex);
+            throw new ConcurrencyConflictException($"Workspace '{workspace.Ref}' already exists.", ex);
         }
     }
 
@@ -60,21 +57,22 @@ public sealed class WorkspaceRepository(TableStore tables)
         }
         catch (RequestFailedException ex) when (ex.Status is StatusCodes.Status412PreconditionFailed or StatusCodes.Status404NotFound)
         {
-            throw new ConcurrencyConflictException($"Workspace '{workspace.Id}' changed since it was read.", ex);
+            throw new ConcurrencyConflictException($"Workspace '{workspace.Ref}' changed since it was read.", ex);
         }
     }
 
     /// <summary>
     /// Applies <paramref name="change"/> to the current row and writes it conditionally, re-reading
-    /// and re-applying when someone else wrote first. Null when the workspace is gone or
-    /// <paramref name="change"/> returns null (nothing to do).
+    /// and re-applying when someone else wrote first. Null when the workspace is gone, is another
+    /// creation than <paramref name="key"/> (when given), or <paramref name="change"/> returns null.
     /// </summary>
-    public async Task<Workspace?> ChangeAsync(string id, Func<Workspace, Workspace?> change, CancellationToken cancellationToken, int attempts = 5)
+    public async Task<Workspace?> ChangeAsync(
+        WorkspaceRef workspace, Func<Workspace, Workspace?> change, CancellationToken cancellationToken, int attempts = 5, string? key = null)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var current = await FindAsync(id, cancellationToken);
-            if (current is null || change(current) is not { } changed)
+            var current = await FindAsync(workspace, cancellationToken);
+            if (current is null || (key is not null && current.Key != key) || change(current) is not { } changed)
             {
                 return null;
             }
@@ -95,22 +93,54 @@ public sealed class WorkspaceRepository(TableStore tables)
         var table = await tables.GetAsync(TableName, cancellationToken);
         try
         {
-            await table.DeleteEntityAsync(workspace.Id, workspace.Id, workspace.ETag, cancellationToken);
+            await table.DeleteEntityAsync(workspace.PartnerId, workspace.Id, workspace.ETag, cancellationToken);
         }
         catch (RequestFailedException ex) when (ex.Status == StatusCodes.Status412PreconditionFailed)
         {
-            throw new ConcurrencyConflictException($"Workspace '{workspace.Id}' changed since it was read.", ex);
+            throw new ConcurrencyConflictException($"Workspace '{workspace.Ref}' changed since it was read.", ex);
+        }
+        catch (RequestFailedException ex) when (ex.Status == StatusCodes.Status404NotFound)
+        {
         }
     }
 
-    /// <summary>One page of visible workspaces (not being deleted), in id order; only the partner's when one is given.</summary>
-    public async Task<WorkspacePage> ListAsync(int pageSize, string? continuationToken, CancellationToken cancellationToken, string? partnerId = null)
+    /// <summary>One page of a partner's visible workspaces (not being deleted), in id order.</summary>
+    public Task<WorkspacePage> ListAsync(string partnerId, int pageSize, string? continuationToken, CancellationToken cancellationToken) =>
+        PageAsync(TableClient.CreateQueryFilter($"PartitionKey eq {partnerId} and Status ne {WireName.Of(WorkspaceStatus.Deleting)}"), pageSize, continuationToken, cancellationToken);
+
+    /// <summary>One page of every partner's visible workspaces, for the maintenance timers.</summary>
+    public Task<WorkspacePage> ListAllAsync(int pageSize, string? continuationToken, CancellationToken cancellationToken) =>
+        PageAsync(TableClient.CreateQueryFilter($"Status ne {WireName.Of(WorkspaceStatus.Deleting)}"), pageSize, continuationToken, cancellationToken);
+
+    /// <summary>Workspaces whose delete was cut short (status <c>deleting</c>).</summary>
+    public IAsyncEnumerable<Workspace> ListDeletingAsync(CancellationToken cancellationToken) =>
+        QueryAsync(TableClient.CreateQueryFilter($"Status eq {WireName.Of(WorkspaceStatus.Deleting)}"), cancellationToken);
+
+    /// <summary>
+    /// The workspaces (being deleted included) that use <paramref name="client"/>, in one
+    /// <paramref name="environment"/> when given. A partner's client can only be used by that
+    /// partner's workspaces (one partition); a public client by anyone's.
+    /// </summary>
+    public IAsyncEnumerable<Workspace> ListUsingAsync(OAuthClientRef client, CancellationToken cancellationToken, ProcoreEnvironment? environment = null)
+    {
+        var filter = TableClient.CreateQueryFilter($"ClientOwner eq {client.Owner} and ClientName eq {client.Name}");
+        if (!client.IsPublic)
+        {
+            filter = TableClient.CreateQueryFilter($"PartitionKey eq {client.Owner}") + " and " + filter;
+        }
+
+        if (environment is { } env)
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"Environment eq {WireName.Of(env)}");
+        }
+
+        return QueryAsync(filter, cancellationToken);
+    }
+
+    private async Task<WorkspacePage> PageAsync(string filter, int pageSize, string? continuationToken, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableName, cancellationToken);
-        var filter = partnerId is null
-            ? TableClient.CreateQueryFilter($"Status ne {WireName.Of(WorkspaceStatus.Deleting)}")
-            : TableClient.CreateQueryFilter($"Status ne {WireName.Of(WorkspaceStatus.Deleting)} and OwnerPartnerId eq {partnerId}");
-        var pages = table.QueryAsync<WorkspaceEntity>(filter, pageSize, cancellationToken: cancellationToken)
+        var pages = table.QueryAsync<WorkspaceEntity>(filter + " and " + Current, pageSize, cancellationToken: cancellationToken)
             .AsPages(continuationToken, pageSize);
         await foreach (var page in pages)
         {
@@ -120,12 +150,10 @@ public sealed class WorkspaceRepository(TableStore tables)
         return new WorkspacePage([], null);
     }
 
-    /// <summary>Workspaces whose delete was cut short (status <c>deleting</c>).</summary>
-    public async IAsyncEnumerable<Workspace> ListDeletingAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<Workspace> QueryAsync(string filter, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableName, cancellationToken);
-        var filter = TableClient.CreateQueryFilter($"Status eq {WireName.Of(WorkspaceStatus.Deleting)}");
-        await foreach (var row in table.QueryAsync<WorkspaceEntity>(filter, cancellationToken: cancellationToken))
+        await foreach (var row in table.QueryAsync<WorkspaceEntity>(filter + " and " + Current, cancellationToken: cancellationToken))
         {
             yield return row.ToWorkspace();
         }

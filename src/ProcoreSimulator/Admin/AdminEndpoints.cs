@@ -25,6 +25,30 @@ public static class AdminEndpoints
             return Results.NoContent();
         });
         group.MapGet("/stats", (SimulatorState state) => state.Stats());
+        group.MapPost("/webhooks/deliver", async (Webhooks.WebhookDeliveryRequest delivery, IHttpClientFactory http, TimeProvider time, CancellationToken cancellationToken) =>
+        {
+            if (Webhooks.WebhookPayloads.Build(delivery, time.GetUtcNow()) is not { } payload)
+            {
+                return Results.BadRequest(new { errors = "format must be v2, v3 or v4." });
+            }
+
+            // Like Procore: the same event, as many times as asked (receivers must deduplicate), 5 s timeout.
+            var client = http.CreateClient("webhooks");
+            var statuses = new List<int>();
+            for (var i = 0; i < Math.Clamp(delivery.Times, 1, 10); i++)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, delivery.Url) { Content = JsonContent.Create(payload) };
+                if (delivery.Authorization is { } authorization)
+                {
+                    request.Headers.TryAddWithoutValidation("Authorization", authorization);
+                }
+
+                using var response = await client.SendAsync(request, cancellationToken);
+                statuses.Add((int)response.StatusCode);
+            }
+
+            return Results.Ok(new { statuses, payload });
+        });
         group.MapPost("/reset", (SimulatorState state) =>
         {
             state.Reset();

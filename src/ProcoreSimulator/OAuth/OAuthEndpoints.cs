@@ -76,16 +76,24 @@ public static class OAuthEndpoints
             await Task.Delay(faults.TokenLatencyMs, request.HttpContext.RequestAborted);
         }
 
+        var p = await ReadParametersAsync(request);
+        var presented = p.GetValueOrDefault("grant_type") == "refresh_token" ? p.GetValueOrDefault("refresh_token") : null;
         if (state.NextTokenFailure() is { } failure)
         {
+            // A throttled call is turned away before it is read; any other failed refresh call spends its token.
+            if (failure is not (429 or 503))
+            {
+                state.Spend(presented);
+            }
+
             return Results.Json(new { error = "server_error", error_description = "Injected failure." }, statusCode: failure);
         }
 
-        var p = await ReadParametersAsync(request);
         var (clientId, clientSecret) = ClientCredentialsOf(request, p);
         var client = state.Client(clientId);
         if (client is null || client.ClientSecret != clientSecret)
         {
+            state.Spend(presented);
             return Results.Json(new { error = "invalid_client", error_description = "Client authentication failed." }, statusCode: 401);
         }
 
@@ -99,9 +107,16 @@ public static class OAuthEndpoints
         return Results.Json(outcome.Body, statusCode: outcome.Status);
     }
 
+    // Procore revokes the access token and its refresh token, and answers 200 even for a token it does not know.
     private static async Task<IResult> Revoke(HttpRequest request, SimulatorState state)
     {
         var p = await ReadParametersAsync(request);
+        var (clientId, clientSecret) = ClientCredentialsOf(request, p);
+        if (state.Client(clientId) is not { } client || client.ClientSecret != clientSecret)
+        {
+            return Results.Json(new { error = "invalid_client", error_description = "Client authentication failed." }, statusCode: 401);
+        }
+
         if (p.GetValueOrDefault("token") is { } token)
         {
             state.Revoke(token);

@@ -9,11 +9,18 @@ public sealed record SimulatorFaults
     /// <summary>Delay added to every REST request.</summary>
     public int ApiLatencyMs { get; init; }
 
-    /// <summary>Status codes the next token requests fail with, one each, in order (e.g. 500, 503, 429).</summary>
+    /// <summary>
+    /// Status codes the next token requests fail with, one each, in order (e.g. 500, 503, 429).
+    /// As at Procore, a refresh call that fails still spends the refresh token it presented,
+    /// except a throttled one (429, or 503 under heavy load) that was turned away before it was read.
+    /// </summary>
     public IReadOnlyList<int> TokenFailures { get; init; } = [];
 
-    /// <summary>API requests allowed per access token per hour before 429.</summary>
+    /// <summary>API requests allowed per access token in an hour (Procore's hourly limit; it differs by app).</summary>
     public int RateLimitPerHour { get; init; } = 3600;
+
+    /// <summary>API requests allowed per access token in 10 seconds (Procore's spike limit).</summary>
+    public int SpikeLimitPer10Seconds { get; init; } = 100;
 
     /// <summary>Access token lifetime in seconds (Procore: 5400).</summary>
     public int AccessTokenLifetimeSeconds { get; init; } = 5400;

@@ -13,13 +13,16 @@ public sealed class SimulatorState(TimeProvider time)
     private readonly ConcurrentDictionary<string, SimulatedClient> _clients = new();
     private readonly ConcurrentDictionary<string, PendingCode> _codes = new();
     private readonly ConcurrentDictionary<string, TokenGrant> _accessTokens = new();
-    private readonly ConcurrentDictionary<string, string> _refreshTokens = new();
-    private readonly ConcurrentDictionary<string, int> _apiCalls = new();
+    // A refresh token's client, the access token issued with it, and its grant: the authorization it
+    // descends from through every rotation (one per workspace, in the service's terms).
+    private readonly ConcurrentDictionary<string, (string ClientId, string AccessToken, string Grant)> _refreshTokens = new();
+    private readonly ConcurrentDictionary<string, RateWindows> _apiCalls = new();
     private readonly ConcurrentDictionary<string, int> _inFlightRefreshes = new();
+    private readonly ConcurrentDictionary<string, int> _inFlightClientCredentials = new();
     private readonly Lock _faultLock = new();
     private readonly Queue<int> _tokenFailures = new();
     private string? _lastCompanyHeader;
-    private int _authorizationCodeGrants, _refreshGrants, _clientCredentialGrants, _failed, _reuses, _api, _maxConcurrent;
+    private int _authorizationCodeGrants, _refreshGrants, _clientCredentialGrants, _failed, _reuses, _api, _maxConcurrent, _revocations, _maxConcurrentCredentials;
 
     /// <summary>The current fault settings.</summary>
     public SimulatorFaults Faults { get; private set; } = new();
@@ -53,13 +56,14 @@ public sealed class SimulatorState(TimeProvider time)
         _refreshTokens.Clear();
         _apiCalls.Clear();
         SetFaults(new SimulatorFaults());
-        _authorizationCodeGrants = _refreshGrants = _clientCredentialGrants = _failed = _reuses = _api = _maxConcurrent = 0;
+        _authorizationCodeGrants = _refreshGrants = _clientCredentialGrants = _failed = _reuses = _api = _maxConcurrent = _revocations = _maxConcurrentCredentials = 0;
         _lastCompanyHeader = null;
     }
 
     /// <summary>The counters.</summary>
     public SimulatorStats Stats() => new(
-        _authorizationCodeGrants, _refreshGrants, _clientCredentialGrants, _failed, _reuses, _api, _maxConcurrent, _lastCompanyHeader);
+        _authorizationCodeGrants, _refreshGrants, _clientCredentialGrants, _failed, _reuses, _api, _maxConcurrent, _lastCompanyHeader,
+        _revocations, _maxConcurrentCredentials);
 
     /// <summary>Issues a single-use authorization code (valid 10 minutes).</summary>
     public string IssueCode(string clientId, string redirectUri, string? codeChallenge)
@@ -103,10 +107,10 @@ public sealed class SimulatorState(TimeProvider time)
         }
 
         Interlocked.Increment(ref _authorizationCodeGrants);
-        return Issue(client.ClientId, withRefreshToken: true);
+        return Issue(client.ClientId, withRefreshToken: true, grant: NewToken());
     }
 
-    /// <summary>Rotates a refresh token: the old one dies, a new one is returned.</summary>
+    /// <summary>Rotates a refresh token: the old one dies, a new one of the same grant is returned.</summary>
     public TokenOutcome Refresh(SimulatedClient client, string? refreshToken)
     {
         if (refreshToken is null)
@@ -114,42 +118,75 @@ public sealed class SimulatorState(TimeProvider time)
             return Error("invalid_request", "refresh_token is required.");
         }
 
-        var concurrent = _inFlightRefreshes.AddOrUpdate(client.ClientId, 1, (_, n) => n + 1);
+        if (!_refreshTokens.TryRemove(refreshToken, out var owner))
+        {
+            Interlocked.Increment(ref _reuses);
+            return Error("invalid_grant", "The refresh token is invalid, expired, revoked, or was already used.");
+        }
+
+        // Two refreshes of one grant at once would be a client bug: the second presents a token the first already spent.
+        var concurrent = _inFlightRefreshes.AddOrUpdate(owner.Grant, 1, (_, n) => n + 1);
         try
         {
             InterlockedMax(ref _maxConcurrent, concurrent);
-            if (!_refreshTokens.TryRemove(refreshToken, out var owner))
-            {
-                Interlocked.Increment(ref _reuses);
-                return Error("invalid_grant", "The refresh token is invalid, expired, revoked, or was already used.");
-            }
-
-            if (owner != client.ClientId)
+            if (owner.ClientId != client.ClientId)
             {
                 return Error("invalid_grant", "The refresh token was issued to another client.");
             }
 
             Interlocked.Increment(ref _refreshGrants);
-            return Issue(client.ClientId, withRefreshToken: true);
+            return Issue(client.ClientId, withRefreshToken: true, grant: owner.Grant);
         }
         finally
         {
-            _inFlightRefreshes.AddOrUpdate(client.ClientId, 0, (_, n) => n - 1);
+            _inFlightRefreshes.AddOrUpdate(owner.Grant, 0, (_, n) => n - 1);
         }
     }
 
-    /// <summary>Client credentials: an access token and no refresh token.</summary>
+    /// <summary>Client credentials: an access token for the app's DMSA, and no refresh token.</summary>
     public TokenOutcome ClientCredentials(SimulatedClient client)
     {
-        Interlocked.Increment(ref _clientCredentialGrants);
-        return Issue(client.ClientId, withRefreshToken: false);
+        var concurrent = _inFlightClientCredentials.AddOrUpdate(client.ClientId, 1, (_, n) => n + 1);
+        try
+        {
+            InterlockedMax(ref _maxConcurrentCredentials, concurrent);
+            Interlocked.Increment(ref _clientCredentialGrants);
+            return Issue(client.ClientId, withRefreshToken: false, serviceAccount: true);
+        }
+        finally
+        {
+            _inFlightClientCredentials.AddOrUpdate(client.ClientId, 0, (_, n) => n - 1);
+        }
     }
 
-    /// <summary>Revokes one token (access or refresh).</summary>
+    /// <summary>
+    /// Spends a refresh token presented in a call that failed: Procore invalidates the token on
+    /// every refresh call, successful or not.
+    /// </summary>
+    public void Spend(string? refreshToken)
+    {
+        if (refreshToken is not null && _refreshTokens.TryRemove(refreshToken, out var grant))
+        {
+            _accessTokens.TryRemove(grant.AccessToken, out _);
+        }
+    }
+
+    /// <summary>
+    /// Revokes a grant, as <c>POST /oauth/revoke</c> does: given the access token (or its refresh
+    /// token), both die. An unknown token is fine.
+    /// </summary>
     public void Revoke(string token)
     {
-        _accessTokens.TryRemove(token, out _);
-        _refreshTokens.TryRemove(token, out _);
+        Interlocked.Increment(ref _revocations);
+        if (_accessTokens.TryRemove(token, out var grant) && grant.RefreshToken is { } refresh)
+        {
+            _refreshTokens.TryRemove(refresh, out _);
+        }
+
+        if (_refreshTokens.TryRemove(token, out var pair))
+        {
+            _accessTokens.TryRemove(pair.AccessToken, out _);
+        }
     }
 
     /// <summary>Revokes every token of a client, as an admin uninstalling the app would.</summary>
@@ -165,7 +202,7 @@ public sealed class SimulatorState(TimeProvider time)
 
         foreach (var (token, owner) in _refreshTokens)
         {
-            if (owner == clientId)
+            if (owner.ClientId == clientId)
             {
                 _refreshTokens.TryRemove(token, out _);
             }
@@ -179,25 +216,41 @@ public sealed class SimulatorState(TimeProvider time)
     /// <summary>Records the <c>Procore-Company-Id</c> header of an API call.</summary>
     public void RecordCompanyHeader(string value) => _lastCompanyHeader = value;
 
-    /// <summary>Counts an API call against the token's hourly limit; the calls left, or -1 when over.</summary>
-    public int CountApiCall(string accessToken)
+    /// <summary>
+    /// Counts an API call against the token's hourly and 10-second spike limits and reports the
+    /// nearer one, as Procore does: the limit, what is left of it, and when it resets.
+    /// </summary>
+    public RateLimitReport CountApiCall(string accessToken)
     {
         Interlocked.Increment(ref _api);
-        var used = _apiCalls.AddOrUpdate(accessToken, 1, (_, n) => n + 1);
-        return used > Faults.RateLimitPerHour ? -1 : Faults.RateLimitPerHour - used;
+        var now = time.GetUtcNow();
+        var faults = Faults;
+        var windows = _apiCalls.GetOrAdd(accessToken, _ => new RateWindows());
+        lock (windows)
+        {
+            var hour = windows.Hour.Count(now, TimeSpan.FromHours(1));
+            var spike = windows.Spike.Count(now, TimeSpan.FromSeconds(10));
+            var hourLeft = faults.RateLimitPerHour - hour.Used;
+            var spikeLeft = faults.SpikeLimitPer10Seconds - spike.Used;
+            // The limit the app is likelier to exceed first: the one with fewer requests left.
+            return hourLeft <= spikeLeft
+                ? new RateLimitReport(faults.RateLimitPerHour, hourLeft, hour.ResetAt)
+                : new RateLimitReport(faults.SpikeLimitPer10Seconds, spikeLeft, spike.ResetAt);
+        }
     }
 
-    private TokenOutcome Issue(string clientId, bool withRefreshToken)
+    private TokenOutcome Issue(string clientId, bool withRefreshToken, bool serviceAccount = false, string? grant = null)
     {
         var now = time.GetUtcNow();
         var access = NewToken();
-        _accessTokens[access] = new TokenGrant(clientId, now.AddSeconds(Faults.AccessTokenLifetimeSeconds));
         string? refresh = null;
         if (withRefreshToken)
         {
             refresh = NewToken();
-            _refreshTokens[refresh] = clientId;
+            _refreshTokens[refresh] = (clientId, access, grant!);
         }
+
+        _accessTokens[access] = new TokenGrant(clientId, now.AddSeconds(Faults.AccessTokenLifetimeSeconds), serviceAccount, refresh);
 
         var body = new Dictionary<string, object?>
         {
@@ -230,4 +283,35 @@ public sealed class SimulatorState(TimeProvider time)
         {
         }
     }
+
+    private sealed class RateWindows
+    {
+        public Window Hour { get; } = new();
+
+        public Window Spike { get; } = new();
+    }
+
+    private sealed class Window
+    {
+        private DateTimeOffset _start;
+        private int _used;
+
+        public (int Used, DateTimeOffset ResetAt) Count(DateTimeOffset now, TimeSpan length)
+        {
+            if (now - _start >= length)
+            {
+                _start = now;
+                _used = 0;
+            }
+
+            return (++_used, _start + length);
+        }
+    }
+}
+
+/// <summary>The rate limit Procore reports on a response: the nearer of its two limits.</summary>
+public sealed record RateLimitReport(int Limit, int Remaining, DateTimeOffset ResetAt)
+{
+    /// <summary>True when this call went over the limit.</summary>
+    public bool Over => Remaining < 0;
 }

@@ -8,5 +8,7 @@ public sealed record SimulatorStats(
     int FailedTokenRequests,
     int RefreshTokenReuses,
     int ApiRequests,
-    int MaxConcurrentRefreshesPerClient,
-    string? LastCompanyIdHeader);
+    int MaxConcurrentRefreshesPerGrant,
+    string? LastCompanyIdHeader,
+    int Revocations = 0,
+    int MaxConcurrentClientCredentialsPerClient = 0);

@@ -68,9 +68,7 @@ public sealed class PartnerEventTests(ProcoreFixture fixture) : IClassFixture<Pr
     {
         var (client, secret) = await PartnerWithWebhookAsync();
         var account = fixture.Simulator.Register();
-        var id = Connections.NewId();
-        (await client.PutAsync($"/api/workspaces/{id}/connection", Json.Body(Connections.Valid(account.ClientSecret)
-            .With("clientId", account.ClientId).With("authFlow", "client_credentials").Without("redirectUri")))).EnsureSuccessStatusCode();
+        var id = await fixture.CreateWorkspaceAsync(account, "client_credentials", caller: client);
         (await client.GetAsync($"/api/workspaces/{id}/token")).EnsureSuccessStatusCode();
 
         Assert.Equal(1, await fixture.App.Service<EventDispatcher>().DeliverDueAsync(default));
@@ -98,8 +96,7 @@ public sealed class PartnerEventTests(ProcoreFixture fixture) : IClassFixture<Pr
         _receiver.Failures.Enqueue(503);
         _receiver.Failures.Enqueue(500);
         var app = fixture.Simulator.Register();
-        var id = Connections.NewId();
-        (await client.PutAsync($"/api/workspaces/{id}/connection", Json.Body(Connections.Valid(app.ClientSecret).With("clientId", app.ClientId).Without("redirectUri")))).EnsureSuccessStatusCode();
+        var id = await fixture.CreateWorkspaceAsync(app, caller: client);
         var (callback, _) = await new Browser(client, fixture.Simulator.BaseUrl).ConnectAsync(id);
         Assert.Equal(HttpStatusCode.OK, callback.StatusCode);
         var dispatcher = fixture.App.Service<EventDispatcher>();
@@ -124,8 +121,7 @@ public sealed class PartnerEventTests(ProcoreFixture fixture) : IClassFixture<Pr
     {
         var (client, _) = await PartnerWithWebhookAsync();
         var app = fixture.Simulator.Register();
-        var id = Connections.NewId();
-        (await client.PutAsync($"/api/workspaces/{id}/connection", Json.Body(Connections.Valid(app.ClientSecret).With("clientId", app.ClientId).Without("redirectUri")))).EnsureSuccessStatusCode();
+        var id = await fixture.CreateWorkspaceAsync(app, caller: client);
         await new Browser(client, fixture.Simulator.BaseUrl).ConnectAsync(id);
         fixture.Clock.Advance(TimeSpan.FromMinutes(85));
         fixture.Simulator.State.SetFaults(new ProcoreSimulator.State.SimulatorFaults { TokenFailures = [502] });

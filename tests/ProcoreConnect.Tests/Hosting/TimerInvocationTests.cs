@@ -50,8 +50,11 @@ public sealed class TimerInvocationTests : IClassFixture<AppFactory>
         (await _client.PutAsync($"/api/workspaces/{id}/connection", Json.Body(Connections.Valid()))).EnsureSuccessStatusCode();
         var repository = _app.Service<WorkspaceRepository>();
         var workspace = (await repository.FindAsync(id, default))!;
-        // A delete that crashed right after marking the row, long enough ago to be abandoned.
-        await repository.UpdateAsync(workspace with { Status = WorkspaceStatus.Deleting, UpdatedAt = DateTimeOffset.UtcNow.AddHours(-1) }, default);
+        var tokens = await _app.Service<ISecretStore>().SetAsync(
+            SecretNames.Tokens(workspace.SecretPrefix), new ProcoreConnect.Tokens.TokenSecret("access", "refresh").Serialize(), default);
+        // A delete that crashed right after marking the row, long enough ago to be abandoned. Its
+        // revocation at Procore fails here (nothing listens): that must not stop the purge.
+        await repository.UpdateAsync(workspace with { Status = WorkspaceStatus.Deleting, Tokens = tokens, UpdatedAt = DateTimeOffset.UtcNow.AddHours(-1) }, default);
         Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync($"/api/workspaces/{id}/connection")).StatusCode);
 
         var fresh = Connections.NewId();
@@ -62,7 +65,7 @@ public sealed class TimerInvocationTests : IClassFixture<AppFactory>
         (await _client.PostAsync("/PurgeDeletedWorkspaces", Json.Raw(HostPayload))).EnsureSuccessStatusCode();
 
         Assert.Null(await repository.FindAsync(id, default));
-        await Assert.ThrowsAsync<SecretNotFoundException>(() => _app.Service<ISecretStore>().GetAsync(workspace.ClientSecret, default));
+        await Assert.ThrowsAsync<SecretNotFoundException>(() => _app.Service<ISecretStore>().GetAsync(tokens, default));
         Assert.NotNull(await repository.FindAsync(fresh, default));
     }
 }

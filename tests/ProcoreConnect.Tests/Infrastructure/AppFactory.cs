@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using ProcoreConnect.Clients;
 using ProcoreConnect.Security;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -32,6 +33,14 @@ public class AppFactory : WebApplicationFactory<Program>
             ["Auth:AdminKeySha256"] = PartnerKeyStore.Sha256Hex(AdminKey),
             ["Refresh:QueueName"] = "q" + Guid.NewGuid().ToString("N")[..12],
         };
+        // Nothing in a test may reach a real Procore: unless a test points them at its simulator,
+        // every environment is a closed loopback port, so a stray call fails at once, locally.
+        foreach (var environment in new[] { "Production", "Sandbox", "Monthly" })
+        {
+            _settings[$"Procore:{environment}:LoginBaseUrl"] = ClosedPort;
+            _settings[$"Procore:{environment}:ApiBaseUrl"] = ClosedPort;
+        }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             _settings[key] = value;
@@ -47,13 +56,31 @@ public class AppFactory : WebApplicationFactory<Program>
     /// <summary>The partner the default client authenticates as.</summary>
     public const string DefaultPartner = "partner-a";
 
+    /// <summary>Where Procore is when a test has no simulator: the discard port, closed on loopback.</summary>
+    public const string ClosedPort = "http://127.0.0.1:9/";
+
     private readonly ConcurrentDictionary<string, string> _partnerKeys = new();
 
     public CapturedLogs Logs { get; } = new();
 
-    /// <summary>An API key of <paramref name="partnerId"/>, minted once per factory.</summary>
+    /// <summary>
+    /// An API key of <paramref name="partnerId"/>, minted once per factory, with the partner's
+    /// default code-flow OAuth client (<see cref="Connections.DefaultClient"/>) created beside it.
+    /// </summary>
     public string PartnerKey(string partnerId) =>
-        _partnerKeys.GetOrAdd(partnerId, p => Service<PartnerKeyStore>().CreateAsync(p, "tests", default).GetAwaiter().GetResult().Key);
+        _partnerKeys.GetOrAdd(partnerId, p =>
+        {
+            var key = Service<PartnerKeyStore>().CreateAsync(p, "tests", default).GetAwaiter().GetResult().Key;
+            var settings = new OAuthClientSettings
+            {
+                AuthFlow = AuthFlow.AuthorizationCode,
+                ClientId = "test-app-" + p,
+                ClientSecret = Connections.NewSecret(),
+            };
+            Service<OAuthClientService>()
+                .UpsertAsync(new OAuthClientRef(p, Connections.DefaultClient), settings, null, default).GetAwaiter().GetResult();
+            return key;
+        });
 
     /// <summary>A client authenticated as another partner.</summary>
     public HttpClient ClientFor(string partnerId, Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions? options = null)

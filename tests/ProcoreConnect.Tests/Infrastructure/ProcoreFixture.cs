@@ -43,16 +43,27 @@ public class ProcoreFixture : IAsyncLifetime
 
     public Browser Browser() => new(Client, Simulator.BaseUrl);
 
-    /// <summary>Creates a workspace for a client registered at the simulator.</summary>
-    public async Task<string> CreateWorkspaceAsync(SimulatedClient client, string authFlow = "authorization_code", long companyId = 1001)
+    /// <summary>
+    /// Creates (or updates) the default partner's OAuth client for an app registered at the
+    /// simulator, named after its client id (with <c>-cc</c> for client credentials); returns the name.
+    /// </summary>
+    public async Task<string> CreateClientAsync(SimulatedClient client, string authFlow = "authorization_code", HttpClient? caller = null)
     {
+        var name = client.ClientId + (authFlow == "client_credentials" ? "-cc" : "");
+        var body = Connections.Client(client.ClientSecret, authFlow, client.ClientId).Without("redirectUri");
+        var response = await (caller ?? Client).PutAsync($"/api/oauth-clients/{name}", Json.Body(body));
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        return name;
+    }
+
+    /// <summary>Creates a workspace on (an OAuth client for) an app registered at the simulator.</summary>
+    public async Task<string> CreateWorkspaceAsync(
+        SimulatedClient client, string authFlow = "authorization_code", long companyId = 1001, string environment = "sandbox", HttpClient? caller = null)
+    {
+        var oauthClient = await CreateClientAsync(client, authFlow, caller);
         var id = Connections.NewId();
-        var body = Connections.Valid(client.ClientSecret)
-            .With("clientId", client.ClientId)
-            .With("authFlow", authFlow)
-            .With("companyId", companyId)
-            .Without("redirectUri");
-        var response = await Client.PutAsync($"/api/workspaces/{id}/connection", Json.Body(body));
+        var body = Connections.Valid(oauthClient).With("companyId", companyId).With("environment", environment);
+        var response = await (caller ?? Client).PutAsync($"/api/workspaces/{id}/connection", Json.Body(body));
         Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
         return id;
     }

@@ -48,7 +48,9 @@ public sealed class SimulatorHost : IAsyncDisposable
         {
             ClientId = "app-" + Guid.NewGuid().ToString("N")[..8],
             ClientSecret = Connections.NewSecret(),
-            Companies = [.. (companies.Length == 0 ? [1001L] : companies).Select(id => new SimulatedCompany(id, $"Company {id}"))],
+            // A user (code flow) belongs to these companies; a DMSA (client credentials) is installed in
+            // them, with one permitted project each.
+            Companies = [.. (companies.Length == 0 ? [1001L] : companies).Select(id => new SimulatedCompany(id, $"Company {id}", [id * 10]))],
             HasPermissions = hasPermissions,
         };
         State.Register(client);

@@ -18,7 +18,9 @@ public sealed class ConnectionCheckTests(ProcoreFixture fixture) : IClassFixture
         var revoked = await fixture.ConnectedWorkspaceAsync(revokedClient);
         var expiringClient = fixture.Simulator.Register();
         var expiring = await fixture.CreateWorkspaceAsync(expiringClient, "client_credentials");
-        await Workspaces.ChangeAsync(expiring, w => w with { ClientSecretExpiresAt = fixture.Clock.GetUtcNow().AddDays(20) }, default);
+        var expiringName = (await Workspaces.FindAsync(expiring, default))!.Client.Name;
+        await fixture.App.Service<ProcoreConnect.Clients.OAuthClientRepository>().ChangeAsync(
+            new ProcoreConnect.Clients.OAuthClientRef(AppFactory.DefaultPartner, expiringName), c => c with { ClientSecretExpiresAt = fixture.Clock.GetUtcNow().AddDays(20) }, default);
         (await fixture.Client.GetAsync($"/api/workspaces/{expiring}/token")).EnsureSuccessStatusCode();
         fixture.Simulator.State.RevokeClient(revokedClient.ClientId);
 
@@ -35,8 +37,9 @@ public sealed class ConnectionCheckTests(ProcoreFixture fixture) : IClassFixture
         Assert.False(gone.LastCheckOk);
         Assert.Contains("revoked", gone.LastError, StringComparison.Ordinal);
 
-        var soon = await (await fixture.Client.GetAsync($"/api/workspaces/{expiring}/connection")).ReadAsync<ConnectionResponse>();
+        var soon = await (await fixture.Client.GetAsync($"/api/oauth-clients/{expiringName}")).ReadAsync<ProcoreConnect.Clients.OAuthClientResponse>();
         Assert.True(soon.ClientSecret.ExpiringSoon);
+        Assert.Equal(WorkspaceStatus.Connected, (await Workspaces.FindAsync(expiring, default))!.Status);
         Assert.True((await fixture.Client.GetAsync($"/api/workspaces/{healthy}/connection")).IsSuccessStatusCode);
     }
 
@@ -46,11 +49,11 @@ public sealed class ConnectionCheckTests(ProcoreFixture fixture) : IClassFixture
         var id = await fixture.ConnectedWorkspaceAsync(fixture.Simulator.Register());
         var workspace = (await Workspaces.FindAsync(id, default))!;
         var index = fixture.App.Service<RefreshDueIndex>();
-        await index.RemoveAsync(new DueRefresh(id, workspace.RefreshDueAt!.Value), default);
-        Assert.DoesNotContain(await index.DueAsync(workspace.RefreshDueAt.Value, 100_000, default), d => d.WorkspaceId == id);
+        await index.RemoveAsync(new DueWorkspace(workspace.Ref, workspace.Key, workspace.RefreshDueAt!.Value), default);
+        Assert.DoesNotContain(await index.DueAsync(workspace.RefreshDueAt.Value, 100_000, default), d => d.Subject == workspace.Key);
 
         await fixture.App.Service<ConnectionChecker>().CheckAllAsync(default);
 
-        Assert.Contains(await index.DueAsync(workspace.RefreshDueAt.Value, 100_000, default), d => d.WorkspaceId == id);
+        Assert.Contains(await index.DueAsync(workspace.RefreshDueAt.Value, 100_000, default), d => d.Subject == workspace.Key);
     }
 }

@@ -41,6 +41,8 @@ public sealed class CrashSafetyTests(ITestOutputHelper output) : IAsyncLifetime
 
     public async Task DisposeAsync() => await _simulator.DisposeAsync();
 
+    private static WorkspaceRef Ref(string id) => new(AppFactory.DefaultPartner, id);
+
     private static bool InWindow(RefreshStep step, bool kill) =>
         step == RefreshStep.ProcoreResponseLost || (kill && step == RefreshStep.WriteTokens);
 
@@ -71,7 +73,7 @@ public sealed class CrashSafetyTests(ITestOutputHelper output) : IAsyncLifetime
             _plan.Arm(step, kill);
             try
             {
-                await process.Tokens.GetTokenAsync(id, default);
+                await process.Tokens.GetTokenAsync(Ref(id), default);
             }
             catch (Exception ex) when (ex is InjectedFaultException or Azure.RequestFailedException or IOException || ex.InnerException is InjectedFaultException)
             {
@@ -104,19 +106,19 @@ public sealed class CrashSafetyTests(ITestOutputHelper output) : IAsyncLifetime
             {
                 concurrentRounds++;
                 var sibling = new RefreshProcess(_settings, _clock, _plan);
-                var both = await Task.WhenAll(process.Tokens.GetTokenAsync(id, default), sibling.Tokens.GetTokenAsync(id, default));
+                var both = await Task.WhenAll(process.Tokens.GetTokenAsync(Ref(id), default), sibling.Tokens.GetTokenAsync(Ref(id), default));
                 await sibling.DisposeAsync();
                 outcome = both[0];
                 Assert.Equal(both[0].Status, both[1].Status);
             }
             else if (n % 2 == 0)
             {
-                await process.Sweeper.RefreshAsync(id, default);
-                outcome = await process.Tokens.GetTokenAsync(id, default);
+                await process.Sweeper.RefreshAsync((await process.Workspaces.FindAsync(id, default))!.Due(), default);
+                outcome = await process.Tokens.GetTokenAsync(Ref(id), default);
             }
             else
             {
-                outcome = await process.Tokens.GetTokenAsync(id, default);
+                outcome = await process.Tokens.GetTokenAsync(Ref(id), default);
             }
 
             var usable = outcome.Token is { } token && await WorksAtProcoreAsync(token.AccessToken);
@@ -141,13 +143,13 @@ public sealed class CrashSafetyTests(ITestOutputHelper output) : IAsyncLifetime
         var refreshes = after.RefreshTokenGrants - before.RefreshTokenGrants;
         output.WriteLine($"refreshes at Procore: {refreshes}; iterations: {Iterations} ({fails} failed, {kills} killed, {concurrentRounds} with two instances)");
         output.WriteLine($"faults in the protocol window: {windows}; broken workspaces: {broken} (outside the window: {brokenOutsideWindow})");
-        output.WriteLine($"dead refresh tokens presented: {after.RefreshTokenReuses - before.RefreshTokenReuses}; most concurrent refreshes of one client: {after.MaxConcurrentRefreshesPerClient}");
+        output.WriteLine($"dead refresh tokens presented: {after.RefreshTokenReuses - before.RefreshTokenReuses}; most concurrent refreshes of one grant: {after.MaxConcurrentRefreshesPerGrant}");
         output.WriteLine("faults fired: " + string.Join(", ", faultsFired.OrderBy(f => f.Key).Select(f => $"{f.Key}={f.Value}")));
-        Console.WriteLine($"crash-safety: {refreshes} refreshes, {windows} window faults, {broken} broken, {brokenOutsideWindow} broken outside the window, max concurrent refreshes {after.MaxConcurrentRefreshesPerClient}");
+        Console.WriteLine($"crash-safety: {refreshes} refreshes, {windows} window faults, {broken} broken, {brokenOutsideWindow} broken outside the window, max concurrent refreshes {after.MaxConcurrentRefreshesPerGrant}");
 
         Assert.True(refreshes >= 1000, $"only {refreshes} refreshes");
         Assert.Equal(0, brokenOutsideWindow);
-        Assert.Equal(1, after.MaxConcurrentRefreshesPerClient);
+        Assert.Equal(1, after.MaxConcurrentRefreshesPerGrant);
         Assert.True(broken <= windows);
         Assert.Equal(steps.Length * 2, faultsFired.Count); // every step failed and killed at least once
     }
@@ -162,15 +164,21 @@ public sealed class CrashSafetyTests(ITestOutputHelper output) : IAsyncLifetime
     private async Task<(string Id, SimulatedClient Client)> ConnectAsync(RefreshProcess process, string id)
     {
         var client = _simulator.Register();
-        var created = await process.Connections.UpsertAsync(id, "partner-a", new ConnectionSettings
+        var oauthClient = await process.Clients.UpsertAsync(new ProcoreConnect.Clients.OAuthClientRef(AppFactory.DefaultPartner, client.ClientId), new ProcoreConnect.Clients.OAuthClientSettings
+        {
+            AuthFlow = ProcoreConnect.Clients.AuthFlow.AuthorizationCode,
+            ClientId = client.ClientId,
+            ClientSecret = client.ClientSecret,
+            RedirectUri = RedirectUri,
+        }, null, default);
+        Assert.Equal(ProcoreConnect.Common.WriteStatus.Created, oauthClient.Status);
+        var created = await process.Connections.UpsertAsync(Ref(id), new ConnectionSettings
         {
             CompanyId = 1001,
             Environment = ProcoreEnvironment.Sandbox,
-            AuthFlow = AuthFlow.AuthorizationCode,
-            ClientId = client.ClientId,
-            ClientSecret = client.ClientSecret,
+            OAuthClient = client.ClientId,
         }, null, default);
-        Assert.Equal(WriteStatus.Created, created.Status);
+        Assert.Equal(ProcoreConnect.Common.WriteStatus.Created, created.Status);
         await ReconnectAsync(process, id, client);
         return (id, client);
     }

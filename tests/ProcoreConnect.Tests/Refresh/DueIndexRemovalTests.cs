@@ -21,18 +21,21 @@ public sealed class DueIndexRemovalTests
             new TableServiceClient(Azurite.Instance.ConnectionString, options),
             Options.Create(new StorageOptions { TablePrefix = Azurite.NewPrefix() })));
         var now = DateTimeOffset.UtcNow;
-        var entries = Enumerable.Range(0, 255).Select(i => new DueRefresh($"ws-{i:D3}", now.AddSeconds(-i))).ToList();
-        await Parallel.ForEachAsync(entries, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (e, ct) => await index.ScheduleAsync(e.WorkspaceId, e.DueAt, ct));
+        var entries = Enumerable.Range(0, 255).Select(i => Entry($"ws-{i:D3}", now.AddSeconds(-i))).ToList();
+        await Parallel.ForEachAsync(entries, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (e, ct) => await index.ScheduleAsync(e, ct));
         var kept = entries[^5..];
-        var gone = new DueRefresh("ws-gone", now);
+        var gone = Entry("ws-gone", now);
 
         counter.Clear();
         await index.RemoveAllAsync([gone, .. entries[..^5], entries[0]], default);
 
-        Assert.Equal(kept.Select(e => e.WorkspaceId), (await index.DueAsync(now, 1000, default)).Select(e => e.WorkspaceId).Order());
+        Assert.Equal(kept.Select(e => e.Subject), (await index.DueAsync(now, 1000, default)).Select(e => e.Subject).Order(StringComparer.Ordinal));
         Assert.Equal(3, counter.Count("POST $batch")); // 251 distinct keys: 100 + 100 + 51
         Assert.Equal(100, counter.Count("DELETE")); // the batch holding the missing entry, one by one
     }
+
+    private static DueWorkspace Entry(string id, DateTimeOffset dueAt) =>
+        new(new ProcoreConnect.Workspaces.WorkspaceRef(AppFactory.DefaultPartner, id), id + "-0123456789abcdef", dueAt);
 
     private sealed class RequestCounter : HttpPipelinePolicy
     {

@@ -42,7 +42,7 @@ public sealed class DueIndexScaleTests(ITestOutputHelper output)
         {
             foreach (var (id, dueAt) in chunk)
             {
-                await index.ScheduleAsync(id, dueAt, ct);
+                await index.ScheduleAsync(new DueWorkspace(new ProcoreConnect.Workspaces.WorkspaceRef(AppFactory.DefaultPartner, id), id + "-0123456789abcdef", dueAt), ct);
             }
         });
 
@@ -51,7 +51,7 @@ public sealed class DueIndexScaleTests(ITestOutputHelper output)
 
         output.WriteLine($"indexed: 10000, due: {dueIds.Count}, returned: {due.Count}, requests: {counter.Requests}, entities transferred: {counter.Entities}");
         Assert.Equal(38, dueIds.Count);
-        Assert.Equal(dueIds.Order(), due.Select(d => d.WorkspaceId).Order());
+        Assert.Equal(dueIds.Order(), due.Select(d => ((DueWorkspace)d).Workspace.Id).Order());
         Assert.Equal(1, counter.Requests);
         Assert.Equal(38, counter.Entities);
         Assert.Equal(due.OrderBy(d => d.DueAt), due);

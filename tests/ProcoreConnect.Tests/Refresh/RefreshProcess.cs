@@ -44,6 +44,8 @@ public sealed class RefreshProcess : IAsyncDisposable
 
     public WorkspaceConnectionService Connections => _services.GetRequiredService<WorkspaceConnectionService>();
 
+    public ProcoreConnect.Clients.OAuthClientService Clients => _services.GetRequiredService<ProcoreConnect.Clients.OAuthClientService>();
+
     public RefreshDueIndex Index => _services.GetRequiredService<RefreshDueIndex>();
 
     public IOptions<TokenOptions> TokenOptions => _services.GetRequiredService<IOptions<TokenOptions>>();

@@ -61,12 +61,12 @@ public sealed class InlineRefreshSweepTests(InlineSweepFixture fixture) : IClass
     internal static async Task IndexedOnceAtTheirDueTimeAsync(ProcoreFixture fixture, IReadOnlyCollection<string> ids)
     {
         var entries = (await fixture.App.Service<RefreshDueIndex>().DueAsync(fixture.Clock.GetUtcNow().AddDays(1), 10_000, default))
-            .Where(e => ids.Contains(e.WorkspaceId))
+            .Where(e => ids.Any(e.IsFor))
             .ToList();
         var rows = await Task.WhenAll(ids.Select(async id => (await fixture.App.Service<WorkspaceRepository>().FindAsync(id, default))!));
         Assert.Equal(
-            rows.Select(w => new DueRefresh(w.Id, w.RefreshDueAt!.Value)).OrderBy(e => e.WorkspaceId),
-            entries.OrderBy(e => e.WorkspaceId));
+            rows.Select(w => (DueRefresh)w.Due()).OrderBy(e => e.Subject, StringComparer.Ordinal),
+            entries.OrderBy(e => e.Subject, StringComparer.Ordinal));
     }
 
     [Fact]
@@ -78,7 +78,8 @@ public sealed class InlineRefreshSweepTests(InlineSweepFixture fixture) : IClass
         var before = await Task.WhenAll(ids.Select(async id => (await workspaces.FindAsync(id, default))!.Tokens));
         fixture.Clock.Advance(TimeSpan.FromMinutes(81));
         var leases = fixture.App.Service<RefreshLeaseStore>();
-        var elsewhere = (await leases.TryAcquireAsync(ids[1], "another-instance", default))!;
+        var held = (await workspaces.FindAsync(ids[1], default))!.Key;
+        var elsewhere = (await leases.TryAcquireAsync(held, "another-instance", default))!;
 
         var summary = await fixture.App.Service<RefreshSweeper>().SweepAsync(default);
 
@@ -86,7 +87,7 @@ public sealed class InlineRefreshSweepTests(InlineSweepFixture fixture) : IClass
         Assert.True(summary.Skipped >= 1);
         Assert.Equal(before[1], after[1]);
         Assert.All([0, 2, 3], i => Assert.NotEqual(before[i], after[i]));
-        Assert.Null(await leases.TryAcquireAsync(ids[1], "a-third", default)); // the sweep released only its own
+        Assert.Null(await leases.TryAcquireAsync(held, "a-third", default)); // the sweep released only its own
 
         await leases.ReleaseAsync(elsewhere, default);
         await fixture.App.Service<RefreshSweeper>().SweepAsync(default);
@@ -99,19 +100,20 @@ public sealed class InlineRefreshSweepTests(InlineSweepFixture fixture) : IClass
     {
         var id = await fixture.ConnectedWorkspaceAsync(fixture.Simulator.Register());
         fixture.Clock.Advance(TimeSpan.FromMinutes(81));
-        var entry = new DueRefresh(id, (await fixture.App.Service<WorkspaceRepository>().FindAsync(id, default))!.RefreshDueAt!.Value);
+        var entry = (await fixture.App.Service<WorkspaceRepository>().FindAsync(id, default))!.Due();
         var leases = fixture.App.Service<RefreshLeaseStore>();
         var tokens = fixture.App.Service<TokenService>();
-        var lease = (await leases.TryAcquireAllAsync([id], "sweep", default))[id];
+        var lookup = fixture.App.Service<ProcoreConnect.Clients.OAuthClientRepository>().Lookup();
+        var lease = (await leases.TryAcquireAllAsync([entry.Subject], "sweep", default))[entry.Subject];
         var before = await fixture.Simulator.StatsAsync();
 
         fixture.Clock.Advance(TimeSpan.FromSeconds(31)); // the lease lasts 60 s
-        Assert.Equal(RefreshResult.Skipped, await tokens.RefreshDueAsync(entry, lease, default));
+        Assert.Equal(RefreshResult.Skipped, await tokens.RefreshDueAsync(entry, lease, lookup, default));
         Assert.Equal(before.RefreshTokenGrants, (await fixture.Simulator.StatsAsync()).RefreshTokenGrants);
 
         await leases.ReleaseAllAsync([lease], default);
-        var fresh = (await leases.TryAcquireAllAsync([id], "sweep", default))[id];
-        Assert.Equal(RefreshResult.Refreshed, await tokens.RefreshDueAsync(entry, fresh, default));
+        var fresh = (await leases.TryAcquireAllAsync([entry.Subject], "sweep", default))[entry.Subject];
+        Assert.Equal(RefreshResult.Refreshed, await tokens.RefreshDueAsync(entry, fresh, lookup, default));
         await leases.ReleaseAllAsync([fresh], default);
 
         // The clock is shared by this class's tests: leave nothing due behind (and the old entry removed).
@@ -131,7 +133,7 @@ public sealed class InlineRefreshSweepTests(InlineSweepFixture fixture) : IClass
         var workspace = (await fixture.App.Service<WorkspaceRepository>().FindAsync(id, default))!;
         Assert.Equal(WorkspaceStatus.NeedsReauthorization, workspace.Status);
         var due = await fixture.App.Service<RefreshDueIndex>().DueAsync(fixture.Clock.GetUtcNow().AddDays(1), 10_000, default);
-        Assert.DoesNotContain(due, d => d.WorkspaceId == id);
+        Assert.DoesNotContain(due, d => d.IsFor(id));
     }
 }
 
@@ -167,7 +169,9 @@ public sealed class QueuedRefreshTests(ProcoreFixture fixture) : IClassFixture<P
         fixture.Clock.Advance(TimeSpan.FromMinutes(81));
         var before = (await fixture.App.Service<WorkspaceRepository>().FindAsync(id, default))!;
 
-        var payload = $$$"""{"Data":{"msg":"{\"workspaceId\":\"{{{id}}}\"}"},"Metadata":{"DequeueCount":1}}""";
+        // As the host sends it: the message text as a JSON string inside Data.msg.
+        var message = RefreshQueueClient.Serialize(before.Due());
+        var payload = System.Text.Json.JsonSerializer.Serialize(new { Data = new { msg = message }, Metadata = new { DequeueCount = "1" } });
         var response = await fixture.Client.PostAsync("/RefreshWorkspace", Json.Raw(payload));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -177,7 +181,8 @@ public sealed class QueuedRefreshTests(ProcoreFixture fixture) : IClassFixture<P
 
     [Theory]
     [InlineData("""{"Data":{"msg":"not json"},"Metadata":{}}""", HttpStatusCode.OK)]
-    [InlineData("""{"Data":{"msg":{"workspaceId":"NOT VALID"}},"Metadata":{}}""", HttpStatusCode.OK)]
+    [InlineData("""{"Data":{"msg":{"kind":"workspace","partnerId":"partner-a","workspaceId":"NOT VALID","workspaceKey":"x"}},"Metadata":{}}""", HttpStatusCode.OK)]
+    [InlineData("""{"Data":{"msg":{"kind":"client_token","clientOwner":"p","clientName":"c","environment":"mars"}},"Metadata":{}}""", HttpStatusCode.OK)]
     [InlineData("""{"Data":{},"Metadata":{}}""", HttpStatusCode.BadRequest)]
     [InlineData("""{"Data":""", HttpStatusCode.BadRequest)]
     public async Task Malformed_queue_invocations_are_completed_or_refused_never_crash(string payload, HttpStatusCode expected)

@@ -41,10 +41,9 @@ public sealed class KeyVaultSecretStoreTests : SecretStoreContract, IAsyncLifeti
         Assert.IsType<KeyVaultSecretStore>(store);
 
         var client = app.CreateClient();
-        var id = Connections.NewId();
-        var secret = Connections.NewSecret();
-        (await client.PutAsync($"/api/workspaces/{id}/connection", Json.Body(Connections.Valid(secret)))).EnsureSuccessStatusCode();
-        Assert.Contains(_vault.Requests, r => r.StartsWith($"PUT /secrets/ws-{id}-", StringComparison.Ordinal));
+        var name = Connections.NewClientName();
+        (await client.PutAsync($"/api/oauth-clients/{name}", Json.Body(Connections.Client()))).EnsureSuccessStatusCode();
+        Assert.Contains(_vault.Requests, r => r.StartsWith($"PUT /secrets/oc-{name}-", StringComparison.Ordinal));
         var health = await client.GetAsync("/api/health");
         Assert.Equal(System.Net.HttpStatusCode.OK, health.StatusCode);
         Assert.Contains("key-vault", await health.Content.ReadAsStringAsync(), StringComparison.Ordinal);

@@ -14,7 +14,7 @@ public sealed class CallerAuthenticationTests(ProcoreFixture fixture) : IClassFi
         var data = new TheoryData<string, string>();
         foreach (var f in FunctionCatalog.All.Where(f => f.Trigger == FunctionTrigger.Http && f.Policy is not null))
         {
-            data.Add(f.Methods[0], "/api/" + f.Route!.Replace("{id}", "ws-any", StringComparison.Ordinal).Replace("{partnerId}", "partner-x", StringComparison.Ordinal).Replace("{keyId}", "0123456789abcdef", StringComparison.Ordinal));
+            data.Add(f.Methods[0], "/api/" + f.Route!.Replace("{id}", "ws-any", StringComparison.Ordinal).Replace("{partnerId}", "partner-x", StringComparison.Ordinal).Replace("{keyId}", "0123456789abcdef", StringComparison.Ordinal).Replace("{name}", "oc-any", StringComparison.Ordinal));
         }
 
         return data;
@@ -52,9 +52,7 @@ public sealed class CallerAuthenticationTests(ProcoreFixture fixture) : IClassFi
         var attempts = new (HttpMethod Method, string Path, object? Body)[]
         {
             (HttpMethod.Get, $"/api/workspaces/{id}/connection", null),
-            (HttpMethod.Put, $"/api/workspaces/{id}/connection", Connections.Valid()),
             (HttpMethod.Delete, $"/api/workspaces/{id}/connection", null),
-            (HttpMethod.Put, $"/api/workspaces/{id}/connection/secret", new { clientSecret = "stolen-secret" }),
             (HttpMethod.Get, $"/api/workspaces/{id}/connect", null),
             (HttpMethod.Get, $"/api/workspaces/{id}/token", null),
             (HttpMethod.Post, $"/api/workspaces/{id}/validate", null),
@@ -68,9 +66,29 @@ public sealed class CallerAuthenticationTests(ProcoreFixture fixture) : IClassFi
             Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{method} {path}: {response.StatusCode}");
         }
 
+        // Its client: invisible, so unusable, and not to be read, rotated or deleted.
+        var clientName = (await fixture.App.Service<ProcoreConnect.Workspaces.WorkspaceRepository>().FindAsync(id, default))!.Client.Name;
+        foreach (var (method, path, body) in new (HttpMethod, string, object?)[]
+        {
+            (HttpMethod.Get, $"/api/oauth-clients/{clientName}", null),
+            (HttpMethod.Delete, $"/api/oauth-clients/{clientName}", null),
+            (HttpMethod.Put, $"/api/oauth-clients/{clientName}/secret", new { clientSecret = "stolen-secret" }),
+            (HttpMethod.Get, $"/api/oauth-clients/{clientName}/companies?environment=sandbox", null),
+        })
+        {
+            var response = await other.SendAsync(new HttpRequestMessage(method, path) { Content = body is null ? null : Json.Body(body) });
+            Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{method} {path}: {response.StatusCode}");
+        }
+
+        var refused = await other.PutAsync($"/api/workspaces/{Connections.NewId()}/connection", Json.Body(Connections.Valid(clientName)));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+
+        // The same id is free for the other partner: a workspace of its own, which changes nothing of the first.
+        Assert.Equal(HttpStatusCode.Created, (await other.PutAsync($"/api/workspaces/{id}/connection", Json.Body(Connections.Valid()))).StatusCode);
         var list = await (await other.GetAsync("/api/workspaces?pageSize=100")).ReadJsonAsync();
-        Assert.DoesNotContain(list.GetProperty("items").EnumerateArray(), w => w.GetProperty("workspaceId").GetString() == id);
+        Assert.Equal(1001, list.GetProperty("items").EnumerateArray().Single(w => w.GetProperty("workspaceId").GetString() == id).GetProperty("companyId").GetInt32());
         Assert.Equal(before.Headers.ETag, (await fixture.Client.GetAsync($"/api/workspaces/{id}/connection")).Headers.ETag);
+        Assert.Equal(HttpStatusCode.OK, (await fixture.Client.GetAsync($"/api/workspaces/{id}/token")).StatusCode);
     }
 
     [Fact]

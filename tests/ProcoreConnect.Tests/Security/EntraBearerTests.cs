@@ -68,9 +68,10 @@ public sealed class EntraBearerTests : IDisposable
     {
         var client = ClientWith(Token(["ProcoreConnect.Partner"]));
         var id = Connections.NewId();
+        Assert.Equal(HttpStatusCode.Created, (await client.PutAsync($"/api/oauth-clients/{Connections.DefaultClient}", Json.Body(Connections.Client()))).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await client.PutAsync($"/api/workspaces/{id}/connection", Json.Body(Connections.Valid()))).StatusCode);
-        var workspace = await _app.Service<ProcoreConnect.Workspaces.WorkspaceRepository>().FindAsync(id, default);
-        Assert.Equal("partner-entra", workspace!.OwnerPartnerId);
+        var workspace = await _app.Service<ProcoreConnect.Workspaces.WorkspaceRepository>().FindAsync(new ProcoreConnect.Workspaces.WorkspaceRef("partner-entra", id), default);
+        Assert.Equal("partner-entra", workspace!.PartnerId);
         // The API-key partner does not see it.
         Assert.Equal(HttpStatusCode.NotFound, (await _app.CreateClient().GetAsync($"/api/workspaces/{id}/connection")).StatusCode);
     }

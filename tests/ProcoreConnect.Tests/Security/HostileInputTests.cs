@@ -43,6 +43,12 @@ public sealed class HostileInputTests(ProcoreFixture fixture, ITestOutputHelper 
         (await fixture.Client.GetAsync($"/api/workspaces/{clientCredentials}/token")).EnsureSuccessStatusCode();
         var hook = await (await fixture.Client.PutAsync($"/api/workspaces/{codeFlow}/webhooks/procore", null)).ReadAsync<InboundHookSettings>();
         var ids = new[] { codeFlow, clientCredentials };
+        var clientNames = new List<string>();
+        foreach (var id in ids)
+        {
+            clientNames.Add((await fixture.App.Service<WorkspaceRepository>().FindAsync(id, default))!.Client.Name);
+        }
+
         var secrets = await SecretsOfAsync(ids);
         secrets.AddRange([app.ClientSecret, account.ClientSecret, hook.Authorization[7..], fixture.App.PartnerKey("partner-a"), AppFactory.AdminKey]);
 
@@ -58,7 +64,7 @@ public sealed class HostileInputTests(ProcoreFixture fixture, ITestOutputHelper 
         var before = await SnapshotAsync();
 
         var random = new Random(20261122);
-        var plans = Enumerable.Range(0, Requests).Select(_ => Generate(random, ids, hook)).ToList();
+        var plans = Enumerable.Range(0, Requests).Select(_ => Generate(random, ids, [.. clientNames], hook)).ToList();
         var byStatus = new System.Collections.Concurrent.ConcurrentDictionary<int, int>();
         var byKind = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
         var leaks = new System.Collections.Concurrent.ConcurrentBag<string>();
@@ -118,38 +124,41 @@ public sealed class HostileInputTests(ProcoreFixture fixture, ITestOutputHelper 
 
     private sealed record Plan(string Kind, string Caller, HttpMethod Method, string Path, byte[]? Body, string ContentType, List<(string, string)> Headers);
 
-    private static Plan Generate(Random r, string[] ids, InboundHookSettings hook)
+    private static Plan Generate(Random r, string[] ids, string[] clientNames, InboundHookSettings hook)
     {
         var mine = ids[r.Next(ids.Length)];
+        var myClient = clientNames[r.Next(clientNames.Length)];
         var badId = HostileIds[r.Next(HostileIds.Length)];
         var json = "application/json";
         switch (r.Next(12))
         {
             case 0: // no or wrong credentials, any protected route
             {
-                var route = ProtectedRoute(r, mine);
+                var route = ProtectedRoute(r, mine, myClient);
                 return new Plan("unauthenticated", Pick(r, ["anonymous", "bad-key", "bad-bearer"]), route.Method, route.Path, Body(r, valid: true), json, []);
             }
 
-            case 1: // another partner's workspace
+            case 1: // another partner's workspace or client (a PUT would create the caller's own: ids are per partner)
             {
-                var route = ProtectedRoute(r, mine, workspaceOnly: true);
+                var route = ProtectedRoute(r, mine, myClient, workspaceOnly: true, creating: false);
                 return new Plan("other-partner", "partner-b", route.Method, route.Path, Body(r, valid: true), json, []);
             }
 
-            case 2: // hostile ids on every workspace route
+            case 2: // hostile ids and client names on every workspace and client route
             {
-                var route = ProtectedRoute(r, badId, workspaceOnly: true);
+                var route = ProtectedRoute(r, badId, badId, workspaceOnly: true);
                 return new Plan("hostile-id", "partner-a", route.Method, route.Path, Body(r, valid: r.Next(2) == 0), json, []);
             }
 
-            case 3: // malformed connection bodies
-                return new Plan("bad-connection-body", "partner-a", HttpMethod.Put, $"/api/workspaces/{mine}/connection", Body(r, valid: false), json, []);
+            case 3: // malformed connection and client bodies
+                return r.Next(2) == 0
+                    ? new Plan("bad-connection-body", "partner-a", HttpMethod.Put, $"/api/workspaces/{mine}/connection", Body(r, valid: false), json, [])
+                    : new Plan("bad-client-body", "partner-a", HttpMethod.Put, $"/api/oauth-clients/{myClient}", ClientBody(r), json, []);
             case 4: // wrong content types and sizes
                 return new Plan("bad-content", "partner-a", HttpMethod.Put, $"/api/workspaces/{mine}/connection",
                     r.Next(3) == 0 ? new byte[JsonBody() + r.Next(1, 5000)] : Encoding.UTF8.GetBytes("companyId=1"), Pick(r, ["text/plain", "application/x-www-form-urlencoded", "application/xml", json]), []);
             case 5: // malformed secret rotations
-                return new Plan("bad-rotation", "partner-a", HttpMethod.Put, $"/api/workspaces/{mine}/connection/secret", RotationBody(r), json, []);
+                return new Plan("bad-rotation", "partner-a", HttpMethod.Put, $"/api/oauth-clients/{myClient}/secret", RotationBody(r), json, []);
             case 6: // bad OAuth states
             {
                 var state = Uri.EscapeDataString(StateValues[r.Next(StateValues.Length)] + (r.Next(2) == 0 ? Guid.NewGuid().ToString("N") : ""));
@@ -167,11 +176,13 @@ public sealed class HostileInputTests(ProcoreFixture fixture, ITestOutputHelper 
             }
 
             case 8: // admin routes without the admin role
-                return new Plan("not-admin", Pick(r, ["partner-a", "partner-b"]), Pick(r, [HttpMethod.Post, HttpMethod.Get, HttpMethod.Delete]),
-                    r.Next(2) == 0 ? "/api/admin/partners/partner-a/keys" : "/api/admin/partners/partner-a/keys/0123456789abcdef", Body(r, valid: true), json, []);
+                return r.Next(3) == 0
+                    ? new Plan("not-admin", Pick(r, ["partner-a", "partner-b"]), HttpMethod.Post, "/api/migrations/inline-clients", null, json, [])
+                    : new Plan("not-admin", Pick(r, ["partner-a", "partner-b"]), Pick(r, [HttpMethod.Post, HttpMethod.Get, HttpMethod.Delete]),
+                        r.Next(2) == 0 ? "/api/admin/partners/partner-a/keys" : "/api/admin/partners/partner-a/keys/0123456789abcdef", Body(r, valid: true), json, []);
             case 9: // bad list parameters
                 return new Plan("bad-list", "partner-a", HttpMethod.Get,
-                    "/api/workspaces?" + Pick(r, ["pageSize=0", "pageSize=-1", "pageSize=101", "pageSize=1e3", "pageSize=%27", "continuationToken=%%%", "continuationToken=" + Uri.EscapeDataString("' or ''='")]), null, json, []);
+                    Pick(r, ["/api/workspaces?", "/api/oauth-clients?"]) + Pick(r, ["pageSize=0", "pageSize=-1", "pageSize=101", "pageSize=1e3", "pageSize=%27", "continuationToken=%%%", "continuationToken=" + Uri.EscapeDataString("' or ''='")]), null, json, []);
             case 10: // bad partner webhook URLs
                 return new Plan("bad-partner-webhook", "partner-b", HttpMethod.Put, "/api/partner/webhook",
                     Encoding.UTF8.GetBytes(Pick(r, ["""{"url":"http://10.0.0.1/x"}""", """{"url":"https://169.254.169.254/"}""", """{"url":"javascript:alert(1)"}""", """{"url":5}""", """{"url":"https://u:p@evil.example/"}""", "{", """{"uri":"https://x"}"""])), json, []);
@@ -183,18 +194,25 @@ public sealed class HostileInputTests(ProcoreFixture fixture, ITestOutputHelper 
 
     private static int JsonBody() => ProcoreConnect.Http.JsonBody.MaxBytes;
 
-    private static (HttpMethod Method, string Path) ProtectedRoute(Random r, string id, bool workspaceOnly = false)
+    private static (HttpMethod Method, string Path) ProtectedRoute(Random r, string id, string client, bool workspaceOnly = false, bool creating = true)
     {
         var routes = new List<(HttpMethod, string)>
         {
-            (HttpMethod.Get, $"/api/workspaces/{id}/connection"), (HttpMethod.Put, $"/api/workspaces/{id}/connection"), (HttpMethod.Delete, $"/api/workspaces/{id}/connection"),
-            (HttpMethod.Put, $"/api/workspaces/{id}/connection/secret"), (HttpMethod.Get, $"/api/workspaces/{id}/connect"), (HttpMethod.Get, $"/api/workspaces/{id}/token"),
+            (HttpMethod.Get, $"/api/workspaces/{id}/connection"), (HttpMethod.Delete, $"/api/workspaces/{id}/connection"),
+            (HttpMethod.Get, $"/api/workspaces/{id}/connect"), (HttpMethod.Get, $"/api/workspaces/{id}/token"),
             (HttpMethod.Post, $"/api/workspaces/{id}/validate"), (HttpMethod.Get, $"/api/workspaces/{id}/audit"), (HttpMethod.Get, $"/api/workspaces/{id}/projects"),
             (HttpMethod.Put, $"/api/workspaces/{id}/webhooks/procore"),
+            (HttpMethod.Get, $"/api/oauth-clients/{client}"), (HttpMethod.Delete, $"/api/oauth-clients/{client}"), (HttpMethod.Put, $"/api/oauth-clients/{client}/secret"),
+            (HttpMethod.Get, $"/api/oauth-clients/{client}/companies?environment=sandbox"), (HttpMethod.Post, $"/api/oauth-clients/{client}/companies"),
         };
+        if (creating)
+        {
+            routes.AddRange([(HttpMethod.Put, $"/api/workspaces/{id}/connection"), (HttpMethod.Put, $"/api/oauth-clients/{client}")]);
+        }
+
         if (!workspaceOnly)
         {
-            routes.AddRange([(HttpMethod.Get, "/api/workspaces"), (HttpMethod.Put, "/api/partner/webhook"), (HttpMethod.Get, "/api/partner/events"), (HttpMethod.Delete, "/api/partner/webhook")]);
+            routes.AddRange([(HttpMethod.Get, "/api/workspaces"), (HttpMethod.Get, "/api/oauth-clients"), (HttpMethod.Put, "/api/partner/webhook"), (HttpMethod.Get, "/api/partner/events"), (HttpMethod.Delete, "/api/partner/webhook")]);
         }
 
         return routes[r.Next(routes.Count)];
@@ -204,12 +222,18 @@ public sealed class HostileInputTests(ProcoreFixture fixture, ITestOutputHelper 
     {
         if (valid)
         {
-            return Encoding.UTF8.GetBytes($$"""{"companyId":{{r.Next(1, 100000)}},"environment":"sandbox","authFlow":"client_credentials","clientId":"c{{r.Next()}}","clientSecret":"stolen-{{r.Next()}}"}""");
+            return Encoding.UTF8.GetBytes(r.Next(2) == 0
+                ? $$"""{"companyId":{{r.Next(1, 100000)}},"environment":"sandbox","oauthClient":"test-app"}"""
+                : $$"""{"authFlow":"client_credentials","clientId":"c{{r.Next()}}","clientSecret":"stolen-{{r.Next()}}"}""");
         }
 
         string[] broken =
         [
             "{", "}", "[]", "null", "true", "\"str\"", "{\"companyId\":", "{\"companyId\": 1,}", "{'companyId': 1}",
+            """{"companyId":"1001","environment":"sandbox","oauthClient":"test-app"}""",
+            """{"companyId":1,"environment":"sandbox","oauthClient":"Test App"}""",
+            """{"companyId":1,"environment":"sandbox","oauthClient":"no-such-client"}""",
+            """{"companyId":1,"environment":"sandbox","oauthClient":"test-app","clientSecret":"s"}""",
             """{"companyId":"1001","environment":"sandbox","authFlow":"client_credentials","clientId":"c","clientSecret":"s"}""",
             """{"companyId":-1,"environment":"sandbox","authFlow":"client_credentials","clientId":"c","clientSecret":"s"}""",
             """{"companyId":1,"environment":"Sandbox","authFlow":"client_credentials","clientId":"c","clientSecret":"s"}""",
@@ -225,6 +249,15 @@ public sealed class HostileInputTests(ProcoreFixture fixture, ITestOutputHelper 
         ];
         return Encoding.UTF8.GetBytes(broken[r.Next(broken.Length)]);
     }
+
+    private static byte[] ClientBody(Random r) => Encoding.UTF8.GetBytes(Pick(r,
+    [
+        "{", "[]", "null", """{"authFlow":"implicit","clientId":"c"}""", """{"authFlow":"client_credentials"}""", """{"authFlow":"client_credentials","clientId":"has space"}""",
+        """{"authFlow":"client_credentials","clientId":"c","redirectUri":"https://x/cb"}""", """{"authFlow":"authorization_code","clientId":"c","redirectUri":"javascript:alert(1)"}""",
+        """{"authFlow":"authorization_code","clientId":"c","clientSecret":""}""", """{"authFlow":"authorization_code","clientId":"c","displayName":"a\u0000b"}""",
+        """{"authFlow":"authorization_code","clientId":"c","public":true}""", "{\"authFlow\":\"client_credentials\",\"clientId\":\"" + new string('x', 300) + "\"}",
+        """{"authFlow":"nope","clientId":"c"}""",
+    ]));
 
     private static byte[] RotationBody(Random r) => Encoding.UTF8.GetBytes(Pick(r,
     [
@@ -247,7 +280,8 @@ public sealed class HostileInputTests(ProcoreFixture fixture, ITestOutputHelper 
         foreach (var id in ids)
         {
             var workspace = (await fixture.App.Service<WorkspaceRepository>().FindAsync(id, default))!;
-            values.Add(await store.GetAsync(workspace.ClientSecret, default));
+            var client = (await fixture.App.Service<ProcoreConnect.Clients.OAuthClientRepository>().FindAsync(workspace.Client, default))!;
+            values.Add(await store.GetAsync(client.ClientSecret, default));
             if (workspace.Tokens is { } tokens)
             {
                 var stored = TokenSecret.Parse(await store.GetAsync(tokens, default));

@@ -65,27 +65,30 @@ public sealed class TokenApiTests(ProcoreFixture fixture) : IClassFixture<Procor
     }
 
     [Fact]
-    public async Task A_token_endpoint_500_leaves_the_stored_refresh_token_unchanged_and_usable()
+    public async Task A_refresh_answered_500_spends_the_token_at_procore_the_valid_access_token_serves_meanwhile_and_then_a_person_is_needed()
     {
         var app = fixture.Simulator.Register();
         var id = await fixture.ConnectedWorkspaceAsync(app);
         var before = (await Workspaces.FindAsync(id, default))!;
         fixture.Clock.Advance(TimeSpan.FromMinutes(85));
         fixture.Simulator.State.SetFaults(new SimulatorFaults { TokenFailures = [500] });
+        var stats = await fixture.Simulator.StatsAsync();
 
         var during = await Client.GetAsync($"/api/workspaces/{id}/token");
 
-        // The current token still has 5 minutes: it is handed out while Procore fails.
+        // Procore failed, and (as it documents) the refresh token it was shown is spent. The
+        // current access token still has 5 minutes: it is handed out, and nothing was retried.
         Assert.Equal(HttpStatusCode.OK, during.StatusCode);
-        var unchanged = (await Workspaces.FindAsync(id, default))!;
-        Assert.Equal(before.Tokens, unchanged.Tokens);
-        Assert.Equal(WorkspaceStatus.Connected, unchanged.Status);
-        var secret = TokenSecret.Parse(await fixture.App.Service<ISecretStore>().GetAsync(unchanged.Tokens!, default));
-        Assert.False(string.IsNullOrEmpty(secret.RefreshToken));
+        Assert.Equal(before.Tokens, (await Workspaces.FindAsync(id, default))!.Tokens);
+        Assert.Equal(WorkspaceStatus.Connected, (await Workspaces.FindAsync(id, default))!.Status);
+        Assert.Equal(stats.RefreshTokenReuses, (await fixture.Simulator.StatsAsync()).RefreshTokenReuses);
 
+        // The next attempt learns it from Procore (invalid_grant): the workspace needs a person.
+        fixture.Clock.Advance(TimeSpan.FromMinutes(1));
         var after = await Client.GetAsync($"/api/workspaces/{id}/token");
-        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
-        Assert.NotEqual(before.Tokens, (await Workspaces.FindAsync(id, default))!.Tokens);
+        Assert.Equal(HttpStatusCode.Conflict, after.StatusCode);
+        Assert.Equal("needs_reauthorization", (await after.ReadJsonAsync()).GetProperty("code").GetString());
+        Assert.Equal(WorkspaceStatus.NeedsReauthorization, (await Workspaces.FindAsync(id, default))!.Status);
     }
 
     [Fact]
@@ -144,15 +147,18 @@ public sealed class TokenApiTests(ProcoreFixture fixture) : IClassFixture<Procor
         var id = await fixture.CreateWorkspaceAsync(account, "client_credentials");
         var before = await fixture.Simulator.StatsAsync();
 
-        var first = await Client.GetAsync($"/api/workspaces/{id}/token");
-        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        var firstResponse = await Client.GetAsync($"/api/workspaces/{id}/token");
+        Assert.Equal(HttpStatusCode.OK, firstResponse.StatusCode);
+        var first = await firstResponse.ReadAsync<TokenResponse>();
         var workspace = (await Workspaces.FindAsync(id, default))!;
         Assert.Equal(WorkspaceStatus.Connected, workspace.Status);
-        Assert.Null(TokenSecret.Parse(await fixture.App.Service<ISecretStore>().GetAsync(workspace.Tokens!, default)).RefreshToken);
+        Assert.Null(workspace.Tokens); // the token is the client's, kept once for all its workspaces
+        var stored = await fixture.App.Service<ClientTokenStore>().FindAsync(new ClientTokenKey(workspace.Client, workspace.Environment), default);
+        Assert.Equal(first.AccessToken, await fixture.App.Service<ISecretStore>().GetAsync(stored!.Token, default));
 
         fixture.Clock.Advance(TimeSpan.FromMinutes(85));
         var second = await Client.GetAsync($"/api/workspaces/{id}/token");
-        Assert.NotEqual((await first.ReadAsync<TokenResponse>()).AccessToken, (await second.ReadAsync<TokenResponse>()).AccessToken);
+        Assert.NotEqual(first.AccessToken, (await second.ReadAsync<TokenResponse>()).AccessToken);
         Assert.Equal(2, (await fixture.Simulator.StatsAsync()).ClientCredentialsGrants - before.ClientCredentialsGrants);
     }
 
@@ -183,7 +189,7 @@ public sealed class TokenApiTests(ProcoreFixture fixture) : IClassFixture<Procor
         }, default);
 
         Assert.Equal(new TokenSecret("new-access", "new-refresh"), TokenSecret.Parse(await secrets.GetAsync(saved.Tokens!, default)));
-        Assert.Null(persister.UnpersistedRefreshToken(id));
+        Assert.Null(persister.UnpersistedRefreshToken(workspace.Key));
     }
 
     [Fact]
@@ -201,7 +207,7 @@ public sealed class TokenApiTests(ProcoreFixture fixture) : IClassFixture<Procor
             AccessToken = "a", RefreshToken = "kept-in-memory", ExpiresIn = 5400,
         }, default));
 
-        Assert.Equal("kept-in-memory", persister.UnpersistedRefreshToken(id));
+        Assert.Equal("kept-in-memory", persister.UnpersistedRefreshToken(workspace.Key));
         Assert.Equal(workspace.Tokens, (await Workspaces.FindAsync(id, default))!.Tokens);
     }
 

@@ -26,14 +26,16 @@ public sealed class ConnectionValidationTests(ProcoreFixture fixture) : IClassFi
         var companies = report.Checks.Single(c => c.Name == "companies");
         Assert.False(companies.Ok);
         Assert.Equal(403, companies.HttpStatus);
-        Assert.Contains("grant the app's service account tool permissions", report.Fix, StringComparison.Ordinal);
+        Assert.Contains("manifest lacks the permission", report.Fix, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task A_company_the_token_cannot_see_is_diagnosed_with_the_visible_ones()
+    public async Task A_company_the_signed_in_user_cannot_see_is_diagnosed_with_the_visible_ones()
     {
-        var account = fixture.Simulator.Register(true, 2002, 3003);
-        var id = await fixture.CreateWorkspaceAsync(account, "client_credentials", companyId: 1001);
+        var app = fixture.Simulator.Register(true, 2002, 3003);
+        var id = await fixture.CreateWorkspaceAsync(app, companyId: 1001);
+        var (callback, _) = await fixture.Browser().ConnectAsync(id);
+        Assert.Equal(HttpStatusCode.OK, callback.StatusCode);
 
         var report = await ValidateAsync(id);
 
@@ -44,13 +46,27 @@ public sealed class ConnectionValidationTests(ProcoreFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task A_dmsa_in_a_company_that_did_not_install_the_app_is_told_to_install_it()
+    {
+        var account = fixture.Simulator.Register(true, 2002, 3003);
+        var id = await fixture.CreateWorkspaceAsync(account, "client_credentials", companyId: 1001);
+
+        var report = await ValidateAsync(id);
+
+        Assert.False(report.Ok);
+        Assert.Equal(403, report.Checks.Single(c => c.Name == "me").HttpStatus);
+        Assert.Contains("not installed there", report.Fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Wrong_client_credentials_are_diagnosed()
     {
         var account = fixture.Simulator.Register();
         var id = await fixture.CreateWorkspaceAsync(account with { ClientSecret = "not-the-secret" }, "client_credentials");
         var report = await ValidateAsync(id);
         Assert.False(report.Ok);
-        Assert.Contains("client id or secret", report.Fix, StringComparison.Ordinal);
+        Assert.Contains("Procore refused the client credentials", report.Fix, StringComparison.Ordinal);
+        Assert.Contains("Copy the client id and secret again", report.Fix, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,39 +1,37 @@
 using System.Net;
+using System.Text.Json;
 using ProcoreConnect.Storage;
 using ProcoreConnect.Tests.Infrastructure;
 using ProcoreConnect.Webhooks;
+using ProcoreConnect.Workspaces;
+using ProcoreSimulator.State;
+using ProcoreSimulator.Webhooks;
 
 namespace ProcoreConnect.Tests.Webhooks;
 
 public sealed class ProcoreWebhookTests(ProcoreFixture fixture) : IClassFixture<ProcoreFixture>
 {
-    private static Dictionary<string, object?> Delivery(string ulid, long id, string resource = "Projects", string eventType = "create", long resourceId = 555) => new Dictionary<string, object?>
-    {
-        ["id"] = id,
-        ["ulid"] = ulid,
-        ["timestamp"] = "2026-11-22T10:00:00.000Z",
-        ["resource_name"] = resource,
-        ["resource_id"] = resourceId,
-        ["event_type"] = eventType,
-        ["company_id"] = 1001,
-        ["project_id"] = resourceId,
-        ["api_version"] = "v2",
-        ["metadata"] = new { source_user_id = 1, source_operation_id = (string?)null },
-    };
+    // Deliveries as Procore sends them, in each payload format (built by the simulator from Procore's documented examples).
+    private static object Delivery(string format = "v2", string resource = "Projects", string eventType = "create", long resourceId = 555) =>
+        WebhookPayloads.Build(new WebhookDeliveryRequest
+        {
+            Url = new Uri("http://unused"), Format = format, ResourceName = resource, EventType = eventType, ResourceId = resourceId, CompanyId = 1001, ProjectId = resourceId,
+        }, DateTimeOffset.UtcNow)!;
 
-    private async Task<(string Id, InboundHookSettings Hook)> ConfiguredAsync(params long[] visibleProjects)
+    private async Task<(string Id, string Key, InboundHookSettings Hook)> ConfiguredAsync(params long[] permittedProjects)
     {
-        var client = fixture.Simulator.Register();
-        fixture.Simulator.State.Register(client with { Projects = visibleProjects });
-        var id = await fixture.CreateWorkspaceAsync(client with { Projects = visibleProjects }, "client_credentials");
+        var client = fixture.Simulator.Register() with { Companies = [new SimulatedCompany(1001, "Company 1001", permittedProjects)] };
+        fixture.Simulator.State.Register(client);
+        var id = await fixture.CreateWorkspaceAsync(client, "client_credentials");
         var response = await fixture.Client.PutAsync($"/api/workspaces/{id}/webhooks/procore", null);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return (id, await response.ReadAsync<InboundHookSettings>());
+        var key = (await fixture.App.Service<WorkspaceRepository>().FindAsync(id, default))!.Key;
+        return (id, key, await response.ReadAsync<InboundHookSettings>());
     }
 
-    private Task<HttpResponseMessage> DeliverAsync(string workspaceId, string? authorization, object body)
+    private Task<HttpResponseMessage> DeliverAsync(string workspaceKey, string? authorization, object body)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/webhooks/procore/{workspaceId}") { Content = Json.Body(body) };
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/webhooks/procore/{workspaceKey}") { Content = Json.Body(body) };
         if (authorization is not null)
         {
             request.Headers.TryAddWithoutValidation("Authorization", authorization);
@@ -42,53 +40,66 @@ public sealed class ProcoreWebhookTests(ProcoreFixture fixture) : IClassFixture<
         return fixture.App.AnonymousClient().SendAsync(request);
     }
 
-    [Fact]
-    public async Task Deliveries_are_checked_stored_once_and_acknowledged()
+    private async Task<int> StoredDeliveriesAsync(string key)
     {
-        var (id, hook) = await ConfiguredAsync();
-        Assert.Equal($"/api/webhooks/procore/{id}", hook.DeliveryUrl.AbsolutePath);
-        Assert.StartsWith("Bearer ", hook.Authorization, StringComparison.Ordinal);
-
-        var first = await DeliverAsync(id, hook.Authorization, Delivery("01J0000000000000000000000A", 1));
-        var again = await DeliverAsync(id, hook.Authorization, Delivery("01J0000000000000000000000A", 1));
-
-        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
-        Assert.False((await first.ReadAsync<DeliveryAck>()).Duplicate);
-        Assert.True((await again.ReadAsync<DeliveryAck>()).Duplicate);
         var table = await fixture.App.Service<TableStore>().GetAsync(InboundWebhookStore.DeliveriesTable, default);
         var rows = 0;
-        await foreach (var _ in table.QueryAsync<Azure.Data.Tables.TableEntity>(e => e.PartitionKey == id))
+        await foreach (var _ in table.QueryAsync<Azure.Data.Tables.TableEntity>(e => e.PartitionKey == key))
         {
             rows++;
         }
 
-        Assert.Equal(1, rows);
+        return rows;
+    }
+
+    [Theory]
+    [InlineData("v2")]
+    [InlineData("v3")]
+    [InlineData("v4")]
+    public async Task Deliveries_in_each_payload_format_are_checked_stored_once_and_acknowledged(string format)
+    {
+        var (_, key, hook) = await ConfiguredAsync();
+        Assert.Equal($"/api/webhooks/procore/{key}", hook.DeliveryUrl.AbsolutePath);
+        Assert.StartsWith("Bearer ", hook.Authorization, StringComparison.Ordinal);
+        var delivery = Delivery(format);
+
+        var first = await DeliverAsync(key, hook.Authorization, delivery);
+        var again = await DeliverAsync(key, hook.Authorization, delivery);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.False((await first.ReadAsync<DeliveryAck>()).Duplicate);
+        Assert.True((await again.ReadAsync<DeliveryAck>()).Duplicate);
+        Assert.Equal(1, await StoredDeliveriesAsync(key));
         Assert.DoesNotContain(fixture.App.Logs.Lines, l => l.Contains(hook.Authorization[7..], StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task Forged_missing_and_other_workspaces_authorization_values_are_refused_and_store_nothing()
     {
-        var (id, hook) = await ConfiguredAsync();
-        var (otherId, otherHook) = await ConfiguredAsync();
+        var (id, key, hook) = await ConfiguredAsync();
+        var (otherId, _, otherHook) = await ConfiguredAsync();
         foreach (var authorization in new[] { null, "", "Bearer forged", hook.Authorization + "x", otherHook.Authorization, hook.Authorization.ToUpperInvariant() })
         {
-            Assert.Equal(HttpStatusCode.Unauthorized, (await DeliverAsync(id, authorization, Delivery("01J0000000000000000000000B", 2))).StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await DeliverAsync(key, authorization, Delivery())).StatusCode);
         }
 
-        Assert.Equal(HttpStatusCode.Unauthorized, (await DeliverAsync("ws-never-configured", hook.Authorization, Delivery("01J0000000000000000000000C", 3))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await DeliverAsync("ws-never-configured-0123456789abcdef", hook.Authorization, Delivery())).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await DeliverAsync(id, hook.Authorization, Delivery())).StatusCode); // the id is not the key
         var projects = await (await fixture.Client.GetAsync($"/api/workspaces/{id}/projects")).ReadAsync<List<KnownProject>>();
         Assert.Empty(projects);
+        Assert.Equal(0, await StoredDeliveriesAsync(key));
         Assert.NotEqual(id, otherId);
     }
 
-    [Fact]
-    public async Task Project_created_events_reveal_projects_the_app_cannot_see_yet()
+    [Theory]
+    [InlineData("v2")]
+    [InlineData("v4")]
+    public async Task Project_created_events_reveal_projects_the_app_cannot_see_yet(string format)
     {
-        var (id, hook) = await ConfiguredAsync(visibleProjects: 555);
-        (await DeliverAsync(id, hook.Authorization, Delivery("01J0000000000000000000000D", 4, resourceId: 555))).EnsureSuccessStatusCode();
-        (await DeliverAsync(id, hook.Authorization, Delivery("01J0000000000000000000000E", 5, resourceId: 777))).EnsureSuccessStatusCode();
-        (await DeliverAsync(id, hook.Authorization, Delivery("01J0000000000000000000000F", 6, resource: "RFIs", resourceId: 999))).EnsureSuccessStatusCode();
+        var (id, key, hook) = await ConfiguredAsync(permittedProjects: 555);
+        (await DeliverAsync(key, hook.Authorization, Delivery(format, resourceId: 555))).EnsureSuccessStatusCode();
+        (await DeliverAsync(key, hook.Authorization, Delivery(format, resourceId: 777))).EnsureSuccessStatusCode();
+        (await DeliverAsync(key, hook.Authorization, Delivery(format, resource: "RFIs", resourceId: 999))).EnsureSuccessStatusCode();
 
         var projects = await (await fixture.Client.GetAsync($"/api/workspaces/{id}/projects")).ReadAsync<List<KnownProject>>();
 
@@ -102,11 +113,33 @@ public sealed class ProcoreWebhookTests(ProcoreFixture fixture) : IClassFixture<
     [InlineData("{}")]
     [InlineData("{\"ulid\": \"../../etc\"}")]
     [InlineData("[]")]
-    public async Task Malformed_deliveries_with_the_right_authorization_are_refused(string body)
+    [InlineData("{\"id\": \"01JMYXMZRBVKK0PC6XS8SA4QRE\", \"resource_id\": \"not-a-number\", \"reason\": \"update\"}")]
+    [InlineData("{\"id\": \"01JMYXMZRBVKK0PC6XS8SA4QRE\", \"company_id\": {\"$gt\": 0}}")]
+    [InlineData("{\"id\": 12, \"resource_name\": 5}")]
+    [InlineData("{\"id\": -3}")]
+    [InlineData("{\"id\": \"has space\"}")]
+    public async Task Malformed_deliveries_with_the_right_authorization_are_refused_and_store_nothing(string body)
     {
-        var (id, hook) = await ConfiguredAsync();
-        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/webhooks/procore/{id}") { Content = Json.Raw(body) };
+        var (_, key, hook) = await ConfiguredAsync();
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/webhooks/procore/{key}") { Content = Json.Raw(body) };
         request.Headers.TryAddWithoutValidation("Authorization", hook.Authorization);
         Assert.Equal(HttpStatusCode.BadRequest, (await fixture.App.AnonymousClient().SendAsync(request)).StatusCode);
+        Assert.Equal(0, await StoredDeliveriesAsync(key));
+    }
+
+    [Fact]
+    public void The_formats_differ_as_procore_documents()
+    {
+        var v2 = JsonSerializer.SerializeToElement(Delivery("v2"));
+        var v3 = JsonSerializer.SerializeToElement(Delivery("v3"));
+        var v4 = JsonSerializer.SerializeToElement(Delivery("v4"));
+
+        Assert.Equal(JsonValueKind.Number, v2.GetProperty("id").ValueKind);
+        Assert.False(v2.TryGetProperty("related_resources", out _));
+        Assert.Equal(JsonValueKind.Array, v3.GetProperty("related_resources").ValueKind);
+        Assert.Equal(JsonValueKind.String, v4.GetProperty("id").ValueKind);
+        Assert.Equal(JsonValueKind.String, v4.GetProperty("resource_id").ValueKind);
+        Assert.True(v4.TryGetProperty("reason", out _) && v4.TryGetProperty("resource_type", out _));
+        Assert.False(v4.TryGetProperty("ulid", out _) || v4.TryGetProperty("event_type", out _) || v4.TryGetProperty("metadata", out _));
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Azure.Data.Tables;
+using ProcoreConnect.Clients;
 using ProcoreConnect.Secrets;
 using ProcoreConnect.Storage;
 using ProcoreConnect.Tests.Infrastructure;
@@ -34,24 +35,23 @@ public sealed class ConnectionApiTests : IClassFixture<AppFactory>
         Assert.Equal(id, view.WorkspaceId);
         Assert.Equal(1001, view.CompanyId);
         Assert.Equal(ProcoreEnvironment.Sandbox, view.Environment);
+        Assert.Equal(Connections.DefaultClient, view.OAuthClient);
+        Assert.False(view.OAuthClientPublic);
         Assert.Equal(AuthFlow.AuthorizationCode, view.AuthFlow);
-        Assert.Equal(body["clientId"], view.ClientId);
-        Assert.True(view.ClientSecret.IsSet);
         Assert.Equal(WorkspaceStatus.Pending, view.Status);
-        Assert.Equal(new Uri("https://sandbox.procore.com"), view.ApiBaseUrl);
+        Assert.Equal(new Uri(AppFactory.ClosedPort), view.ApiBaseUrl); // the configured sandbox API base
 
         var read = await _client.GetAsync($"/api/workspaces/{id}/connection");
         Assert.Equal(HttpStatusCode.OK, read.StatusCode);
         Assert.Equal(created.Headers.ETag, read.Headers.ETag);
         Assert.Equal(view, await read.ReadAsync<ConnectionResponse>());
 
-        var update = body.Without("clientSecret").With("companyId", 2002).With("environment", "monthly");
+        var update = body.With("companyId", 2002).With("environment", "monthly");
         var updated = await _client.PutAsync($"/api/workspaces/{id}/connection", Json.Body(update));
         Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
         var after = await updated.ReadAsync<ConnectionResponse>();
         Assert.Equal(2002, after.CompanyId);
         Assert.Equal(ProcoreEnvironment.Monthly, after.Environment);
-        Assert.Equal(view.ClientSecret, after.ClientSecret);
         Assert.NotEqual(created.Headers.ETag, updated.Headers.ETag);
 
         var deleted = await _client.DeleteAsync($"/api/workspaces/{id}/connection");
@@ -63,32 +63,12 @@ public sealed class ConnectionApiTests : IClassFixture<AppFactory>
     }
 
     [Fact]
-    public async Task Client_secret_goes_to_the_secret_store_and_old_versions_are_disabled()
-    {
-        var id = Connections.NewId();
-        var first = Connections.NewSecret();
-        var body = Connections.Valid(first);
-        (await _client.PutAsync($"/api/workspaces/{id}/connection", Json.Body(body))).EnsureSuccessStatusCode();
-        var secrets = _app.Service<ISecretStore>();
-        var workspace = (await _app.Service<WorkspaceRepository>().FindAsync(id, default))!;
-        Assert.Equal(first, await secrets.GetAsync(workspace.ClientSecret, default));
-
-        var second = Connections.NewSecret();
-        (await _client.PutAsync($"/api/workspaces/{id}/connection", Json.Body(body.With("clientSecret", second)))).EnsureSuccessStatusCode();
-        var changed = (await _app.Service<WorkspaceRepository>().FindAsync(id, default))!;
-        Assert.Equal(second, await secrets.GetAsync(changed.ClientSecret, default));
-        await Assert.ThrowsAsync<SecretNotFoundException>(() => secrets.GetAsync(workspace.ClientSecret, default));
-
-        (await _client.DeleteAsync($"/api/workspaces/{id}/connection")).EnsureSuccessStatusCode();
-        await Assert.ThrowsAsync<SecretNotFoundException>(() => secrets.GetAsync(changed.ClientSecret, default));
-    }
-
-    [Fact]
     public async Task Secrets_never_appear_in_responses_logs_or_tables()
     {
         var id = Connections.NewId();
+        var client = Connections.NewClientName();
         var secrets = new[] { Connections.NewSecret(), Connections.NewSecret() };
-        var body = Connections.Valid(secrets[0]);
+        var clientBody = Connections.Client(secrets[0]);
         var seen = new List<string>();
         async Task Record(Task<HttpResponseMessage> call)
         {
@@ -96,16 +76,20 @@ public sealed class ConnectionApiTests : IClassFixture<AppFactory>
             seen.Add(response.Headers + "\n" + response.Content.Headers + "\n" + await response.Content.ReadAsStringAsync());
         }
 
-        await Record(_client.PutAsync($"/api/workspaces/{id}/connection", Json.Body(body)));
-        await Record(_client.PutAsync($"/api/workspaces/{id}/connection", Json.Body(body.With("clientSecret", secrets[1]))));
-        await Record(_client.PutAsync($"/api/workspaces/{id}/connection", Json.Body(body.With("clientSecret", secrets[1]).With("companyId", -1))));
-        await Record(_client.PutAsync($"/api/workspaces/{id}/connection", Json.Raw($"{{\"clientSecret\": {secrets[1]}}}")));
+        await Record(_client.PutAsync($"/api/oauth-clients/{client}", Json.Body(clientBody)));
+        await Record(_client.PutAsync($"/api/oauth-clients/{client}", Json.Body(clientBody.With("clientSecret", secrets[1]))));
+        await Record(_client.PutAsync($"/api/oauth-clients/{client}", Json.Body(clientBody.With("clientSecret", secrets[1]).With("authFlow", "nope"))));
+        await Record(_client.PutAsync($"/api/oauth-clients/{client}", Json.Raw($"{{\"clientSecret\": {secrets[1]}}}")));
+        await Record(_client.PutAsync($"/api/workspaces/{id}/connection", Json.Body(Connections.Valid(client))));
+        await Record(_client.PutAsync($"/api/workspaces/{id}/connection", Json.Body(Connections.Valid(client).With("clientSecret", secrets[1]))));
         await Record(_client.GetAsync($"/api/workspaces/{id}/connection"));
+        await Record(_client.GetAsync($"/api/oauth-clients/{client}"));
+        await Record(_client.GetAsync("/api/oauth-clients?pageSize=100"));
         await Record(_client.GetAsync("/api/workspaces?pageSize=100"));
 
         var tables = _app.Service<TableStore>();
         var rows = new List<string>();
-        foreach (var name in new[] { WorkspaceRepository.TableName, LocalEncryptedSecretStore.TableName })
+        foreach (var name in new[] { WorkspaceRepository.TableName, ProcoreConnect.Clients.OAuthClientRepository.TableName, LocalEncryptedSecretStore.TableName })
         {
             var table = await tables.GetAsync(name, default);
             await foreach (var row in table.QueryAsync<TableEntity>())
@@ -135,14 +119,13 @@ public sealed class ConnectionApiTests : IClassFixture<AppFactory>
 
         var contenders = Enumerable.Range(1, 10).Select(async n =>
         {
-            var secret = Connections.NewSecret();
             using var request = new HttpRequestMessage(HttpMethod.Put, $"/api/workspaces/{id}/connection")
             {
-                Content = Json.Body(body.With("companyId", 5000 + n).With("clientSecret", secret)),
+                Content = Json.Body(body.With("companyId", 5000 + n)),
             };
             request.Headers.TryAddWithoutValidation("If-Match", etag);
             var response = await _client.SendAsync(request);
-            return (n, secret, response);
+            return (n, response);
         }).ToList();
         var results = await Task.WhenAll(contenders);
 
@@ -160,7 +143,6 @@ public sealed class ConnectionApiTests : IClassFixture<AppFactory>
 
         var stored = (await _app.Service<WorkspaceRepository>().FindAsync(id, default))!;
         Assert.Equal(5000 + winner.n, stored.CompanyId);
-        Assert.Equal(winner.secret, await _app.Service<ISecretStore>().GetAsync(stored.ClientSecret, default));
     }
 
     [Fact]
@@ -212,39 +194,173 @@ public sealed class ConnectionApiTests : IClassFixture<AppFactory>
         var tokens = await secrets.SetAsync(SecretNames.Tokens(workspace.SecretPrefix), new TokenSecret("access-value", "refresh-value").Serialize(), default);
         await repository.UpdateAsync(workspace with { Status = WorkspaceStatus.Connected, Tokens = tokens }, default);
 
-        var changed = await _client.PutAsync($"/api/workspaces/{id}/connection", Json.Body(body.Without("clientSecret").With("clientId", "another-app")));
+        var another = Connections.NewClientName();
+        (await _client.PutAsync($"/api/oauth-clients/{another}", Json.Body(Connections.Client()))).EnsureSuccessStatusCode();
+        var changed = await _client.PutAsync($"/api/workspaces/{id}/connection", Json.Body(body.With("oauthClient", another)));
         var view = await changed.ReadAsync<ConnectionResponse>();
         Assert.Equal(WorkspaceStatus.Pending, view.Status);
+        Assert.Equal(another, view.OAuthClient);
         Assert.Null((await repository.FindAsync(id, default))!.Tokens);
         await Assert.ThrowsAsync<SecretNotFoundException>(() => secrets.GetAsync(tokens, default));
     }
 
-    [Fact]
-    public async Task List_pages_through_every_workspace_once()
+    [Theory]
+    [InlineData("authFlow", "authorization_code")]
+    [InlineData("clientId", "my-app")]
+    [InlineData("clientSecret", "s3cret-value")]
+    [InlineData("clientSecretExpiresAt", "2027-01-01T00:00:00Z")]
+    [InlineData("redirectUri", "https://connect.example.com/cb")]
+    public async Task Inline_credentials_are_refused_with_where_they_moved_and_change_nothing(string field, string value)
     {
-        using var isolated = new AppFactory();
-        var client = isolated.CreateClient();
-        var ids = Enumerable.Range(0, 5).Select(_ => Connections.NewId()).ToHashSet();
-        foreach (var id in ids)
+        var id = Connections.NewId();
+        var response = await _client.PutAsync($"/api/workspaces/{id}/connection", Json.Body(Connections.Valid().With(field, value)));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var message = (await response.ReadJsonAsync()).GetProperty("errors").GetProperty(field)[0].GetString();
+        Assert.Contains("moved to OAuth clients", message, StringComparison.Ordinal);
+        Assert.Contains("oauthClient", message, StringComparison.Ordinal);
+        Assert.DoesNotContain(value, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Null(await _app.Service<WorkspaceRepository>().FindAsync(id, default));
+    }
+
+    [Fact]
+    public async Task An_unknown_or_another_partners_client_is_refused_naming_oauth_client()
+    {
+        var theirs = Connections.NewClientName();
+        (await _app.ClientFor("partner-b").PutAsync($"/api/oauth-clients/{theirs}", Json.Body(Connections.Client()))).EnsureSuccessStatusCode();
+
+        foreach (var name in new[] { Connections.NewClientName(), theirs })
         {
-            (await client.PutAsync($"/api/workspaces/{id}/connection", Json.Body(Connections.Valid()))).EnsureSuccessStatusCode();
+            var id = Connections.NewId();
+            var response = await _client.PutAsync($"/api/workspaces/{id}/connection", Json.Body(Connections.Valid(name)));
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.True((await response.ReadJsonAsync()).GetProperty("errors").TryGetProperty("oauthClient", out _));
+            Assert.Null(await _app.Service<WorkspaceRepository>().FindAsync(id, default));
+        }
+    }
+
+    [Fact]
+    public async Task Workspace_ids_are_scoped_by_partner()
+    {
+        var id = Connections.NewId();
+        var other = _app.ClientFor("partner-b");
+        var mine = await _client.PutAsync($"/api/workspaces/{id}/connection", Json.Body(Connections.Valid()));
+        var theirs = await other.PutAsync($"/api/workspaces/{id}/connection", Json.Body(Connections.Valid().With("companyId", 2002)));
+
+        // Each partner created its own: the second learned nothing of the first.
+        Assert.Equal(HttpStatusCode.Created, mine.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, theirs.StatusCode);
+        Assert.Equal(1001, (await (await _client.GetAsync($"/api/workspaces/{id}/connection")).ReadAsync<ConnectionResponse>()).CompanyId);
+        Assert.Equal(2002, (await (await other.GetAsync($"/api/workspaces/{id}/connection")).ReadAsync<ConnectionResponse>()).CompanyId);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await other.DeleteAsync($"/api/workspaces/{id}/connection")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync($"/api/workspaces/{id}/connection")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_client_being_deleted_cannot_be_chosen()
+    {
+        var name = Connections.NewClientName();
+        (await _client.PutAsync($"/api/oauth-clients/{name}", Json.Body(Connections.Client()))).EnsureSuccessStatusCode();
+        var clients = _app.Service<ProcoreConnect.Clients.OAuthClientRepository>();
+        var client = (await clients.FindAsync(new ProcoreConnect.Clients.OAuthClientRef(AppFactory.DefaultPartner, name), default))!;
+        await clients.UpdateAsync(client with { Status = ProcoreConnect.Clients.OAuthClientStatus.Deleting }, default);
+
+        var id = Connections.NewId();
+        var response = await _client.PutAsync($"/api/workspaces/{id}/connection", Json.Body(Connections.Valid(name)));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Null(await _app.Service<WorkspaceRepository>().FindAsync(id, default));
+    }
+
+    [Fact]
+    public async Task Creates_racing_a_client_delete_never_leave_a_workspace_on_a_deleted_client()
+    {
+        const int Rounds = 12;
+        var repository = _app.Service<WorkspaceRepository>();
+        var clients = _app.Service<ProcoreConnect.Clients.OAuthClientRepository>();
+        int deleted = 0, refused = 0;
+        for (var round = 0; round < Rounds; round++)
+        {
+            var name = Connections.NewClientName();
+            (await _client.PutAsync($"/api/oauth-clients/{name}", Json.Body(Connections.Client()))).EnsureSuccessStatusCode();
+            var ids = Enumerable.Range(0, 6).Select(_ => Connections.NewId()).ToList();
+            var creates = ids.Select(id => _client.PutAsync($"/api/workspaces/{id}/connection", Json.Body(Connections.Valid(name)))).ToList();
+            var delete = _client.DeleteAsync($"/api/oauth-clients/{name}");
+            await Task.WhenAll([.. creates, delete]);
+
+            var kept = new List<string>();
+            foreach (var id in ids)
+            {
+                if (await repository.FindAsync(id, default) is { } workspace)
+                {
+                    Assert.Equal(name, workspace.Client.Name);
+                    kept.Add(id);
+                }
+            }
+
+            var clientLeft = await clients.FindAsync(new ProcoreConnect.Clients.OAuthClientRef(AppFactory.DefaultPartner, name), default);
+            if ((await delete).StatusCode == HttpStatusCode.NoContent)
+            {
+                deleted++;
+                Assert.Null(clientLeft);
+                Assert.Empty(kept);
+            }
+            else
+            {
+                // Refused while it counted workspaces (which may have undone themselves meanwhile): the client stays.
+                refused++;
+                Assert.Equal(HttpStatusCode.Conflict, (await delete).StatusCode);
+                Assert.Equal(ProcoreConnect.Clients.OAuthClientStatus.Active, clientLeft!.Status);
+            }
         }
 
-        var listed = new List<string>();
-        string? token = null;
-        var pages = 0;
-        do
-        {
-            var url = "/api/workspaces?pageSize=2" + (token is null ? "" : "&continuationToken=" + Uri.EscapeDataString(token));
-            var page = await (await client.GetAsync(url)).ReadAsync<WorkspaceListResponse>();
-            Assert.True(page.Items.Count <= 2);
-            listed.AddRange(page.Items.Select(i => i.WorkspaceId));
-            token = page.ContinuationToken;
-            pages++;
-        }
-        while (token is not null && pages < 10);
+        Assert.Equal(Rounds, deleted + refused);
+    }
 
-        Assert.Equal(ids.Order(), listed.Order());
-        Assert.True(pages >= 3);
+    [Fact]
+    public async Task A_workspace_written_after_its_client_was_deleted_is_undone()
+    {
+        // Every workspace insert waits 300 ms at storage: the create has read the client (active),
+        // the delete marks, counts no workspace and removes the client, then the insert lands.
+        using var slowed = new AppFactory().WithServices(s => s.AddSingleton(SlowWorkspaceInserts()));
+        var client = slowed.CreateClient();
+        var name = Connections.NewClientName();
+        (await client.PutAsync($"/api/oauth-clients/{name}", Json.Body(Connections.Client()))).EnsureSuccessStatusCode();
+        var id = Connections.NewId();
+
+        var create = client.PutAsync($"/api/workspaces/{id}/connection", Json.Body(Connections.Valid(name)));
+        await Task.Delay(100);
+        var delete = await client.DeleteAsync($"/api/oauth-clients/{name}");
+
+        Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
+        var created = await create;
+        Assert.Equal(HttpStatusCode.BadRequest, created.StatusCode);
+        Assert.True((await created.ReadJsonAsync()).GetProperty("errors").TryGetProperty("oauthClient", out _));
+        Assert.Null(await slowed.Service<WorkspaceRepository>().FindAsync(id, default));
+    }
+
+    private static TableServiceClient SlowWorkspaceInserts()
+    {
+        var options = new TableClientOptions();
+        options.AddPolicy(new DelayPolicy("Workspaces", TimeSpan.FromMilliseconds(300)), Azure.Core.HttpPipelinePosition.PerCall);
+        return new TableServiceClient(Azurite.Instance.ConnectionString, options);
+    }
+
+    /// <summary>Holds inserts (POST) into one table for a while before sending them.</summary>
+    private sealed class DelayPolicy(string table, TimeSpan delay) : Azure.Core.Pipeline.HttpPipelinePolicy
+    {
+        public override void Process(Azure.Core.HttpMessage message, ReadOnlyMemory<Azure.Core.Pipeline.HttpPipelinePolicy> pipeline) =>
+            ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
+
+        public override async ValueTask ProcessAsync(Azure.Core.HttpMessage message, ReadOnlyMemory<Azure.Core.Pipeline.HttpPipelinePolicy> pipeline)
+        {
+            if (message.Request.Method == Azure.Core.RequestMethod.Post && message.Request.Uri.Path.EndsWith(table, StringComparison.Ordinal))
+            {
+                await Task.Delay(delay);
+            }
+
+            await ProcessNextAsync(message, pipeline);
+        }
     }
 }

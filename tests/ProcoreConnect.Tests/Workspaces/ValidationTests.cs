@@ -31,8 +31,35 @@ public sealed class ValidationTests : IClassFixture<AppFactory>
             { J(valid.With("environment", "Production")), "environment" },
             { J(valid.With("environment", "staging")), "environment" },
             { J(valid.With("environment", 1)), "environment" },
+            { J(valid.Without("oauthClient")), "oauthClient" },
+            { J(valid.With("oauthClient", "")), "oauthClient" },
+            { J(valid.With("oauthClient", "Test App")), "oauthClient" },
+            { J(valid.With("oauthClient", 5)), "oauthClient" },
+            { J(valid.With("oauthClient", new string('a', 65))), "oauthClient" },
+            { J(valid.With("oauthClient", "no-such-client")), "oauthClient" },
+            { J(valid.With("oauthClient", "test-app\n")), "oauthClient" },
+            { J(valid.With("authFlow", "authorization_code")), "authFlow" },
+            { J(valid.With("clientId", "my-app")), "clientId" },
+            { J(valid.With("clientSecret", "s")), "clientSecret" },
+            { J(valid.With("redirectUri", "https://example.com/cb")), "redirectUri" },
+            { J(valid.With("surprise", true)), "surprise" },
+            { "{\"companyId\": 1001,", "body" },
+            { "[1, 2, 3]", "body" },
+            { "null", "body" },
+            { "", "body" },
+            { "{\"companyId\": 1001} trailing", "body" },
+        };
+    }
+
+    public static TheoryData<string, string> InvalidClientBodies()
+    {
+        var valid = Connections.Client();
+        string J(Dictionary<string, object?> body) => JsonSerializer.Serialize(body);
+        return new TheoryData<string, string>
+        {
             { J(valid.Without("authFlow")), "authFlow" },
             { J(valid.With("authFlow", "password")), "authFlow" },
+            { J(valid.With("authFlow", "Authorization_Code")), "authFlow" },
             { J(valid.Without("clientId")), "clientId" },
             { J(valid.With("clientId", "")), "clientId" },
             { J(valid.With("clientId", "has space")), "clientId" },
@@ -45,12 +72,14 @@ public sealed class ValidationTests : IClassFixture<AppFactory>
             { J(valid.With("redirectUri", "https://example.com/cb#frag")), "redirectUri" },
             { J(valid.With("redirectUri", "javascript:alert(1)")), "redirectUri" },
             { J(valid.With("authFlow", "client_credentials")), "redirectUri" },
-            { J(valid.With("surprise", true)), "surprise" },
-            { "{\"companyId\": 1001,", "body" },
-            { "[1, 2, 3]", "body" },
+            { J(valid.With("displayName", "")), "displayName" },
+            { J(valid.With("displayName", new string('d', 101))), "displayName" },
+            { J(valid.With("displayName", "a\u0007b")), "displayName" },
+            { J(valid.With("clientSecretExpiresAt", "next year")), "clientSecretExpiresAt" },
+            { J(valid.With("public", true)), "public" },
+            { "{\"authFlow\": [", "authFlow" },
+            { "{,}", "body" },
             { "null", "body" },
-            { "", "body" },
-            { "{\"companyId\": 1001} trailing", "body" },
         };
     }
 
@@ -74,13 +103,33 @@ public sealed class ValidationTests : IClassFixture<AppFactory>
         Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync($"/api/workspaces/{id}/connection")).StatusCode);
     }
 
-    [Fact]
-    public async Task Creating_without_a_client_secret_is_refused()
+    [Theory]
+    [MemberData(nameof(InvalidClientBodies))]
+    public async Task Invalid_client_body_names_the_field_and_changes_nothing(string json, string field)
     {
-        var id = Connections.NewId();
-        var response = await _client.PutAsync($"/api/workspaces/{id}/connection", Json.Body(Connections.Valid().Without("clientSecret")));
-        await AssertProblemAsync(response, "clientSecret");
-        Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync($"/api/workspaces/{id}/connection")).StatusCode);
+        var name = Connections.NewClientName();
+        var created = await _client.PutAsync($"/api/oauth-clients/{name}", Json.Body(Connections.Client()));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+
+        await AssertProblemAsync(await _client.PutAsync($"/api/oauth-clients/{name}", Json.Raw(json)), field);
+        Assert.Equal(created.Headers.ETag, (await _client.GetAsync($"/api/oauth-clients/{name}")).Headers.ETag);
+
+        var fresh = Connections.NewClientName();
+        await AssertProblemAsync(await _client.PutAsync($"/api/oauth-clients/{fresh}", Json.Raw(json)), field);
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync($"/api/oauth-clients/{fresh}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Creating_a_client_without_a_secret_or_changing_its_flow_is_refused()
+    {
+        var name = Connections.NewClientName();
+        await AssertProblemAsync(await _client.PutAsync($"/api/oauth-clients/{name}", Json.Body(Connections.Client().Without("clientSecret"))), "clientSecret");
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync($"/api/oauth-clients/{name}")).StatusCode);
+
+        var created = await _client.PutAsync($"/api/oauth-clients/{name}", Json.Body(Connections.Client()));
+        var changed = Connections.Client(authFlow: "client_credentials");
+        await AssertProblemAsync(await _client.PutAsync($"/api/oauth-clients/{name}", Json.Body(changed)), "authFlow");
+        Assert.Equal(created.Headers.ETag, (await _client.GetAsync($"/api/oauth-clients/{name}")).Headers.ETag);
     }
 
     [Fact]
@@ -96,7 +145,7 @@ public sealed class ValidationTests : IClassFixture<AppFactory>
     public async Task A_huge_body_is_refused()
     {
         var (id, etag) = await CreateAsync();
-        var huge = JsonSerializer.Serialize(Connections.Valid().With("clientId", new string('x', 200_000)));
+        var huge = JsonSerializer.Serialize(Connections.Valid().With("oauthClient", new string('x', 200_000)));
         var response = await _client.PutAsync($"/api/workspaces/{id}/connection", Json.Raw(huge));
         await AssertProblemAsync(response, "body");
         await AssertUnchangedAsync(id, etag);
@@ -115,6 +164,11 @@ public sealed class ValidationTests : IClassFixture<AppFactory>
         await AssertProblemAsync(await _client.PutAsync(url, Json.Body(Connections.Valid())), "id");
         await AssertProblemAsync(await _client.GetAsync(url), "id");
         await AssertProblemAsync(await _client.DeleteAsync(url), "id");
+        var client = $"/api/oauth-clients/{id}";
+        await AssertProblemAsync(await _client.PutAsync(client, Json.Body(Connections.Client())), "name");
+        await AssertProblemAsync(await _client.GetAsync(client), "name");
+        await AssertProblemAsync(await _client.DeleteAsync(client), "name");
+        await AssertProblemAsync(await _client.PutAsync(client + "/secret", Json.Body(new { clientSecret = "s" })), "name");
     }
 
     [Theory]
@@ -123,8 +177,11 @@ public sealed class ValidationTests : IClassFixture<AppFactory>
     [InlineData("pageSize=ten", "pageSize")]
     [InlineData("continuationToken=%%%", "continuationToken")]
     [InlineData("continuationToken=", "continuationToken")]
-    public async Task Bad_list_parameters_are_refused(string query, string field) =>
+    public async Task Bad_list_parameters_are_refused(string query, string field)
+    {
         await AssertProblemAsync(await _client.GetAsync("/api/workspaces?" + query), field);
+        await AssertProblemAsync(await _client.GetAsync("/api/oauth-clients?" + query), field);
+    }
 
     private async Task<(string Id, string ETag)> CreateAsync()
     {

@@ -1,0 +1,70 @@
+using Azure;
+using Azure.Data.Tables;
+using ProcoreConnect.Common;
+using ProcoreConnect.Secrets;
+
+namespace ProcoreConnect.Clients;
+
+/// <summary>The <c>OAuthClients</c> table row. PartitionKey = owner (partner id or <c>_public</c>), RowKey = client name.</summary>
+internal sealed class OAuthClientEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public string? DisplayName { get; set; }
+    public string AuthFlow { get; set; } = "";
+    public string ClientId { get; set; } = "";
+    public string? RedirectUri { get; set; }
+    public string SecretPrefix { get; set; } = "";
+    public string ClientSecretName { get; set; } = "";
+    public string ClientSecretVersion { get; set; } = "";
+    public DateTimeOffset ClientSecretUpdatedAt { get; set; }
+    public DateTimeOffset? ClientSecretExpiresAt { get; set; }
+    public bool ClientSecretExpiringSoon { get; set; }
+    public string? RefusedSecretVersion { get; set; }
+    public string Status { get; set; } = "";
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public static OAuthClientEntity From(OAuthClient c) => new()
+    {
+        PartitionKey = c.Ref.Owner,
+        RowKey = c.Ref.Name,
+        ETag = c.ETag,
+        DisplayName = c.DisplayName,
+        AuthFlow = WireName.Of(c.AuthFlow),
+        ClientId = c.ClientId,
+        RedirectUri = c.RedirectUri?.ToString(),
+        SecretPrefix = c.SecretPrefix,
+        ClientSecretName = c.ClientSecret.Name,
+        ClientSecretVersion = c.ClientSecret.Version,
+        ClientSecretUpdatedAt = c.ClientSecretUpdatedAt,
+        ClientSecretExpiresAt = c.ClientSecretExpiresAt,
+        ClientSecretExpiringSoon = c.ClientSecretExpiringSoon,
+        RefusedSecretVersion = c.RefusedSecretVersion,
+        Status = WireName.Of(c.Status),
+        CreatedAt = c.CreatedAt,
+        UpdatedAt = c.UpdatedAt,
+    };
+
+    public OAuthClient ToClient() => new()
+    {
+        Ref = new OAuthClientRef(PartitionKey, RowKey),
+        ETag = ETag,
+        DisplayName = DisplayName,
+        AuthFlow = WireName.Parse<AuthFlow>(AuthFlow),
+        ClientId = ClientId,
+        RedirectUri = RedirectUri is null ? null : new Uri(RedirectUri),
+        SecretPrefix = SecretPrefix,
+        ClientSecret = new SecretReference(ClientSecretName, ClientSecretVersion),
+        ClientSecretUpdatedAt = ClientSecretUpdatedAt,
+        ClientSecretExpiresAt = ClientSecretExpiresAt,
+        ClientSecretExpiringSoon = ClientSecretExpiringSoon,
+        RefusedSecretVersion = RefusedSecretVersion,
+        Status = WireName.Parse<OAuthClientStatus>(Status),
+        CreatedAt = CreatedAt,
+        UpdatedAt = UpdatedAt,
+    };
+}

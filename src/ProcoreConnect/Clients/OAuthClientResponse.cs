@@ -1,0 +1,66 @@
+namespace ProcoreConnect.Clients;
+
+/// <summary>An OAuth client as callers see it. Carries no secret.</summary>
+public sealed record OAuthClientResponse
+{
+    /// <summary>The client's name.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>The display name, if any.</summary>
+    public string? DisplayName { get; init; }
+
+    /// <summary>True for a public client, offered by the operator to every partner.</summary>
+    public required bool Public { get; init; }
+
+    /// <summary>The auth flow.</summary>
+    public required AuthFlow AuthFlow { get; init; }
+
+    /// <summary>Procore's client id.</summary>
+    public required string ClientId { get; init; }
+
+    /// <summary>Whether a secret is set, since when, and whether Procore refused it. Never its value.</summary>
+    public required ClientSecretStatus ClientSecret { get; init; }
+
+    /// <summary>The redirect URI, if one was configured.</summary>
+    public Uri? RedirectUri { get; init; }
+
+    /// <summary>How many of the caller's workspaces use the client (single reads only).</summary>
+    public int? WorkspaceCount { get; init; }
+
+    /// <summary>When the client was created.</summary>
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>When it last changed.</summary>
+    public required DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>The response for a stored client.</summary>
+    public static OAuthClientResponse From(OAuthClient c, int? workspaceCount = null) => new()
+    {
+        Name = c.Ref.Name,
+        DisplayName = c.DisplayName,
+        Public = c.Ref.IsPublic,
+        AuthFlow = c.AuthFlow,
+        ClientId = c.ClientId,
+        ClientSecret = new ClientSecretStatus(true, c.ClientSecretUpdatedAt, c.ClientSecretExpiresAt, c.ClientSecretExpiringSoon, c.SecretRefused),
+        RedirectUri = c.RedirectUri,
+        WorkspaceCount = workspaceCount,
+        CreatedAt = c.CreatedAt,
+        UpdatedAt = c.UpdatedAt,
+    };
+}
+
+/// <summary>A page of OAuth clients; pass <see cref="ContinuationToken"/> back to get the next.</summary>
+public sealed record OAuthClientListResponse(IReadOnlyList<OAuthClientResponse> Items, string? ContinuationToken);
+
+/// <summary>The body of <c>PUT /api/oauth-clients/{name}/secret</c>.</summary>
+public sealed record SecretRotationRequest
+{
+    /// <summary>The new client secret (write-only).</summary>
+    public string? ClientSecret { get; init; }
+
+    /// <summary>When the new secret expires, if known.</summary>
+    public DateTimeOffset? ClientSecretExpiresAt { get; init; }
+
+    /// <summary>Where to prove a client-credentials secret when no workspace uses the client yet.</summary>
+    public string? Environment { get; init; }
+}

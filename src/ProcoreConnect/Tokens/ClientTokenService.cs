@@ -1,0 +1,282 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using ProcoreConnect.Clients;
+using ProcoreConnect.Procore;
+using ProcoreConnect.Refresh;
+using ProcoreConnect.Secrets;
+using ProcoreConnect.Telemetry;
+using ProcoreConnect.Workspaces;
+
+namespace ProcoreConnect.Tokens;
+
+/// <summary>
+/// One access token per client-credentials client and environment, shared by every workspace on
+/// that client (a DMSA's token reaches every company that installed the app; each request names
+/// the company with <c>Procore-Company-Id</c>). Fetched single-flight like refresh tokens: a gate
+/// per token in the process and a lease across instances; kept in the secret store and refreshed
+/// ahead of expiry by the sweep through the due index.
+/// </summary>
+public sealed class ClientTokenService(
+    ClientTokenStore store,
+    ISecretStore secrets,
+    SecretVersionCache secretVersions,
+    ProcoreOAuthClient oauth,
+    RefreshLeaseStore leases,
+    RefreshDueIndex index,
+    OAuthClientRepository clients,
+    ConnectTelemetry telemetry,
+    TimeProvider time,
+    IOptions<TokenOptions> options,
+    ILogger<ClientTokenService> logger)
+{
+    private static readonly TimeSpan LeasePoll = TimeSpan.FromMilliseconds(250);
+    private const string Flow = "client_credentials";
+
+    private readonly ConcurrentDictionary<string, SharedToken> _tokens = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _gates = new(StringComparer.Ordinal);
+    private readonly string _instance = Guid.NewGuid().ToString("N");
+
+    /// <summary>The token in memory, if it is not due yet.</summary>
+    public SharedToken? Hot(ClientTokenKey key) =>
+        _tokens.TryGetValue(key.Value, out var token) && !IsDue(token.ExpiresAt) ? token : null;
+
+    /// <summary>A valid shared token of <paramref name="client"/> in <paramref name="environment"/>, fetched first when due.</summary>
+    public async Task<SharedTokenOutcome> GetAsync(OAuthClient client, ProcoreEnvironment environment, CancellationToken cancellationToken)
+    {
+        var key = new ClientTokenKey(client.Ref, environment);
+        if (Usable(key, client) is { } hot)
+        {
+            return SharedTokenOutcome.Ok(hot);
+        }
+
+        return await InGateAsync(key, async () => Usable(key, client) is { } cached
+            ? SharedTokenOutcome.Ok(cached)
+            : await LoadOrFetchAsync(key, client, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>
+    /// The sweep's entry point: fetches a new token if the entry is still the stored one and due.
+    /// Without a <paramref name="lease"/>, takes its own.
+    /// </summary>
+    public Task<RefreshResult> RefreshDueAsync(DueClientToken entry, RefreshLease? lease, ClientLookup lookup, CancellationToken cancellationToken) =>
+        InGateAsync(entry.Token, async () =>
+        {
+            if (lease is not null)
+            {
+                return lease.ExpiresAt - time.GetUtcNow() < options.Value.LeaseDuration / 2
+                    ? RefreshResult.Skipped
+                    : await RefreshDueLeasedAsync(entry, lookup, cancellationToken);
+            }
+
+            var own = await leases.TryAcquireAsync(entry.Subject, _instance, cancellationToken);
+            if (own is null)
+            {
+                return RefreshResult.Skipped;
+            }
+
+            try
+            {
+                return await RefreshDueLeasedAsync(entry, lookup, cancellationToken);
+            }
+            finally
+            {
+                await leases.ReleaseAsync(own, CancellationToken.None);
+            }
+        }, cancellationToken);
+
+    /// <summary>Proves a candidate secret with a token request; nothing is stored.</summary>
+    public async Task<ProcoreTokenResult> ProveAsync(OAuthClient client, string candidateSecret, ProcoreEnvironment environment, CancellationToken cancellationToken) =>
+        await oauth.ClientCredentialsAsync(environment, client.ClientId, candidateSecret, cancellationToken);
+
+    /// <summary>Forgets every shared token of a client (it is deleted, or its client id changed).</summary>
+    public async Task ForgetAsync(OAuthClientRef client, CancellationToken cancellationToken)
+    {
+        foreach (var environment in Enum.GetValues<ProcoreEnvironment>())
+        {
+            var key = new ClientTokenKey(client, environment);
+            _tokens.TryRemove(key.Value, out _);
+            await store.DeleteAsync(key, cancellationToken);
+        }
+    }
+
+    private SharedToken? Usable(ClientTokenKey key, OAuthClient client) =>
+        Hot(key) is { } token && token.ClientGeneration == client.SecretPrefix && token.ClientId == client.ClientId ? token : null;
+
+    private bool IsDue(DateTimeOffset expiresAt) => expiresAt - options.Value.RefreshLeadTime <= time.GetUtcNow();
+
+    private static bool Belongs(StoredClientToken stored, OAuthClient client) =>
+        stored.ClientGeneration == client.SecretPrefix && stored.ClientId == client.ClientId;
+
+    private async Task<SharedTokenOutcome> LoadOrFetchAsync(ClientTokenKey key, OAuthClient client, CancellationToken cancellationToken)
+    {
+        var stored = await store.FindAsync(key, cancellationToken);
+        if (stored is not null && Belongs(stored, client) && !IsDue(stored.ExpiresAt))
+        {
+            return SharedTokenOutcome.Ok(await LoadAsync(key, stored, cancellationToken));
+        }
+
+        var deadline = time.GetUtcNow() + options.Value.LeaseWait;
+        while (true)
+        {
+            var lease = await leases.TryAcquireAsync(key.Value, _instance, cancellationToken);
+            if (lease is not null)
+            {
+                try
+                {
+                    // Another instance may have fetched one meanwhile.
+                    stored = await store.FindAsync(key, cancellationToken);
+                    return stored is not null && Belongs(stored, client) && !IsDue(stored.ExpiresAt)
+                        ? SharedTokenOutcome.Ok(await LoadAsync(key, stored, cancellationToken))
+                        : await FetchAsync(key, client, stored, cancellationToken);
+                }
+                finally
+                {
+                    await leases.ReleaseAsync(lease, CancellationToken.None);
+                }
+            }
+
+            if (time.GetUtcNow() >= deadline)
+            {
+                return new SharedTokenOutcome(TokenStatus.Busy, null, "Another instance is fetching this client's token; retry shortly.");
+            }
+
+            await Task.Delay(LeasePoll, time, cancellationToken);
+        }
+    }
+
+    private async Task<RefreshResult> RefreshDueLeasedAsync(DueClientToken entry, ClientLookup lookup, CancellationToken cancellationToken)
+    {
+        var client = await lookup.FindAsync(entry.Token.Client);
+        var stored = await store.FindAsync(entry.Token, cancellationToken);
+        if (client is not { Status: OAuthClientStatus.Active, AuthFlow: AuthFlow.ClientCredentials } || stored is null || stored.RefreshDueAt != entry.DueAt)
+        {
+            return RefreshResult.Stale;
+        }
+
+        if (!IsDue(stored.ExpiresAt))
+        {
+            return RefreshResult.Skipped;
+        }
+
+        var outcome = await FetchAsync(entry.Token, client, stored, cancellationToken, leaveOldEntry: true);
+        return outcome.Status switch
+        {
+            TokenStatus.Ok => RefreshResult.Refreshed,
+            TokenStatus.InvalidClient => RefreshResult.Stale,
+            _ => RefreshResult.Failed,
+        };
+    }
+
+    private async Task<SharedToken> LoadAsync(ClientTokenKey key, StoredClientToken stored, CancellationToken cancellationToken)
+    {
+        var cached = _tokens.TryGetValue(key.Value, out var held) && held.Reference == stored.Token ? held : null;
+        var token = cached ?? new SharedToken(
+            stored.Token, await secretVersions.GetAsync(stored.Token, cancellationToken), stored.ExpiresAt, stored.ClientGeneration, stored.ClientId);
+        _tokens[key.Value] = token;
+        return token;
+    }
+
+    private async Task<SharedTokenOutcome> FetchAsync(
+        ClientTokenKey key, OAuthClient client, StoredClientToken? previous, CancellationToken cancellationToken, bool leaveOldEntry = false)
+    {
+        if (client.SecretRefused)
+        {
+            return new SharedTokenOutcome(TokenStatus.InvalidClient, null, RefusedDetail(client));
+        }
+
+        var secret = await secretVersions.GetAsync(client.ClientSecret, cancellationToken);
+        var result = await oauth.ClientCredentialsAsync(key.Environment, client.ClientId, secret, cancellationToken);
+        telemetry.Refreshed(Flow, result.Succeeded ? "succeeded" : result.IsInvalidClient ? "invalid_client" : "failed", previous is null ? null : time.GetUtcNow() - previous.IssuedAt);
+        if (result.Succeeded)
+        {
+            var token = await PersistAsync(key, client, result.Tokens!, previous, leaveOldEntry);
+            logger.LogInformation("Shared token of OAuth client {Client} in {Environment} fetched, expires {ExpiresAt}", client.Ref, key.Environment, token.ExpiresAt);
+            return SharedTokenOutcome.Ok(token);
+        }
+
+        _tokens.TryRemove(key.Value, out _);
+        if (result.IsInvalidClient || result.IsInvalidGrant)
+        {
+            await clients.MarkRefusedAsync(client.Ref, client.ClientSecret.Version, CancellationToken.None);
+            logger.LogWarning("Procore refused the credentials of OAuth client {Client} in {Environment}: {Error}", client.Ref, key.Environment, result.Error);
+            return new SharedTokenOutcome(TokenStatus.InvalidClient, null,
+                $"Procore refused the client credentials of OAuth client '{client.Ref.Name}' ({result.Error}): check its clientId and clientSecret, and that the app is a DMSA app for this environment.");
+        }
+
+        logger.LogWarning("Token request of OAuth client {Client} in {Environment} failed: {Status} {Error}", client.Ref, key.Environment, result.Status, result.Error);
+        if (previous is not null && Belongs(previous, client) && previous.ExpiresAt > time.GetUtcNow())
+        {
+            // Procore is failing but the current token still works: hand it out; it stays due, so the next call retries.
+            return SharedTokenOutcome.Ok(await LoadAsync(key, previous, cancellationToken));
+        }
+
+        return new SharedTokenOutcome(TokenStatus.ProcoreUnavailable, null, $"Procore's token endpoint failed ({result.Error}); retry later.");
+    }
+
+    // The token first, then its due time in the index, then the row that points at both. A crash in
+    // between costs at most a token request: there is no refresh token to lose.
+    private async Task<SharedToken> PersistAsync(ClientTokenKey key, OAuthClient client, ProcoreTokenResponse tokens, StoredClientToken? previous, bool leaveOldEntry)
+    {
+        var reference = await secrets.SetAsync(SecretNames.ClientToken(client.SecretPrefix, key.Environment), tokens.AccessToken, CancellationToken.None);
+        var now = time.GetUtcNow();
+        var expiresAt = now.AddSeconds(tokens.ExpiresIn);
+        var dueAt = expiresAt - options.Value.RefreshLeadTime;
+        await index.ScheduleAsync(new DueClientToken(key, dueAt), CancellationToken.None);
+        await store.SaveAsync(key, new StoredClientToken(client.SecretPrefix, client.ClientId, reference, now, expiresAt, dueAt), CancellationToken.None);
+        if (!leaveOldEntry && previous is not null && previous.RefreshDueAt != dueAt)
+        {
+            await RemoveQuietlyAsync(new DueClientToken(key, previous.RefreshDueAt));
+        }
+
+        var token = new SharedToken(reference, tokens.AccessToken, expiresAt, client.SecretPrefix, client.ClientId);
+        _tokens[key.Value] = token;
+        return token;
+    }
+
+    private async Task RemoveQuietlyAsync(DueRefresh entry)
+    {
+        try
+        {
+            await index.RemoveAsync(entry, CancellationToken.None);
+        }
+#pragma warning disable CA1031 // A stale index entry is skipped by the sweep; never worth failing a fetch.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            logger.LogWarning(ex, "Could not remove an old refresh index entry of {Subject}", entry.Subject);
+        }
+    }
+
+    private async Task<T> InGateAsync<T>(ClientTokenKey key, Func<Task<T>> work, CancellationToken cancellationToken)
+    {
+        var gate = _gates.GetOrAdd(key.Value, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await work();
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>Why nothing is asked of Procore while a client's secret stands refused.</summary>
+    public static string RefusedDetail(OAuthClient client) =>
+        $"Procore refused the current secret of OAuth client '{client.Ref.Name}'. Nothing is sent to Procore with it until it is replaced: "
+        + $"PUT /api/oauth-clients/{client.Ref.Name}/secret (proven first) or PUT /api/oauth-clients/{client.Ref.Name} with a clientSecret.";
+}
+
+/// <summary>A shared token in memory, with the creation of the client and the client id it was issued to.</summary>
+public sealed record SharedToken(SecretReference Reference, string AccessToken, DateTimeOffset ExpiresAt, string ClientGeneration, string ClientId)
+{
+    /// <summary>Never the token.</summary>
+    public override string ToString() => $"{nameof(SharedToken)} {{ {Reference.Name}, expires {ExpiresAt:u} }}";
+}
+
+/// <summary>How a request for a shared token ended.</summary>
+public sealed record SharedTokenOutcome(TokenStatus Status, SharedToken? Token, string? Detail)
+{
+    /// <summary>A token.</summary>
+    public static SharedTokenOutcome Ok(SharedToken token) => new(TokenStatus.Ok, token, null);
+}

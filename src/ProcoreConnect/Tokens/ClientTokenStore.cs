@@ -1,0 +1,53 @@
+using Azure;
+using ProcoreConnect.Secrets;
+using ProcoreConnect.Storage;
+
+namespace ProcoreConnect.Tokens;
+
+/// <summary>The <c>ClientTokens</c> table: one row per client-credentials client and environment.</summary>
+public sealed class ClientTokenStore(TableStore tables)
+{
+    /// <summary>The table's name (before the configured prefix).</summary>
+    public const string TableName = "ClientTokens";
+
+    /// <summary>The stored token state, or null.</summary>
+    public async Task<StoredClientToken?> FindAsync(ClientTokenKey key, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableName, cancellationToken);
+        var row = await table.GetEntityIfExistsAsync<ClientTokenEntity>(key.Value, key.Value, cancellationToken: cancellationToken);
+        return row.HasValue
+            ? new StoredClientToken(
+                row.Value!.ClientGeneration, row.Value.ClientId, new SecretReference(row.Value.TokenName, row.Value.TokenVersion),
+                row.Value.IssuedAt, row.Value.ExpiresAt, row.Value.RefreshDueAt)
+            : null;
+    }
+
+    /// <summary>Writes the state; only the lease holder writes, so the last write is the newest token.</summary>
+    public async Task SaveAsync(ClientTokenKey key, StoredClientToken token, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableName, cancellationToken);
+        await table.UpsertEntityAsync(new ClientTokenEntity
+        {
+            PartitionKey = key.Value,
+            RowKey = key.Value,
+            ClientGeneration = token.ClientGeneration,
+            ClientId = token.ClientId,
+            TokenName = token.Token.Name,
+            TokenVersion = token.Token.Version,
+            IssuedAt = token.IssuedAt,
+            ExpiresAt = token.ExpiresAt,
+            RefreshDueAt = token.RefreshDueAt,
+        }, Azure.Data.Tables.TableUpdateMode.Replace, cancellationToken);
+    }
+
+    /// <summary>Forgets the state; a missing row is fine.</summary>
+    public async Task DeleteAsync(ClientTokenKey key, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableName, cancellationToken);
+        await TableTransactions.DeleteIfUnchangedAsync(table, key.Value, key.Value, ETag.All, cancellationToken);
+    }
+}
+
+/// <summary>Where a shared token is kept and when it expires; which client (and creation of it) it was issued to.</summary>
+public sealed record StoredClientToken(
+    string ClientGeneration, string ClientId, SecretReference Token, DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt, DateTimeOffset RefreshDueAt);
