@@ -25,6 +25,9 @@ param refreshSchedule string = '0 */5 * * * *'
 @description('NCRONTAB schedule of the daily connection check.')
 param checkSchedule string = '0 0 3 * * *'
 
+@description('NCRONTAB schedule of the partner event delivery retries.')
+param deliverSchedule string = '0 * * * * *'
+
 @description('Refreshes in flight at once per instance.')
 @minValue(1)
 @maxValue(64)
@@ -138,6 +141,7 @@ resource app 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'Schedules__RefreshTokens', value: refreshSchedule }
         { name: 'Schedules__CheckConnections', value: checkSchedule }
         { name: 'Schedules__PurgeDeletedWorkspaces', value: '0 */15 * * * *' }
+        { name: 'Schedules__DeliverEvents', value: deliverSchedule }
       ], returnOriginSettings)
     }
   }
