@@ -13,8 +13,11 @@ public sealed class RefreshQueueClient(QueueClient queue)
     public async Task EnqueueAsync(string workspaceId, CancellationToken cancellationToken)
     {
         await EnsureCreatedAsync(cancellationToken);
-        await queue.SendMessageAsync(JsonSerializer.Serialize(new RefreshMessage(workspaceId)), cancellationToken);
+        await queue.SendMessageAsync(MessageText(workspaceId), cancellationToken);
     }
+
+    /// <summary>The text of the message that asks for <paramref name="workspaceId"/> (before the queue's base64).</summary>
+    public static string MessageText(string workspaceId) => JsonSerializer.Serialize(new RefreshMessage(workspaceId));
 
     /// <summary>Takes up to <paramref name="max"/> messages, invisible to others for <paramref name="visibility"/>.</summary>
     public async Task<QueueMessage[]> ReceiveAsync(int max, TimeSpan visibility, CancellationToken cancellationToken)
@@ -34,15 +37,23 @@ public sealed class RefreshQueueClient(QueueClient queue)
         return (await queue.GetPropertiesAsync(cancellationToken)).Value.ApproximateMessagesCount;
     }
 
-    /// <summary>Reads a workspace id from a message body (JSON object, or a JSON string holding one).</summary>
-    public static string? WorkspaceIdOf(JsonElement body)
+    /// <summary>
+    /// Reads the workspace id from a message as it reaches the queue function. The Functions host
+    /// binds a queue trigger without a dataType to a string and serializes it once more before
+    /// putting it in the invocation's <c>Data</c> (Azure/azure-functions-host,
+    /// src/WebJobs.Script/Workers/MessageExtensions/ScriptInvocationContextExtensions.cs,
+    /// GetHttpScriptInvocationContextValue: <c>JsonConvert.SerializeObject(inputValue)</c>), so
+    /// <c>Data.msg</c> is a JSON string holding a JSON string holding the message text. Up to two
+    /// such layers are unwrapped; the message text itself, or the object, are accepted as well.
+    /// </summary>
+    public static string? WorkspaceIdOf(JsonElement message)
     {
-        if (body.ValueKind == JsonValueKind.String)
+        for (var layers = 0; message.ValueKind == JsonValueKind.String && layers < 2; layers++)
         {
             try
             {
-                using var inner = JsonDocument.Parse(body.GetString()!);
-                return WorkspaceIdOf(inner.RootElement);
+                using var inner = JsonDocument.Parse(message.GetString()!);
+                message = inner.RootElement.Clone();
             }
             catch (JsonException)
             {
@@ -50,8 +61,8 @@ public sealed class RefreshQueueClient(QueueClient queue)
             }
         }
 
-        return body.ValueKind == JsonValueKind.Object
-            && body.TryGetProperty("workspaceId", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
+        return message.ValueKind == JsonValueKind.Object
+            && message.TryGetProperty("workspaceId", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
     }
 
     private async Task EnsureCreatedAsync(CancellationToken cancellationToken)
