@@ -10,6 +10,29 @@ param environmentName string
 @description('Azure region of every resource.')
 param location string = resourceGroup().location
 
+// Flex Consumption runs custom handlers: Az.Functions' Flex stack data lists runtime "custom" for
+// FC1 (README, "Hosting plan"). Linux Consumption (Y1) is retired on 30 September 2028; it stays
+// for regions that have no Flex Consumption yet.
+@description('Hosting plan: flex (Flex Consumption, FC1) or consumption (Linux Consumption, Y1, retired 2028-09-30).')
+@allowed([
+  'flex'
+  'consumption'
+])
+param planKind string = 'flex'
+
+@description('Flex Consumption: memory of each instance, in MB.')
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int = 2048
+
+@description('Flex Consumption: the most instances the app scales out to.')
+@minValue(40)
+@maxValue(1000)
+param maximumInstanceCount int = 100
+
 @description('Origins (scheme://host[:port]) partner return URLs may point at after the OAuth callback.')
 param allowedReturnOrigins array = []
 
@@ -34,10 +57,19 @@ param deliverSchedule string = '0 * * * * *'
 param refreshConcurrency int = 16
 
 var token = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
+var isFlex = planKind == 'flex'
 var tags = { 'azd-env-name': environmentName }
 var appName = 'func-procore-${token}'
 var queueName = 'refresh-due'
 var returnOriginSettings = [for (origin, i) in allowedReturnOrigins: { name: 'OAuth__AllowedReturnOrigins__${i}', value: origin }]
+// Flex Consumption reads the package from this container, with the app's identity.
+var deploymentContainerName = 'app-package-${appName}'
+// Linux Consumption takes the runtime from app settings; Flex Consumption from functionAppConfig.runtime
+// and refuses these settings.
+var consumptionOnlySettings = [
+  { name: 'FUNCTIONS_EXTENSION_VERSION', value: '~4' }
+  { name: 'FUNCTIONS_WORKER_RUNTIME', value: 'custom' }
+]
 
 // Built-in role definition ids (least privilege for what the app does).
 var roles = {
@@ -78,10 +110,22 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   properties: {
     minimumTlsVersion: 'TLS1_2'
     allowBlobPublicAccess: false
-    // The app and the host use the managed identity; the deployment package upload still needs keys on Linux Consumption.
-    allowSharedKeyAccess: true
+    // The app, the host and Flex Consumption's deployment use the managed identity; a Linux
+    // Consumption deployment still uploads the package with the account key.
+    allowSharedKeyAccess: !isFlex
     supportsHttpsTrafficOnly: true
   }
+}
+
+resource blobs 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
+  parent: storage
+  name: 'default'
+}
+
+resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = if (isFlex) {
+  parent: blobs
+  name: deploymentContainerName
+  properties: { publicAccess: 'None' }
 }
 
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
@@ -99,32 +143,31 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   }
 }
 
-// Flex Consumption's supported stacks do not include custom handlers, so the Linux Consumption plan.
-resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: 'plan-procore-${token}'
   location: location
   tags: tags
   kind: 'functionapp'
-  sku: { name: 'Y1', tier: 'Dynamic' }
+  sku: isFlex ? { name: 'FC1', tier: 'FlexConsumption' } : { name: 'Y1', tier: 'Dynamic' }
   properties: { reserved: true }
 }
 
-resource app 'Microsoft.Web/sites@2023-12-01' = {
+resource app 'Microsoft.Web/sites@2024-04-01' = {
   name: appName
   location: location
   tags: union(tags, { 'azd-service-name': 'api' })
   kind: 'functionapp,linux'
   identity: { type: 'SystemAssigned' }
+  dependsOn: [deploymentContainer]
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
     siteConfig: {
-      linuxFxVersion: ''
+      // Linux Consumption's custom handler stack sets an empty linuxFxVersion; Flex Consumption has none.
+      linuxFxVersion: isFlex ? null : ''
       ftpsState: 'Disabled'
       minTlsVersion: '1.2'
-      appSettings: concat([
-        { name: 'FUNCTIONS_EXTENSION_VERSION', value: '~4' }
-        { name: 'FUNCTIONS_WORKER_RUNTIME', value: 'custom' }
+      appSettings: concat(isFlex ? [] : consumptionOnlySettings, [
         { name: 'AzureWebJobsStorage__accountName', value: storage.name }
         { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }
@@ -144,6 +187,22 @@ resource app 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'Schedules__DeliverEvents', value: deliverSchedule }
       ], returnOriginSettings)
     }
+    functionAppConfig: isFlex
+      ? {
+          deployment: {
+            storage: {
+              type: 'blobContainer'
+              value: '${storage.properties.primaryEndpoints.blob}${deploymentContainerName}'
+              authentication: { type: 'SystemAssignedIdentity' }
+            }
+          }
+          scaleAndConcurrency: {
+            instanceMemoryMB: instanceMemoryMB
+            maximumInstanceCount: maximumInstanceCount
+          }
+          runtime: { name: 'custom', version: '1.0' }
+        }
+      : null
   }
 }
 
@@ -173,3 +232,4 @@ output AZURE_FUNCTION_APP_NAME string = app.name
 output SERVICE_API_URI string = 'https://${app.properties.defaultHostName}'
 output OAUTH_CALLBACK_URL string = 'https://${app.properties.defaultHostName}/api/oauth/callback'
 output AZURE_KEY_VAULT_URI string = vault.properties.vaultUri
+output AZURE_PLAN_KIND string = planKind

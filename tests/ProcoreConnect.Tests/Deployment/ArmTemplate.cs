@@ -128,7 +128,8 @@ public sealed class ArmTemplate
             ? new Expression(s[1..^1], this).Parse()
             : s.StartsWith("[[", StringComparison.Ordinal) ? s[1..] : s,
         JsonValue v when v.TryGetValue<bool>(out var b) => b,
-        JsonValue v => v.GetValue<JsonElement>().GetInt64(),
+        JsonValue v when v.TryGetValue<long>(out var l) => l,
+        JsonValue v when v.TryGetValue<int>(out var i) => (long)i,
         _ => throw new InvalidOperationException($"Unexpected JSON {node}."),
     };
 
