@@ -325,6 +325,8 @@ public sealed class ArmTemplate
             "format" => string.Format(CultureInfo.InvariantCulture, Text(args[0]), [.. args.Skip(1).Select(Text)]),
             "tolower" => Text(args[0]).ToLowerInvariant(),
             "take" when args[0] is string s && args[1] is long n => s[..(int)Math.Min(n, s.Length)],
+            // Ids keep their type and names, behind the part only Azure knows.
+            "resourceid" or "subscriptionresourceid" => $"{Runtime}/providers/{Text(args[0])}/{string.Join('/', args.Skip(1).Select(Text))}",
             _ => Opaque.Value,
         };
 
