@@ -241,7 +241,9 @@ resource storageRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
   }
 ]
 
+output AZURE_RESOURCE_GROUP string = resourceGroup().name
 output AZURE_FUNCTION_APP_NAME string = app.name
+output AZURE_APP_INSIGHTS_NAME string = insights.name
 output SERVICE_API_URI string = 'https://${app.properties.defaultHostName}'
 output OAUTH_CALLBACK_URL string = 'https://${app.properties.defaultHostName}/api/oauth/callback'
 output AZURE_KEY_VAULT_URI string = vault.properties.vaultUri
