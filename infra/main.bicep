@@ -207,6 +207,31 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
   }
 }
 
+// No user name and password can publish to the app or its SCM site: azd and az deploy with Entra tokens.
+resource scmBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: app
+  name: 'scm'
+  properties: { allow: false }
+}
+
+resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: app
+  name: 'ftp'
+  properties: { allow: false }
+}
+
+// Every secret read and write (the vault's audit events) to the Log Analytics workspace.
+resource vaultAudit 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'audit-to-log-analytics'
+  scope: vault
+  properties: {
+    workspaceId: logs.id
+    logs: [
+      { category: 'AuditEvent', enabled: true }
+    ]
+  }
+}
+
 resource vaultRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(vault.id, app.id, roles.keyVaultSecretsOfficer)
   scope: vault

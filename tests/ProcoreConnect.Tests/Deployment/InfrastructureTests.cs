@@ -22,5 +22,30 @@ public sealed class InfrastructureTests
             && (string?)r["properties"]!["principalType"] == "ServicePrincipal");
     }
 
+    [Theory]
+    [MemberData(nameof(Plans))]
+    public void Basic_publishing_credentials_are_off_for_the_scm_site_and_ftp(string planKind)
+    {
+        var policies = Deploy(planKind).Resources("Microsoft.Web/sites/basicPublishingCredentialsPolicies");
+
+        foreach (var kind in new[] { "scm", "ftp" })
+        {
+            Assert.Contains(policies, p => ((string)p["name"]!).EndsWith("/" + kind, StringComparison.Ordinal) && (bool?)p["properties"]!["allow"] == false);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Plans))]
+    public void Key_Vault_audit_events_go_to_the_Log_Analytics_workspace(string planKind)
+    {
+        var template = Deploy(planKind);
+        var workspace = (string)template.Resources("Microsoft.OperationalInsights/workspaces").Single()["name"]!;
+
+        Assert.Contains(template.Resources("Microsoft.Insights/diagnosticSettings"), d =>
+            ((string?)d["scope"] ?? "").Contains("Microsoft.KeyVault/vaults/", StringComparison.Ordinal)
+            && ((string)d["properties"]!["workspaceId"]!).EndsWith("/providers/Microsoft.OperationalInsights/workspaces/" + workspace, StringComparison.Ordinal)
+            && d["properties"]!["logs"]!.AsArray().Any(l => (string?)l!["category"] == "AuditEvent" && (bool?)l["enabled"] == true));
+    }
+
     private static ArmTemplate Deploy(string planKind) => ArmTemplate.Deploy(new Dictionary<string, JsonNode?> { ["planKind"] = planKind });
 }
