@@ -51,7 +51,7 @@ ASPNETCORE_URLS=http://127.0.0.1:21021 "$out/bare/BareApp" >/dev/null 2>&1 &
 pids+=($!)
 wait_for http://127.0.0.1:21020/api/health
 wait_for http://127.0.0.1:21021/api/health
-key=$(curl -fsS -X POST http://127.0.0.1:21020/api/admin/partners/bench/keys -H "X-Api-Key: $admin_key" | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
+key=$(curl -fsS -X POST http://127.0.0.1:21020/api/partners/bench/keys -H "X-Api-Key: $admin_key" | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
 curl -fsS -o /dev/null -X PUT http://127.0.0.1:21020/api/workspaces/bench-hot/connection -H "X-Api-Key: $key" -H 'Content-Type: application/json' \
   -d '{"companyId":1001,"environment":"sandbox","authFlow":"client_credentials","clientId":"demo-service-account","clientSecret":"demo-service-account-secret"}'
 curl -fsS -o /dev/null http://127.0.0.1:21020/api/workspaces/bench-hot/token -H "X-Api-Key: $key"

@@ -10,6 +10,29 @@ param environmentName string
 @description('Azure region of every resource.')
 param location string = resourceGroup().location
 
+// Flex Consumption runs custom handlers: Az.Functions' Flex stack data lists runtime "custom" for
+// FC1 (README, "Hosting plan"). Linux Consumption (Y1) is retired on 30 September 2028; it stays
+// for regions that have no Flex Consumption yet.
+@description('Hosting plan: flex (Flex Consumption, FC1) or consumption (Linux Consumption, Y1, retired 2028-09-30).')
+@allowed([
+  'flex'
+  'consumption'
+])
+param planKind string = 'flex'
+
+@description('Flex Consumption: memory of each instance, in MB.')
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int = 2048
+
+@description('Flex Consumption: the most instances the app scales out to.')
+@minValue(40)
+@maxValue(1000)
+param maximumInstanceCount int = 100
+
 @description('Origins (scheme://host[:port]) partner return URLs may point at after the OAuth callback.')
 param allowedReturnOrigins array = []
 
@@ -25,20 +48,33 @@ param refreshSchedule string = '0 */5 * * * *'
 @description('NCRONTAB schedule of the daily connection check.')
 param checkSchedule string = '0 0 3 * * *'
 
+@description('NCRONTAB schedule of the partner event delivery retries.')
+param deliverSchedule string = '0 * * * * *'
+
 @description('Refreshes in flight at once per instance.')
 @minValue(1)
 @maxValue(64)
 param refreshConcurrency int = 16
 
 var token = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
+var isFlex = planKind == 'flex'
 var tags = { 'azd-env-name': environmentName }
 var appName = 'func-procore-${token}'
 var queueName = 'refresh-due'
 var returnOriginSettings = [for (origin, i) in allowedReturnOrigins: { name: 'OAuth__AllowedReturnOrigins__${i}', value: origin }]
+// Flex Consumption reads the package from this container, with the app's identity.
+var deploymentContainerName = 'app-package-${appName}'
+// Linux Consumption takes the runtime from app settings; Flex Consumption from functionAppConfig.runtime
+// and refuses these settings.
+var consumptionOnlySettings = [
+  { name: 'FUNCTIONS_EXTENSION_VERSION', value: '~4' }
+  { name: 'FUNCTIONS_WORKER_RUNTIME', value: 'custom' }
+]
 
 // Built-in role definition ids (least privilege for what the app does).
 var roles = {
   keyVaultSecretsOfficer: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
+  monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
   storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
@@ -75,10 +111,22 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   properties: {
     minimumTlsVersion: 'TLS1_2'
     allowBlobPublicAccess: false
-    // The app and the host use the managed identity; the deployment package upload still needs keys on Linux Consumption.
-    allowSharedKeyAccess: true
+    // The app, the host and Flex Consumption's deployment use the managed identity; a Linux
+    // Consumption deployment still uploads the package with the account key.
+    allowSharedKeyAccess: !isFlex
     supportsHttpsTrafficOnly: true
   }
+}
+
+resource blobs 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
+  parent: storage
+  name: 'default'
+}
+
+resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = if (isFlex) {
+  parent: blobs
+  name: deploymentContainerName
+  properties: { publicAccess: 'None' }
 }
 
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
@@ -96,32 +144,31 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   }
 }
 
-// Flex Consumption's supported stacks do not include custom handlers, so the Linux Consumption plan.
-resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: 'plan-procore-${token}'
   location: location
   tags: tags
   kind: 'functionapp'
-  sku: { name: 'Y1', tier: 'Dynamic' }
+  sku: isFlex ? { name: 'FC1', tier: 'FlexConsumption' } : { name: 'Y1', tier: 'Dynamic' }
   properties: { reserved: true }
 }
 
-resource app 'Microsoft.Web/sites@2023-12-01' = {
+resource app 'Microsoft.Web/sites@2024-04-01' = {
   name: appName
   location: location
   tags: union(tags, { 'azd-service-name': 'api' })
   kind: 'functionapp,linux'
   identity: { type: 'SystemAssigned' }
+  dependsOn: [deploymentContainer]
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
     siteConfig: {
-      linuxFxVersion: ''
+      // Linux Consumption's custom handler stack sets an empty linuxFxVersion; Flex Consumption has none.
+      linuxFxVersion: isFlex ? null : ''
       ftpsState: 'Disabled'
       minTlsVersion: '1.2'
-      appSettings: concat([
-        { name: 'FUNCTIONS_EXTENSION_VERSION', value: '~4' }
-        { name: 'FUNCTIONS_WORKER_RUNTIME', value: 'custom' }
+      appSettings: concat(isFlex ? [] : consumptionOnlySettings, [
         { name: 'AzureWebJobsStorage__accountName', value: storage.name }
         { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }
@@ -138,8 +185,50 @@ resource app 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'Schedules__RefreshTokens', value: refreshSchedule }
         { name: 'Schedules__CheckConnections', value: checkSchedule }
         { name: 'Schedules__PurgeDeletedWorkspaces', value: '0 */15 * * * *' }
+        { name: 'Schedules__DeliverEvents', value: deliverSchedule }
       ], returnOriginSettings)
     }
+    functionAppConfig: isFlex
+      ? {
+          deployment: {
+            storage: {
+              type: 'blobContainer'
+              value: '${storage.properties.primaryEndpoints.blob}${deploymentContainerName}'
+              authentication: { type: 'SystemAssignedIdentity' }
+            }
+          }
+          scaleAndConcurrency: {
+            instanceMemoryMB: instanceMemoryMB
+            maximumInstanceCount: maximumInstanceCount
+          }
+          runtime: { name: 'custom', version: '1.0' }
+        }
+      : null
+  }
+}
+
+// No user name and password can publish to the app or its SCM site: azd and az deploy with Entra tokens.
+resource scmBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: app
+  name: 'scm'
+  properties: { allow: false }
+}
+
+resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: app
+  name: 'ftp'
+  properties: { allow: false }
+}
+
+// Every secret read and write (the vault's audit events) to the Log Analytics workspace.
+resource vaultAudit 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'audit-to-log-analytics'
+  scope: vault
+  properties: {
+    workspaceId: logs.id
+    logs: [
+      { category: 'AuditEvent', enabled: true }
+    ]
   }
 }
 
@@ -150,6 +239,18 @@ resource vaultRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
     principalId: app.identity.principalId
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsOfficer)
+  }
+}
+
+// Application Insights accepts only Entra-authenticated telemetry (DisableLocalAuth), from the host
+// (APPLICATIONINSIGHTS_AUTHENTICATION_STRING) and from the app's exporter alike.
+resource insightsRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(insights.id, app.id, roles.monitoringMetricsPublisher)
+  scope: insights
+  properties: {
+    principalId: app.identity.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.monitoringMetricsPublisher)
   }
 }
 
@@ -165,7 +266,10 @@ resource storageRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
   }
 ]
 
+output AZURE_RESOURCE_GROUP string = resourceGroup().name
 output AZURE_FUNCTION_APP_NAME string = app.name
+output AZURE_APP_INSIGHTS_NAME string = insights.name
 output SERVICE_API_URI string = 'https://${app.properties.defaultHostName}'
 output OAUTH_CALLBACK_URL string = 'https://${app.properties.defaultHostName}/api/oauth/callback'
 output AZURE_KEY_VAULT_URI string = vault.properties.vaultUri
+output AZURE_PLAN_KIND string = planKind

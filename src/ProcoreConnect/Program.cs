@@ -19,11 +19,13 @@ builder.Services.AddProcoreConnect();
 builder.AddConnectTelemetry();
 
 var app = builder.Build();
+app.UseMiddleware<HostForwardedScheme>();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseMiddleware<RefusalLogging>();
 app.UseAuthentication();
 app.UseAuthorization();
+app.MapHostReadiness();
 app.MapFunctions(FunctionCatalog.All);
 app.Run();
 

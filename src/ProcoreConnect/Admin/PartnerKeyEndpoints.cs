@@ -13,7 +13,7 @@ public static class PartnerKeyEndpoints
     /// <summary>The body of a key creation.</summary>
     public sealed record CreateKeyRequest(string? Name);
 
-    /// <summary><c>POST /api/admin/partners/{partnerId}/keys</c>: the key is in this response only.</summary>
+    /// <summary><c>POST /api/partners/{partnerId}/keys</c>: the key is in this response only.</summary>
     public static async Task<Results<Created<CreatedPartnerKey>, ValidationProblem>> CreateKey(
         string partnerId, HttpRequest request, ClaimsPrincipal user, PartnerKeyStore keys, AuditLog audit, CancellationToken cancellationToken)
     {
@@ -41,17 +41,17 @@ public static class PartnerKeyEndpoints
         var created = await keys.CreateAsync(partnerId, name, cancellationToken);
         await audit.RecordAsync("partner:" + partnerId, user.Actor(), "partner.key_created", created.KeyId, cancellationToken);
         request.HttpContext.Response.Headers.CacheControl = "no-store";
-        return TypedResults.Created($"/api/admin/partners/{partnerId}/keys/{created.KeyId}", created);
+        return TypedResults.Created($"/api/partners/{partnerId}/keys/{created.KeyId}", created);
     }
 
-    /// <summary><c>GET /api/admin/partners/{partnerId}/keys</c>: ids, names and dates, never keys.</summary>
+    /// <summary><c>GET /api/partners/{partnerId}/keys</c>: ids, names and dates, never keys.</summary>
     public static async Task<Results<Ok<IReadOnlyList<PartnerKey>>, ValidationProblem>> ListKeys(
         string partnerId, PartnerKeyStore keys, CancellationToken cancellationToken) =>
         WorkspaceId.IsValid(partnerId)
             ? TypedResults.Ok(await keys.ListAsync(partnerId, cancellationToken))
             : Problems.InvalidPartnerId();
 
-    /// <summary><c>DELETE /api/admin/partners/{partnerId}/keys/{keyId}</c>: revoke.</summary>
+    /// <summary><c>DELETE /api/partners/{partnerId}/keys/{keyId}</c>: revoke.</summary>
     public static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> RevokeKey(
         string partnerId, string keyId, ClaimsPrincipal user, PartnerKeyStore keys, AuditLog audit, CancellationToken cancellationToken)
     {

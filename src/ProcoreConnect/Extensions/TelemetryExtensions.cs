@@ -31,7 +31,10 @@ public static class TelemetryExtensions
             .ConfigureResource(r => r.AddService("procore-connect"))
             .WithTracing(t =>
             {
-                t.AddSource(ConnectTelemetry.Name).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation();
+                // Not the host's pings on GET / (readiness, then latency checks): many, and they say nothing.
+                t.AddSource(ConnectTelemetry.Name)
+                    .AddAspNetCoreInstrumentation(o => o.Filter = context => context.Request.Path != "/")
+                    .AddHttpClientInstrumentation();
                 if (!string.IsNullOrEmpty(connectionString))
                 {
                     t.AddAzureMonitorTraceExporter(o => Configure(o, connectionString));

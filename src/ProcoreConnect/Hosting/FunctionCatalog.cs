@@ -49,9 +49,11 @@ public static class FunctionCatalog
         FunctionDefinition.Http("DeletePartnerWebhook", "DELETE", "partner/webhook", static (app, f) => app.MapMethods(f.AppPath, f.Methods, PartnerWebhookEndpoints.Delete)),
         FunctionDefinition.Http("ListPartnerEvents", "GET", "partner/events", static (app, f) => app.MapMethods(f.AppPath, f.Methods, PartnerWebhookEndpoints.ListEvents)),
         FunctionDefinition.Http("GetAudit", "GET", "workspaces/{id}/audit", static (app, f) => app.MapMethods(f.AppPath, f.Methods, AuditEndpoints.GetAudit)),
-        FunctionDefinition.Http("CreatePartnerKey", "POST", "admin/partners/{partnerId}/keys", static (app, f) => app.MapMethods(f.AppPath, f.Methods, PartnerKeyEndpoints.CreateKey), Security.Roles.Admin),
-        FunctionDefinition.Http("ListPartnerKeys", "GET", "admin/partners/{partnerId}/keys", static (app, f) => app.MapMethods(f.AppPath, f.Methods, PartnerKeyEndpoints.ListKeys), Security.Roles.Admin),
-        FunctionDefinition.Http("RevokePartnerKey", "DELETE", "admin/partners/{partnerId}/keys/{keyId}", static (app, f) => app.MapMethods(f.AppPath, f.Methods, PartnerKeyEndpoints.RevokeKey), Security.Roles.Admin),
+        // Admin only, yet not under "admin/": the Functions host refuses every route that starts with
+        // "admin" or "runtime", its own built-in routes (see HostRouteTests).
+        FunctionDefinition.Http("CreatePartnerKey", "POST", "partners/{partnerId}/keys", static (app, f) => app.MapMethods(f.AppPath, f.Methods, PartnerKeyEndpoints.CreateKey), Security.Roles.Admin),
+        FunctionDefinition.Http("ListPartnerKeys", "GET", "partners/{partnerId}/keys", static (app, f) => app.MapMethods(f.AppPath, f.Methods, PartnerKeyEndpoints.ListKeys), Security.Roles.Admin),
+        FunctionDefinition.Http("RevokePartnerKey", "DELETE", "partners/{partnerId}/keys/{keyId}", static (app, f) => app.MapMethods(f.AppPath, f.Methods, PartnerKeyEndpoints.RevokeKey), Security.Roles.Admin),
         FunctionDefinition.Http("MigrateInlineClients", "POST", "migrations/inline-clients", static (app, f) => app.MapMethods(f.AppPath, f.Methods, Migrations.MigrationEndpoints.MigrateInlineClients), Security.Roles.Admin),
         FunctionDefinition.Timer("PurgeDeletedWorkspaces", "0 */15 * * * *", PurgeDeletedWorkspaces.RunAsync),
         FunctionDefinition.Timer("RefreshTokens", "0 */5 * * * *", RefreshFunctions.SweepAsync),

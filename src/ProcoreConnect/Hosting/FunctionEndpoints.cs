@@ -1,11 +1,19 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ProcoreConnect.Hosting;
 
-/// <summary>Maps the function table onto minimal-API routes.</summary>
+/// <summary>Maps the function table onto minimal-API routes, and the host's readiness probe.</summary>
 public static class FunctionEndpoints
 {
+    /// <summary>
+    /// The header the Functions host adds to every request it sends the handler, forwarded HTTP
+    /// requests and invocations alike (Azure/azure-functions-host,
+    /// src/WebJobs.Script/Workers/Http/DefaultHttpWorkerService.cs, AddHeaders).
+    /// </summary>
+    public const string InvocationIdHeader = "X-Azure-Functions-InvocationId";
+
     /// <summary>Maps every function: HTTP ones at their route, timers and queues at <c>POST /{Name}</c>.</summary>
     public static IEndpointRouteBuilder MapFunctions(this IEndpointRouteBuilder app, IEnumerable<FunctionDefinition> functions)
     {
@@ -30,10 +38,24 @@ public static class FunctionEndpoints
         return app;
     }
 
+    /// <summary>
+    /// <c>GET /</c>, anonymous and without I/O: the Functions host polls it every 25 ms after starting
+    /// the handler and takes any HTTP answer as "started", giving up after 30 s
+    /// (DefaultHttpWorkerService.IsWorkerReady, HttpWorkerOptions.InitializationTimeout); later it
+    /// pings the same path to measure the handler's latency (PingAsync). It is no function, and only
+    /// the host reaches it: the handler listens on loopback.
+    /// </summary>
+    public static IEndpointRouteBuilder MapHostReadiness(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/", static () => TypedResults.Ok()).WithName("HostReadiness");
+        return app;
+    }
+
     private static async Task<Results<Ok<FunctionInvocationResponse>, ProblemHttpResult>> InvokeAsync(
         FunctionDefinition function, HttpRequest request, IServiceProvider services, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
-        // The payload is {"Data": {...}, "Metadata": {...}}; anything that is not JSON did not come from the host.
+        // The payload is {"Data": {...}, "Metadata": {...}}, sent chunked (the host's ObjectContent has
+        // no length); anything that is not JSON did not come from the host.
         JsonElement? payload = null;
         if (request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0)
         {
@@ -50,9 +72,10 @@ public static class FunctionEndpoints
         }
 
         var logger = loggers.CreateLogger("ProcoreConnect.Functions");
-        logger.LogInformation("Function {Function} invoked by the Functions host", function.Name);
+        var invocationId = request.Headers[InvocationIdHeader].ToString();
         if (function.Handler is TimerHandler timer)
         {
+            logger.LogInformation("Function {Function} invoked by the Functions host, invocation {InvocationId}", function.Name, invocationId);
             await timer(services, cancellationToken);
             return TypedResults.Ok(new FunctionInvocationResponse { Logs = [$"{function.Name} completed"] });
         }
@@ -64,9 +87,29 @@ public static class FunctionEndpoints
                 "A queue invocation needs Data.msg.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid invocation payload");
         }
 
+        logger.LogInformation(
+            "Function {Function} invoked by the Functions host, invocation {InvocationId}, delivery {DequeueCount}",
+            function.Name, invocationId, DequeueCountOf(body));
         var done = await ((QueueHandler)function.Handler!)(services, message, cancellationToken);
         return done
             ? TypedResults.Ok(new FunctionInvocationResponse { Logs = [$"{function.Name} completed"] })
             : TypedResults.Problem("The message will be retried.", statusCode: StatusCodes.Status500InternalServerError, title: "Retry");
     }
+
+    /// <summary>
+    /// How many times the queue has delivered the message (null when absent). The host sends every
+    /// metadata value that is not an object serialized as a string, so <c>DequeueCount</c> arrives
+    /// as <c>"1"</c> (ScriptInvocationContextExtensions.GetHttpScriptInvocationContextValue); a number
+    /// is read as well.
+    /// </summary>
+    internal static long? DequeueCountOf(JsonElement payload) =>
+        payload.TryGetProperty("Metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object
+            && metadata.TryGetProperty("DequeueCount", out var count)
+            ? count.ValueKind switch
+            {
+                JsonValueKind.Number when count.TryGetInt64(out var n) => n,
+                JsonValueKind.String when long.TryParse(count.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) => n,
+                _ => null,
+            }
+            : null;
 }

@@ -30,7 +30,11 @@ public static class JsonBody
     {
         if (!request.HasJsonContentType())
         {
-            return (null, Problems.Field("Content-Type", "The body must be JSON, sent with Content-Type: application/json."));
+            // Under the Functions host a body sent without Content-Length (chunked) never arrives,
+            // and its Content-Type is dropped with it: say what the caller can change.
+            return request.ContentLength is null or 0 && request.Headers.TransferEncoding.Count == 0
+                ? (null, Problems.Field("body", "A JSON body is required, sent with Content-Type: application/json and a Content-Length (the Functions host does not forward a chunked body)."))
+                : (null, Problems.Field("Content-Type", "The body must be JSON, sent with Content-Type: application/json."));
         }
 
         if (request.ContentLength > MaxBytes)

@@ -65,17 +65,8 @@ public sealed class LocalQueueWorker(
         await Parallel.ForEachAsync(messages, options, async (message, ct) =>
         {
             await using var scope = scopes.CreateAsyncScope();
-            JsonElement body;
-            try
-            {
-                using var document = JsonDocument.Parse(message.Body.ToString());
-                body = document.RootElement.Clone();
-            }
-            catch (JsonException)
-            {
-                body = default;
-            }
-
+            // The message text as a JSON string: RefreshQueueClient reads it like the host's binding.
+            var body = JsonSerializer.SerializeToElement(message.Body.ToString());
             var done = await RefreshFunctions.RefreshOneAsync(scope.ServiceProvider, body, ct);
             if (done || message.DequeueCount >= refresh.Value.MaxDequeueCount)
             {

@@ -13,11 +13,11 @@ public sealed class RefreshQueueClient(QueueClient queue)
     public async Task EnqueueAsync(DueRefresh entry, CancellationToken cancellationToken)
     {
         await EnsureCreatedAsync(cancellationToken);
-        await queue.SendMessageAsync(Serialize(entry), cancellationToken);
+        await queue.SendMessageAsync(MessageText(entry), cancellationToken);
     }
 
-    /// <summary>The message body for an entry, as it is sent.</summary>
-    public static string Serialize(DueRefresh entry) => JsonSerializer.Serialize(RefreshMessage.From(entry));
+    /// <summary>The text of the message that asks for <paramref name="entry"/> (before the queue's base64).</summary>
+    public static string MessageText(DueRefresh entry) => JsonSerializer.Serialize(RefreshMessage.From(entry));
 
     /// <summary>Takes up to <paramref name="max"/> messages, invisible to others for <paramref name="visibility"/>.</summary>
     public async Task<QueueMessage[]> ReceiveAsync(int max, TimeSpan visibility, CancellationToken cancellationToken)
@@ -37,15 +37,23 @@ public sealed class RefreshQueueClient(QueueClient queue)
         return (await queue.GetPropertiesAsync(cancellationToken)).Value.ApproximateMessagesCount;
     }
 
-    /// <summary>Reads the entry from a message body (a JSON object, or a JSON string holding one); null when malformed.</summary>
-    public static DueRefresh? EntryOf(JsonElement body)
+    /// <summary>
+    /// Reads the due entry from a message as it reaches the queue function; null when malformed.
+    /// The Functions host binds a queue trigger without a dataType to a string and serializes it
+    /// once more before putting it in the invocation's <c>Data</c> (Azure/azure-functions-host,
+    /// src/WebJobs.Script/Workers/MessageExtensions/ScriptInvocationContextExtensions.cs,
+    /// GetHttpScriptInvocationContextValue: <c>JsonConvert.SerializeObject(inputValue)</c>), so
+    /// <c>Data.msg</c> is a JSON string holding a JSON string holding the message text. Up to two
+    /// such layers are unwrapped; the message text itself, or the object, are accepted as well.
+    /// </summary>
+    public static DueRefresh? EntryOf(JsonElement message)
     {
-        if (body.ValueKind == JsonValueKind.String)
+        for (var layers = 0; message.ValueKind == JsonValueKind.String && layers < 2; layers++)
         {
             try
             {
-                using var inner = JsonDocument.Parse(body.GetString()!);
-                return EntryOf(inner.RootElement);
+                using var inner = JsonDocument.Parse(message.GetString()!);
+                message = inner.RootElement.Clone();
             }
             catch (JsonException)
             {
@@ -55,7 +63,7 @@ public sealed class RefreshQueueClient(QueueClient queue)
 
         try
         {
-            return body.ValueKind == JsonValueKind.Object ? body.Deserialize<RefreshMessage>()?.ToEntry() : null;
+            return message.ValueKind == JsonValueKind.Object ? message.Deserialize<RefreshMessage>()?.ToEntry() : null;
         }
         catch (JsonException)
         {

@@ -47,4 +47,21 @@ public sealed class PackageTests
         Assert.Equal(FunctionCatalog.All.Count, names.Count(n => n.EndsWith("/function.json", StringComparison.Ordinal)));
         Assert.DoesNotContain("appsettings.Development.json", names);
     }
+
+    [Fact]
+    public void Azd_ships_the_zip_the_package_script_builds_and_never_publishes_the_app_itself()
+    {
+        // A "dotnet" service would make azd run its own dotnet publish and zip the output again;
+        // a "custom" one deploys what dist names (a .zip is uploaded as it is), and the prepackage
+        // hook builds it first.
+        var azure = File.ReadAllLines(Path.Combine(RepositoryRoot.Path, "azure.yaml")).Select(l => l.Trim()).ToList();
+        Assert.Contains("language: custom", azure);
+        Assert.Contains("host: function", azure);
+        Assert.Contains("dist: artifacts/procore-connect.zip", azure);
+        Assert.Contains("run: bash scripts/package.sh", azure);
+
+        var script = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "scripts", "package.sh"));
+        Assert.Contains("out=${1:-artifacts}", script, StringComparison.Ordinal);
+        Assert.Contains("$out/procore-connect.zip", script, StringComparison.Ordinal);
+    }
 }

@@ -17,7 +17,10 @@ public sealed class FunctionBindingTests : IClassFixture<AppFactory>
         var folder = Directory.CreateTempSubdirectory("functions-");
         FunctionJsonWriter.WriteAll(FunctionCatalog.All, folder.FullName);
         _app.CreateClient();
-        var served = _app.Service<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+        var endpoints = _app.Service<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
+        // Every endpoint is a function but the host's readiness probe.
+        Assert.Equal(["HostReadiness"], endpoints.Where(e => e.Metadata.GetMetadata<FunctionDefinition>() is null).Select(e => e.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName));
+        var served = endpoints.Where(e => e.Metadata.GetMetadata<FunctionDefinition>() is not null)
             .Select(e => (Path: "/" + e.RoutePattern.RawText!.TrimStart('/'), Methods: e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []))
             .ToList();
 

@@ -22,7 +22,7 @@ public class ProcoreFixture : IAsyncLifetime
         ["Events:AllowInsecureLoopback"] = "true",
     };
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         Simulator = await SimulatorHost.StartAsync();
         var settings = Simulator.Settings();
@@ -32,10 +32,13 @@ public class ProcoreFixture : IAsyncLifetime
         }
 
         App = AppFactory.With(settings).WithServices(s => s.AddSingleton<TimeProvider>(Clock));
-        Client = App.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        Client = Start(App);
     }
 
-    public async Task DisposeAsync()
+    /// <summary>Starts the app and answers the client the tests use (the in-process test server by default).</summary>
+    protected virtual HttpClient Start(AppFactory app) => app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+    public virtual async Task DisposeAsync()
     {
         await App.DisposeAsync();
         await Simulator.DisposeAsync();

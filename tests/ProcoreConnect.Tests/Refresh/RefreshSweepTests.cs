@@ -170,7 +170,7 @@ public sealed class QueuedRefreshTests(ProcoreFixture fixture) : IClassFixture<P
         var before = (await fixture.App.Service<WorkspaceRepository>().FindAsync(id, default))!;
 
         // As the host sends it: the message text as a JSON string inside Data.msg.
-        var message = RefreshQueueClient.Serialize(before.Due());
+        var message = RefreshQueueClient.MessageText(before.Due());
         var payload = System.Text.Json.JsonSerializer.Serialize(new { Data = new { msg = message }, Metadata = new { DequeueCount = "1" } });
         var response = await fixture.Client.PostAsync("/RefreshWorkspace", Json.Raw(payload));
 

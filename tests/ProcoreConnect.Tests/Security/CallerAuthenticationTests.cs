@@ -96,9 +96,9 @@ public sealed class CallerAuthenticationTests(ProcoreFixture fixture) : IClassFi
     {
         var admin = fixture.App.AnonymousClient();
         admin.DefaultRequestHeaders.Add(ApiKeyAuthenticationHandler.Header, AppFactory.AdminKey);
-        Assert.Equal(HttpStatusCode.Forbidden, (await fixture.Client.PostAsync("/api/admin/partners/partner-c/keys", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await fixture.Client.PostAsync("/api/partners/partner-c/keys", null)).StatusCode);
 
-        var created = await admin.PostAsync("/api/admin/partners/partner-c/keys", Json.Body(new { name = "crm integration" }));
+        var created = await admin.PostAsync("/api/partners/partner-c/keys", Json.Body(new { name = "crm integration" }));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var createdBody = await created.ReadJsonAsync();
         var key = createdBody.GetProperty("key").GetString()!;
@@ -108,7 +108,7 @@ public sealed class CallerAuthenticationTests(ProcoreFixture fixture) : IClassFi
         partner.DefaultRequestHeaders.Add(ApiKeyAuthenticationHandler.Header, key);
         Assert.Equal(HttpStatusCode.OK, (await partner.GetAsync("/api/workspaces")).StatusCode);
 
-        var listed = await (await admin.GetAsync("/api/admin/partners/partner-c/keys")).Content.ReadAsStringAsync();
+        var listed = await (await admin.GetAsync("/api/partners/partner-c/keys")).Content.ReadAsStringAsync();
         Assert.Contains(keyId, listed, StringComparison.Ordinal);
         Assert.DoesNotContain(key, listed, StringComparison.Ordinal);
         var table = await fixture.App.Service<TableStore>().GetAsync(PartnerKeyStore.TableName, default);
@@ -117,9 +117,9 @@ public sealed class CallerAuthenticationTests(ProcoreFixture fixture) : IClassFi
             Assert.DoesNotContain(row, p => p.Value is string s && s.Contains(key[(key.IndexOf('_', 4) + 1)..], StringComparison.Ordinal));
         }
 
-        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/admin/partners/partner-c/keys/{keyId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/partners/partner-c/keys/{keyId}")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await partner.GetAsync("/api/workspaces")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await admin.DeleteAsync("/api/admin/partners/partner-c/keys/ffffffffffffffff")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.DeleteAsync("/api/partners/partner-c/keys/ffffffffffffffff")).StatusCode);
         Assert.DoesNotContain(fixture.App.Logs.Lines, l => l.Contains(key, StringComparison.Ordinal));
     }
 }

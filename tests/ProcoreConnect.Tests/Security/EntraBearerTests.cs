@@ -90,7 +90,7 @@ public sealed class EntraBearerTests : IDisposable
     [Fact]
     public async Task The_admin_app_role_administers_keys_and_a_partner_role_cannot()
     {
-        Assert.Equal(HttpStatusCode.Created, (await ClientWith(Token(["ProcoreConnect.Admin"])).PostAsync("/api/admin/partners/p1/keys", null)).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await ClientWith(Token(["ProcoreConnect.Partner"])).PostAsync("/api/admin/partners/p1/keys", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await ClientWith(Token(["ProcoreConnect.Admin"])).PostAsync("/api/partners/p1/keys", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await ClientWith(Token(["ProcoreConnect.Partner"])).PostAsync("/api/partners/p1/keys", null)).StatusCode);
     }
 }

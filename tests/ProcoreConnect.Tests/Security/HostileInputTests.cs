@@ -179,7 +179,7 @@ public sealed class HostileInputTests(ProcoreFixture fixture, ITestOutputHelper 
                 return r.Next(3) == 0
                     ? new Plan("not-admin", Pick(r, ["partner-a", "partner-b"]), HttpMethod.Post, "/api/migrations/inline-clients", null, json, [])
                     : new Plan("not-admin", Pick(r, ["partner-a", "partner-b"]), Pick(r, [HttpMethod.Post, HttpMethod.Get, HttpMethod.Delete]),
-                        r.Next(2) == 0 ? "/api/admin/partners/partner-a/keys" : "/api/admin/partners/partner-a/keys/0123456789abcdef", Body(r, valid: true), json, []);
+                        r.Next(2) == 0 ? "/api/partners/partner-a/keys" : "/api/partners/partner-a/keys/0123456789abcdef", Body(r, valid: true), json, []);
             case 9: // bad list parameters
                 return new Plan("bad-list", "partner-a", HttpMethod.Get,
                     Pick(r, ["/api/workspaces?", "/api/oauth-clients?"]) + Pick(r, ["pageSize=0", "pageSize=-1", "pageSize=101", "pageSize=1e3", "pageSize=%27", "continuationToken=%%%", "continuationToken=" + Uri.EscapeDataString("' or ''='")]), null, json, []);
