@@ -60,8 +60,14 @@ public sealed class OAuthClientService(
             return new(WriteStatus.PreconditionFailed, Detail: "If-Match does not match the client's current ETag.");
         }
 
-        // Marked first, counted second: a workspace written meanwhile sees the mark and undoes
-        // itself, or is counted here (see WorkspaceConnectionService).
+        // A client in use is refused as it is, untouched.
+        if (await CountUsersAsync(client, cancellationToken) is > 0 and var inUse)
+        {
+            return InUse(client, inUse);
+        }
+
+        // Marked first, counted again second: a workspace written meanwhile sees the mark and
+        // undoes itself, or is counted here (see WorkspaceConnectionService).
         OAuthClient marked;
         try
         {
@@ -77,9 +83,9 @@ public sealed class OAuthClientService(
         var users = await CountUsersAsync(client, cancellationToken);
         if (users > 0)
         {
-            await clients.ChangeAsync(client, c => c.Status == OAuthClientStatus.Deleting ? c with { Status = OAuthClientStatus.Active } : null, CancellationToken.None);
-            return new(WriteStatus.Conflict, Detail: $"OAuth client '{client.Name}' is used by {users} workspace{(users == 1 ? "" : "s")}: "
-                + "delete them or move them to another client first.");
+            await clients.ChangeAsync(
+                client, c => c.Status == OAuthClientStatus.Deleting ? c with { Status = OAuthClientStatus.Active, UpdatedAt = existing.UpdatedAt } : null, CancellationToken.None);
+            return InUse(client, users);
         }
 
         foreach (var name in SecretNames.AllOfClient(marked.SecretPrefix))
@@ -92,6 +98,10 @@ public sealed class OAuthClientService(
         logger.LogInformation("OAuth client {Client} deleted with its secrets", client);
         return new(WriteStatus.Deleted, marked);
     }
+
+    private static WriteOutcome<OAuthClient> InUse(OAuthClientRef client, int users) =>
+        new(WriteStatus.Conflict, Detail: $"OAuth client '{client.Name}' is used by {users} workspace{(users == 1 ? "" : "s")}: "
+            + "delete them or move them to another client first.");
 
     /// <summary>How many workspaces (of every partner, for a public client) use the client.</summary>
     public async Task<int> CountUsersAsync(OAuthClientRef client, CancellationToken cancellationToken, string? partnerId = null)

@@ -97,8 +97,10 @@ public sealed class OAuthClientApiTests : IClassFixture<AppFactory>
             (await _client.PutAsync($"/api/workspaces/{id}/connection", Json.Body(Connections.Valid(name)))).EnsureSuccessStatusCode();
         }
 
+        var etag = (await _client.GetAsync($"/api/oauth-clients/{name}")).Headers.ETag;
         var refused = await _client.DeleteAsync($"/api/oauth-clients/{name}");
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Equal(etag, (await _client.GetAsync($"/api/oauth-clients/{name}")).Headers.ETag); // refused, so untouched
         Assert.Contains("2 workspaces", (await refused.ReadJsonAsync()).GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal(2, (await (await _client.GetAsync($"/api/oauth-clients/{name}")).ReadAsync<OAuthClientResponse>()).WorkspaceCount);
         Assert.Equal(OAuthClientStatus.Active, (await StoredAsync(AppFactory.DefaultPartner, name)).Status);
