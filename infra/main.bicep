@@ -177,7 +177,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Storage__TableServiceUri', value: storage.properties.primaryEndpoints.table }
         { name: 'Storage__QueueServiceUri', value: storage.properties.primaryEndpoints.queue }
         { name: 'SecretStore__VaultUri', value: vault.properties.vaultUri }
-        { name: 'OAuth__CallbackUrl', value: 'https://${appName}.azurewebsites.net/api/oauth/callback' }
+        { name: 'Service__PublicBaseUrl', value: 'https://${appName}.azurewebsites.net' }
         { name: 'OAuth__UsePkce', value: string(usePkce) }
         { name: 'Tokens__RefreshLeadTime', value: refreshLeadTime }
         { name: 'Refresh__QueueName', value: queueName }

@@ -19,7 +19,6 @@ builder.Services.AddProcoreConnect();
 builder.AddConnectTelemetry();
 
 var app = builder.Build();
-app.UseMiddleware<HostForwardedScheme>();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseMiddleware<RefusalLogging>();

@@ -41,6 +41,8 @@ public static class ServiceCollectionExtensions
 
         services.AddOptions<ProcoreOptions>().BindConfiguration(ProcoreOptions.Section);
         services.AddOptions<SchedulerOptions>().BindConfiguration(SchedulerOptions.Section);
+        services.AddOptions<PublicUrlOptions>().BindConfiguration(PublicUrlOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<PublicUrls>();
 
         services.AddTableStorage();
         services.AddSecretStore();

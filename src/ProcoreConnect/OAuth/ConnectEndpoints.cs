@@ -24,6 +24,7 @@ public static class ConnectEndpoints
         OAuthStateStore states,
         ProcoreOAuthClient oauth,
         IOptions<OAuthOptions> options,
+        Hosting.PublicUrls urls,
         TimeProvider time,
         CancellationToken cancellationToken)
     {
@@ -60,7 +61,7 @@ public static class ConnectEndpoints
             Value = Pkce.RandomValue(),
             Workspace = workspace.Ref,
             WorkspaceKey = workspace.Key,
-            RedirectUri = client.RedirectUri ?? options.Value.CallbackUrl,
+            RedirectUri = client.RedirectUri ?? urls.Callback,
             CodeVerifier = options.Value.UsePkce ? Pkce.RandomValue() : null,
             ReturnUrl = returnTo,
             ExpiresAt = time.GetUtcNow() + options.Value.StateLifetime,

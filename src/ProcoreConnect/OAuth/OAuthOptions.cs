@@ -7,12 +7,6 @@ public sealed class OAuthOptions
     public const string Section = "OAuth";
 
     /// <summary>
-    /// This service's callback, used as <c>redirect_uri</c> when a workspace has none of its own.
-    /// It must be registered on the partner's Procore app.
-    /// </summary>
-    public Uri CallbackUrl { get; set; } = new("http://127.0.0.1:7071/api/oauth/callback");
-
-    /// <summary>
     /// Send a PKCE S256 challenge with the authorize request. Off by default: Procore's docs do
     /// not describe PKCE for confidential clients; the simulator accepts it.
     /// </summary>

@@ -16,7 +16,8 @@ public static class WebhookEndpoints
 {
     /// <summary><c>PUT /api/workspaces/{id}/webhooks/procore</c>: a new Authorization value for the hook, shown once.</summary>
     public static async Task<Results<Ok<InboundHookSettings>, ValidationProblem, ProblemHttpResult>> Configure(
-        string id, HttpRequest request, ClaimsPrincipal user, WorkspaceRepository workspaces, InboundWebhookStore hooks, AuditLog audit, CancellationToken cancellationToken)
+        string id, HttpRequest request, ClaimsPrincipal user, WorkspaceRepository workspaces, InboundWebhookStore hooks, AuditLog audit, Hosting.PublicUrls urls,
+        CancellationToken cancellationToken)
     {
         if (!WorkspaceId.IsValid(id))
         {
@@ -31,8 +32,7 @@ public static class WebhookEndpoints
         var authorization = await hooks.ConfigureAsync(workspace, cancellationToken);
         await audit.RecordAsync(workspace.Key, user.Actor(), "webhook.procore_configured", null, cancellationToken);
         request.HttpContext.Response.Headers.CacheControl = "no-store";
-        var url = new Uri($"{request.Scheme}://{request.Host}/api/webhooks/procore/{workspace.Key}");
-        return TypedResults.Ok(new InboundHookSettings(url, authorization));
+        return TypedResults.Ok(new InboundHookSettings(urls.WebhookDelivery(workspace.Key), authorization));
     }
 
     /// <summary>

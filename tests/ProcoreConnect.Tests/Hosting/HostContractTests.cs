@@ -30,6 +30,7 @@ public sealed class HostedAppFixture : ProcoreFixture
         {
             var settings = base.ExtraSettings;
             settings[CustomHandlerPort.PortVariable] = Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            settings["Service:PublicBaseUrl"] = $"https://{IncomingRequest.PublicHost}";
             return settings;
         }
     }
@@ -176,17 +177,32 @@ public sealed class HostContractTests(HostedAppFixture fixture) : IClassFixture<
     }
 
     [Fact]
-    public async Task A_url_the_app_hands_out_names_the_public_host_over_https_not_the_hosts_loopback_hop()
+    public async Task A_url_the_app_hands_out_is_the_configured_public_one_never_the_requests_scheme_or_host()
     {
         var id = Connections.NewId();
         Assert.Equal(HttpStatusCode.Created, (await Host.ForwardAsync(IncomingRequest.Json("PUT", $"/api/workspaces/{id}/connection", Connections.Valid(), ("X-Api-Key", Key)))).StatusCode);
-
-        var configured = await Host.ForwardAsync(IncomingRequest.Empty("PUT", $"/api/workspaces/{id}/webhooks/procore", ("X-Api-Key", Key)));
-
-        Assert.Equal(HttpStatusCode.OK, configured.StatusCode);
-        var deliveryUrl = (await configured.ReadJsonAsync()).GetProperty("deliveryUrl").GetString();
         var key = (await fixture.App.Service<WorkspaceRepository>().FindAsync(id, default))!.Key;
-        Assert.Equal($"https://{IncomingRequest.PublicHost}/api/webhooks/procore/{key}", deliveryUrl);
+
+        // The host's hop is http on loopback; a caller may also pick its own Host header.
+        var configured = await Host.ForwardAsync(IncomingRequest.Empty("PUT", $"/api/workspaces/{id}/webhooks/procore", ("X-Api-Key", Key)));
+        var forged = await Host.ForwardAsync(IncomingRequest.Empty("PUT", $"/api/workspaces/{id}/webhooks/procore", ("X-Api-Key", Key)) with
+        {
+            Headers = [("Host", "attacker.example:8443"), ("X-Api-Key", Key), ("X-Forwarded-Host", "attacker.example")],
+        });
+
+        foreach (var response in new[] { configured, forged })
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal($"https://{IncomingRequest.PublicHost}/api/webhooks/procore/{key}", (await response.ReadJsonAsync()).GetProperty("deliveryUrl").GetString());
+        }
+
+        var connect = await Host.ForwardAsync(IncomingRequest.Empty("GET", $"/api/workspaces/{id}/connect") with
+        {
+            Headers = [("Host", "attacker.example"), ("X-Api-Key", Key)],
+        });
+        Assert.Equal(HttpStatusCode.Redirect, connect.StatusCode);
+        var redirect = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(connect.Headers.Location!.Query)["redirect_uri"].ToString();
+        Assert.Equal($"https://{IncomingRequest.PublicHost}/api/oauth/callback", redirect);
     }
 
     [Fact]
@@ -206,4 +222,27 @@ public sealed class HostContractTests(HostedAppFixture fixture) : IClassFixture<
         var errors = (await response.ReadJsonAsync()).GetProperty("errors");
         Assert.True(errors.TryGetProperty(field, out _), $"expected an error for '{field}', got {errors}");
     }
+}
+
+public sealed class PublicUrlOptionsTests
+{
+    [Theory]
+    [InlineData("http://procore-connect.example.com")]
+    [InlineData("https://procore-connect.example.com/?x=1")]
+    [InlineData("https://user:pass@procore-connect.example.com")]
+    [InlineData("ftp://procore-connect.example.com")]
+    public void A_public_base_url_that_is_not_https_or_carries_more_than_an_origin_and_path_stops_the_app_from_starting(string url)
+    {
+        using var app = AppFactory.With(new Dictionary<string, string?> { ["Service:PublicBaseUrl"] = url });
+        var failure = Assert.ThrowsAny<Exception>(() => app.CreateClient());
+        Assert.Contains("PublicBaseUrl", failure.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("https://procore-connect.example.com", "https://procore-connect.example.com/api/oauth/callback")]
+    [InlineData("https://gateway.example.com/procore", "https://gateway.example.com/procore/api/oauth/callback")]
+    [InlineData("http://127.0.0.1:7071", "http://127.0.0.1:7071/api/oauth/callback")]
+    public void The_callback_is_built_from_the_public_base_url(string baseUrl, string callback) =>
+        Assert.Equal(new Uri(callback), new ProcoreConnect.Hosting.PublicUrls(
+            Microsoft.Extensions.Options.Options.Create(new ProcoreConnect.Hosting.PublicUrlOptions { PublicBaseUrl = new Uri(baseUrl) })).Callback);
 }

@@ -1,0 +1,15 @@
+using Microsoft.Extensions.Options;
+
+namespace ProcoreConnect.Hosting;
+
+/// <summary>The URLs the service hands out, all from the configured public base URL.</summary>
+public sealed class PublicUrls(IOptions<PublicUrlOptions> options)
+{
+    private Uri Base => options.Value.PublicBaseUrl.AbsoluteUri.EndsWith('/') ? options.Value.PublicBaseUrl : new Uri(options.Value.PublicBaseUrl.AbsoluteUri + "/");
+
+    /// <summary>The OAuth callback: the <c>redirect_uri</c> when a client has none of its own.</summary>
+    public Uri Callback => new(Base, "api/oauth/callback");
+
+    /// <summary>Where Procore delivers a workspace's hook.</summary>
+    public Uri WebhookDelivery(string workspaceKey) => new(Base, "api/webhooks/procore/" + Uri.EscapeDataString(workspaceKey));
+}
