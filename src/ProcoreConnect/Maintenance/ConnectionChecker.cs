@@ -8,14 +8,16 @@ namespace ProcoreConnect.Maintenance;
 
 /// <summary>
 /// The <c>CheckConnections</c> timer's work: validate every connected workspace, record the
-/// result, mark revoked code-flow connections <c>needs_reauthorization</c>, re-add any refresh index
-/// entry a crash may have lost, and flag OAuth client secrets that expire within 30 days.
+/// result, mark revoked code-flow connections <c>needs_reauthorization</c>, find and restore any
+/// refresh index entry that is missing (a workspace or shared token without one would never be
+/// swept), and flag OAuth client secrets that expire within 30 days.
 /// </summary>
 public sealed class ConnectionChecker(
     WorkspaceRepository workspaces,
     OAuthClientRepository clients,
     ConnectionValidator validator,
     RefreshDueIndex index,
+    Tokens.ClientTokenStore clientTokens,
     Events.EventPublisher events,
     TimeProvider time,
     IOptions<RefreshOptions> options,
@@ -27,7 +29,7 @@ public sealed class ConnectionChecker(
     /// <summary>Checks every workspace and every client once.</summary>
     public async Task<CheckSummary> CheckAllAsync(CancellationToken cancellationToken)
     {
-        int checkedCount = 0, failed = 0, revoked = 0;
+        int checkedCount = 0, failed = 0, revoked = 0, restored = 0;
         string? continuation = null;
         do
         {
@@ -40,18 +42,25 @@ public sealed class ConnectionChecker(
                 Interlocked.Increment(ref checkedCount);
                 if (result.Failed) Interlocked.Increment(ref failed);
                 if (result.Revoked) Interlocked.Increment(ref revoked);
+                if (result.Restored) Interlocked.Increment(ref restored);
             });
         }
         while (continuation is not null);
 
-        var expiring = await CheckClientSecretsAsync(cancellationToken);
+        var (expiring, restoredShared) = await CheckClientsAsync(cancellationToken);
+        restored += restoredShared;
+        if (restored > 0)
+        {
+            logger.LogWarning("Connection check restored {Restored} missing refresh index entries", restored);
+        }
+
         logger.LogInformation(
-            "Connection check: {Checked} checked, {Failed} failing, {Revoked} need reauthorization, {Expiring} client secrets expiring within 30 days",
-            checkedCount, failed, revoked, expiring);
-        return new CheckSummary(checkedCount, failed, revoked, expiring);
+            "Connection check: {Checked} checked, {Failed} failing, {Revoked} need reauthorization, {Expiring} client secrets expiring within 30 days, {Restored} index entries restored",
+            checkedCount, failed, revoked, expiring, restored);
+        return new CheckSummary(checkedCount, failed, revoked, expiring, restored);
     }
 
-    private async Task<(bool Failed, bool Revoked)> CheckAsync(Workspace workspace, CancellationToken cancellationToken)
+    private async Task<(bool Failed, bool Revoked, bool Restored)> CheckAsync(Workspace workspace, CancellationToken cancellationToken)
     {
         var report = await validator.ValidateAsync(workspace.Ref, cancellationToken);
         var revoked = !report.Ok && workspace.AuthFlow == AuthFlow.AuthorizationCode
@@ -64,10 +73,8 @@ public sealed class ConnectionChecker(
             Status = revoked && w.Status == WorkspaceStatus.Connected ? WorkspaceStatus.NeedsReauthorization : w.Status,
         }, cancellationToken, key: workspace.Key);
 
-        if (saved is { Status: WorkspaceStatus.Connected, AuthFlow: AuthFlow.AuthorizationCode, RefreshDueAt: { } due })
-        {
-            await index.ScheduleAsync(new DueWorkspace(saved.Ref, saved.Key, due), cancellationToken);
-        }
+        var restored = saved is { Status: WorkspaceStatus.Connected, AuthFlow: AuthFlow.AuthorizationCode, RefreshDueAt: { } due }
+            && await RestoreAsync(new DueWorkspace(saved.Ref, saved.Key, due), cancellationToken);
 
         var needsReauthorization = saved?.Status == WorkspaceStatus.NeedsReauthorization;
         if (revoked && needsReauthorization)
@@ -75,15 +82,41 @@ public sealed class ConnectionChecker(
             await events.PublishAsync(workspace.PartnerId, workspace.Id, Events.EventTypes.NeedsReauthorization, new { reason = "revoked" }, cancellationToken);
         }
 
-        return (!report.Ok, needsReauthorization);
+        return (!report.Ok, needsReauthorization, restored);
+    }
+
+    private async Task<bool> RestoreAsync(DueRefresh entry, CancellationToken cancellationToken)
+    {
+        if (await index.ContainsAsync(entry, cancellationToken))
+        {
+            return false;
+        }
+
+        logger.LogWarning("Refresh index entry of {Subject} was missing; restored", entry.Subject);
+        await index.ScheduleAsync(entry, cancellationToken);
+        return true;
     }
 
     // A secret's expiry is the client's: one flag and one event per client, not per workspace.
-    private async Task<int> CheckClientSecretsAsync(CancellationToken cancellationToken)
+    // A client's shared tokens must each have their due entry too.
+    private async Task<(int Expiring, int Restored)> CheckClientsAsync(CancellationToken cancellationToken)
     {
-        var expiringCount = 0;
+        int expiringCount = 0, restored = 0;
         await foreach (var client in clients.ListAllAsync(cancellationToken))
         {
+            if (client is { AuthFlow: AuthFlow.ClientCredentials, Status: OAuthClientStatus.Active })
+            {
+                foreach (var environment in Enum.GetValues<ProcoreEnvironment>())
+                {
+                    var key = new Tokens.ClientTokenKey(client.Ref, environment);
+                    if (await clientTokens.FindAsync(key, cancellationToken) is { } stored && stored.ClientGeneration == client.SecretPrefix
+                        && await RestoreAsync(new DueClientToken(key, stored.RefreshDueAt), cancellationToken))
+                    {
+                        restored++;
+                    }
+                }
+            }
+
             var expiring = client.ClientSecretExpiresAt is { } expiresAt && expiresAt - time.GetUtcNow() <= SecretExpiryWarning;
             if (expiring)
             {
@@ -107,9 +140,9 @@ public sealed class ConnectionChecker(
             }
         }
 
-        return expiringCount;
+        return (expiringCount, restored);
     }
 }
 
 /// <summary>Counts of one connection check.</summary>
-public sealed record CheckSummary(int Checked, int Failing, int NeedReauthorization, int SecretsExpiring);
+public sealed record CheckSummary(int Checked, int Failing, int NeedReauthorization, int SecretsExpiring, int IndexEntriesRestored);

@@ -205,14 +205,14 @@ public sealed class InlineClientMigration(
         await TableTransactions.DeleteIfUnchangedAsync(table, row.PartitionKey, row.RowKey, row.ETag, cancellationToken);
     }
 
-    // Entries of the old shape name a workspace by id alone; the current ones were written above.
+    // Entries of an old shape: a workspace by id alone, or a due time in seconds; the current ones were written above.
     private async Task<int> RemoveLegacyIndexEntriesAsync(CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(RefreshDueIndex.TableName, cancellationToken);
         var stale = new List<(string, ETag)>();
         await foreach (var row in table.QueryAsync<TableEntity>(cancellationToken: cancellationToken))
         {
-            if (!row.ContainsKey("Kind"))
+            if (!row.ContainsKey("Kind") || !RefreshDueIndex.IsCurrentKey(row.RowKey))
             {
                 stale.Add((row.RowKey, ETag.All));
             }

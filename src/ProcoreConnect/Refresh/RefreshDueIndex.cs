@@ -28,6 +28,13 @@ public sealed class RefreshDueIndex(TableStore tables)
         await table.UpsertEntityAsync(ToEntity(entry), TableUpdateMode.Replace, cancellationToken);
     }
 
+    /// <summary>True when the entry is there.</summary>
+    public async Task<bool> ContainsAsync(DueRefresh entry, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableName, cancellationToken);
+        return (await table.GetEntityIfExistsAsync<RefreshIndexEntity>(RefreshIndexEntity.Partition, Key(entry), ["Kind"], cancellationToken)).HasValue;
+    }
+
     /// <summary>Removes an entry; a missing one is fine.</summary>
     public async Task RemoveAsync(DueRefresh entry, CancellationToken cancellationToken)
     {
@@ -51,8 +58,8 @@ public sealed class RefreshDueIndex(TableStore tables)
     public async Task<IReadOnlyList<DueRefresh>> DueAsync(DateTimeOffset now, int max, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableName, cancellationToken);
-        // "~" sorts after every subject character, so the bound includes every entry of the last second.
-        var upper = Seconds(now) + "~";
+        // "~" sorts after every subject character, so the bound includes every entry due at now itself.
+        var upper = Ticks(now) + "~";
         var due = new List<DueRefresh>();
         var query = table.QueryAsync<RefreshIndexEntity>(
             e => e.PartitionKey == RefreshIndexEntity.Partition && e.RowKey.CompareTo(upper) <= 0,
@@ -75,10 +82,18 @@ public sealed class RefreshDueIndex(TableStore tables)
         return due;
     }
 
-    private static string Key(DueRefresh entry) => Seconds(entry.DueAt) + "_" + entry.Subject;
+    /// <summary>
+    /// The row key: the due time to the tick, then the subject. Two due times of one subject share a
+    /// key only when they are equal, so retiring an old entry can never remove a newer one; with
+    /// seconds, a refresh in the same second as the one before overwrote its entry and then removed
+    /// it, and the workspace was never swept again.
+    /// </summary>
+    internal static string Key(DueRefresh entry) => Ticks(entry.DueAt) + "_" + entry.Subject;
 
-    private static string Seconds(DateTimeOffset at) =>
-        Math.Max(0, at.ToUnixTimeSeconds()).ToString("D12", CultureInfo.InvariantCulture);
+    /// <summary>True for a row key of the current shape (the migration removes the others).</summary>
+    internal static bool IsCurrentKey(string rowKey) => rowKey.Length > 20 && rowKey[19] == '_' && rowKey.AsSpan(0, 19).IndexOfAnyExceptInRange('0', '9') < 0;
+
+    private static string Ticks(DateTimeOffset at) => at.UtcTicks.ToString("D19", CultureInfo.InvariantCulture);
 
     private static RefreshIndexEntity ToEntity(DueRefresh entry) => entry switch
     {

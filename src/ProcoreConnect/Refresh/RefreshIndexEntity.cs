@@ -4,7 +4,7 @@ using Azure.Data.Tables;
 namespace ProcoreConnect.Refresh;
 
 /// <summary>
-/// A <c>RefreshIndex</c> row. One partition, RowKey = zero-padded due time in Unix seconds + "_" +
+/// A <c>RefreshIndex</c> row. One partition, RowKey = the due time in UTC ticks (19 digits) + "_" +
 /// subject (a workspace key, or a client token's key), so "everything due by now" is one RowKey
 /// range read. The other columns say what the subject is.
 /// </summary>

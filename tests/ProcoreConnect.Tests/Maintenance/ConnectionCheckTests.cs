@@ -44,16 +44,26 @@ public sealed class ConnectionCheckTests(ProcoreFixture fixture) : IClassFixture
     }
 
     [Fact]
-    public async Task The_check_restores_a_lost_refresh_index_entry()
+    public async Task The_check_finds_and_restores_lost_refresh_index_entries_of_workspaces_and_shared_tokens()
     {
         var id = await fixture.ConnectedWorkspaceAsync(fixture.Simulator.Register());
         var workspace = (await Workspaces.FindAsync(id, default))!;
+        var dmsa = await fixture.CreateWorkspaceAsync(fixture.Simulator.Register(), "client_credentials");
+        (await fixture.Client.GetAsync($"/api/workspaces/{dmsa}/token")).EnsureSuccessStatusCode();
+        var dmsaWorkspace = (await Workspaces.FindAsync(dmsa, default))!;
+        var sharedKey = new ProcoreConnect.Tokens.ClientTokenKey(dmsaWorkspace.Client, dmsaWorkspace.Environment);
+        var shared = new DueClientToken(sharedKey, (await fixture.App.Service<ProcoreConnect.Tokens.ClientTokenStore>().FindAsync(sharedKey, default))!.RefreshDueAt);
         var index = fixture.App.Service<RefreshDueIndex>();
-        await index.RemoveAsync(new DueWorkspace(workspace.Ref, workspace.Key, workspace.RefreshDueAt!.Value), default);
-        Assert.DoesNotContain(await index.DueAsync(workspace.RefreshDueAt.Value, 100_000, default), d => d.Subject == workspace.Key);
+        await index.RemoveAsync(workspace.Due(), default);
+        await index.RemoveAsync(shared, default);
+        Assert.False(await index.ContainsAsync(workspace.Due(), default));
 
-        await fixture.App.Service<ConnectionChecker>().CheckAllAsync(default);
+        var summary = await fixture.App.Service<ConnectionChecker>().CheckAllAsync(default);
 
-        Assert.Contains(await index.DueAsync(workspace.RefreshDueAt.Value, 100_000, default), d => d.Subject == workspace.Key);
+        Assert.True(summary.IndexEntriesRestored >= 2);
+        Assert.True(await index.ContainsAsync(workspace.Due(), default));
+        Assert.True(await index.ContainsAsync(shared, default));
+        Assert.Contains(fixture.App.Logs.Lines, l => l.Contains($"Refresh index entry of {workspace.Key} was missing; restored", StringComparison.Ordinal));
+        Assert.Equal(0, (await fixture.App.Service<ConnectionChecker>().CheckAllAsync(default)).IndexEntriesRestored);
     }
 }
