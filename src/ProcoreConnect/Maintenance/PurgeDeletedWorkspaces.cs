@@ -4,7 +4,8 @@ namespace ProcoreConnect.Maintenance;
 
 /// <summary>
 /// Timer function: finishes deletes that were cut short (a crash between marking a workspace
-/// <c>deleting</c> and removing its row), so no workspace is left half-deleted for long.
+/// <c>deleting</c> and removing its row), so no workspace is left half-deleted for long, and
+/// removes OAuth states that expired unused.
 /// </summary>
 public static class PurgeDeletedWorkspaces
 {
@@ -24,5 +25,7 @@ public static class PurgeDeletedWorkspaces
                 await connections.PurgeAsync(workspace, cancellationToken);
             }
         }
+
+        await services.GetRequiredService<OAuth.OAuthStateStore>().PurgeExpiredAsync(cancellationToken);
     }
 }

@@ -69,5 +69,20 @@ public sealed class OAuthStateStore(TableStore tables, TimeProvider time)
         };
     }
 
+    /// <summary>Deletes states that expired unused (a person who never came back); returns how many.</summary>
+    public async Task<int> PurgeExpiredAsync(CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableName, cancellationToken);
+        var purged = 0;
+        var filter = Azure.Data.Tables.TableClient.CreateQueryFilter($"ExpiresAt lt {time.GetUtcNow()}");
+        await foreach (var row in table.QueryAsync<OAuthStateEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+        {
+            await TableTransactions.DeleteIfUnchangedAsync(table, row.PartitionKey, row.RowKey, ETag.All, cancellationToken);
+            purged++;
+        }
+
+        return purged;
+    }
+
     private static string Key(string value) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)));
 }

@@ -106,5 +106,23 @@ public sealed class InboundWebhookStore(TableStore tables, TimeProvider time)
         return projects;
     }
 
+    /// <summary>Removes a deleted workspace's hook, deliveries and known projects (its audit stays).</summary>
+    public async Task PurgeAsync(string workspaceKey, CancellationToken cancellationToken)
+    {
+        var hooks = await tables.GetAsync(HooksTable, cancellationToken);
+        await TableTransactions.DeleteIfUnchangedAsync(hooks, workspaceKey, "procore", ETag.All, cancellationToken);
+        foreach (var name in new[] { DeliveriesTable, ProjectsTable })
+        {
+            var table = await tables.GetAsync(name, cancellationToken);
+            var rows = new List<(string, ETag)>();
+            await foreach (var row in table.QueryAsync<Azure.Data.Tables.TableEntity>(e => e.PartitionKey == workspaceKey, select: ["RowKey"], cancellationToken: cancellationToken))
+            {
+                rows.Add((row.RowKey, ETag.All));
+            }
+
+            await TableTransactions.DeleteAllAsync(table, workspaceKey, rows, parallelism: 1, cancellationToken);
+        }
+    }
+
     private static byte[] Hash(byte[] salt, string value) => HMACSHA256.HashData(salt, Encoding.UTF8.GetBytes(value));
 }

@@ -19,6 +19,7 @@ public sealed class WorkspaceConnectionService(
     OAuthClientRepository clients,
     ISecretStore secrets,
     ProcoreOAuthClient oauth,
+    Webhooks.InboundWebhookStore hooks,
     TokenCache tokens,
     TimeProvider time,
     ILogger<WorkspaceConnectionService> logger)
@@ -106,12 +107,14 @@ public sealed class WorkspaceConnectionService(
 
     /// <summary>
     /// Removes a workspace already marked <c>deleting</c>: revokes its grant at Procore (a failure is
-    /// logged and does not stop the delete), then its secrets, then its row.
+    /// logged and does not stop the delete), then its secrets, its Procore hook, deliveries and known
+    /// projects, then its row. Its audit history stays, under its key.
     /// </summary>
     public async Task PurgeAsync(Workspace workspace, CancellationToken cancellationToken)
     {
         await RevokeQuietlyAsync(workspace, cancellationToken);
         await secrets.DeleteAsync(SecretNames.Tokens(workspace.SecretPrefix), cancellationToken);
+        await hooks.PurgeAsync(workspace.Key, cancellationToken);
         await workspaces.DeleteAsync(workspace, cancellationToken);
         tokens.Remove(workspace.Ref);
         logger.LogInformation("Workspace {WorkspaceId} deleted with its secrets", workspace.Id);
