@@ -233,9 +233,18 @@ public sealed class PublicUrlOptionsTests
     [InlineData("ftp://procore-connect.example.com")]
     public void A_public_base_url_that_is_not_https_or_carries_more_than_an_origin_and_path_stops_the_app_from_starting(string url)
     {
-        using var app = AppFactory.With(new Dictionary<string, string?> { ["Service:PublicBaseUrl"] = url });
-        var failure = Assert.ThrowsAny<Exception>(() => app.CreateClient());
-        Assert.Contains("PublicBaseUrl", failure.ToString(), StringComparison.Ordinal);
+        // The app's own registrations, validated the way the host does before it starts anything.
+        // (Starting a whole WebApplicationFactory for this raced: its deferred host sometimes
+        // surfaced an ObjectDisposedException from tear-down instead of the validation failure.)
+        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Service:PublicBaseUrl"] = url })
+            .Build();
+        var services = new ServiceCollection().AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(configuration).AddLogging();
+        ProcoreConnect.Extensions.ServiceCollectionExtensions.AddProcoreConnect(services);
+        using var provider = services.BuildServiceProvider();
+
+        var failure = Assert.ThrowsAny<Exception>(() => provider.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate());
+        Assert.Contains("Service:PublicBaseUrl must be an absolute https URL", failure.ToString(), StringComparison.Ordinal);
     }
 
     [Theory]
