@@ -71,12 +71,29 @@ public static class FunctionEndpoints
             }
         }
 
+        // A stopping instance (SIGTERM on scale-in or a deployment) starts nothing new: what is in
+        // flight finishes and is stored (a refresh ignores cancellation once Procore has its token),
+        // what is not begun stays in the index or the queue for the next run.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(
+            cancellationToken, services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
+        cancellationToken = stopping.Token;
+
         var logger = loggers.CreateLogger("ProcoreConnect.Functions");
         var invocationId = request.Headers[InvocationIdHeader].ToString();
         if (function.Handler is TimerHandler timer)
         {
             logger.LogInformation("Function {Function} invoked by the Functions host, invocation {InvocationId}", function.Name, invocationId);
-            await timer(services, cancellationToken);
+            try
+            {
+                await timer(services, cancellationToken);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                logger.LogWarning("Function {Function} stopped early: the instance is stopping; the next run takes up the rest", function.Name);
+                return TypedResults.Problem(
+                    "The instance is stopping; what was not begun is left for the next run.", statusCode: StatusCodes.Status503ServiceUnavailable, title: "Stopping");
+            }
+
             return TypedResults.Ok(new FunctionInvocationResponse { Logs = [$"{function.Name} completed"] });
         }
 

@@ -104,6 +104,12 @@ public static class OAuthEndpoints
             "client_credentials" => state.ClientCredentials(client),
             _ => new TokenOutcome(400, new { error = "unsupported_grant_type", error_description = "Unsupported grant_type." }),
         };
+        if (faults.TokenAnswerLatencyMs > 0)
+        {
+            // Processed already: the caller going away now changes nothing here.
+            await Task.Delay(faults.TokenAnswerLatencyMs, CancellationToken.None);
+        }
+
         return Results.Json(outcome.Body, statusCode: outcome.Status);
     }
 

@@ -3,8 +3,15 @@ namespace ProcoreSimulator.State;
 /// <summary>Knobs that make the simulator misbehave the way Procore sometimes does.</summary>
 public sealed record SimulatorFaults
 {
-    /// <summary>Delay added to every token request.</summary>
+    /// <summary>Delay added to every token request before it is read (a caller that goes away meanwhile spends nothing).</summary>
     public int TokenLatencyMs { get; init; }
+
+    /// <summary>
+    /// Delay added to every token answer after the request was processed: a refresh token is
+    /// already rotated while its answer travels, and a caller that dies meanwhile never learns the
+    /// new one (the window no client can close).
+    /// </summary>
+    public int TokenAnswerLatencyMs { get; init; }
 
     /// <summary>Delay added to every REST request.</summary>
     public int ApiLatencyMs { get; init; }
