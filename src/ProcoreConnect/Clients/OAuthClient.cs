@@ -52,6 +52,9 @@ public sealed record OAuthClient
     /// <summary>Where the client stands.</summary>
     public required OAuthClientStatus Status { get; init; }
 
+    /// <summary>Whether a client-credentials client's shared token can be had, and when it may be tried again.</summary>
+    public Workspaces.ConnectionHealth TokenHealth { get; init; } = Workspaces.ConnectionHealth.Ok;
+
     /// <summary>When the client was created.</summary>
     public required DateTimeOffset CreatedAt { get; init; }
 

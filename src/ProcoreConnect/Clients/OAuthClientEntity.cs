@@ -25,6 +25,10 @@ internal sealed class OAuthClientEntity : ITableEntity
     public bool ClientSecretExpiringSoon { get; set; }
     public string? RefusedSecretVersion { get; set; }
     public string Status { get; set; } = "";
+    public DateTimeOffset? TokenBrokenSince { get; set; }
+    public string? TokenBrokenReason { get; set; }
+    public int TokenFailures { get; set; }
+    public DateTimeOffset? TokenRetryAt { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 
@@ -45,6 +49,10 @@ internal sealed class OAuthClientEntity : ITableEntity
         ClientSecretExpiringSoon = c.ClientSecretExpiringSoon,
         RefusedSecretVersion = c.RefusedSecretVersion,
         Status = WireName.Of(c.Status),
+        TokenBrokenSince = c.TokenHealth.BrokenSince,
+        TokenBrokenReason = c.TokenHealth.BrokenReason,
+        TokenFailures = c.TokenHealth.Failures,
+        TokenRetryAt = c.TokenHealth.RetryAt,
         CreatedAt = c.CreatedAt,
         UpdatedAt = c.UpdatedAt,
     };
@@ -64,6 +72,7 @@ internal sealed class OAuthClientEntity : ITableEntity
         ClientSecretExpiringSoon = ClientSecretExpiringSoon,
         RefusedSecretVersion = RefusedSecretVersion,
         Status = WireName.Parse<OAuthClientStatus>(Status),
+        TokenHealth = new Workspaces.ConnectionHealth { BrokenSince = TokenBrokenSince, BrokenReason = TokenBrokenReason, Failures = TokenFailures, RetryAt = TokenRetryAt },
         CreatedAt = CreatedAt,
         UpdatedAt = UpdatedAt,
     };

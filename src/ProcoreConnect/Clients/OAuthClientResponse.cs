@@ -24,6 +24,15 @@ public sealed record OAuthClientResponse
     /// <summary>The redirect URI, if one was configured.</summary>
     public Uri? RedirectUri { get; init; }
 
+    /// <summary>For a client-credentials client: since when its shared token cannot be had, null while it can.</summary>
+    public DateTimeOffset? BrokenSince { get; init; }
+
+    /// <summary>Why: invalid_client or refresh_failing.</summary>
+    public string? BrokenReason { get; init; }
+
+    /// <summary>When its token may be tried again, while backing off after failures.</summary>
+    public DateTimeOffset? RetryAt { get; init; }
+
     /// <summary>How many of the caller's workspaces use the client (single reads only).</summary>
     public int? WorkspaceCount { get; init; }
 
@@ -43,6 +52,9 @@ public sealed record OAuthClientResponse
         ClientId = c.ClientId,
         ClientSecret = new ClientSecretStatus(true, c.ClientSecretUpdatedAt, c.ClientSecretExpiresAt, c.ClientSecretExpiringSoon, c.SecretRefused),
         RedirectUri = c.RedirectUri,
+        BrokenSince = c.TokenHealth.BrokenSince,
+        BrokenReason = c.TokenHealth.BrokenReason,
+        RetryAt = c.TokenHealth.RetryAt,
         WorkspaceCount = workspaceCount,
         CreatedAt = c.CreatedAt,
         UpdatedAt = c.UpdatedAt,

@@ -24,6 +24,12 @@ public enum WriteStatus
     /// <summary>The caller's If-Match does not match.</summary>
     PreconditionFailed,
 
+    /// <summary>Procore refused what the request carried (see <see cref="WriteOutcome{T}.Field"/>); nothing was changed.</summary>
+    Refused,
+
+    /// <summary>Procore could not be asked or failed; nothing was changed.</summary>
+    UpstreamFailed,
+
     /// <summary>The caller may see the resource but not change it (a public OAuth client, for a partner).</summary>
     Forbidden,
 }

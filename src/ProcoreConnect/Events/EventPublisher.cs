@@ -17,6 +17,9 @@ public sealed class EventPublisher(TableStore tables, PartnerWebhookStore webhoo
 
     private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
 
+    // Events of one instance in one millisecond still sort in the order they happened.
+    private static long _sequence;
+
     /// <summary>Signals that an event is waiting; the local worker drains it at once.</summary>
     public Channel<string> Pending { get; } = Channel.CreateBounded<string>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
@@ -31,7 +34,9 @@ public sealed class EventPublisher(TableStore tables, PartnerWebhookStore webhoo
             }
 
             var now = time.GetUtcNow();
-            var id = "evt_" + now.ToUnixTimeMilliseconds().ToString("D13", CultureInfo.InvariantCulture) + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+            var sequence = (ulong)Interlocked.Increment(ref _sequence) % 0x1_0000_0000;
+            var id = "evt_" + now.ToUnixTimeMilliseconds().ToString("D13", CultureInfo.InvariantCulture)
+                + sequence.ToString("x8", CultureInfo.InvariantCulture) + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
             var body = JsonSerializer.Serialize(new { id, type, occurredAt = now, workspaceId, data }, Web);
             var table = await tables.GetAsync(TableName, cancellationToken);
             await table.AddEntityAsync(new EventEntity

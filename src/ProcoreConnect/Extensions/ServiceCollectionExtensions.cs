@@ -48,6 +48,8 @@ public static class ServiceCollectionExtensions
         services.AddSecretStore();
         services.AddSingleton<Secrets.SecretVersionCache>();
         services.AddSingleton<WorkspaceRepository>();
+        services.AddSingleton<WorkspaceTagIndex>();
+        services.AddSingleton<NeedsAttention>();
         services.AddSingleton<WorkspaceConnectionService>();
         services.AddSingleton<Clients.OAuthClientRepository>();
         services.AddSingleton<Clients.OAuthClientService>();

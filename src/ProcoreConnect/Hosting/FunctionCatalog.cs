@@ -27,6 +27,7 @@ public static class FunctionCatalog
     [
         FunctionDefinition.Http("Health", "GET", "health", static (app, f) => app.MapMethods(f.AppPath, f.Methods, HealthEndpoints.GetHealth), policy: null),
         FunctionDefinition.Http("ListWorkspaces", "GET", "workspaces", static (app, f) => app.MapMethods(f.AppPath, f.Methods, WorkspaceEndpoints.ListWorkspaces)),
+        FunctionDefinition.Http("ListNeedsAttention", "GET", "workspaces/needs-attention", static (app, f) => app.MapMethods(f.AppPath, f.Methods, WorkspaceEndpoints.ListNeedsAttention)),
         FunctionDefinition.Http("GetConnection", "GET", Connection, static (app, f) => app.MapMethods(f.AppPath, f.Methods, WorkspaceEndpoints.GetConnection)),
         FunctionDefinition.Http("PutConnection", "PUT", Connection, static (app, f) => app.MapMethods(f.AppPath, f.Methods, WorkspaceEndpoints.PutConnection)),
         FunctionDefinition.Http("DeleteConnection", "DELETE", Connection, static (app, f) => app.MapMethods(f.AppPath, f.Methods, WorkspaceEndpoints.DeleteConnection)),
@@ -40,6 +41,7 @@ public static class FunctionCatalog
         FunctionDefinition.Http("Connect", "GET", "workspaces/{id}/connect", static (app, f) => app.MapMethods(f.AppPath, f.Methods, ConnectEndpoints.Connect)),
         FunctionDefinition.Http("OAuthCallback", "GET", "oauth/callback", static (app, f) => app.MapMethods(f.AppPath, f.Methods, ConnectEndpoints.Callback), policy: null),
         FunctionDefinition.Http("GetToken", "GET", "workspaces/{id}/token", static (app, f) => app.MapMethods(f.AppPath, f.Methods, TokenEndpoints.GetToken)),
+        FunctionDefinition.Http("RefreshToken", "POST", "workspaces/{id}/token/refresh", static (app, f) => app.MapMethods(f.AppPath, f.Methods, TokenEndpoints.RefreshToken)),
         FunctionDefinition.Http("ValidateConnection", "POST", "workspaces/{id}/validate", static (app, f) => app.MapMethods(f.AppPath, f.Methods, ValidationEndpoints.Validate)),
         FunctionDefinition.Http("ConfigureProcoreWebhook", "PUT", "workspaces/{id}/webhooks/procore", static (app, f) => app.MapMethods(f.AppPath, f.Methods, WebhookEndpoints.Configure)),
         FunctionDefinition.Http("ReceiveProcoreWebhook", "POST", "webhooks/procore/{workspaceKey}", static (app, f) => app.MapMethods(f.AppPath, f.Methods, WebhookEndpoints.Receive), policy: null),

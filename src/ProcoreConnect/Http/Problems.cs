@@ -9,6 +9,14 @@ public static class Problems
     public static ValidationProblem Field(string field, string message) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
 
+    /// <summary>A 422 naming one field: well formed, but Procore refused it; nothing was changed.</summary>
+    public static ProblemHttpResult Refused(string field, string message) =>
+        TypedResults.Problem(
+            message,
+            statusCode: StatusCodes.Status422UnprocessableEntity,
+            title: "Refused by Procore",
+            extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [field] = [message] } });
+
     /// <summary>A 400 naming every invalid field.</summary>
     public static ValidationProblem Fields(IReadOnlyDictionary<string, List<string>> errors) =>
         TypedResults.ValidationProblem(errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));

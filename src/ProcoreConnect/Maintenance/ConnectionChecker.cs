@@ -65,24 +65,32 @@ public sealed class ConnectionChecker(
         var report = await validator.ValidateAsync(workspace.Ref, cancellationToken);
         var revoked = !report.Ok && workspace.AuthFlow == AuthFlow.AuthorizationCode
             && report.Checks.Any(c => c.HttpStatus == StatusCodes.Status401Unauthorized);
-        var saved = await workspaces.ChangeAsync(workspace.Ref, w => w with
+        var now = time.GetUtcNow();
+        Workspace? before = null;
+        var saved = await workspaces.ChangeAsync(workspace.Ref, w =>
         {
-            LastCheckedAt = time.GetUtcNow(),
-            LastCheckOk = report.Ok,
-            LastError = report.Ok ? null : report.Fix,
-            Status = revoked && w.Status == WorkspaceStatus.Connected ? WorkspaceStatus.NeedsReauthorization : w.Status,
+            before = w;
+            return w with
+            {
+                LastCheckedAt = now,
+                LastCheckOk = report.Ok,
+                LastError = report.Ok ? null : report.Fix,
+                Status = revoked && w.Status == WorkspaceStatus.Connected ? WorkspaceStatus.NeedsReauthorization : w.Status,
+                Health = revoked ? w.Health.Broken(ConnectionHealth.NeedsReauthorization, now) : w.Health.Checked(report.Ok, now),
+            };
         }, cancellationToken, key: workspace.Key);
 
         var restored = saved is { Status: WorkspaceStatus.Connected, AuthFlow: AuthFlow.AuthorizationCode, RefreshDueAt: { } due }
             && await RestoreAsync(new DueWorkspace(saved.Ref, saved.Key, due), cancellationToken);
 
-        var needsReauthorization = saved?.Status == WorkspaceStatus.NeedsReauthorization;
-        if (revoked && needsReauthorization)
+        // Broken and recovered are sent once per change (the row's conditional write decides).
+        if (saved is not null && ConnectionHealth.EventOf(before!.Health, saved.Health) is { } type)
         {
-            await events.PublishAsync(workspace.PartnerId, workspace.Id, Events.EventTypes.NeedsReauthorization, new { reason = "revoked" }, cancellationToken);
+            await events.PublishAsync(
+                workspace.PartnerId, workspace.Id, type, new { saved.CompanyId, reason = saved.Health.BrokenReason ?? before.Health.BrokenReason }, cancellationToken);
         }
 
-        return (!report.Ok, needsReauthorization, restored);
+        return (!report.Ok, saved?.Status == WorkspaceStatus.NeedsReauthorization, restored);
     }
 
     private async Task<bool> RestoreAsync(DueRefresh entry, CancellationToken cancellationToken)

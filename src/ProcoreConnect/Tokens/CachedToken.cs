@@ -16,7 +16,8 @@ public sealed record CachedToken(
     long CompanyId,
     ProcoreEnvironment Environment,
     DateTimeOffset CheckedAt,
-    ClientTokenKey? Shared = null)
+    ClientTokenKey? Shared = null,
+    DateTimeOffset? CoolingUntil = null)
 {
     /// <summary>Never the token: a record would print it, and this one may end up in a log.</summary>
     public override string ToString() => $"{nameof(CachedToken)} {{ workspace {WorkspaceKey}, company {CompanyId}, expires {ExpiresAt:u} }}";

@@ -24,6 +24,7 @@ public sealed class ClientTokenService(
     RefreshLeaseStore leases,
     RefreshDueIndex index,
     OAuthClientRepository clients,
+    Events.EventPublisher events,
     ConnectTelemetry telemetry,
     TimeProvider time,
     IOptions<TokenOptions> options,
@@ -51,7 +52,18 @@ public sealed class ClientTokenService(
 
         return await InGateAsync(key, async () => Usable(key, client) is { } cached
             ? SharedTokenOutcome.Ok(cached)
-            : await LoadOrFetchAsync(key, client, cancellationToken), cancellationToken);
+            : await LoadOrFetchAsync(key, client, null, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>
+    /// A shared token issued no earlier than <paramref name="notIssuedBefore"/>: fetched now unless
+    /// another caller did so since (callers arriving together share one request). The back-off
+    /// after failed requests holds.
+    /// </summary>
+    public Task<SharedTokenOutcome> FetchNowAsync(OAuthClient client, ProcoreEnvironment environment, DateTimeOffset notIssuedBefore, CancellationToken cancellationToken)
+    {
+        var key = new ClientTokenKey(client.Ref, environment);
+        return InGateAsync(key, () => LoadOrFetchAsync(key, client, notIssuedBefore, cancellationToken), cancellationToken);
     }
 
     /// <summary>
@@ -107,12 +119,16 @@ public sealed class ClientTokenService(
     private static bool Belongs(StoredClientToken stored, OAuthClient client) =>
         stored.ClientGeneration == client.SecretPrefix && stored.ClientId == client.ClientId;
 
-    private async Task<SharedTokenOutcome> LoadOrFetchAsync(ClientTokenKey key, OAuthClient client, CancellationToken cancellationToken)
+    // Whether the stored token answers: not due, or (forced) issued since the request came.
+    private bool Satisfies(StoredClientToken? stored, OAuthClient client, DateTimeOffset? notIssuedBefore) =>
+        stored is not null && Belongs(stored, client) && (notIssuedBefore is { } since ? stored.IssuedAt >= since : !IsDue(stored.ExpiresAt));
+
+    private async Task<SharedTokenOutcome> LoadOrFetchAsync(ClientTokenKey key, OAuthClient client, DateTimeOffset? notIssuedBefore, CancellationToken cancellationToken)
     {
         var stored = await store.FindAsync(key, cancellationToken);
-        if (stored is not null && Belongs(stored, client) && !IsDue(stored.ExpiresAt))
+        if (Satisfies(stored, client, notIssuedBefore))
         {
-            return SharedTokenOutcome.Ok(await LoadAsync(key, stored, cancellationToken));
+            return SharedTokenOutcome.Ok(await LoadAsync(key, stored!, cancellationToken));
         }
 
         var deadline = time.GetUtcNow() + options.Value.LeaseWait;
@@ -125,9 +141,9 @@ public sealed class ClientTokenService(
                 {
                     // Another instance may have fetched one meanwhile.
                     stored = await store.FindAsync(key, cancellationToken);
-                    return stored is not null && Belongs(stored, client) && !IsDue(stored.ExpiresAt)
-                        ? SharedTokenOutcome.Ok(await LoadAsync(key, stored, cancellationToken))
-                        : await FetchAsync(key, client, stored, cancellationToken);
+                    return Satisfies(stored, client, notIssuedBefore)
+                        ? SharedTokenOutcome.Ok(await LoadAsync(key, stored!, cancellationToken))
+                        : await FetchAsync(key, client, stored, cancellationToken, forced: notIssuedBefore is not null);
                 }
                 finally
                 {
@@ -153,7 +169,7 @@ public sealed class ClientTokenService(
             return RefreshResult.Stale;
         }
 
-        if (!IsDue(stored.ExpiresAt))
+        if (!IsDue(stored.ExpiresAt) || client.TokenHealth.CoolingDown(time.GetUtcNow()))
         {
             return RefreshResult.Skipped;
         }
@@ -161,7 +177,9 @@ public sealed class ClientTokenService(
         var outcome = await FetchAsync(entry.Token, client, stored, cancellationToken, leaveOldEntry: true);
         return outcome.Status switch
         {
-            TokenStatus.Ok => RefreshResult.Refreshed,
+            // The old token handed back while Procore fails is no refresh: the entry stays for the next sweep.
+            TokenStatus.Ok when outcome.Token!.Reference != stored.Token => RefreshResult.Refreshed,
+            TokenStatus.Ok => RefreshResult.Failed,
             TokenStatus.InvalidClient => RefreshResult.Stale,
             _ => RefreshResult.Failed,
         };
@@ -177,11 +195,22 @@ public sealed class ClientTokenService(
     }
 
     private async Task<SharedTokenOutcome> FetchAsync(
-        ClientTokenKey key, OAuthClient client, StoredClientToken? previous, CancellationToken cancellationToken, bool leaveOldEntry = false)
+        ClientTokenKey key, OAuthClient client, StoredClientToken? previous, CancellationToken cancellationToken, bool leaveOldEntry = false, bool forced = false)
     {
         if (client.SecretRefused)
         {
             return new SharedTokenOutcome(TokenStatus.InvalidClient, null, RefusedDetail(client));
+        }
+
+        var now = time.GetUtcNow();
+        if (client.TokenHealth.RetryAt is { } retryAt && retryAt > now)
+        {
+            // Backing off after failed requests: the still-valid token (unless a new one was asked for), or when to come back.
+            return !forced && previous is not null && Belongs(previous, client) && previous.ExpiresAt > now
+                ? SharedTokenOutcome.Ok(await LoadAsync(key, previous, cancellationToken))
+                : new SharedTokenOutcome(TokenStatus.RefreshCoolingDown, null,
+                    $"Token requests of OAuth client '{client.Ref.Name}' failed {client.TokenHealth.Failures} time(s) in a row; the next try is not before {retryAt:u}.")
+                  { RetryAt = retryAt };
         }
 
         var secret = await secretVersions.GetAsync(client.ClientSecret, cancellationToken);
@@ -191,26 +220,62 @@ public sealed class ClientTokenService(
         {
             var token = await PersistAsync(key, client, result.Tokens!, previous, leaveOldEntry);
             logger.LogInformation("Shared token of OAuth client {Client} in {Environment} fetched, expires {ExpiresAt}", client.Ref, key.Environment, token.ExpiresAt);
+            if (client.TokenHealth != Workspaces.ConnectionHealth.Ok)
+            {
+                await RecordAsync(client, key.Environment, c => c with { TokenHealth = c.TokenHealth.Refreshed() });
+            }
+
             return SharedTokenOutcome.Ok(token);
         }
 
         _tokens.TryRemove(key.Value, out _);
         if (result.IsInvalidClient || result.IsInvalidGrant)
         {
-            await clients.MarkRefusedAsync(client.Ref, client.ClientSecret.Version, CancellationToken.None);
+            var version = client.ClientSecret.Version;
+            await RecordAsync(client, key.Environment, c => c.ClientSecret.Version != version ? null : c with
+            {
+                RefusedSecretVersion = version,
+                TokenHealth = c.TokenHealth.Broken(Workspaces.ConnectionHealth.InvalidClient, now),
+            });
             logger.LogWarning("Procore refused the credentials of OAuth client {Client} in {Environment}: {Error}", client.Ref, key.Environment, result.Error);
             return new SharedTokenOutcome(TokenStatus.InvalidClient, null,
                 $"Procore refused the client credentials of OAuth client '{client.Ref.Name}' ({result.Error}): check its clientId and clientSecret, and that the app is a DMSA app for this environment.");
         }
 
         logger.LogWarning("Token request of OAuth client {Client} in {Environment} failed: {Status} {Error}", client.Ref, key.Environment, result.Status, result.Error);
-        if (previous is not null && Belongs(previous, client) && previous.ExpiresAt > time.GetUtcNow())
+        var backedOff = await RecordAsync(client, key.Environment, c => c with { TokenHealth = c.TokenHealth.RefreshFailed(Workspaces.ConnectionHealth.RefreshFailing, transient: true, now) });
+        if (!forced && previous is not null && Belongs(previous, client) && previous.ExpiresAt > now)
         {
-            // Procore is failing but the current token still works: hand it out; it stays due, so the next call retries.
+            // Procore is failing but the current token still works: hand it out, and try again after the back-off.
             return SharedTokenOutcome.Ok(await LoadAsync(key, previous, cancellationToken));
         }
 
-        return new SharedTokenOutcome(TokenStatus.ProcoreUnavailable, null, $"Procore's token endpoint failed ({result.Error}); retry later.");
+        return new SharedTokenOutcome(TokenStatus.ProcoreUnavailable, null, $"Procore's token endpoint failed ({result.Error}); retry later.")
+        {
+            RetryAt = backedOff?.TokenHealth.RetryAt,
+        };
+    }
+
+    // The client's token health, changed under the lease; broken and recovered are sent once, to its owner.
+    private async Task<OAuthClient?> RecordAsync(OAuthClient client, ProcoreEnvironment environment, Func<OAuthClient, OAuthClient?> change)
+    {
+        OAuthClient? before = null;
+        var after = await clients.ChangeAsync(client.Ref, c =>
+        {
+            before = c;
+            return change(c);
+        }, CancellationToken.None);
+        if (after is not null && !client.Ref.IsPublic && Workspaces.ConnectionHealth.EventOf(before!.TokenHealth, after.TokenHealth) is { } type)
+        {
+            await events.PublishAsync(client.Ref.Owner, null, type, new
+            {
+                oauthClient = client.Ref.Name,
+                environment = Common.WireName.Of(environment),
+                reason = after.TokenHealth.BrokenReason ?? before.TokenHealth.BrokenReason,
+            }, CancellationToken.None);
+        }
+
+        return after;
     }
 
     // The token first, then its due time in the index, then the row that points at both. A crash in
@@ -274,9 +339,12 @@ public sealed record SharedToken(SecretReference Reference, string AccessToken, 
     public override string ToString() => $"{nameof(SharedToken)} {{ {Reference.Name}, expires {ExpiresAt:u} }}";
 }
 
-/// <summary>How a request for a shared token ended.</summary>
+/// <summary>How a request for a shared token ended; <see cref="RetryAt"/> says when to try again while backing off.</summary>
 public sealed record SharedTokenOutcome(TokenStatus Status, SharedToken? Token, string? Detail)
 {
+    /// <summary>When the next try may be, while backing off after failures.</summary>
+    public DateTimeOffset? RetryAt { get; init; }
+
     /// <summary>A token.</summary>
     public static SharedTokenOutcome Ok(SharedToken token) => new(TokenStatus.Ok, token, null);
 }

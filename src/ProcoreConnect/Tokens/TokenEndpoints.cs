@@ -10,8 +10,20 @@ namespace ProcoreConnect.Tokens;
 public static class TokenEndpoints
 {
     /// <summary><c>GET /api/workspaces/{id}/token</c>.</summary>
-    public static async Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> GetToken(
-        string id, System.Security.Claims.ClaimsPrincipal user, TokenService tokens, IOptions<ProcoreOptions> procore, HttpResponse response, CancellationToken cancellationToken)
+    public static Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> GetToken(
+        string id, System.Security.Claims.ClaimsPrincipal user, TokenService tokens, IOptions<ProcoreOptions> procore, TimeProvider time, HttpResponse response,
+        CancellationToken cancellationToken) =>
+        AnswerAsync(id, user, tokens.GetTokenAsync, procore.Value, time, response, cancellationToken);
+
+    /// <summary><c>POST /api/workspaces/{id}/token/refresh</c>: a token issued now, whatever the current one's expiry.</summary>
+    public static Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> RefreshToken(
+        string id, System.Security.Claims.ClaimsPrincipal user, TokenService tokens, IOptions<ProcoreOptions> procore, TimeProvider time, HttpResponse response,
+        CancellationToken cancellationToken) =>
+        AnswerAsync(id, user, tokens.RefreshNowAsync, procore.Value, time, response, cancellationToken);
+
+    private static async Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> AnswerAsync(
+        string id, System.Security.Claims.ClaimsPrincipal user, Func<WorkspaceRef, CancellationToken, Task<TokenOutcome>> get, ProcoreOptions procore,
+        TimeProvider time, HttpResponse response, CancellationToken cancellationToken)
     {
         if (!WorkspaceId.IsValid(id))
         {
@@ -19,16 +31,20 @@ public static class TokenEndpoints
         }
 
         response.Headers.CacheControl = "no-store";
-        var outcome = await tokens.GetTokenAsync(new WorkspaceRef(Security.Caller.PartnerId(user)!, id), cancellationToken);
+        var outcome = await get(new WorkspaceRef(Security.Caller.PartnerId(user)!, id), cancellationToken);
         if (outcome.Token is { } token)
         {
             return TypedResults.Ok(new TokenResponse(
-                token.AccessToken, "Bearer", token.ExpiresAt, token.CompanyId, procore.Value.For(token.Environment).ApiBaseUrl));
+                token.AccessToken, "Bearer", token.ExpiresAt, token.CompanyId, procore.For(token.Environment).ApiBaseUrl));
         }
 
         if (outcome.Status == TokenStatus.Busy)
         {
             response.Headers.RetryAfter = "2";
+        }
+        else if (outcome.RetryAt is { } retryAt && outcome.Status is TokenStatus.RefreshCoolingDown or TokenStatus.ProcoreUnavailable)
+        {
+            response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling((retryAt - time.GetUtcNow()).TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
         return Problem(id, outcome);
@@ -40,6 +56,9 @@ public static class TokenEndpoints
         TokenStatus.NotFound => Problems.WorkspaceNotFound(id),
         TokenStatus.ProcoreUnavailable => TypedResults.Problem(outcome.Detail, statusCode: StatusCodes.Status502BadGateway, title: "Procore unavailable"),
         TokenStatus.Busy => TypedResults.Problem(outcome.Detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Refresh in progress"),
+        TokenStatus.RefreshCoolingDown => TypedResults.Problem(
+            outcome.Detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Backing off after failed refreshes",
+            extensions: new Dictionary<string, object?> { ["code"] = Common.WireName.Of(outcome.Status), ["retryAt"] = outcome.RetryAt }),
         _ => TypedResults.Problem(
             outcome.Detail,
             statusCode: StatusCodes.Status409Conflict,

@@ -42,11 +42,16 @@ public sealed class TokenPersister(
         _unpersistedRefreshTokens.TryGetValue(workspaceKey, out var token) ? token : null;
 
     /// <summary>
-    /// Persists <paramref name="tokens"/> for the workspace and marks it connected. With
+    /// Persists <paramref name="tokens"/> for the workspace and marks it connected and healthy. With
     /// <paramref name="leaveOldEntry"/>, the old index entry is the caller's to remove (the sweep
     /// removes its entries in batches).
     /// </summary>
-    public async Task<Workspace> PersistAsync(Workspace workspace, ProcoreTokenResponse tokens, CancellationToken cancellationToken, bool leaveOldEntry = false)
+    public async Task<Workspace> PersistAsync(Workspace workspace, ProcoreTokenResponse tokens, CancellationToken cancellationToken, bool leaveOldEntry = false) =>
+        (await PersistReportingAsync(workspace, tokens, cancellationToken, leaveOldEntry)).After;
+
+    /// <summary>As <see cref="PersistAsync"/>, with the row as it was just before the write (to tell what changed).</summary>
+    public async Task<(Workspace Before, Workspace After)> PersistReportingAsync(
+        Workspace workspace, ProcoreTokenResponse tokens, CancellationToken cancellationToken, bool leaveOldEntry = false)
     {
         if (tokens.RefreshToken is { } refreshToken)
         {
@@ -65,6 +70,7 @@ public sealed class TokenPersister(
         {
             var changed = current with
             {
+                Health = current.Health.Refreshed(),
                 Status = WorkspaceStatus.Connected,
                 Tokens = stored,
                 AccessTokenIssuedAt = time.GetUtcNow(),
@@ -82,7 +88,7 @@ public sealed class TokenPersister(
                     await RetireAsync(workspace, current, dueAt);
                 }
 
-                return saved;
+                return (current, saved);
             }
             catch (ConcurrencyConflictException) when (attempt < options.Value.PersistAttempts)
             {
@@ -94,10 +100,28 @@ public sealed class TokenPersister(
         }
     }
 
-    /// <summary>Records a state change (e.g. needs_reauthorization) with an error, re-reading on conflict.</summary>
-    public async Task MarkAsync(Workspace workspace, WorkspaceStatus status, string error, CancellationToken cancellationToken) =>
-        await workspaces.ChangeAsync(
-            workspace.Ref, current => current with { Status = status, LastError = error, UpdatedAt = time.GetUtcNow() }, cancellationToken, options.Value.PersistAttempts, workspace.Key);
+    /// <summary>
+    /// Records a failed refresh (see <see cref="ConnectionHealth"/>): the status it leaves, the error,
+    /// the back-off, and whether it broke the connection; re-reads on conflict. Returns the row as
+    /// it was and as it is (null when the workspace is gone).
+    /// </summary>
+    public async Task<(Workspace Before, Workspace After)?> RecordFailureAsync(
+        Workspace workspace, WorkspaceStatus status, string error, string reason, bool transient, CancellationToken cancellationToken)
+    {
+        Workspace? before = null;
+        var after = await workspaces.ChangeAsync(workspace.Ref, current =>
+        {
+            before = current;
+            return current with
+            {
+                Status = status,
+                LastError = error,
+                Health = current.Health.RefreshFailed(reason, transient, time.GetUtcNow()),
+                UpdatedAt = time.GetUtcNow(),
+            };
+        }, cancellationToken, options.Value.PersistAttempts, workspace.Key);
+        return after is null ? null : (before!, after);
+    }
 
     private async Task WithRetriesAsync(Func<Task> write, string workspaceId) =>
         await WithRetriesAsync(async () => { await write(); return true; }, workspaceId);

@@ -50,7 +50,19 @@ public sealed class TokenService(
 
         return await InGateAsync(workspace, async () => Hot(workspace) is { } cached
             ? new TokenOutcome(TokenStatus.Ok, cached)
-            : await LoadOrRefreshAsync(workspace, proof: null, cancellationToken), cancellationToken);
+            : await LoadOrRefreshAsync(workspace, RefreshRequest.WhenDue, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>
+    /// A token issued no earlier than this call: refreshed now (a client-credentials workspace's
+    /// shared token fetched anew), under the same single-flight rules. Callers arriving together
+    /// share one refresh: whoever waited gets the token the first one got. The back-off after
+    /// failed refreshes holds here too.
+    /// </summary>
+    public Task<TokenOutcome> RefreshNowAsync(WorkspaceRef workspace, CancellationToken cancellationToken)
+    {
+        var request = new RefreshRequest(NotIssuedBefore: time.GetUtcNow());
+        return InGateAsync(workspace, () => LoadOrRefreshAsync(workspace, request, cancellationToken), cancellationToken);
     }
 
     /// <summary>
@@ -59,7 +71,16 @@ public sealed class TokenService(
     /// the new secret this way before making it current.
     /// </summary>
     public Task<TokenOutcome> ProveSecretAsync(WorkspaceRef workspace, OAuthClient candidate, string clientSecret, CancellationToken cancellationToken) =>
-        InGateAsync(workspace, () => LoadOrRefreshAsync(workspace, new SecretProof(candidate, clientSecret), cancellationToken), cancellationToken);
+        InGateAsync(workspace, () => LoadOrRefreshAsync(workspace, new RefreshRequest(Proof: new SecretProof(candidate, clientSecret)), cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// Redeems a refresh token a partner brings from elsewhere for an authorization-code workspace,
+    /// once: a success stores the rotated tokens and connects the workspace; a failure records
+    /// nothing on the workspace (the caller undoes what it wrote) and says whether Procore refused
+    /// the token or could not be asked.
+    /// </summary>
+    public Task<TokenOutcome> ImportAsync(WorkspaceRef workspace, string refreshToken, CancellationToken cancellationToken) =>
+        InGateAsync(workspace, () => LoadOrRefreshAsync(workspace, new RefreshRequest(ImportedRefreshToken: refreshToken), cancellationToken), cancellationToken);
 
     /// <summary>
     /// The sweep's entry point: refreshes the workspace if the index entry is still the row's and
@@ -97,9 +118,10 @@ public sealed class TokenService(
     /// <summary>Stores tokens from a code exchange and caches the access token.</summary>
     public async Task<Workspace> ConnectAsync(Workspace workspace, ProcoreTokenResponse tokens, CancellationToken cancellationToken)
     {
-        var saved = await persister.PersistAsync(workspace, tokens, cancellationToken);
+        var (before, saved) = await persister.PersistReportingAsync(workspace, tokens, cancellationToken);
         Cache(saved, tokens.AccessToken);
         await PublishAsync(saved, Events.EventTypes.Connected, null);
+        await PublishChangeAsync(before, saved);
         return saved;
     }
 
@@ -112,15 +134,18 @@ public sealed class TokenService(
             return RefreshResult.Stale;
         }
 
-        if (!IsDue(workspace.AccessTokenExpiresAt))
+        if (!IsDue(workspace.AccessTokenExpiresAt) || workspace.Health.CoolingDown(time.GetUtcNow()))
         {
             return RefreshResult.Skipped;
         }
 
-        var outcome = await RefreshAsync(workspace, await lookup.FindAsync(workspace.Client), null, cancellationToken, leaveOldEntry: true);
+        var outcome = await RefreshAsync(workspace, await lookup.FindAsync(workspace.Client), RefreshRequest.WhenDue, cancellationToken, leaveOldEntry: true);
         return outcome.Status switch
         {
-            TokenStatus.Ok => RefreshResult.Refreshed,
+            // Procore failing while the current token is still valid also answers Ok, with that token:
+            // only a new token is a refresh, else the entry would go and the workspace never be swept again.
+            TokenStatus.Ok when outcome.Token!.Reference != workspace.Tokens => RefreshResult.Refreshed,
+            TokenStatus.Ok => RefreshResult.Failed,
             TokenStatus.NeedsReauthorization => RefreshResult.Stale,
             _ => RefreshResult.Failed,
         };
@@ -128,6 +153,31 @@ public sealed class TokenService(
 
     private Task PublishAsync(Workspace workspace, string type, object? data) =>
         events.PublishAsync(workspace.PartnerId, workspace.Id, type, data ?? new { workspace.CompanyId }, CancellationToken.None);
+
+    // Broken and recovered are news once: only a change of the row's health is sent.
+    private async Task PublishChangeAsync(Workspace before, Workspace after)
+    {
+        if (ConnectionHealth.EventOf(before.Health, after.Health) is { } type)
+        {
+            await PublishAsync(after, type, new { after.CompanyId, reason = after.Health.BrokenReason ?? before.Health.BrokenReason });
+        }
+    }
+
+    private async Task<TokenOutcome> FailedAsync(
+        Workspace workspace, TokenStatus status, string detail, WorkspaceStatus newStatus, string reason, bool transient) =>
+        (await RecordFailureAsync(workspace, status, detail, newStatus, reason, transient)).Outcome;
+
+    private async Task<(TokenOutcome Outcome, Workspace? After)> RecordFailureAsync(
+        Workspace workspace, TokenStatus status, string detail, WorkspaceStatus newStatus, string reason, bool transient)
+    {
+        if (await persister.RecordFailureAsync(workspace, newStatus, detail, reason, transient, CancellationToken.None) is { } change)
+        {
+            await PublishChangeAsync(change.Before, change.After);
+            return (new TokenOutcome(status, Detail: detail, RetryAt: change.After.Health.RetryAt), change.After);
+        }
+
+        return (new TokenOutcome(status, Detail: detail), null);
+    }
 
     // One caller per workspace at a time in this process: the in-process half of single flight.
     private async Task<T> InGateAsync<T>(WorkspaceRef workspace, Func<Task<T>> work, CancellationToken cancellationToken)
@@ -154,7 +204,9 @@ public sealed class TokenService(
 
         if (entry.Shared is not { } key)
         {
-            return IsDue(entry.ExpiresAt) ? null : entry;
+            // Backing off after a failed refresh: the token, still valid, is handed out without trying again.
+            var cooling = entry.CoolingUntil > time.GetUtcNow() && entry.ExpiresAt > time.GetUtcNow();
+            return IsDue(entry.ExpiresAt) && !cooling ? null : entry;
         }
 
         // A client-credentials workspace follows its client's token as it is refreshed.
@@ -175,9 +227,12 @@ public sealed class TokenService(
 
     private bool IsDue(DateTimeOffset? expiresAt) => expiresAt is null || expiresAt.Value - options.Value.RefreshLeadTime <= time.GetUtcNow();
 
-    private bool IsFresh(Workspace workspace) => workspace.Tokens is not null && !IsDue(workspace.AccessTokenExpiresAt);
+    // Whether the row's token already answers the request: not due, or (forced) issued since the request came.
+    private bool Satisfies(Workspace workspace, RefreshRequest request) =>
+        !request.Always && workspace.Tokens is not null
+        && (request.NotIssuedBefore is { } since ? workspace.AccessTokenIssuedAt >= since : !IsDue(workspace.AccessTokenExpiresAt));
 
-    private async Task<TokenOutcome> LoadOrRefreshAsync(WorkspaceRef workspaceRef, SecretProof? proof, CancellationToken cancellationToken)
+    private async Task<TokenOutcome> LoadOrRefreshAsync(WorkspaceRef workspaceRef, RefreshRequest request, CancellationToken cancellationToken)
     {
         var workspace = await workspaces.FindVisibleAsync(workspaceRef, cancellationToken);
         if (workspace is null)
@@ -186,7 +241,8 @@ public sealed class TokenService(
             return new TokenOutcome(TokenStatus.NotFound);
         }
 
-        if (Refusal(workspace) is { } refusal)
+        // An imported refresh token is what connects a pending workspace or mends a broken one.
+        if (request.ImportedRefreshToken is null && Refusal(workspace) is { } refusal)
         {
             cache.Remove(workspaceRef);
             return refusal;
@@ -194,12 +250,21 @@ public sealed class TokenService(
 
         if (workspace.AuthFlow == AuthFlow.ClientCredentials)
         {
-            return await SharedAsync(workspace, cancellationToken);
+            return request.ImportedRefreshToken is null
+                ? await SharedAsync(workspace, request.NotIssuedBefore, cancellationToken)
+                : new TokenOutcome(TokenStatus.InvalidClient, Detail: "A client-credentials workspace holds no refresh token.");
         }
 
-        if (proof is null && IsFresh(workspace))
+        if (Satisfies(workspace, request))
         {
             return await FromStoreAsync(workspace, cancellationToken);
+        }
+
+        if (!request.Always && workspace.Health.RetryAt is { } retryAt && retryAt > time.GetUtcNow())
+        {
+            return request.NotIssuedBefore is null
+                ? await CoolingDownAsync(workspace, retryAt, cancellationToken)
+                : CoolingDown(workspace, retryAt);
         }
 
         var deadline = time.GetUtcNow() + options.Value.LeaseWait;
@@ -214,13 +279,13 @@ public sealed class TokenService(
                     // client is read now too, never from a cache: a refresh presented with a stale
                     // secret would burn the refresh token.
                     workspace = await workspaces.FindAsync(workspaceRef, cancellationToken) is { } current && current.Key == workspace.Key ? current : workspace;
-                    if (proof is null && IsFresh(workspace))
+                    if (Satisfies(workspace, request))
                     {
                         return await FromStoreAsync(workspace, cancellationToken);
                     }
 
-                    var client = proof?.Client ?? await clients.FindAsync(workspace.Client, cancellationToken);
-                    return await RefreshAsync(workspace, client, proof?.Secret, cancellationToken);
+                    var client = request.Proof?.Client ?? await clients.FindAsync(workspace.Client, cancellationToken);
+                    return await RefreshAsync(workspace, client, request, cancellationToken);
                 }
                 finally
                 {
@@ -235,7 +300,7 @@ public sealed class TokenService(
 
             await Task.Delay(LeasePoll, time, cancellationToken);
             workspace = await workspaces.FindAsync(workspaceRef, cancellationToken) is { } polled && polled.Key == workspace.Key ? polled : workspace;
-            if (proof is null && IsFresh(workspace))
+            if (Satisfies(workspace, request))
             {
                 return await FromStoreAsync(workspace, cancellationToken);
             }
@@ -252,7 +317,7 @@ public sealed class TokenService(
         _ => null,
     };
 
-    private async Task<TokenOutcome> SharedAsync(Workspace workspace, CancellationToken cancellationToken)
+    private async Task<TokenOutcome> SharedAsync(Workspace workspace, DateTimeOffset? notIssuedBefore, CancellationToken cancellationToken)
     {
         var client = await clients.FindAsync(workspace.Client, cancellationToken);
         if (client is not { Status: OAuthClientStatus.Active })
@@ -260,10 +325,12 @@ public sealed class TokenService(
             return new TokenOutcome(TokenStatus.InvalidClient, Detail: $"The workspace's OAuth client '{workspace.Client.Name}' no longer exists.");
         }
 
-        var outcome = await clientTokens.GetAsync(client, workspace.Environment, cancellationToken);
+        var outcome = notIssuedBefore is { } since
+            ? await clientTokens.FetchNowAsync(client, workspace.Environment, since, cancellationToken)
+            : await clientTokens.GetAsync(client, workspace.Environment, cancellationToken);
         if (outcome.Token is not { } shared)
         {
-            return new TokenOutcome(outcome.Status, Detail: outcome.Detail);
+            return new TokenOutcome(outcome.Status, Detail: outcome.Detail, RetryAt: outcome.RetryAt);
         }
 
         if (workspace.Status == WorkspaceStatus.Pending)
@@ -286,6 +353,17 @@ public sealed class TokenService(
         return new TokenOutcome(TokenStatus.Ok, entry);
     }
 
+    // While backing off: the still-valid token if there is one, else a 503 saying when to come back.
+    private async Task<TokenOutcome> CoolingDownAsync(Workspace workspace, DateTimeOffset retryAt, CancellationToken cancellationToken) =>
+        workspace.Tokens is not null && workspace.AccessTokenExpiresAt > time.GetUtcNow()
+            ? await FromStoreAsync(workspace, cancellationToken)
+            : CoolingDown(workspace, retryAt);
+
+    private static TokenOutcome CoolingDown(Workspace workspace, DateTimeOffset retryAt) => new(
+        TokenStatus.RefreshCoolingDown,
+        Detail: $"Refreshing this workspace's token failed {workspace.Health.Failures} time(s) in a row ({workspace.LastError}); the next try is not before {retryAt:u}.",
+        RetryAt: retryAt);
+
     private async Task<TokenOutcome> FromStoreAsync(Workspace workspace, CancellationToken cancellationToken)
     {
         var cached = cache.Get(workspace.Ref);
@@ -298,18 +376,19 @@ public sealed class TokenService(
     private CachedToken Cache(Workspace workspace, string accessToken)
     {
         var entry = new CachedToken(
-            workspace.Key, workspace.Tokens!, accessToken, workspace.AccessTokenExpiresAt!.Value, workspace.CompanyId, workspace.Environment, time.GetUtcNow());
+            workspace.Key, workspace.Tokens!, accessToken, workspace.AccessTokenExpiresAt!.Value, workspace.CompanyId, workspace.Environment, time.GetUtcNow(),
+            CoolingUntil: workspace.Health.RetryAt);
         cache.Set(workspace.Ref, entry);
         return entry;
     }
 
     private async Task<TokenOutcome> RefreshAsync(
-        Workspace workspace, OAuthClient? client, string? clientSecretOverride, CancellationToken cancellationToken, bool leaveOldEntry = false)
+        Workspace workspace, OAuthClient? client, RefreshRequest request, CancellationToken cancellationToken, bool leaveOldEntry = false)
     {
         using var activity = ConnectTelemetry.Activities.StartActivity("refresh");
         activity?.SetTag("workspace.id", workspace.Id);
         activity?.SetTag("auth_flow", Common.WireName.Of(workspace.AuthFlow));
-        var outcome = await RefreshCoreAsync(workspace, client, clientSecretOverride, leaveOldEntry, cancellationToken);
+        var outcome = await RefreshCoreAsync(workspace, client, request, leaveOldEntry, cancellationToken);
         var label = outcome.Status switch
         {
             TokenStatus.Ok => "succeeded",
@@ -323,8 +402,9 @@ public sealed class TokenService(
     }
 
     private async Task<TokenOutcome> RefreshCoreAsync(
-        Workspace workspace, OAuthClient? client, string? clientSecretOverride, bool leaveOldEntry, CancellationToken cancellationToken)
+        Workspace workspace, OAuthClient? client, RefreshRequest request, bool leaveOldEntry, CancellationToken cancellationToken)
     {
+        var clientSecretOverride = request.Proof?.Secret;
         if (client is not { Status: OAuthClientStatus.Active })
         {
             return new TokenOutcome(TokenStatus.InvalidClient, Detail: $"The workspace's OAuth client '{workspace.Client.Name}' no longer exists.");
@@ -340,14 +420,15 @@ public sealed class TokenService(
 
         // The newest version, not necessarily the row's: a crash after the secret write and
         // before the row update leaves the live token one version ahead of the row.
-        var refreshToken = persister.UnpersistedRefreshToken(workspace.Key)
+        var refreshToken = request.ImportedRefreshToken
+            ?? persister.UnpersistedRefreshToken(workspace.Key)
             ?? (await secrets.GetLatestAsync(SecretNames.Tokens(workspace.SecretPrefix), cancellationToken) is { } latest
                 ? TokenSecret.Parse(latest.Value).RefreshToken
                 : workspace.Tokens is { } reference ? TokenSecret.Parse(await secrets.GetAsync(reference, cancellationToken)).RefreshToken : null);
         if (refreshToken is null)
         {
-            await persister.MarkAsync(workspace, WorkspaceStatus.NeedsReauthorization, "No refresh token is held; connect the workspace again.", cancellationToken);
-            return new TokenOutcome(TokenStatus.NeedsReauthorization, Detail: "No refresh token is held; connect the workspace again.");
+            return await FailedAsync(workspace, TokenStatus.NeedsReauthorization, "No refresh token is held; connect the workspace again.",
+                WorkspaceStatus.NeedsReauthorization, ConnectionHealth.NeedsReauthorization, transient: false);
         }
 
         // From here on the refresh token is spent, whatever Procore answers: Procore invalidates the
@@ -361,47 +442,78 @@ public sealed class TokenService(
 
         if (result.Succeeded)
         {
-            var saved = await persister.PersistAsync(workspace, result.Tokens!, CancellationToken.None, leaveOldEntry);
+            var (before, saved) = await persister.PersistReportingAsync(workspace, result.Tokens!, CancellationToken.None, leaveOldEntry);
             logger.LogInformation("Token of workspace {WorkspaceId} refreshed, expires {ExpiresAt}", workspace.Id, saved.AccessTokenExpiresAt);
+            if (request.ImportedRefreshToken is not null)
+            {
+                await PublishAsync(saved, Events.EventTypes.Connected, null);
+            }
+
+            await PublishChangeAsync(before, saved);
             return new TokenOutcome(TokenStatus.Ok, Cache(saved, result.Tokens!.AccessToken));
+        }
+
+        if (request.ImportedRefreshToken is not null)
+        {
+            // The workspace's own tokens were not presented: nothing about it changed.
+            logger.LogWarning("Workspace {WorkspaceId}: an imported refresh token failed: {Status} {Error}", workspace.Id, result.Status, result.Error);
+            return result.IsInvalidClient
+                ? new TokenOutcome(TokenStatus.InvalidClient, Detail: $"Procore refused the client credentials of OAuth client '{client.Ref.Name}' ({result.Error}).")
+                : result.IsTransient
+                    ? new TokenOutcome(TokenStatus.ProcoreUnavailable, Detail: $"Procore's token endpoint failed ({result.Error}); the refresh token may or may not be spent.")
+                    : new TokenOutcome(TokenStatus.NeedsReauthorization, Detail: $"Procore refused the refresh token ({result.Error}): it was used already, revoked, expired, or issued to another app.");
         }
 
         cache.Remove(workspace.Ref);
         if (result.IsInvalidClient)
         {
             var reason = $"Procore refused the client credentials of OAuth client '{client.Ref.Name}' ({result.Error}): check its clientId, clientSecret and the environment.";
+            logger.LogWarning("Refresh of workspace {WorkspaceId} refused: invalid client {Client}", workspace.Id, client.Ref);
             if (clientSecretOverride is null)
             {
                 // The other workspaces of this client stop presenting their refresh tokens until the secret changes.
                 await clients.MarkRefusedAsync(client.Ref, client.ClientSecret.Version, CancellationToken.None);
-                await persister.MarkAsync(workspace, workspace.Status, reason, cancellationToken);
+                return await FailedAsync(workspace, TokenStatus.InvalidClient, reason, workspace.Status, ConnectionHealth.InvalidClient, transient: false);
             }
 
-            logger.LogWarning("Refresh of workspace {WorkspaceId} refused: invalid client {Client}", workspace.Id, client.Ref);
             return new TokenOutcome(TokenStatus.InvalidClient, Detail: reason);
         }
 
         if (!result.IsTransient)
         {
             var reason = $"Procore refused the refresh token ({result.Error}): the connection was revoked or expired; connect the workspace again.";
-            await persister.MarkAsync(workspace, WorkspaceStatus.NeedsReauthorization, reason, cancellationToken);
             logger.LogWarning("Workspace {WorkspaceId} needs reauthorization: refresh refused ({Error})", workspace.Id, result.Error);
-            await PublishAsync(workspace, Events.EventTypes.NeedsReauthorization, new { reason = result.Error });
-            return new TokenOutcome(TokenStatus.NeedsReauthorization, Detail: reason);
+            return await FailedAsync(workspace, TokenStatus.NeedsReauthorization, reason, WorkspaceStatus.NeedsReauthorization, ConnectionHealth.NeedsReauthorization, transient: false);
         }
 
         logger.LogWarning("Refresh of workspace {WorkspaceId} failed: {Status} {Error}", workspace.Id, result.Status, result.Error);
-        await PublishAsync(workspace, Events.EventTypes.RefreshFailed, new { procoreStatus = result.Status, error = result.Error });
-        if (workspace.Tokens is not null && workspace.AccessTokenExpiresAt > time.GetUtcNow())
+        var failure = $"Procore's token endpoint failed ({result.Error}); retry later.";
+        var (outcome, backingOff) = await RecordFailureAsync(workspace, TokenStatus.ProcoreUnavailable, failure, workspace.Status, ConnectionHealth.RefreshFailing, transient: true);
+        if (request.NotIssuedBefore is null && workspace.Tokens is not null && workspace.AccessTokenExpiresAt > time.GetUtcNow())
         {
-            // Procore is failing but the current access token still works: hand it out. The next
-            // attempt tries the held refresh token once more; if this call spent it, Procore says
-            // invalid_grant then, and the workspace is marked for reconnection.
-            return await FromStoreAsync(workspace, cancellationToken);
+            // Procore is failing but the current access token still works: hand it out (unless a new one
+            // was asked for), without trying
+            // again before the back-off ends. That try presents the held refresh token once more; if this
+            // call spent it, Procore says invalid_grant then, and the workspace is marked for reconnection.
+            return await FromStoreAsync(backingOff ?? workspace, cancellationToken);
         }
 
-        return new TokenOutcome(TokenStatus.ProcoreUnavailable, Detail: $"Procore's token endpoint failed ({result.Error}); retry later.");
+        return outcome;
     }
 
-    private sealed record SecretProof(OAuthClient Client, string Secret);
+    private sealed record SecretProof(OAuthClient Client, string Secret)
+    {
+        public override string ToString() => $"{nameof(SecretProof)} {{ client {Client.Ref} }}";
+    }
+
+    // What a caller needs: a token that is not due (the default); one issued since a moment (a forced
+    // refresh); or a refresh that always happens, with a candidate secret or a refresh token from elsewhere.
+    private sealed record RefreshRequest(SecretProof? Proof = null, string? ImportedRefreshToken = null, DateTimeOffset? NotIssuedBefore = null)
+    {
+        public static readonly RefreshRequest WhenDue = new();
+
+        public bool Always => Proof is not null || ImportedRefreshToken is not null;
+
+        public override string ToString() => $"{nameof(RefreshRequest)} {{ proof {Proof is not null}, import {ImportedRefreshToken is not null}, since {NotIssuedBefore:u} }}";
+    }
 }

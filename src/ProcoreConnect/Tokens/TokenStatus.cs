@@ -23,7 +23,10 @@ public enum TokenStatus
 
     /// <summary>Another instance is refreshing and did not finish in time.</summary>
     Busy,
+
+    /// <summary>Backing off after failed refreshes, with no valid token to hand out meanwhile (see <see cref="TokenOutcome.RetryAt"/>).</summary>
+    RefreshCoolingDown,
 }
 
-/// <summary>A token request's outcome.</summary>
-public sealed record TokenOutcome(TokenStatus Status, CachedToken? Token = null, string? Detail = null);
+/// <summary>A token request's outcome; <see cref="RetryAt"/> says when to try again while backing off.</summary>
+public sealed record TokenOutcome(TokenStatus Status, CachedToken? Token = null, string? Detail = null, DateTimeOffset? RetryAt = null);

@@ -17,6 +17,19 @@ public sealed record ConnectionRequest
     public string? OAuthClient { get; init; }
 
     /// <summary>
+    /// Optional: a refresh token the partner already holds for this company, app and environment
+    /// (moving from another broker). It is redeemed at once; the workspace is written only if Procore accepts it.
+    /// </summary>
+    public string? RefreshToken { get; init; }
+
+    /// <summary>Optional: the partner's labels, replacing the current ones; left out, they stay as they are.</summary>
+    public Dictionary<string, string?>? Tags { get; init; }
+
+    /// <summary>Never the refresh token: a record would print it.</summary>
+    public override string ToString() =>
+        $"{nameof(ConnectionRequest)} {{ company {CompanyId}, {Environment}, client {OAuthClient}, refresh token {(RefreshToken is null ? "none" : "given")}, {Tags?.Count ?? 0} tags }}";
+
+    /// <summary>
     /// The fields connections had before OAuth clients were a resource of their own, and where each went.
     /// A body that still carries one is refused with this message under the field's name.
     /// </summary>

@@ -42,6 +42,18 @@ public sealed record ConnectionResponse
     /// <summary>The last connection or refresh error.</summary>
     public string? LastError { get; init; }
 
+    /// <summary>Since when the connection is broken, null while it works.</summary>
+    public DateTimeOffset? BrokenSince { get; init; }
+
+    /// <summary>Why it is broken: needs_reauthorization, invalid_client, refresh_failing or check_failing.</summary>
+    public string? BrokenReason { get; init; }
+
+    /// <summary>When the next refresh may be tried, while backing off after failures.</summary>
+    public DateTimeOffset? RetryAt { get; init; }
+
+    /// <summary>The partner's own labels.</summary>
+    public required IReadOnlyDictionary<string, string> Tags { get; init; }
+
     /// <summary>The REST API base URL of the workspace's environment.</summary>
     public required Uri ApiBaseUrl { get; init; }
 
@@ -65,6 +77,10 @@ public sealed record ConnectionResponse
         LastCheckedAt = w.LastCheckedAt,
         LastCheckOk = w.LastCheckOk,
         LastError = w.LastError,
+        BrokenSince = w.Health.BrokenSince,
+        BrokenReason = w.Health.BrokenReason,
+        RetryAt = w.Health.RetryAt,
+        Tags = w.Tags,
         ApiBaseUrl = procore.For(w.Environment).ApiBaseUrl,
         CreatedAt = w.CreatedAt,
         UpdatedAt = w.UpdatedAt,

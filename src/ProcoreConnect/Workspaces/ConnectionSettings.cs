@@ -11,4 +11,14 @@ public sealed record ConnectionSettings
 
     /// <summary>The OAuth client's name (resolved against the caller's clients, then public ones).</summary>
     public required string OAuthClient { get; init; }
+
+    /// <summary>A refresh token to redeem and keep, when the partner brings one.</summary>
+    public string? RefreshToken { get; init; }
+
+    /// <summary>The new tags; null leaves them as they are.</summary>
+    public IReadOnlyDictionary<string, string>? Tags { get; init; }
+
+    /// <summary>Never the refresh token: a record would print it.</summary>
+    public override string ToString() =>
+        $"{nameof(ConnectionSettings)} {{ company {CompanyId}, {Environment}, client {OAuthClient}, refresh token {(RefreshToken is null ? "none" : "given")}, {Tags?.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unchanged"} tags }}";
 }

@@ -60,6 +60,12 @@ public sealed record Workspace
     /// <summary>The last error a connection attempt or refresh met, in words safe to show.</summary>
     public string? LastError { get; init; }
 
+    /// <summary>The partner's own labels (see <see cref="WorkspaceTags"/>).</summary>
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = WorkspaceTags.None;
+
+    /// <summary>Whether the connection works, and when its refresh token may be tried again.</summary>
+    public ConnectionHealth Health { get; init; } = ConnectionHealth.Ok;
+
     /// <summary>When the workspace was created.</summary>
     public required DateTimeOffset CreatedAt { get; init; }
 

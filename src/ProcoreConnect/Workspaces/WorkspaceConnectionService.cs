@@ -12,7 +12,9 @@ namespace ProcoreConnect.Workspaces;
 /// Creates, changes and deletes workspace connections, keeping the table rows and the secret store
 /// consistent: a workspace only ever references an OAuth client that exists, a delete is marked on
 /// the row before anything is removed, and a code-flow grant is revoked at Procore before its
-/// tokens are purged.
+/// tokens are purged. A refresh token brought by the partner is redeemed before the write is
+/// answered, and a refused one leaves everything as it was. Tags reach the tag index before the
+/// row, and leave it after.
 /// </summary>
 public sealed class WorkspaceConnectionService(
     WorkspaceRepository workspaces,
@@ -21,6 +23,8 @@ public sealed class WorkspaceConnectionService(
     ProcoreOAuthClient oauth,
     Webhooks.InboundWebhookStore hooks,
     TokenCache tokens,
+    TokenService tokenService,
+    WorkspaceTagIndex tagIndex,
     TimeProvider time,
     ILogger<WorkspaceConnectionService> logger)
 {
@@ -50,24 +54,74 @@ public sealed class WorkspaceConnectionService(
             return NoSuchClient(settings.OAuthClient);
         }
 
+        if (settings.RefreshToken is not null && client.AuthFlow != AuthFlow.AuthorizationCode)
+        {
+            return new(WriteStatus.Invalid, Detail: $"OAuth client '{client.Ref.Name}' uses client credentials: its workspaces share the client's token and hold no refresh token.", Field: "refreshToken");
+        }
+
+        var tags = settings.Tags ?? existing?.Tags ?? WorkspaceTags.None;
+        var addedTags = tags.Where(t => existing?.Tags.GetValueOrDefault(t.Key) != t.Value).ToList();
+        await tagIndex.AddAsync(workspace, addedTags, cancellationToken);
+
+        // The grant the workspace holds, when this write replaces it; read first, as an import makes
+        // a newer version the latest.
+        var original = existing;
+        var replacedGrant = existing?.Tokens is not null && (settings.RefreshToken is not null || GrantScopeChanges(existing, settings, client))
+            ? await LatestAccessTokenAsync(existing) : null;
+
+        // A workspace that keeps its client and environment redeems the token before anything is
+        // written, so a refused one leaves the row exactly as it was, ETag included.
+        var importFirst = settings.RefreshToken is not null && existing is not null && !GrantScopeChanges(existing, settings, client);
+        if (importFirst)
+        {
+            var redeemed = await tokenService.ImportAsync(existing!.Ref, settings.RefreshToken!, CancellationToken.None);
+            if (redeemed.Status != TokenStatus.Ok)
+            {
+                await ForgetTagsAsync(workspace, addedTags, existing);
+                return ImportFailed(redeemed, client);
+            }
+
+            existing = await workspaces.FindAsync(workspace, CancellationToken.None) ?? existing;
+        }
+
         var outcome = existing is null
-            ? await CreateAsync(workspace, settings, client, cancellationToken)
-            : await UpdateAsync(existing, settings, client, cancellationToken);
+            ? await CreateAsync(workspace, settings, client, tags, cancellationToken)
+            : await UpdateAsync(existing, settings, client, tags, cancellationToken);
         if (outcome.Value is not { } written)
         {
+            await ForgetTagsAsync(workspace, addedTags, existing);
             return outcome;
         }
 
         if (!await ClientStillActiveAsync(written, cancellationToken))
         {
-            return await UndoAsync(existing, written, settings.OAuthClient);
+            return await UndoAsync(existing, written, addedTags, NoSuchClient(settings.OAuthClient));
         }
 
-        if (existing?.Tokens is { } old && written.Tokens is null)
+        if (settings.RefreshToken is { } imported && !importFirst)
+        {
+            // A new workspace, or one moving to another client or environment: the row must exist
+            // (with the new settings) to hold the tokens; a refusal removes or restores it.
+            var redeemed = await tokenService.ImportAsync(written.Ref, imported, CancellationToken.None);
+            if (redeemed.Status != TokenStatus.Ok)
+            {
+                return await UndoAsync(original, await workspaces.FindAsync(workspace, CancellationToken.None) ?? written, addedTags, ImportFailed(redeemed, client));
+            }
+
+            written = await workspaces.FindAsync(workspace, CancellationToken.None) ?? written;
+            outcome = outcome with { Value = written };
+        }
+
+        if (original is not null)
+        {
+            await ForgetTagsAsync(workspace, original.Tags.Where(t => tags.GetValueOrDefault(t.Key) != t.Value), null);
+        }
+
+        if (original?.Tokens is { } old && written.Tokens != old)
         {
             // The old grant is of no use to anyone now: revoke it at Procore, then retire its version.
-            await RevokeQuietlyAsync(existing, CancellationToken.None);
-            await RetireAsync(old, existing.Id);
+            await RevokeQuietlyAsync(original, replacedGrant, CancellationToken.None);
+            await RetireAsync(old, original.Id);
         }
 
         return outcome;
@@ -112,9 +166,10 @@ public sealed class WorkspaceConnectionService(
     /// </summary>
     public async Task PurgeAsync(Workspace workspace, CancellationToken cancellationToken)
     {
-        await RevokeQuietlyAsync(workspace, cancellationToken);
+        await RevokeQuietlyAsync(workspace, null, cancellationToken);
         await secrets.DeleteAsync(SecretNames.Tokens(workspace.SecretPrefix), cancellationToken);
         await hooks.PurgeAsync(workspace.Key, cancellationToken);
+        await tagIndex.RemoveAsync(workspace.Ref, workspace.Tags, cancellationToken);
         await workspaces.DeleteAsync(workspace, cancellationToken);
         tokens.Remove(workspace.Ref);
         logger.LogInformation("Workspace {WorkspaceId} deleted with its secrets", workspace.Id);
@@ -123,7 +178,35 @@ public sealed class WorkspaceConnectionService(
     private static WriteOutcome<Workspace> NoSuchClient(string name) =>
         new(WriteStatus.Invalid, Detail: $"There is no OAuth client named '{name}' (yours or a public one): create it with PUT /api/oauth-clients/{name}.", Field: "oauthClient");
 
-    private async Task<WriteOutcome<Workspace>> CreateAsync(WorkspaceRef workspace, ConnectionSettings settings, OAuthClient client, CancellationToken cancellationToken)
+    // Tokens belong to one app in one environment: a change of either makes them useless.
+    private static bool GrantScopeChanges(Workspace existing, ConnectionSettings settings, OAuthClient client) =>
+        existing.Environment != settings.Environment || existing.Client != client.Ref;
+
+    private static WriteOutcome<Workspace> ImportFailed(TokenOutcome redeemed, OAuthClient client) => redeemed.Status switch
+    {
+        TokenStatus.NeedsReauthorization => new(WriteStatus.Refused, Detail: redeemed.Detail + " Nothing was changed.", Field: "refreshToken"),
+        TokenStatus.InvalidClient => new(WriteStatus.Refused, Detail: redeemed.Detail + $" Check OAuth client '{client.Ref.Name}'; nothing was changed.", Field: "oauthClient"),
+        TokenStatus.Busy => new(WriteStatus.Conflict, Detail: "The workspace's token is being refreshed; retry shortly. Nothing was changed."),
+        _ => new(WriteStatus.UpstreamFailed, Detail: redeemed.Detail + " Nothing was changed; retry (a spent token is then refused)."),
+    };
+
+    // Index entries this write added and the row did not keep (best effort: a hit is checked against the row).
+    private async Task ForgetTagsAsync(WorkspaceRef workspace, IEnumerable<KeyValuePair<string, string>> tags, Workspace? keep)
+    {
+        try
+        {
+            await tagIndex.RemoveAsync(workspace, tags.Where(t => keep?.Tags.GetValueOrDefault(t.Key) != t.Value).ToList(), CancellationToken.None);
+        }
+#pragma warning disable CA1031 // A stale entry costs a point read when someone filters by it; never worth failing a write.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            logger.LogWarning(ex, "Could not remove tag index entries of workspace {WorkspaceId}", workspace.Id);
+        }
+    }
+
+    private async Task<WriteOutcome<Workspace>> CreateAsync(
+        WorkspaceRef workspace, ConnectionSettings settings, OAuthClient client, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var created = new Workspace
@@ -136,6 +219,7 @@ public sealed class WorkspaceConnectionService(
             Client = client.Ref,
             AuthFlow = client.AuthFlow,
             Status = WorkspaceStatus.Pending,
+            Tags = tags,
             CreatedAt = now,
             UpdatedAt = now,
         };
@@ -152,10 +236,10 @@ public sealed class WorkspaceConnectionService(
         }
     }
 
-    private async Task<WriteOutcome<Workspace>> UpdateAsync(Workspace existing, ConnectionSettings settings, OAuthClient client, CancellationToken cancellationToken)
+    private async Task<WriteOutcome<Workspace>> UpdateAsync(
+        Workspace existing, ConnectionSettings settings, OAuthClient client, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken)
     {
-        // Tokens belong to one app in one environment: a change of either makes them useless.
-        var resetTokens = existing.Environment != settings.Environment || existing.Client != client.Ref;
+        var resetTokens = GrantScopeChanges(existing, settings, client);
         var changed = existing with
         {
             CompanyId = settings.CompanyId,
@@ -168,6 +252,8 @@ public sealed class WorkspaceConnectionService(
             AccessTokenExpiresAt = resetTokens ? null : existing.AccessTokenExpiresAt,
             RefreshDueAt = resetTokens ? null : existing.RefreshDueAt,
             LastError = resetTokens ? null : existing.LastError,
+            Health = resetTokens ? ConnectionHealth.Ok : existing.Health,
+            Tags = tags,
             UpdatedAt = time.GetUtcNow(),
         };
 
@@ -192,7 +278,8 @@ public sealed class WorkspaceConnectionService(
     private async Task<bool> ClientStillActiveAsync(Workspace written, CancellationToken cancellationToken) =>
         await clients.FindAsync(written.Client, cancellationToken) is { Status: OAuthClientStatus.Active };
 
-    private async Task<WriteOutcome<Workspace>> UndoAsync(Workspace? before, Workspace written, string clientName)
+    // Puts the row back as it was (or removes the one just created), then the tag entries this write added.
+    private async Task<WriteOutcome<Workspace>> UndoAsync(Workspace? before, Workspace written, IReadOnlyList<KeyValuePair<string, string>> addedTags, WriteOutcome<Workspace> answer)
     {
         try
         {
@@ -211,10 +298,28 @@ public sealed class WorkspaceConnectionService(
         }
 
         tokens.Remove(written.Ref);
-        return NoSuchClient(clientName);
+        await ForgetTagsAsync(written.Ref, addedTags, before);
+        return answer;
     }
 
-    private async Task RevokeQuietlyAsync(Workspace workspace, CancellationToken cancellationToken)
+    // The newest version's access token: a crash after a refresh's secret write leaves it ahead of the row.
+    private async Task<string?> LatestAccessTokenAsync(Workspace workspace)
+    {
+        try
+        {
+            var latest = await secrets.GetLatestAsync(SecretNames.Tokens(workspace.SecretPrefix), CancellationToken.None);
+            return latest is null ? null : TokenSecret.Parse(latest.Value.Value).AccessToken;
+        }
+#pragma warning disable CA1031 // Only for a revoke, which is best effort.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            logger.LogWarning(ex, "Workspace {WorkspaceId}: could not read the tokens to revoke", workspace.Id);
+            return null;
+        }
+    }
+
+    private async Task RevokeQuietlyAsync(Workspace workspace, string? accessToken, CancellationToken cancellationToken)
     {
         if (workspace.AuthFlow != AuthFlow.AuthorizationCode || workspace.Tokens is null)
         {
@@ -224,17 +329,15 @@ public sealed class WorkspaceConnectionService(
         try
         {
             var client = await clients.FindAsync(workspace.Client, cancellationToken);
-            // The newest version: a crash after a refresh's secret write leaves it ahead of the row.
-            var latest = await secrets.GetLatestAsync(SecretNames.Tokens(workspace.SecretPrefix), cancellationToken);
-            if (client is null || latest is null)
+            accessToken ??= await LatestAccessTokenAsync(workspace);
+            if (client is null || accessToken is null)
             {
                 logger.LogWarning("Workspace {WorkspaceId}: nothing to revoke with (client or tokens missing)", workspace.Id);
                 return;
             }
 
             var clientSecret = await secrets.GetAsync(client.ClientSecret, cancellationToken);
-            var revoked = await oauth.RevokeAsync(
-                workspace.Environment, client.ClientId, clientSecret, TokenSecret.Parse(latest.Value.Value).AccessToken, cancellationToken);
+            var revoked = await oauth.RevokeAsync(workspace.Environment, client.ClientId, clientSecret, accessToken, cancellationToken);
             if (revoked)
             {
                 logger.LogInformation("Workspace {WorkspaceId}: grant revoked at Procore", workspace.Id);

@@ -70,7 +70,12 @@ public static class WorkspaceEndpoints
                 : TypedResults.Ok(view);
         }
 
-        return outcome.Status == WriteStatus.Invalid ? Problems.Field(outcome.Field!, outcome.Detail!) : Failure(id, outcome);
+        return outcome.Status switch
+        {
+            WriteStatus.Invalid => Problems.Field(outcome.Field!, outcome.Detail!),
+            WriteStatus.Refused => Problems.Refused(outcome.Field!, outcome.Detail!),
+            _ => Failure(id, outcome),
+        };
     }
 
     /// <summary><c>DELETE /api/workspaces/{id}/connection</c>: the workspace and all its secrets.</summary>
@@ -92,9 +97,14 @@ public static class WorkspaceEndpoints
         return TypedResults.NoContent();
     }
 
-    /// <summary><c>GET /api/workspaces?pageSize=&amp;continuationToken=</c>.</summary>
+    /// <summary>
+    /// <c>GET /api/workspaces?pageSize=&amp;continuationToken=&amp;tag.{key}=value</c>: with tag
+    /// filters, only workspaces carrying every one, found through the tag index (a page may then
+    /// hold fewer than <c>pageSize</c> and still have a next one).
+    /// </summary>
     public static async Task<Results<Ok<WorkspaceListResponse>, ValidationProblem>> ListWorkspaces(
-        string? pageSize, string? continuationToken, ClaimsPrincipal user, WorkspaceRepository workspaces, IOptions<ProcoreOptions> procore, CancellationToken cancellationToken)
+        string? pageSize, string? continuationToken, HttpRequest request, ClaimsPrincipal user, WorkspaceRepository workspaces, WorkspaceTagIndex tagIndex,
+        IOptions<ProcoreOptions> procore, CancellationToken cancellationToken)
     {
         var (size, storageToken, problem) = Paging.Read(pageSize, continuationToken);
         if (problem is not null)
@@ -102,16 +112,39 @@ public static class WorkspaceEndpoints
             return problem;
         }
 
-        var page = await workspaces.ListAsync(user.PartnerId()!, size, storageToken, cancellationToken);
+        var (filters, parameter, filterProblem) = WorkspaceTags.ParseFilters(request.Query);
+        if (filters is null)
+        {
+            return Problems.Field(parameter!, filterProblem!);
+        }
+
+        var partnerId = user.PartnerId()!;
+        WorkspacePage page;
+        if (filters.Count == 0)
+        {
+            page = await workspaces.ListAsync(partnerId, size, storageToken, cancellationToken);
+        }
+        else
+        {
+            var (ids, next) = await tagIndex.FindAsync(partnerId, filters[0], size, storageToken, cancellationToken);
+            var rows = await Task.WhenAll(ids.Select(id => workspaces.FindVisibleAsync(new WorkspaceRef(partnerId, id), cancellationToken)));
+            page = new WorkspacePage([.. rows.OfType<Workspace>().Where(w => WorkspaceTags.Match(w.Tags, filters)).OrderBy(w => w.Id, StringComparer.Ordinal)], next);
+        }
+
         return TypedResults.Ok(new WorkspaceListResponse(
             [.. page.Items.Select(w => ConnectionResponse.From(w, procore.Value))],
             Paging.Encode(page.ContinuationToken)));
     }
 
+    /// <summary><c>GET /api/workspaces/needs-attention</c>: what a person has to act on, in one call.</summary>
+    public static async Task<Ok<NeedsAttentionResponse>> ListNeedsAttention(ClaimsPrincipal user, NeedsAttention attention, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await attention.ListAsync(user.PartnerId()!, cancellationToken));
+
     // What a change touched, by field name: the values (a secret among them) stay out of the log.
     private static string SentFields(ConnectionRequest body) => string.Join(", ", new (string Name, object? Value)[]
     {
         ("companyId", body.CompanyId), ("environment", body.Environment), ("oauthClient", body.OAuthClient),
+        ("refreshToken", body.RefreshToken), ("tags", body.Tags),
     }.Where(f => f.Value is not null).Select(f => f.Name));
 
     private static ProblemHttpResult Failure(string id, WriteOutcome<Workspace> outcome) =>
@@ -119,6 +152,7 @@ public static class WorkspaceEndpoints
         {
             WriteStatus.NotFound => Problems.WorkspaceNotFound(id),
             WriteStatus.PreconditionFailed => Problems.PreconditionFailed(outcome.Detail!),
+            WriteStatus.UpstreamFailed => TypedResults.Problem(outcome.Detail, statusCode: StatusCodes.Status502BadGateway, title: "Procore unavailable"),
             _ => Problems.Conflict(outcome.Detail ?? "Conflict."),
         };
 }

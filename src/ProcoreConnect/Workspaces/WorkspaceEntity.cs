@@ -29,6 +29,11 @@ internal sealed class WorkspaceEntity : ITableEntity
     public DateTimeOffset? LastCheckedAt { get; set; }
     public bool? LastCheckOk { get; set; }
     public string? LastError { get; set; }
+    public string? Tags { get; set; }
+    public DateTimeOffset? BrokenSince { get; set; }
+    public string? BrokenReason { get; set; }
+    public int RefreshFailures { get; set; }
+    public DateTimeOffset? RetryAt { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 
@@ -52,6 +57,11 @@ internal sealed class WorkspaceEntity : ITableEntity
         LastCheckedAt = w.LastCheckedAt,
         LastCheckOk = w.LastCheckOk,
         LastError = w.LastError,
+        Tags = w.Tags.Count == 0 ? null : System.Text.Json.JsonSerializer.Serialize(w.Tags),
+        BrokenSince = w.Health.BrokenSince,
+        BrokenReason = w.Health.BrokenReason,
+        RefreshFailures = w.Health.Failures,
+        RetryAt = w.Health.RetryAt,
         CreatedAt = w.CreatedAt,
         UpdatedAt = w.UpdatedAt,
     };
@@ -74,6 +84,8 @@ internal sealed class WorkspaceEntity : ITableEntity
         LastCheckedAt = LastCheckedAt,
         LastCheckOk = LastCheckOk,
         LastError = LastError,
+        Tags = Tags is null ? WorkspaceTags.None : System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(Tags)!,
+        Health = new ConnectionHealth { BrokenSince = BrokenSince, BrokenReason = BrokenReason, Failures = RefreshFailures, RetryAt = RetryAt },
         CreatedAt = CreatedAt,
         UpdatedAt = UpdatedAt,
     };

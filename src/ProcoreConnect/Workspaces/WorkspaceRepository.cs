@@ -108,6 +108,10 @@ public sealed class WorkspaceRepository(TableStore tables)
     public Task<WorkspacePage> ListAsync(string partnerId, int pageSize, string? continuationToken, CancellationToken cancellationToken) =>
         PageAsync(TableClient.CreateQueryFilter($"PartitionKey eq {partnerId} and Status ne {WireName.Of(WorkspaceStatus.Deleting)}"), pageSize, continuationToken, cancellationToken);
 
+    /// <summary>Every visible workspace of a partner (one partition).</summary>
+    public IAsyncEnumerable<Workspace> ListPartnerAsync(string partnerId, CancellationToken cancellationToken) =>
+        QueryAsync(TableClient.CreateQueryFilter($"PartitionKey eq {partnerId} and Status ne {WireName.Of(WorkspaceStatus.Deleting)}"), cancellationToken);
+
     /// <summary>One page of every partner's visible workspaces, for the maintenance timers.</summary>
     public Task<WorkspacePage> ListAllAsync(int pageSize, string? continuationToken, CancellationToken cancellationToken) =>
         PageAsync(TableClient.CreateQueryFilter($"Status ne {WireName.Of(WorkspaceStatus.Deleting)}"), pageSize, continuationToken, cancellationToken);

@@ -51,7 +51,7 @@ public sealed class PartnerEventTests(ProcoreFixture fixture) : IClassFixture<Pr
 
     public async Task DisposeAsync() => await _receiver.DisposeAsync();
 
-    private async Task<(HttpClient Client, string Secret)> PartnerWithWebhookAsync()
+    internal async Task<(HttpClient Client, string Secret)> PartnerWithWebhookAsync()
     {
         var client = fixture.App.ClientFor("partner-" + Guid.NewGuid().ToString("N")[..8], new() { AllowAutoRedirect = false });
         var response = await client.PutAsync("/api/partner/webhook", Json.Body(new { url = _receiver.Url }));
@@ -114,26 +114,6 @@ public sealed class PartnerEventTests(ProcoreFixture fixture) : IClassFixture<Pr
         Assert.Equal("delivered", record.GetProperty("status").GetString());
         Assert.Equal(3, record.GetProperty("attempts").GetInt32());
         Assert.Equal("connected", record.GetProperty("type").GetString());
-    }
-
-    [Fact]
-    public async Task Needs_reauthorization_and_refresh_failed_are_sent_too()
-    {
-        var (client, _) = await PartnerWithWebhookAsync();
-        var app = fixture.Simulator.Register();
-        var id = await fixture.CreateWorkspaceAsync(app, caller: client);
-        await new Browser(client, fixture.Simulator.BaseUrl).ConnectAsync(id);
-        fixture.Clock.Advance(TimeSpan.FromMinutes(85));
-        fixture.Simulator.State.SetFaults(new ProcoreSimulator.State.SimulatorFaults { TokenFailures = [502] });
-        await client.GetAsync($"/api/workspaces/{id}/token");
-        fixture.Simulator.State.RevokeClient(app.ClientId);
-        await client.GetAsync($"/api/workspaces/{id}/token");
-        await fixture.App.Service<EventDispatcher>().DeliverDueAsync(default);
-
-        var types = _receiver.Received.Select(r => System.Text.Json.JsonDocument.Parse(r.Body).RootElement.GetProperty("type").GetString()).ToList();
-        Assert.Contains("connected", types);
-        Assert.Contains("refresh_failed", types);
-        Assert.Contains("needs_reauthorization", types);
     }
 
     [Theory]

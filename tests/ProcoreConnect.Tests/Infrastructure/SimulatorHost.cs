@@ -57,6 +57,18 @@ public sealed class SimulatorHost : IAsyncDisposable
         return client;
     }
 
+    /// <summary>
+    /// A grant issued outside this service, as another broker would hold it: a person signed in
+    /// through <paramref name="client"/> elsewhere. Answers its access and refresh tokens.
+    /// </summary>
+    public (string AccessToken, string RefreshToken) GrantElsewhere(SimulatedClient client)
+    {
+        const string elsewhere = "https://other-broker.example.com/callback";
+        var outcome = State.ExchangeCode(client, State.IssueCode(client.ClientId, elsewhere, null), elsewhere, null);
+        var body = System.Text.Json.JsonSerializer.SerializeToElement(outcome.Body);
+        return (body.GetProperty("access_token").GetString()!, body.GetProperty("refresh_token").GetString()!);
+    }
+
     public async Task<SimulatorStats> StatsAsync() => (await Http.GetFromJsonAsync<SimulatorStats>("/_simulator/stats"))!;
 
     public async ValueTask DisposeAsync()

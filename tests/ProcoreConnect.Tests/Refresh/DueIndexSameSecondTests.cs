@@ -32,3 +32,37 @@ public sealed class DueIndexSameSecondTests(ProcoreFixture fixture) : IClassFixt
         Assert.Equal([(DueRefresh)refreshed.Due()], entries);
     }
 }
+
+public sealed class SweepDuringProcoreFailureTests(InlineSweepFixture fixture) : IClassFixture<InlineSweepFixture>
+{
+    [Fact]
+    public async Task A_sweep_that_meets_a_failing_procore_keeps_the_entry_and_backs_off()
+    {
+        var id = await fixture.ConnectedWorkspaceAsync(fixture.Simulator.Register());
+        var workspaces = fixture.App.Service<WorkspaceRepository>();
+        var index = fixture.App.Service<RefreshDueIndex>();
+        var before = (await workspaces.FindAsync(id, default))!;
+        fixture.Clock.Advance(TimeSpan.FromMinutes(81)); // due, and the access token still valid for 9 minutes
+        fixture.Simulator.State.SetFaults(new ProcoreSimulator.State.SimulatorFaults { TokenFailures = [503] });
+
+        await fixture.App.Service<RefreshSweeper>().SweepAsync(default);
+
+        var after = (await workspaces.FindAsync(id, default))!;
+        Assert.Equal(before.Tokens, after.Tokens);
+        Assert.True(await index.ContainsAsync(after.Due(), default), "the failed refresh's entry must stay for the next sweep");
+        Assert.Equal(1, after.Health.Failures);
+        Assert.Equal(fixture.Clock.GetUtcNow().AddSeconds(30), after.Health.RetryAt);
+
+        // Within the back-off the next sweep sends nothing to Procore; after it, the refresh goes through.
+        var stats = await fixture.Simulator.StatsAsync();
+        await fixture.App.Service<RefreshSweeper>().SweepAsync(default);
+        var unchanged = await fixture.Simulator.StatsAsync();
+        Assert.Equal((stats.RefreshTokenGrants, stats.FailedTokenRequests), (unchanged.RefreshTokenGrants, unchanged.FailedTokenRequests));
+        fixture.Clock.Advance(TimeSpan.FromSeconds(31));
+        await fixture.App.Service<RefreshSweeper>().SweepAsync(default);
+        var refreshed = (await workspaces.FindAsync(id, default))!;
+        Assert.NotEqual(before.Tokens, refreshed.Tokens);
+        Assert.Equal(0, refreshed.Health.Failures);
+        Assert.True(await index.ContainsAsync(refreshed.Due(), default));
+    }
+}

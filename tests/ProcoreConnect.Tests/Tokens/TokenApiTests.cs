@@ -104,6 +104,7 @@ public sealed class TokenApiTests(ProcoreFixture fixture) : IClassFixture<Procor
 
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
         Assert.Equal(before.Tokens, (await Workspaces.FindAsync(id, default))!.Tokens);
+        fixture.Clock.Advance(ConnectionHealth.Backoff(1));
         Assert.Equal(HttpStatusCode.OK, (await Client.GetAsync($"/api/workspaces/{id}/token")).StatusCode);
     }
 

@@ -44,7 +44,7 @@ public sealed class ConnectionApiTests : IClassFixture<AppFactory>
         var read = await _client.GetAsync($"/api/workspaces/{id}/connection");
         Assert.Equal(HttpStatusCode.OK, read.StatusCode);
         Assert.Equal(created.Headers.ETag, read.Headers.ETag);
-        Assert.Equal(view, await read.ReadAsync<ConnectionResponse>());
+        Assert.Equal(await created.Content.ReadAsStringAsync(), await read.Content.ReadAsStringAsync()); // the same view, byte for byte
 
         var update = body.With("companyId", 2002).With("environment", "monthly");
         var updated = await _client.PutAsync($"/api/workspaces/{id}/connection", Json.Body(update));
