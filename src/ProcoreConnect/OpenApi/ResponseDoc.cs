@@ -38,24 +38,12 @@ public sealed record ResponseDoc
         new() { Status = status, Description = description, Body = typeof(T), Example = example };
 
     /// <summary>A problem answer: its status, title and detail come from <paramref name="example"/>, the very result the handler returns.</summary>
-    public static ResponseDoc Problem(ProblemHttpResult example, string when) => new()
-    {
-        Status = example.StatusCode,
-        Description = when,
-        Body = typeof(ProblemDetails),
-        ContentType = ProblemContentType,
-        Example = example.ProblemDetails,
-    };
+    public static ResponseDoc Problem(ProblemHttpResult example, string when) =>
+        ProblemOf(example.StatusCode, example.ProblemDetails, typeof(ProblemDetails), when);
 
     /// <summary>A 400 naming the invalid fields under <c>errors</c>; <paramref name="example"/> is one the handler returns.</summary>
-    public static ResponseDoc Invalid(ValidationProblem example, string when) => new()
-    {
-        Status = example.StatusCode,
-        Description = when,
-        Body = typeof(HttpValidationProblemDetails),
-        ContentType = ProblemContentType,
-        Example = example.ProblemDetails,
-    };
+    public static ResponseDoc Invalid(ValidationProblem example, string when) =>
+        ProblemOf(example.StatusCode, example.ProblemDetails, typeof(HttpValidationProblemDetails), when);
 
     /// <summary>An HTML page for a person's browser.</summary>
     public static ResponseDoc Html(int status, string description) =>
@@ -67,4 +55,7 @@ public sealed record ResponseDoc
 
     /// <summary>The media type of RFC 7807 problem details.</summary>
     public const string ProblemContentType = "application/problem+json";
+
+    private static ResponseDoc ProblemOf(int status, ProblemDetails example, Type body, string when) =>
+        new() { Status = status, Description = when, Body = body, ContentType = ProblemContentType, Example = example };
 }
