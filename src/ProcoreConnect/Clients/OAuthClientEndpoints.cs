@@ -187,11 +187,7 @@ public static class OAuthClientEndpoints
         return outcome.Status switch
         {
             WriteStatus.NotFound => NotFound(name),
-            WriteStatus.Invalid when proof is TokenStatus.InvalidClient => TypedResults.Problem(
-                "Procore refused the new client secret; the current one stays in use.",
-                statusCode: StatusCodes.Status422UnprocessableEntity,
-                title: "Client secret refused",
-                extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["clientSecret"] = ["Refused by Procore."] } }),
+            WriteStatus.Invalid when proof is TokenStatus.InvalidClient => SecretRefused(),
             WriteStatus.Invalid when outcome.Field is { } field => Problems.Field(field, outcome.Detail!),
             WriteStatus.Invalid when proof is TokenStatus.NotConnected or TokenStatus.NeedsReauthorization => Problems.Conflict(outcome.Detail!),
             WriteStatus.Invalid => TypedResults.Problem(outcome.Detail, statusCode: StatusCodes.Status502BadGateway, title: "Procore unavailable"),
@@ -221,9 +217,17 @@ public static class OAuthClientEndpoints
         && await clients.FindAsync(new OAuthClientRef(owner, name), cancellationToken) is null
         && await clients.FindAsync(new OAuthClientRef(OAuthClientRef.PublicOwner, name), cancellationToken) is not null;
 
-    private static ProblemHttpResult PublicIsReadOnly(string name) => TypedResults.Problem(
+    /// <summary>A 403: partners use a public client, only the operator changes it.</summary>
+    internal static ProblemHttpResult PublicIsReadOnly(string name) => TypedResults.Problem(
         $"OAuth client '{name}' is a public client: the operator manages it. You can use it in workspaces, not change it.",
         statusCode: StatusCodes.Status403Forbidden, title: "Public client");
+
+    /// <summary>A 422: Procore refused a new client secret, which therefore did not become current.</summary>
+    internal static ProblemHttpResult SecretRefused() => TypedResults.Problem(
+        "Procore refused the new client secret; the current one stays in use.",
+        statusCode: StatusCodes.Status422UnprocessableEntity,
+        title: "Client secret refused",
+        extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["clientSecret"] = ["Refused by Procore."] } });
 
     // What a change touched, by field name: the values (a secret among them) stay out of the log.
     private static string SentFields(OAuthClientRequest body) => string.Join(", ", new (string Name, object? Value)[]

@@ -61,7 +61,7 @@ public sealed record OAuthClientResponse
     };
 }
 
-/// <summary>A page of OAuth clients; pass <see cref="ContinuationToken"/> back to get the next.</summary>
+/// <summary>A page of OAuth clients; pass <c>continuationToken</c> back to get the next.</summary>
 public sealed record OAuthClientListResponse(IReadOnlyList<OAuthClientResponse> Items, string? ContinuationToken);
 
 /// <summary>The body of <c>PUT /api/oauth-clients/{name}/secret</c>.</summary>

@@ -34,7 +34,12 @@ public static class ServiceCollectionExtensions
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower));
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, Http.HttpJsonContext.Default);
+            // Numbers are numbers: JsonBody reads request bodies strictly (a quoted number is refused),
+            // so the generated schemas must not offer the web default's "integer or string". Nothing
+            // binds a body through these options; answers are written the same either way.
+            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });
+        services.AddConnectOpenApi();
         services.AddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.AddSingleton<Telemetry.ConnectTelemetry>();

@@ -5,6 +5,7 @@ using ProcoreConnect.Events;
 using ProcoreConnect.Health;
 using ProcoreConnect.Maintenance;
 using ProcoreConnect.OAuth;
+using ProcoreConnect.OpenApi;
 using ProcoreConnect.Refresh;
 using ProcoreConnect.Tokens;
 using ProcoreConnect.Validation;
@@ -57,6 +58,8 @@ public static class FunctionCatalog
         FunctionDefinition.Http("ListPartnerKeys", "GET", "partners/{partnerId}/keys", static (app, f) => app.MapMethods(f.AppPath, f.Methods, PartnerKeyEndpoints.ListKeys), Security.Roles.Admin),
         FunctionDefinition.Http("RevokePartnerKey", "DELETE", "partners/{partnerId}/keys/{keyId}", static (app, f) => app.MapMethods(f.AppPath, f.Methods, PartnerKeyEndpoints.RevokeKey), Security.Roles.Admin),
         FunctionDefinition.Http("MigrateInlineClients", "POST", "migrations/inline-clients", static (app, f) => app.MapMethods(f.AppPath, f.Methods, Migrations.MigrationEndpoints.MigrateInlineClients), Security.Roles.Admin),
+        FunctionDefinition.Http(ApiDocsEndpoints.DocumentFunction, "GET", ApiDocsEndpoints.DocumentRoute, static (app, f) => app.MapMethods(f.AppPath, f.Methods, ApiDocsEndpoints.GetDocument), policy: null),
+        FunctionDefinition.Http(ApiDocsEndpoints.ReferenceFunction, "GET", ApiDocsEndpoints.ReferenceRoute, ApiDocsEndpoints.MapReference, policy: null),
         FunctionDefinition.Timer("PurgeDeletedWorkspaces", "0 */15 * * * *", PurgeDeletedWorkspaces.RunAsync),
         FunctionDefinition.Timer("RefreshTokens", "0 */5 * * * *", RefreshFunctions.SweepAsync),
         FunctionDefinition.Queue("RefreshWorkspace", RefreshOptions.Section + ":" + nameof(RefreshOptions.QueueName), RefreshFunctions.RefreshOneAsync),

@@ -86,9 +86,10 @@ public sealed record FunctionDefinition
 /// Maps an HTTP function: <c>(app, f) =&gt; app.MapMethods(f.AppPath, f.Methods, Handler)</c>. The
 /// handler is named at the call site so that the Request Delegate Generator builds it at compile
 /// time; a handler passed around as a <see cref="Delegate"/> would be built by reflection and
-/// compiled expressions at start-up (about 60 ms of a cold start for these 21 routes).
+/// compiled expressions at start-up (about 60 ms of a cold start for these 21 routes). A mapper may
+/// also map a library's endpoints (the API reference), hence the general builder it answers.
 /// </summary>
-public delegate RouteHandlerBuilder HttpMapper(IEndpointRouteBuilder app, FunctionDefinition function);
+public delegate IEndpointConventionBuilder HttpMapper(IEndpointRouteBuilder app, FunctionDefinition function);
 
 /// <summary>
 /// The work a queue function does with one message body; false asks the host to retry

@@ -1,4 +1,4 @@
 namespace ProcoreConnect.Workspaces;
 
-/// <summary>A page of workspaces; pass <see cref="ContinuationToken"/> back to get the next.</summary>
+/// <summary>A page of workspaces; pass <c>continuationToken</c> back to get the next.</summary>
 public sealed record WorkspaceListResponse(IReadOnlyList<ConnectionResponse> Items, string? ContinuationToken);

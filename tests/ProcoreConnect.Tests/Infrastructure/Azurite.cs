@@ -37,7 +37,7 @@ public sealed class Azurite
         var script = Path.Combine(RepositoryRoot.Path, "node_modules", "azurite", "dist", "src", "azurite.js");
         if (!File.Exists(script))
         {
-            throw new InvalidOperationException($"Azurite is not installed ({script} missing): run 'npm ci' at the repository root.");
+            throw new InvalidOperationException($"Azurite is not installed ({script} missing): run scripts/ensure-tools.sh.");
         }
 
         var (blob, queue, table) = (FreePort.Next(), FreePort.Next(), FreePort.Next());

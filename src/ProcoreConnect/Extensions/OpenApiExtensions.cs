@@ -1,0 +1,27 @@
+using Microsoft.OpenApi;
+using ProcoreConnect.Hosting;
+using ProcoreConnect.OpenApi;
+
+namespace ProcoreConnect.Extensions;
+
+/// <summary>The OpenAPI document, generated from the endpoints (Microsoft.AspNetCore.OpenApi) on its first request.</summary>
+public static class OpenApiExtensions
+{
+    /// <summary>Registers the document, its transformers and the cache that serves it.</summary>
+    public static IServiceCollection AddConnectOpenApi(this IServiceCollection services)
+    {
+        services.AddSingleton<ApiDocument>();
+        services.AddOpenApi(ApiDocument.Name, options =>
+        {
+            options.OpenApiVersion = OpenApiSpecVersion.OpenApi3_1;
+            // The HTTP functions, each once: not the timers' and queues' invocation paths (only the
+            // Functions host calls them), nor the documentation's own functions.
+            options.ShouldInclude = description =>
+                description.ActionDescriptor.EndpointMetadata.OfType<FunctionDefinition>().LastOrDefault() is { Trigger: FunctionTrigger.Http } function
+                && !ApiOperations.DocumentationFunctions.Contains(function.Name);
+            options.AddDocumentTransformer<ApiDocumentTransformer>();
+            options.AddOperationTransformer<ApiOperationTransformer>();
+        });
+        return services;
+    }
+}

@@ -1,0 +1,69 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using ProcoreConnect.Hosting;
+using Scalar.AspNetCore;
+
+namespace ProcoreConnect.OpenApi;
+
+/// <summary>
+/// <c>GET /api/openapi.json</c> and the API reference page at <c>/api/reference/</c>: anonymous,
+/// because they describe the API and act on nothing, and a browser opening the page carries no key.
+/// </summary>
+public static class ApiDocsEndpoints
+{
+    /// <summary>The function serving the OpenAPI document.</summary>
+    public const string DocumentFunction = "OpenApiDocument";
+
+    /// <summary>The function serving the reference page and its script.</summary>
+    public const string ReferenceFunction = "ApiReference";
+
+    /// <summary>The document's route under <c>/api</c>.</summary>
+    public const string DocumentRoute = "openapi.json";
+
+    /// <summary>
+    /// The reference's route under <c>/api</c>: the page at <c>reference/</c> and its two scripts
+    /// beside it (<c>reference/scalar.js</c>, <c>reference/scalar.aspnetcore.js</c>) all match it,
+    /// so the Functions host forwards all three through this one function.
+    /// </summary>
+    public const string ReferenceRoute = "reference/{documentName?}";
+
+    private const string ReferencePrefix = "/api/reference";
+
+    /// <summary><c>GET /api/openapi.json</c>: the OpenAPI 3.1 document.</summary>
+    public static async Task<FileContentHttpResult> GetDocument(ApiDocument document, CancellationToken cancellationToken) =>
+        TypedResults.Bytes(await document.GetJsonAsync(cancellationToken), "application/json; charset=utf-8");
+
+    /// <summary>
+    /// Maps Scalar's reference page (<c>/api/reference</c> redirects to <c>/api/reference/</c>) and
+    /// its scripts, served from the Scalar.AspNetCore assembly. Everything Scalar would load from
+    /// elsewhere is off (fonts, telemetry, the agent and the developer toolbar), so the page makes no
+    /// request beyond this service.
+    /// </summary>
+    public static IEndpointConventionBuilder MapReference(IEndpointRouteBuilder app, FunctionDefinition function)
+    {
+        // Every endpoint Scalar maps is served through the function, so each carries it; Scalar
+        // answers the conventions of all of them, so the function's name (FunctionEndpoints) would
+        // name the scripts too, and endpoint names must be unique: it stays on the page alone.
+        var reference = app.MapGroup(ReferencePrefix).WithMetadata(function);
+        reference.MapScalarApiReference("", options => options
+            .WithTitle("Procore Connect API")
+            .WithOpenApiRoutePattern("/api/" + DocumentRoute)
+            .AddPreferredSecuritySchemes(ApiDocumentTransformer.ApiKeyScheme)
+            .DisableDefaultFonts()
+            .DisableTelemetry()
+            .DisableAgent()
+            .DisableMcp()
+            .HideDeveloperTools());
+        ((IEndpointConventionBuilder)reference).Finally(endpoint =>
+        {
+            if (endpoint is RouteEndpointBuilder { RoutePattern.RawText: var pattern } && pattern != function.AppPath)
+            {
+                foreach (var name in endpoint.Metadata.Where(m => m is IEndpointNameMetadata or IRouteNameMetadata).ToList())
+                {
+                    endpoint.Metadata.Remove(name);
+                }
+            }
+        });
+        return reference;
+    }
+}

@@ -1,0 +1,256 @@
+using System.Net;
+using System.Reflection;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.OpenApi;
+using Microsoft.OpenApi.Reader;
+using ProcoreConnect.Hosting;
+using ProcoreConnect.OpenApi;
+using ProcoreConnect.Tests.Infrastructure;
+
+namespace ProcoreConnect.Tests.OpenApi;
+
+/// <summary>
+/// The OpenAPI document at /api/openapi.json: generated from the endpoints, it describes every HTTP
+/// function of the function table (but the documentation's own) and nothing else, and is valid
+/// OpenAPI 3.1.
+/// </summary>
+public sealed class OpenApiDocumentTests(AppFactory app) : IClassFixture<AppFactory>
+{
+    private static readonly IReadOnlyList<FunctionDefinition> Described =
+        [.. FunctionCatalog.All.Where(f => f.Trigger == FunctionTrigger.Http && !ApiOperations.DocumentationFunctions.Contains(f.Name))];
+
+    [Fact]
+    public async Task The_document_is_valid_OpenAPI_3_1()
+    {
+        var json = await app.AnonymousClient().GetStringAsync(new Uri("/api/openapi.json", UriKind.Relative));
+
+        var result = OpenApiDocument.Parse(json, OpenApiConstants.Json);
+        Assert.Empty(result.Diagnostic!.Errors);
+        Assert.Equal(OpenApiSpecVersion.OpenApi3_1, result.Diagnostic.SpecificationVersion);
+        // Parsing alone lets a $ref to a missing schema pass; the rule set catches it.
+        var errors = result.Document!.Validate(ValidationRuleSet.GetDefaultRuleSet())?.ToList() ?? [];
+        Assert.True(errors.Count == 0, string.Join(Environment.NewLine, errors.Select(e => $"{e.Pointer}: {e.Message}")));
+    }
+
+    [Fact]
+    public async Task The_document_lists_every_HTTP_function_of_the_function_table_and_nothing_else()
+    {
+        var document = await ReadAsync();
+
+        var listed = document.Paths.SelectMany(p => p.Value.Operations!.Select(o => $"{o.Key.Method} {p.Key} {o.Value.OperationId}")).Order();
+        var functions = Described.Select(f => $"{f.Methods.Single()} /api/{f.Route} {f.Name}").Order();
+        Assert.Equal(functions, listed);
+
+        // The documentation's own functions are left out of it, yet are functions: in Azure the host
+        // forwards only the routes of functions.
+        Assert.Subset(FunctionCatalog.All.Where(f => f.Trigger == FunctionTrigger.Http).Select(f => f.Name).ToHashSet(), ApiOperations.DocumentationFunctions.ToHashSet());
+    }
+
+    [Fact]
+    public void Every_HTTP_function_is_described_and_nothing_else_is()
+    {
+        var missing = Described.Select(f => f.Name).Except(ApiOperations.ByFunction.Keys).ToList();
+        Assert.True(missing.Count == 0, "Describe these functions in src/ProcoreConnect/OpenApi/ApiOperations.cs: " + string.Join(", ", missing));
+        Assert.Empty(ApiOperations.ByFunction.Keys.Except(Described.Select(f => f.Name)));
+        Assert.All(ApiOperations.ByFunction.Values, d => Assert.Contains(d.Tag, ApiOperations.Tags.Select(t => t.Name)));
+    }
+
+    [Fact]
+    public async Task Every_operation_states_who_may_call_it()
+    {
+        var document = await ReadAsync();
+
+        var apiKey = document.Components!.SecuritySchemes!["ApiKey"];
+        Assert.Equal((SecuritySchemeType.ApiKey, ParameterLocation.Header, "X-Api-Key"), (apiKey.Type!.Value, apiKey.In!.Value, apiKey.Name));
+        var bearer = document.Components.SecuritySchemes["EntraBearer"];
+        Assert.Equal((SecuritySchemeType.Http, "bearer", "JWT"), (bearer.Type!.Value, bearer.Scheme, bearer.BearerFormat));
+        foreach (var function in Described)
+        {
+            var operation = OperationOf(document, function);
+            var schemes = (operation.Security ?? []).Select(r => string.Join("+", r.Keys.Select(k => k.Reference.Id))).ToList();
+            if (function.Policy is null)
+            {
+                Assert.True(schemes.Count == 0, $"{function.Name} is anonymous");
+            }
+            else
+            {
+                // Either scheme alone: two requirements, not one demanding both.
+                Assert.Equal(["ApiKey", "EntraBearer"], schemes);
+                Assert.Contains("401", operation.Responses!.Keys);
+                Assert.Contains("403", operation.Responses.Keys);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Request_bodies_are_described_with_their_required_fields_and_an_example_that_has_them()
+    {
+        var document = await ReadAsync();
+
+        foreach (var function in Described)
+        {
+            var operation = OperationOf(document, function);
+            if (ApiOperations.ByFunction[function.Name].Request is not { } request)
+            {
+                Assert.True(operation.RequestBody is null, $"{function.Name} reads no body");
+                continue;
+            }
+
+            var body = operation.RequestBody!.Content!["application/json"];
+            Assert.True(body.Example is not null, $"{function.Name}: request example");
+            Assert.Equal(!request.Optional, operation.RequestBody.Required);
+            Assert.Equal(request.RequiredFields.Order(), (body.Schema!.Required ?? new HashSet<string>()).Order());
+            foreach (var field in request.RequiredFields)
+            {
+                Assert.True(body.Schema.Properties!.ContainsKey(field), $"{function.Name}: {field} is no field of the body");
+                Assert.True(body.Example!.AsObject().ContainsKey(field), $"{function.Name}: the example lacks {field}");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Every_response_is_described_every_error_is_a_problem_and_successes_have_examples()
+    {
+        var document = await ReadAsync();
+
+        foreach (var function in Described)
+        {
+            foreach (var (status, response) in OperationOf(document, function).Responses!)
+            {
+                var where = $"{function.Name} {status}";
+                Assert.False(string.IsNullOrWhiteSpace(response.Description), where);
+                var content = response.Content ?? new Dictionary<string, OpenApiMediaType>();
+                var code = int.Parse(status, System.Globalization.CultureInfo.InvariantCulture);
+                if (code >= 400)
+                {
+                    // Problem details, unless the description says otherwise (the OAuth callback's page
+                    // for a person's browser, the health report a probe reads).
+                    var declared = ApiOperations.ByFunction[function.Name].Responses
+                        .Where(r => r.Status == code && r.ContentType is not (null or ResponseDoc.ProblemContentType) && (r.Body ?? r.Example) is not null)
+                        .Select(r => r.ContentType).ToList();
+                    Assert.True(declared.Count > 0 ? declared.All(t => content.ContainsKey(t!)) : content.ContainsKey(ResponseDoc.ProblemContentType), where);
+                }
+
+                foreach (var (mediaType, media) in content.Where(c => c.Key.EndsWith("json", StringComparison.Ordinal)))
+                {
+                    Assert.True(media.Schema is not null, $"{where} {mediaType}: schema");
+                    var examples = media.Example is { } one ? [one] : (media.Examples ?? new Dictionary<string, IOpenApiExample>()).Values.Select(e => e.Value!).ToList();
+                    Assert.True(examples.Count > 0 || status == "401" || status == "403" || mediaType == "application/problem+json" && status == "404", $"{where} {mediaType}: example");
+                    foreach (var example in examples.Where(_ => mediaType == "application/json"))
+                    {
+                        AssertFieldsExist(media.Schema, example, where);
+                    }
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Every_handler_that_answers_a_problem_documents_its_statuses()
+    {
+        // A ProblemHttpResult in a handler's Results<…> adds nothing to the endpoint metadata (its
+        // status is known at run time only): the description must list the problems itself.
+        app.CreateClient();
+        var handlers = app.Service<EndpointDataSource>().Endpoints
+            .Where(e => e.Metadata.GetMetadata<FunctionDefinition>() is { } f && ApiOperations.ByFunction.ContainsKey(f.Name))
+            .Select(e => (e.Metadata.GetMetadata<FunctionDefinition>()!.Name, Method: e.Metadata.GetMetadata<MethodInfo>()!))
+            .ToList();
+        Assert.Equal(Described.Count, handlers.Count);
+        foreach (var (name, method) in handlers.Where(h => AnswersProblems(h.Method.ReturnType)))
+        {
+            Assert.True(ApiOperations.ByFunction[name].Responses.Any(r => r.Body == typeof(ProblemDetails)), $"{name} answers problems its description does not list");
+        }
+    }
+
+    [Fact]
+    public async Task The_document_is_generated_on_its_first_request_not_at_start_up_and_names_the_public_base_URL()
+    {
+        await using var fresh = AppFactory.With(new Dictionary<string, string?> { ["Service:PublicBaseUrl"] = "https://connect.example.com/" });
+        var client = fresh.AnonymousClient();
+        await client.GetAsync(new Uri("/api/health", UriKind.Relative));
+        Assert.False(fresh.Service<ApiDocument>().IsGenerated);
+
+        var response = await client.GetAsync(new Uri("/api/openapi.json", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType!.MediaType);
+        Assert.True(fresh.Service<ApiDocument>().IsGenerated);
+        var document = OpenApiDocument.Parse(await response.Content.ReadAsStringAsync(), OpenApiConstants.Json).Document!;
+        Assert.Equal(["https://connect.example.com"], document.Servers!.Select(s => s.Url));
+    }
+
+    [Fact]
+    public async Task The_reference_page_is_served_anonymously_from_the_app_alone()
+    {
+        var client = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        client.DefaultRequestHeaders.Remove(ProcoreConnect.Security.ApiKeyAuthenticationHandler.Header);
+
+        var bare = await client.GetAsync(new Uri("/api/reference", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Redirect, bare.StatusCode);
+        Assert.Equal("reference/", bare.Headers.Location!.OriginalString);
+
+        var page = await client.GetAsync(new Uri("/api/reference/", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType!.MediaType);
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Contains("src=\"scalar.js\"", html, StringComparison.Ordinal);
+        Assert.Contains("\"url\":\"api/openapi.json\"", html, StringComparison.Ordinal);
+        // Scalar's defaults load fonts from fonts.scalar.com and report telemetry: both off.
+        Assert.Contains("\"withDefaultFonts\":false", html, StringComparison.Ordinal);
+        Assert.Contains("\"telemetry\":false", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("src=\"http", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("href=\"http", html, StringComparison.Ordinal);
+
+        foreach (var script in new[] { "scalar.js", "scalar.aspnetcore.js" })
+        {
+            var response = await client.GetAsync(new Uri("/api/reference/" + script, UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("text/javascript", response.Content.Headers.ContentType!.MediaType);
+        }
+    }
+
+    private async Task<OpenApiDocument> ReadAsync()
+    {
+        var json = await app.AnonymousClient().GetStringAsync(new Uri("/api/openapi.json", UriKind.Relative));
+        return OpenApiDocument.Parse(json, OpenApiConstants.Json).Document!;
+    }
+
+    private static OpenApiOperation OperationOf(OpenApiDocument document, FunctionDefinition function) =>
+        document.Paths["/api/" + function.Route].Operations![new HttpMethod(function.Methods.Single())];
+
+    private static bool AnswersProblems(Type type)
+    {
+        if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Task<>))
+        {
+            type = type.GetGenericArguments()[0];
+        }
+
+        return type == typeof(ProblemHttpResult) || (type.IsGenericType && type.GetGenericArguments().Contains(typeof(ProblemHttpResult)));
+    }
+
+    // An example names only fields its schema has (the examples are records of the service's own,
+    // serialized with its JSON options: this catches the document and the wire drifting apart).
+    private static void AssertFieldsExist(IOpenApiSchema schema, JsonNode example, string where)
+    {
+        if (example is JsonArray items && schema.Items is { } itemSchema)
+        {
+            foreach (var item in items)
+            {
+                AssertFieldsExist(itemSchema, item!, where);
+            }
+        }
+        else if (example is JsonObject fields && schema.Properties is { Count: > 0 } properties)
+        {
+            foreach (var (name, value) in fields)
+            {
+                Assert.True(properties.TryGetValue(name, out var property), $"{where}: the example's '{name}' is no field of the schema");
+                if (value is not null)
+                {
+                    AssertFieldsExist(property, value, where);
+                }
+            }
+        }
+    }
+}
