@@ -57,6 +57,7 @@ public static class ServiceCollectionExtensions
         services.AddOptions<OAuthOptions>().BindConfiguration(OAuthOptions.Section);
         services.AddOptions<TokenOptions>().BindConfiguration(TokenOptions.Section);
         services.AddSingleton<OAuthStateStore>();
+        services.AddSingleton<ConnectFlow>();
         services.AddSingleton<TokenCache>();
         services.AddSingleton<TokenPersister>();
         services.AddSingleton<RefreshLeaseStore>();

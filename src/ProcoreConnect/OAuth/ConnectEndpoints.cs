@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Extensions.Options;
 using ProcoreConnect.Clients;
 using ProcoreConnect.Http;
 using ProcoreConnect.Procore;
@@ -19,13 +18,7 @@ public static class ConnectEndpoints
         string id,
         string? returnUrl,
         System.Security.Claims.ClaimsPrincipal user,
-        WorkspaceRepository workspaces,
-        OAuthClientRepository clients,
-        OAuthStateStore states,
-        ProcoreOAuthClient oauth,
-        IOptions<OAuthOptions> options,
-        Hosting.PublicUrls urls,
-        TimeProvider time,
+        ConnectFlow flow,
         CancellationToken cancellationToken)
     {
         if (!WorkspaceId.IsValid(id))
@@ -33,56 +26,32 @@ public static class ConnectEndpoints
             return Problems.InvalidWorkspaceId();
         }
 
-        Uri? returnTo = null;
-        if (returnUrl is not null && !ReturnUrls.TryAllow(returnUrl, options.Value.AllowedReturnOrigins, out returnTo))
+        if (!flow.TryReturnUrl(returnUrl, out var returnTo))
         {
-            return Problems.Field("returnUrl", "Must be an absolute URL on an allowed origin (OAuth:AllowedReturnOrigins).");
+            return InvalidReturnUrl();
         }
 
-        var workspace = await workspaces.FindVisibleAsync(new WorkspaceRef(Security.Caller.PartnerId(user)!, id), cancellationToken);
-        if (workspace is null)
+        var target = await flow.FindAsync(new WorkspaceRef(Security.Caller.PartnerId(user)!, id), key: null, cancellationToken);
+        if (!target.CanConnect)
         {
-            return Problems.WorkspaceNotFound(id);
+            return Refused(id, target);
         }
 
-        if (workspace.AuthFlow != AuthFlow.AuthorizationCode)
-        {
-            return Problems.Conflict("This workspace uses client_credentials: it connects without a browser (call /token or /validate).");
-        }
-
-        var client = await clients.FindAsync(workspace.Client, cancellationToken);
-        if (client is not { Status: OAuthClientStatus.Active })
-        {
-            return Problems.Conflict($"The workspace's OAuth client '{workspace.Client.Name}' no longer exists.");
-        }
-
-        var state = new OAuthState
-        {
-            Value = Pkce.RandomValue(),
-            Workspace = workspace.Ref,
-            WorkspaceKey = workspace.Key,
-            RedirectUri = client.RedirectUri ?? urls.Callback,
-            CodeVerifier = options.Value.UsePkce ? Pkce.RandomValue() : null,
-            ReturnUrl = returnTo,
-            ExpiresAt = time.GetUtcNow() + options.Value.StateLifetime,
-        };
-        await states.SaveAsync(state, cancellationToken);
-
-        var query = new Dictionary<string, string?>
-        {
-            ["response_type"] = "code",
-            ["client_id"] = client.ClientId,
-            ["redirect_uri"] = state.RedirectUri.ToString(),
-            ["state"] = state.Value,
-        };
-        if (state.CodeVerifier is not null)
-        {
-            query["code_challenge"] = Pkce.Challenge(state.CodeVerifier);
-            query["code_challenge_method"] = "S256";
-        }
-
-        return TypedResults.Redirect(QueryHelpers.AddQueryString(oauth.AuthorizeEndpoint(workspace.Environment).ToString(), query));
+        var authorize = await flow.BeginAsync(target, flow.NewState(target, returnTo), cancellationToken);
+        return TypedResults.Redirect(authorize.ToString());
     }
+
+    /// <summary>The 400 for a <c>returnUrl</c> off the allow-list.</summary>
+    public static ValidationProblem InvalidReturnUrl() =>
+        Problems.Field("returnUrl", "Must be an absolute URL on an allowed origin (OAuth:AllowedReturnOrigins).");
+
+    /// <summary>The problem for a workspace that cannot start the code flow.</summary>
+    public static ProblemHttpResult Refused(string id, ConnectTarget target) => target.Refusal switch
+    {
+        ConnectRefusal.ClientCredentials => Problems.Conflict("This workspace uses client_credentials: it connects without a browser (call /token or /validate)."),
+        ConnectRefusal.ClientGone => Problems.Conflict($"The workspace's OAuth client '{target.Workspace!.Client.Name}' no longer exists."),
+        _ => Problems.WorkspaceNotFound(id),
+    };
 
     /// <summary><c>GET /api/oauth/callback</c>: Procore's redirect back with a code (or an error).</summary>
     public static async Task<IResult> Callback(
@@ -90,7 +59,7 @@ public static class ConnectEndpoints
         string? code,
         string? error,
         OAuthStateStore states,
-        WorkspaceRepository workspaces,
+        ConnectFlow flow,
         OAuthClientRepository clients,
         ISecretStore secrets,
         ProcoreOAuthClient oauth,
@@ -110,13 +79,13 @@ public static class ConnectEndpoints
                 "It is unknown, expired (links last 10 minutes) or was already used. Start the connection again from your platform.");
         }
 
-        var workspace = await workspaces.FindVisibleAsync(pending.Workspace, cancellationToken);
-        var client = workspace is null ? null : await clients.FindAsync(workspace.Client, cancellationToken);
-        if (workspace is null || workspace.Key != pending.WorkspaceKey || workspace.AuthFlow != AuthFlow.AuthorizationCode
-            || client is not { Status: OAuthClientStatus.Active })
+        var target = await flow.FindAsync(pending.Workspace, pending.WorkspaceKey, cancellationToken);
+        if (!target.CanConnect)
         {
             return CallbackPage.Render(404, "Workspace not found", "The workspace this sign-in was for no longer exists or no longer uses the browser flow.");
         }
+
+        var (workspace, client) = (target.Workspace, target.Client);
 
         if (!string.IsNullOrEmpty(error) || string.IsNullOrEmpty(code))
         {
