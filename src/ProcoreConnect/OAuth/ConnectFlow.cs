@@ -52,8 +52,12 @@ public sealed class ConnectFlow(
         return text is null || ReturnUrls.TryAllow(text, options.Value.AllowedReturnOrigins, out returnTo);
     }
 
-    /// <summary>A new state for a connectable workspace, not yet saved (<see cref="BeginAsync"/> saves it).</summary>
-    public OAuthState NewState(ConnectTarget target, Uri? returnTo)
+    /// <summary>
+    /// A new state for a connectable workspace, not yet saved: a connect link (<paramref name="link"/>)
+    /// claims itself with it before <see cref="BeginAsync"/> saves it, so a press of Connect that
+    /// loses the claim writes nothing.
+    /// </summary>
+    public OAuthState NewState(ConnectTarget target, Uri? returnTo, string? link = null)
     {
         if (!target.CanConnect)
         {
@@ -68,6 +72,7 @@ public sealed class ConnectFlow(
             RedirectUri = target.Client.RedirectUri ?? urls.Callback,
             CodeVerifier = options.Value.UsePkce ? Pkce.RandomValue() : null,
             ReturnUrl = returnTo,
+            Link = link,
             ExpiresAt = time.GetUtcNow() + options.Value.StateLifetime,
         };
     }

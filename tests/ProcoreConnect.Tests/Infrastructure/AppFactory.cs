@@ -91,10 +91,10 @@ public class AppFactory : WebApplicationFactory<Program>
         return client;
     }
 
-    /// <summary>A client without credentials.</summary>
-    public HttpClient AnonymousClient()
+    /// <summary>A client without credentials (a person's browser, Procore).</summary>
+    public HttpClient AnonymousClient(Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions? options = null)
     {
-        var client = CreateClient();
+        var client = options is null ? CreateClient() : CreateClient(options);
         client.DefaultRequestHeaders.Remove(ApiKeyAuthenticationHandler.Header);
         return client;
     }
