@@ -12,12 +12,10 @@ namespace ProcoreConnect.Tests.Hosting;
 /// in FUNCTIONS_CUSTOMHANDLER_PORT, polled on <c>GET /</c> from the moment it starts, then reached
 /// only through <see cref="FunctionsHost"/>.
 /// </summary>
-public sealed class HostedAppFixture : ProcoreFixture
+public sealed class HostedAppFixture : KestrelAppFixture
 {
     private Task<(HttpResponseMessage? Answer, DateTimeOffset At)>? _polling;
     private DateTimeOffset _startedAt;
-
-    public int Port { get; } = FreePort.Next();
 
     public FunctionsHost Host { get; private set; } = null!;
 
@@ -51,15 +49,9 @@ public sealed class HostedAppFixture : ProcoreFixture
 
     protected override HttpClient Start(AppFactory app)
     {
-        app.UseKestrel(Port);
         _startedAt = DateTimeOffset.UtcNow;
         _polling = Host.WaitUntilReadyAsync();
-        app.StartServer();
-
-        // For the tests' own setup (the browser flow), straight to the app: a partner, no redirects followed.
-        var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri($"http://127.0.0.1:{Port}") };
-        client.DefaultRequestHeaders.Add(ProcoreConnect.Security.ApiKeyAuthenticationHandler.Header, app.PartnerKey(AppFactory.DefaultPartner));
-        return client;
+        return base.Start(app);
     }
 }
 
