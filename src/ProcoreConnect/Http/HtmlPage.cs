@@ -100,7 +100,9 @@ public sealed class HtmlPage : IResult, IStatusCodeHttpResult, IContentTypeHttpR
             return;
         }
 
+        var body = Encoding.UTF8.GetBytes(_html!);
         response.ContentType = ContentType;
-        await response.WriteAsync(_html!, httpContext.RequestAborted);
+        response.ContentLength = body.Length;
+        await response.Body.WriteAsync(body, httpContext.RequestAborted);
     }
 }
