@@ -109,7 +109,7 @@ public sealed partial class ConnectLinkTests(ProcoreFixture fixture) : IClassFix
         var id = await CreateWorkspaceAsync(client, companyId: 1001);
         var (token, _) = await CreateLinkAsync(id);
 
-        var page = await Person.GetAsync(PathOf(token));
+        var page = await OpenAsync(token);
         var html = await page.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.Equal("open", StateOf(html));
@@ -119,7 +119,7 @@ public sealed partial class ConnectLinkTests(ProcoreFixture fixture) : IClassFix
         Assert.Contains("<form method=\"post\"><button type=\"submit\" id=\"connect\">Connect to Procore</button></form>", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
 
-        var press = await Person.PostAsync(PathOf(token), new FormUrlEncodedContent([]));
+        var press = await PressAsync(token);
         Assert.Equal(HttpStatusCode.SeeOther, press.StatusCode);
         var (callback, _) = await SignInAsync(press.Headers.Location!);
 
@@ -128,7 +128,7 @@ public sealed partial class ConnectLinkTests(ProcoreFixture fixture) : IClassFix
         Assert.Equal(WorkspaceStatus.Connected, (await FindAsync(id)).Status);
 
         var before = await SnapshotAsync(token, id);
-        foreach (var again in new[] { await Person.GetAsync(PathOf(token)), await Person.PostAsync(PathOf(token), new FormUrlEncodedContent([])) })
+        foreach (var again in new[] { await OpenAsync(token), await PressAsync(token) })
         {
             Assert.Equal(HttpStatusCode.Gone, again.StatusCode);
             Assert.Equal("used", StateOf(await again.Content.ReadAsStringAsync()));
@@ -146,7 +146,7 @@ public sealed partial class ConnectLinkTests(ProcoreFixture fixture) : IClassFix
 
         for (var i = 0; i < 3; i++)
         {
-            Assert.Equal("open", StateOf(await (await Person.GetAsync(PathOf(token))).Content.ReadAsStringAsync()));
+            Assert.Equal("open", await PageStateAsync(token));
         }
 
         Assert.Equal(before, await SnapshotAsync(token, id));
@@ -160,8 +160,8 @@ public sealed partial class ConnectLinkTests(ProcoreFixture fixture) : IClassFix
         fixture.Clock.Advance(TimeSpan.FromSeconds(600));
         var before = await SnapshotAsync(token, id);
 
-        var page = await Person.GetAsync(PathOf(token));
-        var press = await Person.PostAsync(PathOf(token), new FormUrlEncodedContent([]));
+        var page = await OpenAsync(token);
+        var press = await PressAsync(token);
 
         Assert.Equal(HttpStatusCode.Gone, page.StatusCode);
         Assert.Equal("expired", StateOf(await page.Content.ReadAsStringAsync()));
@@ -182,8 +182,8 @@ public sealed partial class ConnectLinkTests(ProcoreFixture fixture) : IClassFix
         Assert.Equal(HttpStatusCode.Created, (await Partner.PutAsync($"/api/workspaces/{id}/connection", Json.Body(Connections.Valid(client)))).StatusCode);
         var before = await SnapshotAsync(token, id);
 
-        var page = await Person.GetAsync(PathOf(token));
-        var press = await Person.PostAsync(PathOf(token), new FormUrlEncodedContent([]));
+        var page = await OpenAsync(token);
+        var press = await PressAsync(token);
 
         Assert.Equal(HttpStatusCode.NotFound, page.StatusCode);
         var html = await page.Content.ReadAsStringAsync();
@@ -198,12 +198,12 @@ public sealed partial class ConnectLinkTests(ProcoreFixture fixture) : IClassFix
     [InlineData("x")]
     [InlineData("bad%2Ftoken")]
     [InlineData("bad.token")]
-    public async Task An_unknown_or_malformed_token_shows_the_not_found_page(string token)
+    [InlineData(null)] // 300 characters: longer than a token may be, so not even looked up
+    public async Task An_unknown_or_malformed_token_shows_the_not_found_page(string? token)
     {
-        var response = await Person.GetAsync("/api/connect/" + token);
+        var response = await OpenAsync(token ?? new string('a', 300));
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("not-found", StateOf(await response.Content.ReadAsStringAsync()));
-        Assert.Equal(HttpStatusCode.NotFound, (await Person.GetAsync("/api/connect/" + new string('a', 300))).StatusCode);
     }
 
     [Fact]
@@ -212,7 +212,7 @@ public sealed partial class ConnectLinkTests(ProcoreFixture fixture) : IClassFix
         var id = await fixture.CreateWorkspaceAsync(fixture.Simulator.Register());
         var (token, _) = await CreateLinkAsync(id);
 
-        var page = await Person.GetAsync(PathOf(token));
+        var page = await OpenAsync(token);
         var csp = page.Headers.GetValues("Content-Security-Policy").Single();
         var style = StyleElement().Match(await page.Content.ReadAsStringAsync()).Groups[1].Value;
         Assert.Equal(
@@ -221,7 +221,7 @@ public sealed partial class ConnectLinkTests(ProcoreFixture fixture) : IClassFix
             csp);
         Assert.Equal("text/html", page.Content.Headers.ContentType!.MediaType);
 
-        var press = await Person.PostAsync(PathOf(token), new FormUrlEncodedContent([]));
+        var press = await PressAsync(token);
         var notFound = await Person.GetAsync("/api/connect/nothing-here");
         var callback = await Person.GetAsync("/api/oauth/callback?state=forged&code=x");
         foreach (var response in new[] { page, press, notFound, callback })
@@ -244,7 +244,7 @@ public sealed partial class ConnectLinkTests(ProcoreFixture fixture) : IClassFix
         var id = await CreateWorkspaceAsync(client);
         var (token, _) = await CreateLinkAsync(id);
 
-        var html = await (await Person.GetAsync(PathOf(token))).Content.ReadAsStringAsync();
+        var html = await PageAsync(token);
 
         Assert.Contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &quot;Co&quot;", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
@@ -256,7 +256,7 @@ public sealed partial class ConnectLinkTests(ProcoreFixture fixture) : IClassFix
         var id = await fixture.CreateWorkspaceAsync(fixture.Simulator.Register());
         var (token, link) = await CreateLinkAsync(id);
 
-        var press = await Person.PostAsync(PathOf(token), new FormUrlEncodedContent([]));
+        var press = await PressAsync(token);
         var (denied, _) = await SignInAsync(press.Headers.Location!, "deny");
 
         Assert.Equal(HttpStatusCode.BadRequest, denied.StatusCode);
@@ -265,16 +265,16 @@ public sealed partial class ConnectLinkTests(ProcoreFixture fixture) : IClassFix
         Assert.Contains($"open the link you were sent once more (it works until {link.ExpiresAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC)", text, StringComparison.Ordinal);
         Assert.Equal(WorkspaceStatus.Pending, (await FindAsync(id)).Status);
 
-        var page = await (await Person.GetAsync(PathOf(token))).Content.ReadAsStringAsync();
+        var page = await PageAsync(token);
         Assert.Equal("open", StateOf(page));
         Assert.Contains("data-outcome=\"denied\"", page, StringComparison.Ordinal);
         Assert.Contains("Access was denied in Procore on the last try", page, StringComparison.Ordinal);
 
-        var again = await Person.PostAsync(PathOf(token), new FormUrlEncodedContent([]));
+        var again = await PressAsync(token);
         var (connected, _) = await SignInAsync(again.Headers.Location!);
         Assert.Equal(HttpStatusCode.OK, connected.StatusCode);
         Assert.Equal(WorkspaceStatus.Connected, (await FindAsync(id)).Status);
-        Assert.Equal("used", StateOf(await (await Person.GetAsync(PathOf(token))).Content.ReadAsStringAsync()));
+        Assert.Equal("used", await PageStateAsync(token));
     }
 
     [Fact]
@@ -282,13 +282,13 @@ public sealed partial class ConnectLinkTests(ProcoreFixture fixture) : IClassFix
     {
         var id = await fixture.CreateWorkspaceAsync(fixture.Simulator.Register());
         var (token, _) = await CreateLinkAsync(id);
-        var press = await Person.PostAsync(PathOf(token), new FormUrlEncodedContent([]));
+        var press = await PressAsync(token);
         fixture.Simulator.State.SetFaults(new SimulatorFaults { TokenFailures = [500] });
 
         var (failed, _) = await SignInAsync(press.Headers.Location!);
 
         Assert.Equal(HttpStatusCode.BadGateway, failed.StatusCode);
-        var page = await (await Person.GetAsync(PathOf(token))).Content.ReadAsStringAsync();
+        var page = await PageAsync(token);
         Assert.Equal("open", StateOf(page));
         Assert.Contains("data-outcome=\"failed\"", page, StringComparison.Ordinal);
     }
@@ -298,14 +298,14 @@ public sealed partial class ConnectLinkTests(ProcoreFixture fixture) : IClassFix
     {
         var id = await fixture.CreateWorkspaceAsync(fixture.Simulator.Register());
         var (token, _) = await CreateLinkAsync(id);
-        var first = await Person.PostAsync(PathOf(token), new FormUrlEncodedContent([]));
+        var first = await PressAsync(token);
         Assert.Equal(HttpStatusCode.SeeOther, first.StatusCode);
 
         // Back from Procore's sign-in page: the page says a sign-in is under way and offers to start over.
-        var page = await (await Person.GetAsync(PathOf(token))).Content.ReadAsStringAsync();
+        var page = await PageAsync(token);
         Assert.Equal("in-progress", StateOf(page));
         Assert.Contains(">Start over</button>", page, StringComparison.Ordinal);
-        var second = await Person.PostAsync(PathOf(token), new FormUrlEncodedContent([]));
+        var second = await PressAsync(token);
         Assert.Equal(HttpStatusCode.SeeOther, second.StatusCode);
 
         var before = await SnapshotAsync(token, id);
@@ -324,11 +324,11 @@ public sealed partial class ConnectLinkTests(ProcoreFixture fixture) : IClassFix
     {
         var id = await fixture.CreateWorkspaceAsync(fixture.Simulator.Register());
         var (token, _) = await CreateLinkAsync(id, new { lifetimeSeconds = 3 * 3600 });
-        var abandoned = await Person.PostAsync(PathOf(token), new FormUrlEncodedContent([]));
+        var abandoned = await PressAsync(token);
 
         fixture.Clock.Advance(TimeSpan.FromMinutes(11));
 
-        Assert.Equal("open", StateOf(await (await Person.GetAsync(PathOf(token))).Content.ReadAsStringAsync()));
+        Assert.Equal("open", await PageStateAsync(token));
         var (late, _) = await SignInAsync(abandoned.Headers.Location!);
         Assert.Equal(HttpStatusCode.BadRequest, late.StatusCode);
         Assert.Equal(WorkspaceStatus.Pending, (await FindAsync(id)).Status);
@@ -340,7 +340,7 @@ public sealed partial class ConnectLinkTests(ProcoreFixture fixture) : IClassFix
         var id = await fixture.CreateWorkspaceAsync(fixture.Simulator.Register());
         var (token, _) = await CreateLinkAsync(id);
 
-        var presses = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Person.PostAsync(PathOf(token), new FormUrlEncodedContent([]))));
+        var presses = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => PressAsync(token)));
         var started = presses.Where(p => p.StatusCode == HttpStatusCode.SeeOther).ToList();
         Assert.NotEmpty(started);
         foreach (var page in presses.Except(started))
@@ -367,8 +367,8 @@ public sealed partial class ConnectLinkTests(ProcoreFixture fixture) : IClassFix
         var (token, _) = await CreateLinkAsync(id);
         var before = await SnapshotAsync(token, id);
 
-        var page = await Person.GetAsync(PathOf(token));
-        var press = await Person.PostAsync(PathOf(token), new FormUrlEncodedContent([]));
+        var page = await OpenAsync(token);
+        var press = await PressAsync(token);
 
         var html = await page.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
@@ -384,7 +384,7 @@ public sealed partial class ConnectLinkTests(ProcoreFixture fixture) : IClassFix
         var id = await fixture.CreateWorkspaceAsync(fixture.Simulator.Register());
         var (token, _) = await CreateLinkAsync(id, new { returnUrl = "https://partner.example.com/done?tab=procore" });
 
-        var press = await Person.PostAsync(PathOf(token), new FormUrlEncodedContent([]));
+        var press = await PressAsync(token);
         var (callback, _) = await SignInAsync(press.Headers.Location!);
 
         Assert.Equal(HttpStatusCode.Redirect, callback.StatusCode);
@@ -396,16 +396,25 @@ public sealed partial class ConnectLinkTests(ProcoreFixture fixture) : IClassFix
     {
         var id = await fixture.CreateWorkspaceAsync(fixture.Simulator.Register());
         var (token, _) = await CreateLinkAsync(id);
-        await Person.GetAsync(PathOf(token));
-        var press = await Person.PostAsync(PathOf(token), new FormUrlEncodedContent([]));
+        await OpenAsync(token);
+        var press = await PressAsync(token);
         await SignInAsync(press.Headers.Location!);
-        await Person.PostAsync(PathOf(token), new FormUrlEncodedContent([]));
+        await PressAsync(token);
 
         Assert.DoesNotContain(fixture.App.Logs.Lines, l => l.Contains(token, StringComparison.Ordinal));
         Assert.Contains(fixture.App.Logs.Lines, l => l.Contains("Refused POST /api/connect/{token} for anonymous: 410", StringComparison.Ordinal));
     }
 
     private static string PathOf(string token) => "/api/connect/" + token;
+
+    // The Connect button: a form post with no fields, as a browser sends it.
+    private Task<HttpResponseMessage> PressAsync(string token) => Person.PostAsync(PathOf(token), new FormUrlEncodedContent([]));
+
+    private Task<HttpResponseMessage> OpenAsync(string token) => Person.GetAsync(PathOf(token));
+
+    private async Task<string> PageAsync(string token) => await (await OpenAsync(token)).Content.ReadAsStringAsync();
+
+    private async Task<string?> PageStateAsync(string token) => StateOf(await PageAsync(token));
 
     private static string? StateOf(string html) => DataState().Match(html) is { Success: true } m ? m.Groups[1].Value : null;
 
