@@ -29,8 +29,8 @@ public sealed record ConnectLink
     public required DateTimeOffset ExpiresAt { get; init; }
 
     /// <summary>
-    /// The hash of the OAuth state of the sign-in started with the link, while that sign-in may
-    /// still come back; only that sign-in's callback may settle the link.
+    /// The hash of the OAuth state of the sign-in started with the link (kept once that sign-in
+    /// used the link up); only that sign-in's callback may use the link up or free it.
     /// </summary>
     public string? ClaimedBy { get; init; }
 

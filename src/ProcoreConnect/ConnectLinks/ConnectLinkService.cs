@@ -7,7 +7,7 @@ namespace ProcoreConnect.ConnectLinks;
 /// <summary>
 /// What a person's browser does with a connect link: opening it shows a page and changes nothing;
 /// pressing its Connect button claims the link for one sign-in and starts the code flow
-/// (<see cref="ConnectFlow"/>); the callback of the sign-in holding the link settles it.
+/// (<see cref="ConnectFlow"/>); the callback of the sign-in holding the link uses it up or frees it.
 /// </summary>
 public sealed class ConnectLinkService(
     ConnectLinkStore links, ConnectFlow flow, TimeProvider time, ILogger<ConnectLinkService> logger)

@@ -8,15 +8,14 @@ namespace ProcoreConnect.ConnectLinks;
 /// <summary>
 /// Keeps connect links by the hash of their token. Reading one changes nothing; pressing Connect
 /// claims it for one sign-in (conditionally on what was read), and only the callback of the
-/// sign-in that holds it settles it.
+/// sign-in that holds it uses it up or frees it.
 /// </summary>
 public sealed class ConnectLinkStore(TableStore tables)
 {
     /// <summary>The table's name (before the configured prefix).</summary>
     public const string TableName = "ConnectLinks";
 
-    // A settle races only with nothing (only the claiming callback settles) or with a storage retry.
-    private const int SettleAttempts = 3;
+    private const int ChangeAttempts = 3;
 
     /// <summary>A new token: 32 random bytes, base64url (43 characters).</summary>
     public static string NewToken() => Pkce.RandomValue(32);
@@ -62,16 +61,31 @@ public sealed class ConnectLinkStore(TableStore tables)
         }
     }
 
-    /// <summary>True while <paramref name="state"/>'s sign-in holds the link: only then may its callback connect.</summary>
+    /// <summary>True while <paramref name="state"/>'s sign-in holds the link, unused: only then may its callback go on.</summary>
     public async Task<bool> IsClaimedByAsync(string id, OAuthState state, CancellationToken cancellationToken) =>
-        (await FindAsync(id, cancellationToken))?.ClaimedBy == OAuthStateStore.Hash(state.Value);
+        await FindAsync(id, cancellationToken) is { UsedAt: null } link && link.ClaimedBy == OAuthStateStore.Hash(state.Value);
 
     /// <summary>
-    /// Records how <paramref name="state"/>'s sign-in ended: connected uses the link up; denied or
-    /// failed frees it for another try within its lifetime. Null (and nothing written) when that
-    /// sign-in no longer holds the link.
+    /// Uses the link up for <paramref name="state"/>'s sign-in, which came back with a code, before
+    /// the code is exchanged: conditional on the row that shows the claim, so a press in between
+    /// cannot start a second connection. Null (and nothing written) when that sign-in no longer
+    /// holds the link.
     /// </summary>
-    public async Task<ConnectLink?> SettleAsync(string id, OAuthState state, ConnectLinkOutcome outcome, DateTimeOffset at, CancellationToken cancellationToken)
+    public Task<ConnectLink?> UseAsync(string id, OAuthState state, DateTimeOffset at, CancellationToken cancellationToken) =>
+        ChangeHeldAsync(id, state, link => link with { UsedAt = at, LastOutcome = ConnectLinkOutcome.Connected }, cancellationToken);
+
+    /// <summary>
+    /// Frees the link after <paramref name="state"/>'s sign-in was denied or failed (also after
+    /// <see cref="UseAsync"/>, when the exchange then failed), for another try within its
+    /// lifetime. Null (and nothing written) when that sign-in no longer holds the link.
+    /// </summary>
+    public Task<ConnectLink?> ReleaseAsync(string id, OAuthState state, ConnectLinkOutcome outcome, CancellationToken cancellationToken) =>
+        ChangeHeldAsync(
+            id, state, link => link with { ClaimedBy = null, ClaimExpiresAt = null, UsedAt = null, LastOutcome = outcome }, cancellationToken);
+
+    // Only the sign-in holding the link changes it this way; a conflict is a concurrent press or a
+    // storage retry, so the row is read again and the claim checked again.
+    private async Task<ConnectLink?> ChangeHeldAsync(string id, OAuthState state, Func<ConnectLink, ConnectLink> change, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableName, cancellationToken);
         for (var attempt = 1; ; attempt++)
@@ -82,19 +96,13 @@ public sealed class ConnectLinkStore(TableStore tables)
                 return null;
             }
 
-            var settled = link with
-            {
-                ClaimedBy = null,
-                ClaimExpiresAt = null,
-                UsedAt = outcome == ConnectLinkOutcome.Connected ? at : null,
-                LastOutcome = outcome,
-            };
+            var changed = change(link);
             try
             {
-                var response = await table.UpdateEntityAsync(ConnectLinkEntity.From(settled), link.ETag, TableUpdateMode.Replace, cancellationToken);
-                return settled with { ETag = response.Headers.ETag ?? default };
+                var response = await table.UpdateEntityAsync(ConnectLinkEntity.From(changed), link.ETag, TableUpdateMode.Replace, cancellationToken);
+                return changed with { ETag = response.Headers.ETag ?? default };
             }
-            catch (RequestFailedException ex) when (ex.Status == StatusCodes.Status412PreconditionFailed && attempt < SettleAttempts)
+            catch (RequestFailedException ex) when (ex.Status == StatusCodes.Status412PreconditionFailed && attempt < ChangeAttempts)
             {
             }
         }

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.WebUtilities;
 using ProcoreConnect.Clients;
 using ProcoreConnect.ConnectLinks;
+using ProcoreConnect.Http;
 using ProcoreConnect.Procore;
 using ProcoreConnect.Secrets;
 using ProcoreConnect.Tokens;
@@ -11,8 +12,8 @@ namespace ProcoreConnect.OAuth;
 
 /// <summary>
 /// The end of the code flow (<c>GET /api/oauth/callback</c>): takes the state, exchanges the code,
-/// connects the workspace, settles the connect link the sign-in came from, and answers the page
-/// (or the partner's return URL).
+/// connects the workspace, uses up or frees the connect link the sign-in came from, and answers
+/// the page (or the partner's return URL).
 /// </summary>
 public sealed class OAuthCallback(
     OAuthStateStore states,
@@ -50,10 +51,7 @@ public sealed class OAuthCallback(
         // even if a claim lapsed and the link was pressed again meanwhile.
         if (pending.Link is { } link && !await links.IsClaimedByAsync(link, pending, cancellationToken))
         {
-            logger.LogWarning("OAuth callback for workspace {WorkspaceId} refused: its connect link no longer waits for this sign-in", workspace.Id);
-            telemetry.Callback("link_released");
-            return CallbackPage.Render(400, "This sign-in link is no longer valid",
-                "The connect link it was started from was used or started again since. Nothing was changed.");
+            return LinkReleased(workspace.Id);
         }
 
         if (!string.IsNullOrEmpty(error) || string.IsNullOrEmpty(code))
@@ -63,6 +61,13 @@ public sealed class OAuthCallback(
             telemetry.Callback(denied ? "access_denied" : "no_code");
             var reason = denied ? "Access was denied in Procore, so nothing was connected." : "Procore did not return an authorization code.";
             return await FinishAsync(pending, denied ? ConnectLinkOutcome.Denied : ConnectLinkOutcome.Failed, "failed", 400, "Not connected", reason, retryable: true);
+        }
+
+        // A link is used up before its code is exchanged, atomically with checking that this
+        // sign-in still holds it: a press in between cannot start a second connection.
+        if (pending.Link is { } held && await links.UseAsync(held, pending, time.GetUtcNow(), cancellationToken) is null)
+        {
+            return LinkReleased(workspace.Id);
         }
 
         var clientSecret = await secrets.GetAsync(client.ClientSecret, cancellationToken);
@@ -94,18 +99,27 @@ public sealed class OAuthCallback(
             pending, ConnectLinkOutcome.Connected, report.Ok ? "connected" : "connected_with_warnings", 200, "Connected to Procore", message, retryable: false);
     }
 
-    // Settles the link (connected uses it up; denied or failed frees it for another try), then
-    // answers the page, or the return URL with the outcome (connected, connected_with_warnings, failed).
+    private HtmlPage LinkReleased(string workspaceId)
+    {
+        logger.LogWarning("OAuth callback for workspace {WorkspaceId} refused: its connect link no longer waits for this sign-in", workspaceId);
+        telemetry.Callback("link_released");
+        return CallbackPage.Render(400, "This sign-in link is no longer valid",
+            "The connect link it was started from was used or started again since. Nothing was changed.");
+    }
+
+    // Frees the link after a denied or failed sign-in (a connected one used it up before the
+    // exchange), then answers the page, or the return URL with the outcome (connected,
+    // connected_with_warnings, failed).
     private async Task<IResult> FinishAsync(
         OAuthState pending, ConnectLinkOutcome outcome, string returnStatus, int status, string heading, string message, bool retryable)
     {
         var retry = "You can start again from your platform.";
-        if (pending.Link is { } link
-            && await links.SettleAsync(link, pending, outcome, time.GetUtcNow(), CancellationToken.None) is { } settled
-            && settled.StatusAt(time.GetUtcNow()) == ConnectLinkStatus.Open)
+        if (pending.Link is { } link && outcome != ConnectLinkOutcome.Connected
+            && await links.ReleaseAsync(link, pending, outcome, CancellationToken.None) is { } released
+            && released.StatusAt(time.GetUtcNow()) == ConnectLinkStatus.Open)
         {
             retry = "You can try again: open the link you were sent once more (it works until "
-                + settled.ExpiresAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture) + ").";
+                + released.ExpiresAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture) + ").";
         }
 
         if (pending.ReturnUrl is { } returnUrl)

@@ -320,6 +320,34 @@ public sealed partial class ConnectLinkTests(ProcoreFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task Only_the_sign_in_holding_the_link_uses_it_up_and_a_failed_exchange_frees_it_again()
+    {
+        var id = await fixture.CreateWorkspaceAsync(fixture.Simulator.Register());
+        var (token, _) = await CreateLinkAsync(id);
+        var (store, flow, linkId) = (fixture.App.Service<ConnectLinkStore>(), fixture.App.Service<ConnectFlow>(), ConnectLinkStore.IdOf(token)!);
+        var target = await flow.FindAsync(new WorkspaceRef(AppFactory.DefaultPartner, id), key: null, default);
+        var (first, second) = (flow.NewState(target, null, linkId), flow.NewState(target, null, linkId));
+        var now = fixture.Clock.GetUtcNow();
+        Assert.True(await store.ClaimAsync((await store.FindAsync(linkId, default))!, first, default));
+
+        // Start over is pressed while the first sign-in's callback is between its check and the exchange.
+        var claimedByFirst = (await store.FindAsync(linkId, default))!;
+        Assert.True(await store.ClaimAsync(claimedByFirst, second, default));
+        Assert.Null(await store.UseAsync(linkId, first, now, default));
+        Assert.Null(await store.ReleaseAsync(linkId, first, ConnectLinkOutcome.Failed, default));
+
+        var used = await store.UseAsync(linkId, second, now, default);
+        Assert.Equal(ConnectLinkStatus.Used, used!.StatusAt(now));
+        Assert.False(await store.ClaimAsync(claimedByFirst, first, default));
+        Assert.Equal("used", await PageStateAsync(token));
+
+        // The exchange failed after all: the link is free for another try.
+        var released = await store.ReleaseAsync(linkId, second, ConnectLinkOutcome.Failed, default);
+        Assert.Equal(ConnectLinkStatus.Open, released!.StatusAt(now));
+        Assert.Equal("open", await PageStateAsync(token));
+    }
+
+    [Fact]
     public async Task A_sign_in_abandoned_at_procore_leaves_the_link_open_once_its_state_expires()
     {
         var id = await fixture.CreateWorkspaceAsync(fixture.Simulator.Register());
