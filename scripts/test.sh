@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Runs every test. The tests start their own Azurite (127.0.0.1, free ports, in memory,
-# --disableTelemetry), their own Procore simulator and fake Key Vault; nothing leaves loopback.
+# --disableTelemetry), their own Procore simulator and fake Key Vault, and drive Debian's headless
+# Chromium (installed by ensure-chromium.sh) at loopback only; nothing leaves loopback.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-tools.sh
+bash scripts/ensure-chromium.sh
 bash scripts/lint-infra.sh
+shots=tests/ProcoreConnect.Tests/bin/Release/net10.0/screenshots
+rm -rf "$shots"
 log=$(mktemp)
 status=0
 dotnet test Functions.sln -c Release --nologo 2>&1 | tee "$log" || status=$?
@@ -16,4 +20,8 @@ if [ -n "$summary" ]; then
   echo "tests: $passed passed, $failed failed, $skipped skipped"
 fi
 rm -f "$log"
+if [ -d "$shots" ]; then
+  echo "screenshots (browser tests): $(cd "$shots" && pwd)"
+  ls -1 "$shots" | sed 's/^/  /'
+fi
 exit "$status"

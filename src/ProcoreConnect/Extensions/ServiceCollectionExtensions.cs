@@ -64,6 +64,10 @@ public static class ServiceCollectionExtensions
         services.AddOptions<OAuthOptions>().BindConfiguration(OAuthOptions.Section);
         services.AddOptions<TokenOptions>().BindConfiguration(TokenOptions.Section);
         services.AddSingleton<OAuthStateStore>();
+        services.AddSingleton<ConnectFlow>();
+        services.AddSingleton<OAuthCallback>();
+        services.AddSingleton<ConnectLinks.ConnectLinkStore>();
+        services.AddSingleton<ConnectLinks.ConnectLinkService>();
         services.AddSingleton<TokenCache>();
         services.AddSingleton<TokenPersister>();
         services.AddSingleton<RefreshLeaseStore>();

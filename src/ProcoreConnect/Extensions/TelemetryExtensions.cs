@@ -33,7 +33,18 @@ public static class TelemetryExtensions
             {
                 // Not the host's pings on GET / (readiness, then latency checks): many, and they say nothing.
                 t.AddSource(ConnectTelemetry.Name)
-                    .AddAspNetCoreInstrumentation(o => o.Filter = context => context.Request.Path != "/")
+                    .AddAspNetCoreInstrumentation(o =>
+                    {
+                        o.Filter = context => context.Request.Path != "/";
+                        // A connect link's path is its secret: the span keeps the route template instead.
+                        o.EnrichWithHttpResponse = (activity, response) =>
+                        {
+                            if (Http.SecretInPath.Marks(response.HttpContext))
+                            {
+                                activity.SetTag("url.path", Http.SecretInPath.LoggablePath(response.HttpContext));
+                            }
+                        };
+                    })
                     .AddHttpClientInstrumentation();
                 if (!string.IsNullOrEmpty(connectionString))
                 {

@@ -1,8 +1,10 @@
 using ProcoreConnect.Admin;
 using ProcoreConnect.Audit;
 using ProcoreConnect.Clients;
+using ProcoreConnect.ConnectLinks;
 using ProcoreConnect.Events;
 using ProcoreConnect.Health;
+using ProcoreConnect.Http;
 using ProcoreConnect.Maintenance;
 using ProcoreConnect.OAuth;
 using ProcoreConnect.OpenApi;
@@ -22,6 +24,7 @@ public static class FunctionCatalog
 {
     private const string Connection = "workspaces/{id}/connection";
     private const string Client = "oauth-clients/{name}";
+    private const string LinkPage = "connect/{token}";
 
     /// <summary>Every function the app serves.</summary>
     public static IReadOnlyList<FunctionDefinition> All { get; } =
@@ -41,6 +44,10 @@ public static class FunctionCatalog
         FunctionDefinition.Http("CreateCompanyWorkspaces", "POST", Client + "/companies", static (app, f) => app.MapMethods(f.AppPath, f.Methods, InstalledCompaniesEndpoints.CreateWorkspaces)),
         FunctionDefinition.Http("Connect", "GET", "workspaces/{id}/connect", static (app, f) => app.MapMethods(f.AppPath, f.Methods, ConnectEndpoints.Connect)),
         FunctionDefinition.Http("OAuthCallback", "GET", "oauth/callback", static (app, f) => app.MapMethods(f.AppPath, f.Methods, ConnectEndpoints.Callback), policy: null),
+        // Connect links: the partner creates one; a person's browser opens it without credentials (the token in the path is the credential).
+        FunctionDefinition.Http("CreateConnectLink", "POST", "workspaces/{id}/connect-links", static (app, f) => app.MapMethods(f.AppPath, f.Methods, ConnectLinkEndpoints.Create)),
+        FunctionDefinition.Http("ShowConnectLink", "GET", LinkPage, static (app, f) => app.MapMethods(f.AppPath, f.Methods, ConnectLinkEndpoints.Show).WithMetadata(SecretInPath.Instance), policy: null),
+        FunctionDefinition.Http("StartConnectLink", "POST", LinkPage, static (app, f) => app.MapMethods(f.AppPath, f.Methods, ConnectLinkEndpoints.Start).WithMetadata(SecretInPath.Instance), policy: null),
         FunctionDefinition.Http("GetToken", "GET", "workspaces/{id}/token", static (app, f) => app.MapMethods(f.AppPath, f.Methods, TokenEndpoints.GetToken)),
         FunctionDefinition.Http("RefreshToken", "POST", "workspaces/{id}/token/refresh", static (app, f) => app.MapMethods(f.AppPath, f.Methods, TokenEndpoints.RefreshToken)),
         FunctionDefinition.Http("ValidateConnection", "POST", "workspaces/{id}/validate", static (app, f) => app.MapMethods(f.AppPath, f.Methods, ValidationEndpoints.Validate)),

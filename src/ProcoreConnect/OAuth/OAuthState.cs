@@ -24,6 +24,9 @@ public sealed record OAuthState
     /// <summary>Where to send the browser afterwards (already checked against the allow-list).</summary>
     public Uri? ReturnUrl { get; init; }
 
+    /// <summary>The id of the connect link the sign-in was started from, if any: the callback settles it.</summary>
+    public string? Link { get; init; }
+
     /// <summary>When the state stops being accepted.</summary>
     public required DateTimeOffset ExpiresAt { get; init; }
 }

@@ -16,5 +16,6 @@ internal sealed class OAuthStateEntity : ITableEntity
     public string RedirectUri { get; set; } = "";
     public string? CodeVerifier { get; set; }
     public string? ReturnUrl { get; set; }
+    public string? ConnectLink { get; set; }
     public DateTimeOffset ExpiresAt { get; set; }
 }

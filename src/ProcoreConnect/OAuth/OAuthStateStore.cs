@@ -17,14 +17,15 @@ public sealed class OAuthStateStore(TableStore tables, TimeProvider time)
         var table = await tables.GetAsync(TableName, cancellationToken);
         await table.AddEntityAsync(new OAuthStateEntity
         {
-            PartitionKey = Key(state.Value),
-            RowKey = Key(state.Value),
+            PartitionKey = Hash(state.Value),
+            RowKey = Hash(state.Value),
             PartnerId = state.Workspace.PartnerId,
             WorkspaceId = state.Workspace.Id,
             WorkspaceKey = state.WorkspaceKey,
             RedirectUri = state.RedirectUri.ToString(),
             CodeVerifier = state.CodeVerifier,
             ReturnUrl = state.ReturnUrl?.ToString(),
+            ConnectLink = state.Link,
             ExpiresAt = state.ExpiresAt,
         }, cancellationToken);
     }
@@ -36,7 +37,7 @@ public sealed class OAuthStateStore(TableStore tables, TimeProvider time)
     public async Task<OAuthState?> TakeAsync(string value, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableName, cancellationToken);
-        var found = await table.GetEntityIfExistsAsync<OAuthStateEntity>(Key(value), Key(value), cancellationToken: cancellationToken);
+        var found = await table.GetEntityIfExistsAsync<OAuthStateEntity>(Hash(value), Hash(value), cancellationToken: cancellationToken);
         if (!found.HasValue)
         {
             return null;
@@ -65,6 +66,7 @@ public sealed class OAuthStateStore(TableStore tables, TimeProvider time)
             RedirectUri = new Uri(row.RedirectUri),
             CodeVerifier = row.CodeVerifier,
             ReturnUrl = row.ReturnUrl is null ? null : new Uri(row.ReturnUrl),
+            Link = row.ConnectLink,
             ExpiresAt = row.ExpiresAt,
         };
     }
@@ -84,5 +86,6 @@ public sealed class OAuthStateStore(TableStore tables, TimeProvider time)
         return purged;
     }
 
-    private static string Key(string value) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)));
+    /// <summary>How a state (or a connect link's token) is stored: its SHA-256 in hex, never the value.</summary>
+    public static string Hash(string value) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)));
 }

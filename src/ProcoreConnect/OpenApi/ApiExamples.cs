@@ -116,6 +116,18 @@ internal static class ApiExamples
 
     public static readonly TokenResponse Token = new("(a Procore access token)", "Bearer", Later.AddMinutes(90), 1001, new Uri("https://api.procore.com"));
 
+    public static readonly ConnectLinks.ConnectLinkRequest ConnectLinkRequest = new()
+    {
+        ReturnUrl = "https://partner.example.com/done",
+        LifetimeSeconds = 86400,
+    };
+
+    public static readonly ConnectLinks.ConnectLinkResponse ConnectLink = new()
+    {
+        Url = new Uri("https://procore-connect.example.com/api/connect/0sT3kQ9vR2m8pW4xY7zA1bC5dE6fG8hJ0kL2nM4pQ6r"),
+        ExpiresAt = Later.AddDays(1),
+    };
+
     public static readonly NeedsAttentionResponse NeedsAttention = new(
         [
             new WorkspaceAttention(

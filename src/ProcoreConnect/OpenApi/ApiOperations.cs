@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using ProcoreConnect.Clients;
+using ProcoreConnect.ConnectLinks;
 using ProcoreConnect.Http;
 using ProcoreConnect.Tokens;
 using ProcoreConnect.Workspaces;
@@ -253,6 +254,52 @@ public static class ApiOperations
                 NoWorkspace,
                 Problem(Problems.Conflict("This workspace uses client_credentials: it connects without a browser (call /token or /validate)."),
                     "The workspace's client uses client credentials, or no longer exists."),
+            ],
+        },
+        ["CreateConnectLink"] = new()
+        {
+            Tag = Connecting,
+            Summary = "A link to send the person who signs in",
+            Description = "For an authorization-code workspace: a URL of this service that works in a plain browser without credentials, "
+                + "shown once (only its hash is kept). It works until `expiresAt` and until a sign-in through it connects the workspace. "
+                + "The body and each field are optional.",
+            Request = RequestDoc.Json(X.ConnectLinkRequest) with { Optional = true },
+            Responses =
+            [
+                Ok(StatusCodes.Status201Created, "The link and when it stops working.", X.ConnectLink),
+                InvalidId,
+                Invalid(Problems.Field("lifetimeSeconds", $"Must be a whole number of seconds from 1 to {ConnectLinkEndpoints.MaxLifetimeSeconds} (7 days); the default is {ConnectLinkEndpoints.DefaultLifetimeSeconds}."),
+                    "`returnUrl` is not on an allowed origin, or `lifetimeSeconds` is out of range."),
+                NoWorkspace,
+                Problem(Problems.Conflict("This workspace uses client_credentials: it connects without a browser (call /token or /validate)."),
+                    "The workspace's client uses client credentials, or no longer exists."),
+            ],
+        },
+        ["ShowConnectLink"] = new()
+        {
+            Tag = Connecting,
+            Summary = "The connect link's page (for a person's browser)",
+            Description = "Anonymous; the token in the path is the credential. Opening it changes nothing: it shows the workspace, the company "
+                + "and a Connect button (a form posting to the same URL).",
+            Responses =
+            [
+                Html(StatusCodes.Status200OK, "Open (or a sign-in in progress, or already connected): the page."),
+                Html(StatusCodes.Status404NotFound, "No such link, or its workspace is gone."),
+                Html(StatusCodes.Status410Gone, "The link was used or expired."),
+            ],
+        },
+        ["StartConnectLink"] = new()
+        {
+            Tag = Connecting,
+            Summary = "The page's Connect button",
+            Description = "Anonymous: claims the link for a new sign-in (replacing an unfinished one) and sends the browser to Procore. "
+                + "A link that is used, expired, gone or whose workspace is connected answers its page and nothing is written.",
+            Responses =
+            [
+                Redirect("To Procore's sign-in.", "https://login.procore.com/oauth/authorize?response_type=code&client_id=…&state=…", StatusCodes.Status303SeeOther),
+                Html(StatusCodes.Status200OK, "The workspace is already connected: the page says so."),
+                Html(StatusCodes.Status404NotFound, "No such link, or its workspace is gone."),
+                Html(StatusCodes.Status410Gone, "The link was used or expired."),
             ],
         },
         ["OAuthCallback"] = new()

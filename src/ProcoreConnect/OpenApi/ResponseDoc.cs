@@ -50,8 +50,8 @@ public sealed record ResponseDoc
         new() { Status = status, Description = description, ContentType = MediaTypeNames.Text.Html, Body = typeof(string) };
 
     /// <summary>A redirect; <paramref name="location"/> is an example of where to.</summary>
-    public static ResponseDoc Redirect(string description, string location) =>
-        new() { Status = StatusCodes.Status302Found, Description = description, ContentType = null, Header = ("Location", $"Where to, e.g. `{location}`.") };
+    public static ResponseDoc Redirect(string description, string location, int status = StatusCodes.Status302Found) =>
+        new() { Status = status, Description = description, ContentType = null, Header = ("Location", $"Where to, e.g. `{location}`.") };
 
     /// <summary>The media type of RFC 7807 problem details.</summary>
     public const string ProblemContentType = "application/problem+json";

@@ -4,7 +4,8 @@ namespace ProcoreConnect.Security;
 
 /// <summary>
 /// Logs every refused request (4xx) with its reason: the authentication failure, or the problem's
-/// title and the names of the offending fields. Never the query string, a header or a body.
+/// title and the names of the offending fields. Never the query string, a header or a body, nor a
+/// path that holds a secret (<see cref="Http.SecretInPath"/>: the route template instead).
 /// </summary>
 public sealed class RefusalLogging(RequestDelegate next, ILogger<RefusalLogging> logger)
 {
@@ -32,6 +33,6 @@ public sealed class RefusalLogging(RequestDelegate next, ILogger<RefusalLogging>
         };
         logger.LogWarning(
             "Refused {Method} {Path} for {Caller}: {Status} {Reason}",
-            context.Request.Method, context.Request.Path, context.User.PartnerId() ?? "anonymous", status, reason);
+            context.Request.Method, Http.SecretInPath.LoggablePath(context), context.User.PartnerId() ?? "anonymous", status, reason);
     }
 }

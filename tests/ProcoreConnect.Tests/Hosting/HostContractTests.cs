@@ -12,12 +12,10 @@ namespace ProcoreConnect.Tests.Hosting;
 /// in FUNCTIONS_CUSTOMHANDLER_PORT, polled on <c>GET /</c> from the moment it starts, then reached
 /// only through <see cref="FunctionsHost"/>.
 /// </summary>
-public sealed class HostedAppFixture : ProcoreFixture
+public sealed class HostedAppFixture : KestrelAppFixture
 {
     private Task<(HttpResponseMessage? Answer, DateTimeOffset At)>? _polling;
     private DateTimeOffset _startedAt;
-
-    public int Port { get; } = FreePort.Next();
 
     public FunctionsHost Host { get; private set; } = null!;
 
@@ -51,15 +49,9 @@ public sealed class HostedAppFixture : ProcoreFixture
 
     protected override HttpClient Start(AppFactory app)
     {
-        app.UseKestrel(Port);
         _startedAt = DateTimeOffset.UtcNow;
         _polling = Host.WaitUntilReadyAsync();
-        app.StartServer();
-
-        // For the tests' own setup (the browser flow), straight to the app: a partner, no redirects followed.
-        var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri($"http://127.0.0.1:{Port}") };
-        client.DefaultRequestHeaders.Add(ProcoreConnect.Security.ApiKeyAuthenticationHandler.Header, app.PartnerKey(AppFactory.DefaultPartner));
-        return client;
+        return base.Start(app);
     }
 }
 
@@ -233,18 +225,7 @@ public sealed class PublicUrlOptionsTests
     [InlineData("ftp://procore-connect.example.com")]
     public void A_public_base_url_that_is_not_https_or_carries_more_than_an_origin_and_path_stops_the_app_from_starting(string url)
     {
-        // The app's own registrations, validated the way the host does before it starts anything.
-        // (Starting a whole WebApplicationFactory for this raced: its deferred host sometimes
-        // surfaced an ObjectDisposedException from tear-down instead of the validation failure.)
-        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["Service:PublicBaseUrl"] = url })
-            .Build();
-        var services = new ServiceCollection().AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(configuration).AddLogging();
-        ProcoreConnect.Extensions.ServiceCollectionExtensions.AddProcoreConnect(services);
-        using var provider = services.BuildServiceProvider();
-
-        var failure = Assert.ThrowsAny<Exception>(() => provider.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate());
-        Assert.Contains("Service:PublicBaseUrl must be an absolute https URL", failure.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Service:PublicBaseUrl must be an absolute https URL", AppFactory.StartFailure("Service:PublicBaseUrl", url), StringComparison.Ordinal);
     }
 
     [Theory]

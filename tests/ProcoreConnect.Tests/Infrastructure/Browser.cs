@@ -16,9 +16,13 @@ public sealed partial class Browser(HttpClient app, Uri simulator)
     {
         var connect = await app.GetAsync($"/api/workspaces/{workspaceId}/connect" + (returnUrl is null ? "" : "?returnUrl=" + Uri.EscapeDataString(returnUrl)));
         Assert.Equal(HttpStatusCode.Redirect, connect.StatusCode);
-        var authorize = connect.Headers.Location!;
-        Assert.Equal(simulator.Authority, authorize.Authority);
+        return await SignInAsync(connect.Headers.Location!, decision);
+    }
 
+    /// <summary>From Procore's authorize URL: reads the sign-in form, submits it with <paramref name="decision"/> and returns the callback's response.</summary>
+    public async Task<(HttpResponseMessage Callback, Uri CallbackUrl)> SignInAsync(Uri authorize, string decision = "allow")
+    {
+        Assert.Equal(simulator.Authority, authorize.Authority);
         var page = await _simulator.GetAsync(authorize);
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         var html = await page.Content.ReadAsStringAsync();

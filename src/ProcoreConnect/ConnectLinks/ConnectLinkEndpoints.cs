@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using ProcoreConnect.Audit;
+using ProcoreConnect.Http;
+using ProcoreConnect.OAuth;
+using ProcoreConnect.Security;
+using ProcoreConnect.Workspaces;
+
+namespace ProcoreConnect.ConnectLinks;
+
+/// <summary>
+/// Connect links: a partner asks for one, and a person opens it in a plain browser, without
+/// credentials, to connect the workspace through the code flow.
+/// </summary>
+public static class ConnectLinkEndpoints
+{
+    /// <summary>The longest a link may live: 7 days.</summary>
+    public const long MaxLifetimeSeconds = 7 * 24 * 3600;
+
+    /// <summary>How long a link lives unless the partner says otherwise: 1 hour.</summary>
+    public const long DefaultLifetimeSeconds = 3600;
+
+    /// <summary><c>POST /api/workspaces/{id}/connect-links</c>: a new link for a code-flow workspace.</summary>
+    public static async Task<Results<Created<ConnectLinkResponse>, ValidationProblem, ProblemHttpResult>> Create(
+        string id,
+        HttpRequest request,
+        ClaimsPrincipal user,
+        ConnectFlow flow,
+        ConnectLinkStore links,
+        AuditLog audit,
+        Hosting.PublicUrls urls,
+        TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        if (!WorkspaceId.IsValid(id))
+        {
+            return Problems.InvalidWorkspaceId();
+        }
+
+        // No body at all is the common case (every default); a body, when sent, is read strictly.
+        var body = new ConnectLinkRequest();
+        if (request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0 || request.HasJsonContentType())
+        {
+            var (read, problem) = await JsonBody.ReadAsync<ConnectLinkRequest>(request, cancellationToken);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            body = read!;
+        }
+
+        var errors = new Dictionary<string, List<string>>();
+        if (!flow.TryReturnUrl(body.ReturnUrl, out var returnTo))
+        {
+            errors["returnUrl"] = [ReturnUrls.Rule];
+        }
+
+        var lifetime = body.LifetimeSeconds ?? DefaultLifetimeSeconds;
+        if (lifetime is < 1 or > MaxLifetimeSeconds)
+        {
+            errors["lifetimeSeconds"] = [$"Must be a whole number of seconds from 1 to {MaxLifetimeSeconds} (7 days); the default is {DefaultLifetimeSeconds}."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Fields(errors);
+        }
+
+        var target = await flow.FindAsync(new WorkspaceRef(user.PartnerId()!, id), key: null, cancellationToken);
+        if (!target.CanConnect)
+        {
+            return ConnectEndpoints.Refused(id, target);
+        }
+
+        var token = ConnectLinkStore.NewToken();
+        var now = time.GetUtcNow();
+        var link = new ConnectLink
+        {
+            Id = ConnectLinkStore.IdOf(token)!,
+            Workspace = target.Workspace.Ref,
+            WorkspaceKey = target.Workspace.Key,
+            ReturnUrl = returnTo,
+            CreatedAt = now,
+            ExpiresAt = now.AddSeconds(lifetime),
+        };
+        await links.AddAsync(link, cancellationToken);
+        await audit.RecordAsync(
+            target.Workspace.Key,
+            user.Actor(),
+            "connect_link.created",
+            "expires " + link.ExpiresAt.ToString("O", CultureInfo.InvariantCulture) + (returnTo is null ? "" : ", returnUrl"),
+            cancellationToken);
+        return TypedResults.Created((string?)null, new ConnectLinkResponse { Url = urls.ConnectLink(token), ExpiresAt = link.ExpiresAt });
+    }
+
+    /// <summary><c>GET /api/connect/{token}</c> (anonymous): the link's page. Never changes anything.</summary>
+    public static Task<HtmlPage> Show(string token, ConnectLinkService service, CancellationToken cancellationToken) =>
+        service.ShowAsync(token, cancellationToken);
+
+    /// <summary><c>POST /api/connect/{token}</c> (anonymous): the page's Connect button.</summary>
+    public static Task<HtmlPage> Start(string token, ConnectLinkService service, CancellationToken cancellationToken) =>
+        service.StartAsync(token, cancellationToken);
+}

@@ -1,0 +1,81 @@
+using ProcoreConnect.Http;
+using ProcoreConnect.OAuth;
+using ProcoreConnect.Workspaces;
+
+namespace ProcoreConnect.ConnectLinks;
+
+/// <summary>
+/// What a person's browser does with a connect link: opening it shows a page and changes nothing;
+/// pressing its Connect button claims the link for one sign-in and starts the code flow
+/// (<see cref="ConnectFlow"/>); the callback of the sign-in holding the link uses it up or frees it.
+/// </summary>
+public sealed class ConnectLinkService(
+    ConnectLinkStore links, ConnectFlow flow, TimeProvider time, ILogger<ConnectLinkService> logger)
+{
+    // Concurrent presses of one link (a double click) each re-read it after losing a claim.
+    private const int ClaimAttempts = 3;
+
+    /// <summary>The link's page for <c>GET /api/connect/{token}</c>.</summary>
+    public async Task<HtmlPage> ShowAsync(string token, CancellationToken cancellationToken)
+    {
+        var visit = await VisitAsync(token, cancellationToken);
+        logger.LogInformation("Connect link for workspace {WorkspaceId} opened: {View}", visit.Link?.Workspace.Id ?? "(none)", visit.View);
+        return Page(visit);
+    }
+
+    /// <summary>
+    /// <c>POST /api/connect/{token}</c>, the Connect (or Start over) button: claims the link for a
+    /// new sign-in, replacing an unfinished one (which then can no longer finish), and answers a
+    /// 303 to Procore's sign-in. A link that is used, expired, gone or whose workspace is connected
+    /// answers its page, and nothing is written.
+    /// </summary>
+    public async Task<HtmlPage> StartAsync(string token, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; attempt <= ClaimAttempts; attempt++)
+        {
+            var visit = await VisitAsync(token, cancellationToken);
+            if (visit.View is not (ConnectLinkView.Open or ConnectLinkView.InProgress))
+            {
+                logger.LogWarning("Connect link for workspace {WorkspaceId} refused a start: {View}", visit.Link?.Workspace.Id ?? "(none)", visit.View);
+                return Page(visit);
+            }
+
+            var link = visit.Link!;
+            var state = flow.NewState(visit.Target, link.ReturnUrl, link.Id);
+            if (await links.ClaimAsync(link, state, cancellationToken))
+            {
+                var authorize = await flow.BeginAsync(visit.Target, state, cancellationToken);
+                logger.LogInformation("Connect link for workspace {WorkspaceId} started a sign-in", link.Workspace.Id);
+                return HtmlPage.SeeOther(authorize);
+            }
+        }
+
+        // Pressed again and again at once (a double click lands here at most once): the page says where it stands.
+        return Page(await VisitAsync(token, cancellationToken));
+    }
+
+    /// <summary>Finds the link and its workspace, and which page they call for. Reads only.</summary>
+    public async Task<ConnectLinkVisit> VisitAsync(string token, CancellationToken cancellationToken)
+    {
+        var id = ConnectLinkStore.IdOf(token);
+        var link = id is null ? null : await links.FindAsync(id, cancellationToken);
+        if (link is null)
+        {
+            return new ConnectLinkVisit { Target = new ConnectTarget { Refusal = ConnectRefusal.WorkspaceNotFound }, View = ConnectLinkView.NotFound };
+        }
+
+        var target = await flow.FindAsync(link.Workspace, link.WorkspaceKey, cancellationToken);
+        var view = !target.CanConnect ? ConnectLinkView.NotFound : link.StatusAt(time.GetUtcNow()) switch
+        {
+            ConnectLinkStatus.Used => ConnectLinkView.Used,
+            ConnectLinkStatus.Expired => ConnectLinkView.Expired,
+            _ when target.Workspace.Status == WorkspaceStatus.Connected => ConnectLinkView.AlreadyConnected,
+            ConnectLinkStatus.InProgress => ConnectLinkView.InProgress,
+            _ => ConnectLinkView.Open,
+        };
+        return new ConnectLinkVisit { Link = link, Target = target, View = view };
+    }
+
+    private HtmlPage Page(ConnectLinkVisit visit) =>
+        ConnectLinkPage.Render(visit, visit.Target.Workspace is { } workspace ? flow.AuthorizeEndpoint(workspace) : null);
+}

@@ -1,0 +1,139 @@
+using OpenQA.Selenium;
+using OpenQA.Selenium.Chrome;
+using OpenQA.Selenium.Support.UI;
+
+namespace ProcoreConnect.Tests.Infrastructure;
+
+/// <summary>
+/// Debian's Chromium, headless, driven through its own chromedriver with Selenium. Browsers cannot
+/// be downloaded here, so both paths are given and Selenium Manager (which would fetch a driver)
+/// never runs; <c>scripts/test.sh</c> installs the two packages (their versions always match).
+/// JavaScript is off: the pages under test must work without it. A page test is:
+/// <code>
+/// using var browser = HeadlessChromium.Start();
+/// browser.Open(new Uri(fixture.BaseAddress, "api/…"));
+/// browser.SaveScreenshot("name");
+/// </code>
+/// </summary>
+public sealed class HeadlessChromium : IDisposable
+{
+    /// <summary>Debian's paths; <c>CHROMIUM_BINARY</c> and <c>CHROMEDRIVER</c> point elsewhere on other systems.</summary>
+    public static string Binary => Environment.GetEnvironmentVariable("CHROMIUM_BINARY") ?? "/usr/bin/chromium";
+
+    public static string DriverPath => Environment.GetEnvironmentVariable("CHROMEDRIVER") ?? "/usr/bin/chromedriver";
+
+    // Without the background-networking flags Chromium calls home (component updates, sync, ...),
+    // which the closed network refuses; the resolver rule makes any host name but loopback fail at
+    // once, so nothing the browser does can leave the machine.
+    private static readonly string[] Flags =
+    [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-proxy-server",
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
+        "--window-size=1000,760",
+    ];
+
+    private readonly ChromeDriverService _service;
+    private readonly ChromeDriver _driver;
+    private readonly string _profile;
+
+    private HeadlessChromium(ChromeDriverService service, ChromeDriver driver, string profile)
+    {
+        _service = service;
+        _driver = driver;
+        _profile = profile;
+    }
+
+    /// <summary>The folder screenshots go to, under the test output (printed by <c>scripts/test.sh</c>).</summary>
+    public static string ScreenshotFolder => Path.Combine(AppContext.BaseDirectory, "screenshots");
+
+    /// <summary>The browser's driver, for what the helpers below do not cover.</summary>
+    public IWebDriver Driver => _driver;
+
+    /// <summary>Where the browser is.</summary>
+    public Uri Url => new(_driver.Url);
+
+    /// <summary>The visible text of the page.</summary>
+    public string Text => _driver.FindElement(By.TagName("body")).Text;
+
+    /// <summary>Starts a browser with a fresh profile.</summary>
+    public static HeadlessChromium Start()
+    {
+        if (!File.Exists(Binary) || !File.Exists(DriverPath))
+        {
+            throw new InvalidOperationException(
+                $"Chromium is not installed ({Binary}, {DriverPath}): run scripts/test.sh, which installs Debian's chromium and chromium-driver, "
+                + "or apt-get install chromium chromium-driver.");
+        }
+
+        var profile = Directory.CreateTempSubdirectory("chromium-profile-").FullName;
+        var options = new ChromeOptions { BinaryLocation = Binary };
+        options.AddArguments(Flags);
+        options.AddArgument("--user-data-dir=" + profile);
+        options.AddUserProfilePreference("profile.managed_default_content_settings.javascript", 2);
+        var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(DriverPath)!, Path.GetFileName(DriverPath));
+        service.SuppressInitialDiagnosticInformation = true;
+        service.HideCommandPromptWindow = true;
+        try
+        {
+            return new HeadlessChromium(service, new ChromeDriver(service, options, TimeSpan.FromSeconds(60)), profile);
+        }
+        catch
+        {
+            service.Dispose();
+            Directory.Delete(profile, recursive: true);
+            throw;
+        }
+    }
+
+    /// <summary>Navigates to <paramref name="url"/> and waits for the page to load.</summary>
+    public void Open(Uri url) => _driver.Navigate().GoToUrl(url);
+
+    /// <summary>Clicks what <paramref name="by"/> finds and waits until the browser has left the page it was on.</summary>
+    public void ClickAndWait(By by)
+    {
+        var before = _driver.FindElement(By.TagName("html"));
+        _driver.FindElement(by).Click();
+        new WebDriverWait(_driver, TimeSpan.FromSeconds(15)).Until(_ => IsStale(before));
+    }
+
+    /// <summary>The text of what <paramref name="by"/> finds.</summary>
+    public string TextOf(By by) => _driver.FindElement(by).Text;
+
+    /// <summary>Saves a PNG of the viewport under <see cref="ScreenshotFolder"/> and answers its path.</summary>
+    public string SaveScreenshot(string name)
+    {
+        Directory.CreateDirectory(ScreenshotFolder);
+        var path = Path.Combine(ScreenshotFolder, name + ".png");
+        _driver.GetScreenshot().SaveAsFile(path);
+        return path;
+    }
+
+    public void Dispose()
+    {
+        _driver.Quit();
+        _driver.Dispose();
+        _service.Dispose();
+        Directory.Delete(_profile, recursive: true);
+    }
+
+    private static bool IsStale(IWebElement element)
+    {
+        try
+        {
+            _ = element.Enabled;
+            return false;
+        }
+        catch (StaleElementReferenceException)
+        {
+            return true;
+        }
+    }
+}
