@@ -403,5 +403,8 @@ public sealed class TokenService(
         return new TokenOutcome(TokenStatus.ProcoreUnavailable, Detail: $"Procore's token endpoint failed ({result.Error}); retry later.");
     }
 
-    private sealed record SecretProof(OAuthClient Client, string Secret);
+    private sealed record SecretProof(OAuthClient Client, string Secret)
+    {
+        public override string ToString() => $"{nameof(SecretProof)} {{ Client = {Client.Ref} }}";
+    }
 }
