@@ -41,7 +41,9 @@ public static class SecurityExtensions
                 jwt.TokenValidationParameters.ValidateIssuer = true;
                 jwt.TokenValidationParameters.ValidateAudience = true;
                 jwt.TokenValidationParameters.ValidateLifetime = true;
-                jwt.TokenValidationParameters.RoleClaimType = "roles";
+                // The app's roles are its own claims, added by EntraClaims from the token's "roles":
+                // a token's role values never count as the app's role names directly.
+                jwt.TokenValidationParameters.RoleClaimType = System.Security.Claims.ClaimTypes.Role;
                 jwt.Events = new JwtBearerEvents
                 {
                     OnTokenValidated = context =>
