@@ -71,9 +71,13 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<Events.EventPublisher>();
         services.AddSingleton<Events.EventDispatcher>();
         services.AddHostedService<Events.EventWorker>();
+        services.AddSingleton<Events.HostAddressResolver>();
+        services.AddSingleton<Events.PublicAddressConnector>();
+        // Partner URLs are the partner's to choose: connections go only to public addresses, checked at connect time.
         services.AddHttpClient<Events.EventDeliveryClient>((sp, c) =>
                 c.Timeout = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Events.EventOptions>>().Value.Timeout)
-            .ConfigurePrimaryHttpMessageHandler(PooledHandler).SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<Events.PublicAddressConnector>().CreateHandler())
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
 
         services.AddOptions<RefreshOptions>().BindConfiguration(RefreshOptions.Section);
         services.AddSingleton<RefreshDueIndex>();
