@@ -104,6 +104,8 @@ public static class ServiceCollectionExtensions
         services.AddHealthChecks()
             .AddCheck<StorageHealthCheck>("storage", tags: null, timeout: HealthCheckTimeout)
             .AddCheck<SecretStoreHealthCheck>("secretStore", tags: null, timeout: HealthCheckTimeout);
+        services.AddOptions<HealthOptions>().BindConfiguration(HealthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<HealthReportCache>();
         services.AddHostedService<DependencyWarmup>();
         services.AddHostedService<LocalTimerScheduler>();
         return services;
