@@ -66,6 +66,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ConnectionValidator>();
 
         services.AddSingleton<Webhooks.InboundWebhookStore>();
+        services.AddOptions<Webhooks.WebhookOptions>().BindConfiguration(Webhooks.WebhookOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<Events.EventOptions>().BindConfiguration(Events.EventOptions.Section);
         services.AddSingleton<Events.PartnerWebhookStore>();
         services.AddSingleton<Events.EventPublisher>();

@@ -1,10 +1,13 @@
+using Microsoft.Extensions.Options;
+using ProcoreConnect.Webhooks;
 using ProcoreConnect.Workspaces;
 
 namespace ProcoreConnect.Maintenance;
 
 /// <summary>
 /// Timer function: finishes deletes that were cut short (a crash between marking a workspace
-/// <c>deleting</c> and removing its row), so no workspace is left half-deleted for long.
+/// <c>deleting</c> and removing its row), so no workspace is left half-deleted for long, and
+/// deletes Procore deliveries older than <see cref="WebhookOptions.DeliveryRetention"/>.
 /// </summary>
 public static class PurgeDeletedWorkspaces
 {
@@ -16,7 +19,8 @@ public static class PurgeDeletedWorkspaces
     {
         var workspaces = services.GetRequiredService<WorkspaceRepository>();
         var connections = services.GetRequiredService<WorkspaceConnectionService>();
-        var cutoff = services.GetRequiredService<TimeProvider>().GetUtcNow() - Grace;
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        var cutoff = now - Grace;
         await foreach (var workspace in workspaces.ListDeletingAsync(cancellationToken))
         {
             if (workspace.UpdatedAt <= cutoff)
@@ -24,5 +28,8 @@ public static class PurgeDeletedWorkspaces
                 await connections.PurgeAsync(workspace, cancellationToken);
             }
         }
+
+        var retention = services.GetRequiredService<IOptions<WebhookOptions>>().Value.DeliveryRetention;
+        await services.GetRequiredService<InboundWebhookStore>().ExpireDeliveriesAsync(now - retention, cancellationToken);
     }
 }
