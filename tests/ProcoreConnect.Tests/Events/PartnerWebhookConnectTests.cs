@@ -14,7 +14,7 @@ namespace ProcoreConnect.Tests.Events;
 public sealed class PartnerWebhookConnectTests : IAsyncLifetime
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly FixedResolver _dns = new();
+    private readonly TestResolver _dns = new();
     private int _connections;
     private AppFactory _app = null!;
 
@@ -124,30 +124,6 @@ public sealed class PartnerWebhookConnectTests : IAsyncLifetime
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
             // Stopped.
-        }
-    }
-
-    /// <summary>Answers each name in turn with the answers given, the last one from then on.</summary>
-    private sealed class FixedResolver : HostAddressResolver
-    {
-        private readonly Dictionary<string, Queue<IPAddress[]>> _answers = new(StringComparer.OrdinalIgnoreCase);
-
-        public void Answer(string host, params IPAddress[][] answers)
-        {
-            lock (_answers)
-            {
-                _answers[host] = new Queue<IPAddress[]>(answers);
-            }
-        }
-
-        public override Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken)
-        {
-            lock (_answers)
-            {
-                return _answers.TryGetValue(host, out var queue)
-                    ? Task.FromResult(queue.Count > 1 ? queue.Dequeue() : queue.Peek())
-                    : throw new SocketException((int)SocketError.HostNotFound);
-            }
         }
     }
 }
