@@ -24,6 +24,8 @@ app.UseStatusCodePages();
 app.UseMiddleware<RefusalLogging>();
 app.UseAuthentication();
 app.UseAuthorization();
+// After authorization: it partitions by the authenticated partner, and a refused caller costs no permit.
+app.UseRateLimiter();
 app.MapHostReadiness();
 app.MapFunctions(FunctionCatalog.All);
 app.Run();

@@ -75,4 +75,8 @@ public sealed record SecretRotationRequest
 
     /// <summary>Where to prove a client-credentials secret when no workspace uses the client yet.</summary>
     public string? Environment { get; init; }
+
+    /// <summary>Never the secret: a record would print it.</summary>
+    public override string ToString() =>
+        $"{nameof(SecretRotationRequest)} {{ ClientSecret = {(ClientSecret is null ? "absent" : "sent")}, ClientSecretExpiresAt = {ClientSecretExpiresAt:u}, Environment = {Environment} }}";
 }

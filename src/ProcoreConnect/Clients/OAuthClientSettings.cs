@@ -20,4 +20,8 @@ public sealed record OAuthClientSettings
 
     /// <summary>The display name, when one was sent.</summary>
     public string? DisplayName { get; init; }
+
+    /// <summary>Never the secret: a record would print it.</summary>
+    public override string ToString() =>
+        $"{nameof(OAuthClientSettings)} {{ AuthFlow = {AuthFlow}, ClientId = {ClientId}, ClientSecret = {(ClientSecret is null ? "absent" : "sent")}, ClientSecretExpiresAt = {ClientSecretExpiresAt:u}, RedirectUri = {RedirectUri}, DisplayName = {DisplayName} }}";
 }

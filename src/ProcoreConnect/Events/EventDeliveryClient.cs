@@ -1,10 +1,17 @@
 namespace ProcoreConnect.Events;
 
-/// <summary>Typed client that posts signed events to partner webhooks.</summary>
-public sealed class EventDeliveryClient(HttpClient http)
+/// <summary>Typed client that posts signed events to partner webhooks (through <see cref="PublicAddressConnector"/>).</summary>
+public sealed class EventDeliveryClient(HttpClient http, ILogger<EventDeliveryClient> logger)
 {
-    /// <summary>Posts one event; the status code, or 0 when the partner could not be reached.</summary>
-    public async Task<(int Status, string? Error)> PostAsync(Uri url, string eventId, string body, long timestamp, string signature, CancellationToken cancellationToken)
+    /// <summary>
+    /// The only failure reason a partner's event record shows. Connection refused, a TLS failure, a
+    /// refused address and a timeout read alike, so the record cannot serve as a port scanner; the
+    /// log keeps the cause for operators.
+    /// </summary>
+    public const string FailedReason = "delivery failed";
+
+    /// <summary>Posts one event; the status code, or 0 when no answer came (the cause is logged, not returned).</summary>
+    public async Task<int> PostAsync(Uri url, string eventId, string body, long timestamp, string signature, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, url)
         {
@@ -16,15 +23,17 @@ public sealed class EventDeliveryClient(HttpClient http)
         try
         {
             using var response = await http.SendAsync(request, cancellationToken);
-            return ((int)response.StatusCode, response.IsSuccessStatusCode ? null : $"HTTP {(int)response.StatusCode}");
+            return (int)response.StatusCode;
         }
         catch (HttpRequestException ex)
         {
-            return (0, ex.HttpRequestError.ToString());
+            logger.LogWarning("Event {EventId} to host {Host}: no answer ({Error}: {Cause})", eventId, url.Host, ex.HttpRequestError, (ex.InnerException ?? ex).Message);
+            return 0;
         }
         catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return (0, "timeout");
+            logger.LogWarning("Event {EventId} to host {Host}: no answer within the timeout", eventId, url.Host);
+            return 0;
         }
     }
 }

@@ -81,7 +81,8 @@ public sealed class EventDispatcher(
         {
             var secret = await webhooks.SigningSecretAsync(webhook, cancellationToken);
             var timestamp = now.ToUnixTimeSeconds();
-            (status, error) = await client.PostAsync(webhook.Url, row.RowKey, row.Body, timestamp, EventSignature.Sign(secret, timestamp, row.Body), cancellationToken);
+            status = await client.PostAsync(webhook.Url, row.RowKey, row.Body, timestamp, EventSignature.Sign(secret, timestamp, row.Body), cancellationToken);
+            error = status is >= 200 and < 300 ? null : EventDeliveryClient.FailedReason;
         }
 
         row.Attempts++;

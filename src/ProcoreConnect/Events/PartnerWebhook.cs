@@ -6,7 +6,11 @@ namespace ProcoreConnect.Events;
 public sealed record PartnerWebhook(string PartnerId, Uri Url, SecretReference SigningSecret, DateTimeOffset UpdatedAt);
 
 /// <summary>The registration answer: the signing secret appears here only.</summary>
-public sealed record PartnerWebhookRegistration(Uri Url, string SigningSecret, DateTimeOffset UpdatedAt);
+public sealed record PartnerWebhookRegistration(Uri Url, string SigningSecret, DateTimeOffset UpdatedAt)
+{
+    /// <summary>Never the signing secret: a record would print it.</summary>
+    public override string ToString() => $"{nameof(PartnerWebhookRegistration)} {{ Url = {Url}, UpdatedAt = {UpdatedAt:u} }}";
+}
 
 /// <summary>The registration as read later: no secret.</summary>
 public sealed record PartnerWebhookView(Uri Url, bool SigningSecretSet, DateTimeOffset UpdatedAt);

@@ -13,7 +13,8 @@ public static class PartnerWebhookEndpoints
 {
     /// <summary><c>PUT</c>: register the URL; the signing secret is in this response only.</summary>
     public static async Task<Results<Ok<PartnerWebhookRegistration>, ValidationProblem>> Set(
-        HttpRequest request, ClaimsPrincipal user, PartnerWebhookStore webhooks, AuditLog audit, IOptions<EventOptions> options, CancellationToken cancellationToken)
+        HttpRequest request, ClaimsPrincipal user, PartnerWebhookStore webhooks, PublicAddressConnector connector, AuditLog audit, IOptions<EventOptions> options,
+        CancellationToken cancellationToken)
     {
         var (body, problem) = await JsonBody.ReadAsync<PartnerWebhookRequest>(request, cancellationToken);
         if (problem is not null)
@@ -21,9 +22,9 @@ public static class PartnerWebhookEndpoints
             return problem;
         }
 
-        if (!TryUrl(body!.Url, options.Value.AllowInsecureLoopback, out var url))
+        if (!TryUrl(body!.Url, options.Value.AllowInsecureLoopback, out var url) || await connector.ResolvesToRefusedAddressAsync(url!, cancellationToken))
         {
-            return Problems.Field("url", "Must be an absolute https URL (at most 2048 characters, no credentials, not a private or link-local address).");
+            return Problems.Field("url", "Must be an absolute https URL (at most 2048 characters, no credentials, not a loopback, private, link-local or other non-public address).");
         }
 
         var partnerId = user.PartnerId()!;
@@ -72,8 +73,9 @@ public static class PartnerWebhookEndpoints
             return false;
         }
 
-        // Literal internal addresses are refused (a partner cannot aim the service at its own network).
-        if (!insecureAllowed && (loopback || (IPAddress.TryParse(candidate.DnsSafeHost, out var ip) && IsInternal(ip))))
+        // What can be told from the URL alone; then what DNS says now (Set), and again at every
+        // connect (PublicAddressConnector), since a name may point elsewhere later.
+        if (!insecureAllowed && (loopback || IsLocalName(candidate.IdnHost) || (IPAddress.TryParse(candidate.DnsSafeHost, out var ip) && !PublicAddress.IsPublic(ip))))
         {
             return false;
         }
@@ -82,15 +84,10 @@ public static class PartnerWebhookEndpoints
         return true;
     }
 
-    private static bool IsInternal(IPAddress ip)
+    // "localhost" and its subdomains (RFC 6761), also written fully qualified with a trailing dot.
+    private static bool IsLocalName(string host)
     {
-        if (ip.IsIPv4MappedToIPv6)
-        {
-            ip = ip.MapToIPv4();
-        }
-
-        var b = ip.GetAddressBytes();
-        return IPAddress.IsLoopback(ip) || ip.IsIPv6LinkLocal || ip.IsIPv6SiteLocal || ip.IsIPv6UniqueLocal
-            || (b.Length == 4 && (b[0] == 10 || (b[0] == 172 && b[1] is >= 16 and <= 31) || (b[0] == 192 && b[1] == 168) || (b[0] == 169 && b[1] == 254) || b[0] == 0));
+        var name = host.TrimEnd('.');
+        return name.Equals("localhost", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase);
     }
 }

@@ -6,7 +6,7 @@ using ProcoreConnect.Security;
 
 namespace ProcoreConnect.Extensions;
 
-/// <summary>Caller authentication (API keys, Entra ID bearer tokens) and the partner and admin policies.</summary>
+/// <summary>Caller authentication (API keys, Entra ID bearer tokens), the partner and admin policies and per-partner rate limits.</summary>
 public static class SecurityExtensions
 {
     /// <summary>Registers the schemes and policies.</summary>
@@ -41,7 +41,9 @@ public static class SecurityExtensions
                 jwt.TokenValidationParameters.ValidateIssuer = true;
                 jwt.TokenValidationParameters.ValidateAudience = true;
                 jwt.TokenValidationParameters.ValidateLifetime = true;
-                jwt.TokenValidationParameters.RoleClaimType = "roles";
+                // The app's roles are its own claims, added by EntraClaims from the token's "roles":
+                // a token's role values never count as the app's role names directly.
+                jwt.TokenValidationParameters.RoleClaimType = System.Security.Claims.ClaimTypes.Role;
                 jwt.Events = new JwtBearerEvents
                 {
                     OnTokenValidated = context =>
@@ -57,6 +59,13 @@ public static class SecurityExtensions
                     },
                 };
             });
+
+        services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.AddPolicy<string, PartnerRateLimitPolicy>(PartnerRateLimitPolicy.Name);
+        });
 
         services.AddAuthorizationBuilder()
             .AddPolicy(Roles.Partner, p => p.RequireAuthenticatedUser().RequireRole(Roles.Partner).RequireClaim(Roles.PartnerClaim))

@@ -77,14 +77,19 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ConnectionValidator>();
 
         services.AddSingleton<Webhooks.InboundWebhookStore>();
+        services.AddOptions<Webhooks.WebhookOptions>().BindConfiguration(Webhooks.WebhookOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<Events.EventOptions>().BindConfiguration(Events.EventOptions.Section);
         services.AddSingleton<Events.PartnerWebhookStore>();
         services.AddSingleton<Events.EventPublisher>();
         services.AddSingleton<Events.EventDispatcher>();
         services.AddHostedService<Events.EventWorker>();
+        services.AddSingleton<Events.HostAddressResolver>();
+        services.AddSingleton<Events.PublicAddressConnector>();
+        // Partner URLs are the partner's to choose: connections go only to public addresses, checked at connect time.
         services.AddHttpClient<Events.EventDeliveryClient>((sp, c) =>
                 c.Timeout = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Events.EventOptions>>().Value.Timeout)
-            .ConfigurePrimaryHttpMessageHandler(PooledHandler).SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<Events.PublicAddressConnector>().CreateHandler())
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
 
         services.AddOptions<RefreshOptions>().BindConfiguration(RefreshOptions.Section);
         services.AddSingleton<RefreshDueIndex>();
@@ -111,6 +116,8 @@ public static class ServiceCollectionExtensions
         services.AddHealthChecks()
             .AddCheck<StorageHealthCheck>("storage", tags: null, timeout: HealthCheckTimeout)
             .AddCheck<SecretStoreHealthCheck>("secretStore", tags: null, timeout: HealthCheckTimeout);
+        services.AddOptions<HealthOptions>().BindConfiguration(HealthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<HealthReportCache>();
         services.AddHostedService<DependencyWarmup>();
         services.AddHostedService<LocalTimerScheduler>();
         return services;

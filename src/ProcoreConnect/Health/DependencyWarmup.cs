@@ -1,14 +1,13 @@
-using Microsoft.Extensions.Diagnostics.HealthChecks;
-
 namespace ProcoreConnect.Health;
 
 /// <summary>
-/// Runs the health checks once in the background while the host is still starting, and throws the
-/// result away. The first call through each Azure SDK client pays for JIT, pipeline set-up, table
-/// creation and the first connection; doing that alongside Kestrel's start-up, on the second core,
-/// takes it off the first request the Functions host forwards after a cold start.
+/// Runs the health checks once in the background while the host is still starting; the result is
+/// the first one <see cref="HealthReportCache"/> serves. The first call through each Azure SDK
+/// client pays for JIT, pipeline set-up, table creation and the first connection; doing that
+/// alongside Kestrel's start-up, on the second core, takes it off the first request the Functions
+/// host forwards after a cold start.
 /// </summary>
-public sealed class DependencyWarmup(HealthCheckService health, ILogger<DependencyWarmup> logger) : BackgroundService
+public sealed class DependencyWarmup(HealthReportCache health, ILogger<DependencyWarmup> logger) : BackgroundService
 {
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -17,7 +16,7 @@ public sealed class DependencyWarmup(HealthCheckService health, ILogger<Dependen
         await Task.Yield();
         try
         {
-            var report = await health.CheckHealthAsync(stoppingToken);
+            var (report, _) = await health.GetAsync(fresh: false, stoppingToken);
             logger.LogDebug("Start-up warm-up: dependencies {Status} after {Duration} ms", report.Status, report.TotalDuration.TotalMilliseconds);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -33,6 +33,13 @@ public static class FunctionEndpoints
             {
                 endpoint.RequireAuthorization(policy);
             }
+
+            // Only these carry the limiter's metadata: for every other endpoint the rate limiting
+            // middleware looks up the metadata, finds none and calls the next one.
+            if (RateLimitedFunctions.Names.Contains(function.Name))
+            {
+                endpoint.RequireRateLimiting(Security.PartnerRateLimitPolicy.Name);
+            }
         }
 
         return app;

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+using ProcoreConnect.Webhooks;
 using ProcoreConnect.Workspaces;
 
 namespace ProcoreConnect.Maintenance;
@@ -5,7 +7,8 @@ namespace ProcoreConnect.Maintenance;
 /// <summary>
 /// Timer function: finishes deletes that were cut short (a crash between marking a workspace
 /// <c>deleting</c> and removing its row), so no workspace is left half-deleted for long, and
-/// removes OAuth states that expired unused.
+/// removes OAuth states that expired unused, and deletes Procore deliveries older than
+/// <see cref="WebhookOptions.DeliveryRetention"/>.
 /// </summary>
 public static class PurgeDeletedWorkspaces
 {
@@ -17,7 +20,8 @@ public static class PurgeDeletedWorkspaces
     {
         var workspaces = services.GetRequiredService<WorkspaceRepository>();
         var connections = services.GetRequiredService<WorkspaceConnectionService>();
-        var cutoff = services.GetRequiredService<TimeProvider>().GetUtcNow() - Grace;
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        var cutoff = now - Grace;
         await foreach (var workspace in workspaces.ListDeletingAsync(cancellationToken))
         {
             if (workspace.UpdatedAt <= cutoff)
@@ -27,5 +31,7 @@ public static class PurgeDeletedWorkspaces
         }
 
         await services.GetRequiredService<OAuth.OAuthStateStore>().PurgeExpiredAsync(cancellationToken);
+        var retention = services.GetRequiredService<IOptions<WebhookOptions>>().Value.DeliveryRetention;
+        await services.GetRequiredService<InboundWebhookStore>().ExpireDeliveriesAsync(now - retention, cancellationToken);
     }
 }

@@ -29,4 +29,8 @@ public sealed record OAuthState
 
     /// <summary>When the state stops being accepted.</summary>
     public required DateTimeOffset ExpiresAt { get; init; }
+
+    /// <summary>Never the state or the verifier: whoever holds the state can finish the connect.</summary>
+    public override string ToString() =>
+        $"{nameof(OAuthState)} {{ Workspace = {Workspace}, WorkspaceKey = {WorkspaceKey}, RedirectUri = {RedirectUri}, Pkce = {CodeVerifier is not null}, ReturnUrl = {ReturnUrl}, ExpiresAt = {ExpiresAt:u} }}";
 }

@@ -210,11 +210,11 @@ internal static class ApiExamples
     {
         ["storage"] = new("healthy", "Table Storage reachable.", 5.8),
         ["secretStore"] = new("healthy", "Secret store (key-vault) reachable.", 8.6),
-    });
+    }, Later);
 
     public static readonly HealthResponse Unhealthy = new("unhealthy", new Dictionary<string, HealthCheckResponse>
     {
         ["storage"] = new("healthy", "Table Storage reachable.", 5.8),
         ["secretStore"] = new("unhealthy", "Secret store (key-vault) unreachable: AuthenticationFailedException.", 5000),
-    });
+    }, Later);
 }

@@ -83,10 +83,17 @@ public static class ApiOperations
         {
             Tag = Service,
             Summary = "Storage and secret-store reachability",
-            Description = "For probes: anonymous, and the same checks also run once in the background while the app starts.",
+            Description = "For probes: anonymous, answered from the last check (as of `checkedAt`) for `Health:CacheDuration` (15 s), so the "
+                + "dependencies are asked at most once per window; the first check runs in the background while the app starts. "
+                + "`?deep=true` checks now and is for admins only.",
             Responses =
             [
                 Json(StatusCodes.Status200OK, "Every dependency answers.", X.Healthy),
+                Invalid(Problems.Field("deep", "Must be true or false."), "`deep` is neither `true` nor `false`."),
+                Problem(TypedResults.Problem("A deep health check needs admin credentials; GET /api/health answers the last check.", statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized"),
+                    "`?deep=true` without credentials."),
+                Problem(TypedResults.Problem("A deep health check is for admins; GET /api/health answers the last check.", statusCode: StatusCodes.Status403Forbidden, title: "Forbidden"),
+                    "`?deep=true` with a partner's credentials."),
                 Json(StatusCodes.Status503ServiceUnavailable, "A dependency does not answer; `checks` says which.", X.Unhealthy),
             ],
         },

@@ -24,4 +24,8 @@ public sealed record ProcoreTokenResponse
     /// <summary>Unix seconds when issued.</summary>
     [JsonPropertyName("created_at")]
     public long? CreatedAt { get; init; }
+
+    /// <summary>Never the tokens: a record would print them, and this one may end up in a log.</summary>
+    public override string ToString() =>
+        $"{nameof(ProcoreTokenResponse)} {{ TokenType = {TokenType}, ExpiresIn = {ExpiresIn}, RefreshToken = {(RefreshToken is null ? "none" : "held")}, CreatedAt = {CreatedAt} }}";
 }

@@ -22,6 +22,9 @@ public sealed class ApiKeyAuthenticationHandler(
     /// <summary>The scheme name.</summary>
     public const string SchemeName = "ApiKey";
 
+    /// <summary>The claim naming the key a caller authenticated with (its id, never the key).</summary>
+    public const string KeyIdClaim = "key_id";
+
     /// <summary>The header partners send their key in.</summary>
     public const string Header = "X-Api-Key";
 
@@ -71,7 +74,7 @@ public sealed class ApiKeyAuthenticationHandler(
     private static AuthenticateResult Success(string partnerId, string role, string keyId)
     {
         var identity = new ClaimsIdentity(
-            [new Claim(Roles.PartnerClaim, partnerId), new Claim(ClaimTypes.Role, role), new Claim("key_id", keyId)], SchemeName, Roles.PartnerClaim, ClaimTypes.Role);
+            [new Claim(Roles.PartnerClaim, partnerId), new Claim(ClaimTypes.Role, role), new Claim(KeyIdClaim, keyId)], SchemeName, Roles.PartnerClaim, ClaimTypes.Role);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 }

@@ -19,5 +19,5 @@ public static class Caller
 
     /// <summary>Who to name in the audit log: the partner, and the key or app it used.</summary>
     public static string Actor(this ClaimsPrincipal user) =>
-        user.PartnerId() is { } partner ? $"{partner} ({user.FindFirstValue("key_id") ?? "entra"})" : "anonymous";
+        user.PartnerId() is { } partner ? $"{partner} ({user.FindFirstValue(ApiKeyAuthenticationHandler.KeyIdClaim) ?? "entra"})" : "anonymous";
 }

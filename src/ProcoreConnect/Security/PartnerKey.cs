@@ -4,4 +4,8 @@ namespace ProcoreConnect.Security;
 public sealed record PartnerKey(string KeyId, string PartnerId, string? Name, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
 
 /// <summary>A key just created: the only time its value is shown.</summary>
-public sealed record CreatedPartnerKey(string KeyId, string PartnerId, string? Name, DateTimeOffset CreatedAt, string Key);
+public sealed record CreatedPartnerKey(string KeyId, string PartnerId, string? Name, DateTimeOffset CreatedAt, string Key)
+{
+    /// <summary>Never the key: a record would print it.</summary>
+    public override string ToString() => $"{nameof(CreatedPartnerKey)} {{ KeyId = {KeyId}, PartnerId = {PartnerId}, Name = {Name}, CreatedAt = {CreatedAt:u} }}";
+}

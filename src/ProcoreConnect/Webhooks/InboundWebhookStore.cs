@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Azure;
+using Azure.Data.Tables;
 using ProcoreConnect.Storage;
 
 namespace ProcoreConnect.Webhooks;
@@ -54,7 +55,7 @@ public sealed class InboundWebhookStore(TableStore tables, TimeProvider time)
         var table = await tables.GetAsync(DeliveriesTable, cancellationToken);
         try
         {
-            await table.AddEntityAsync(new DeliveryEntity
+            var row = new DeliveryEntity
             {
                 PartitionKey = workspaceKey,
                 RowKey = delivery.Key,
@@ -62,15 +63,38 @@ public sealed class InboundWebhookStore(TableStore tables, TimeProvider time)
                 EventType = delivery.EventType,
                 ResourceId = delivery.ResourceId,
                 ProjectId = delivery.ProjectId,
-                Payload = payload,
                 ReceivedAt = time.GetUtcNow(),
-            }, cancellationToken);
+            };
+            row.SetPayload(payload);
+            await table.AddEntityAsync(row, cancellationToken);
             return true;
         }
         catch (RequestFailedException ex) when (ex.Status == 409)
         {
             return false;
         }
+    }
+
+    /// <summary>
+    /// Deletes deliveries received before <paramref name="cutoff"/>; returns how many. A filtered
+    /// scan of the table (keys only), then a hundred deletes per transaction within each workspace.
+    /// </summary>
+    public async Task<int> ExpireDeliveriesAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(DeliveriesTable, cancellationToken);
+        var expired = new List<TableEntity>();
+        await foreach (var row in table.QueryAsync<TableEntity>(
+            TableClient.CreateQueryFilter($"ReceivedAt lt {cutoff}"), select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+        {
+            expired.Add(row);
+        }
+
+        foreach (var workspace in expired.GroupBy(r => r.PartitionKey, StringComparer.Ordinal))
+        {
+            await TableTransactions.DeleteAllAsync(table, workspace.Key, workspace.Select(r => (r.RowKey, ETag.All)), parallelism: 4, cancellationToken);
+        }
+
+        return expired.Count;
     }
 
     /// <summary>Remembers a project Procore announced.</summary>

@@ -4,4 +4,8 @@ namespace ProcoreConnect.Webhooks;
 public sealed record KnownProject(long ProjectId, DateTimeOffset FirstSeenAt, bool? VisibleToApp);
 
 /// <summary>The Procore hook settings a partner configures, shown once.</summary>
-public sealed record InboundHookSettings(Uri DeliveryUrl, string Authorization);
+public sealed record InboundHookSettings(Uri DeliveryUrl, string Authorization)
+{
+    /// <summary>Never the Authorization value: a record would print it.</summary>
+    public override string ToString() => $"{nameof(InboundHookSettings)} {{ DeliveryUrl = {DeliveryUrl} }}";
+}

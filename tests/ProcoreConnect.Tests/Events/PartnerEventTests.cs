@@ -20,6 +20,9 @@ public sealed class EventReceiver : IAsyncDisposable
 
     public ConcurrentQueue<int> Failures { get; } = new();
 
+    /// <summary>When set, every delivery is answered 307 to this URL (a redirect keeps method, body and headers).</summary>
+    public Uri? RedirectTo { get; set; }
+
     public Uri Url => new(_app.Urls.Single() + "/hooks/procore-connect");
 
     public static async Task<EventReceiver> StartAsync()
@@ -34,6 +37,11 @@ public sealed class EventReceiver : IAsyncDisposable
             using var reader = new StreamReader(request.Body);
             var body = await reader.ReadToEndAsync();
             receiver.Received.Enqueue((new HeaderDictionary(request.Headers.ToDictionary(h => h.Key, h => h.Value)), body));
+            if (receiver.RedirectTo is { } target)
+            {
+                return Results.Redirect(target.ToString(), permanent: false, preserveMethod: true);
+            }
+
             return receiver.Failures.TryDequeue(out var status) ? Results.StatusCode(status) : Results.Ok();
         });
         await app.StartAsync();
@@ -120,6 +128,18 @@ public sealed class PartnerEventTests(ProcoreFixture fixture) : IClassFixture<Pr
     [InlineData("http://example.com/hook")]
     [InlineData("https://10.0.0.5/hook")]
     [InlineData("https://169.254.169.254/latest")]
+    [InlineData("https://100.64.0.1/hook")]
+    [InlineData("https://168.63.129.16/machine")]
+    [InlineData("https://198.18.0.1/hook")]
+    [InlineData("https://[64:ff9b::a9fe:a9fe]/hook")]
+    [InlineData("https://[::ffff:169.254.169.254]/hook")]
+    [InlineData("https://[fd00::1]/hook")]
+    [InlineData("https://224.0.0.1/hook")]
+    [InlineData("https://255.255.255.255/hook")]
+    [InlineData("https://0.0.0.0/hook")]
+    [InlineData("https://192.0.2.10/hook")]
+    [InlineData("https://localhost./hook")]
+    [InlineData("https://api.localhost/hook")]
     [InlineData("https://user:pass@example.com/hook")]
     [InlineData("ftp://example.com/hook")]
     [InlineData("not a url")]
@@ -128,6 +148,49 @@ public sealed class PartnerEventTests(ProcoreFixture fixture) : IClassFixture<Pr
         var client = fixture.App.ClientFor("partner-" + Guid.NewGuid().ToString("N")[..8]);
         var response = await client.PutAsync("/api/partner/webhook", Json.Body(new { url }));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await response.ReadJsonAsync()).GetProperty("errors").TryGetProperty("url", out _));
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/partner/webhook")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_redirect_is_not_followed_and_counts_as_a_failed_delivery()
+    {
+        // The redirect would carry the body and its signature to another host and port.
+        await using var elsewhere = await EventReceiver.StartAsync();
+        var (client, _) = await PartnerWithWebhookAsync();
+        _receiver.RedirectTo = elsewhere.Url;
+        var partnerId = await PartnerOfAsync(client);
+        await fixture.App.Service<EventPublisher>().PublishAsync(partnerId, "ws-1", EventTypes.Connected, null, default);
+
+        Assert.Equal(0, await fixture.App.Service<EventDispatcher>().DeliverDueAsync(default));
+
+        Assert.Single(_receiver.Received);
+        Assert.Empty(elsewhere.Received);
+        var record = Assert.Single((await (await client.GetAsync("/api/partner/events")).ReadJsonAsync()).EnumerateArray());
+        Assert.Equal(307, record.GetProperty("lastStatusCode").GetInt32());
+        Assert.Equal("delivery failed", record.GetProperty("lastError").GetString());
+    }
+
+    [Fact]
+    public async Task A_failed_delivery_is_recorded_as_delivery_failed_with_the_status_code_only()
+    {
+        // Connection refused, a TLS failure and a timeout must read alike: the record is shown to
+        // the partner, who would otherwise learn which ports of a host are open.
+        var client = fixture.App.ClientFor("partner-" + Guid.NewGuid().ToString("N")[..8]);
+        Assert.Equal(HttpStatusCode.OK, (await client.PutAsync("/api/partner/webhook", Json.Body(new { url = AppFactory.ClosedPort + "hook" }))).StatusCode);
+        var partnerId = await PartnerOfAsync(client);
+        await fixture.App.Service<EventPublisher>().PublishAsync(partnerId, "ws-1", EventTypes.Connected, null, default);
+
+        Assert.Equal(0, await fixture.App.Service<EventDispatcher>().DeliverDueAsync(default));
+
+        var record = Assert.Single((await (await client.GetAsync("/api/partner/events")).ReadJsonAsync()).EnumerateArray());
+        Assert.Equal("delivery failed", record.GetProperty("lastError").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, record.GetProperty("lastStatusCode").ValueKind);
+    }
+
+    private async Task<string> PartnerOfAsync(HttpClient client)
+    {
+        var key = client.DefaultRequestHeaders.GetValues(ProcoreConnect.Security.ApiKeyAuthenticationHandler.Header).Single();
+        return (await fixture.App.Service<ProcoreConnect.Security.PartnerKeyStore>().VerifyAsync(key, default)).PartnerId!;
     }
 }

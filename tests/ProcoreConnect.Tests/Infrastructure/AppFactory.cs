@@ -32,6 +32,8 @@ public class AppFactory : WebApplicationFactory<Program>
             ["Scheduler:Enabled"] = "false",
             ["Auth:AdminKeySha256"] = PartnerKeyStore.Sha256Hex(AdminKey),
             ["Refresh:QueueName"] = "q" + Guid.NewGuid().ToString("N")[..12],
+            // Tests write far more per partner and minute than any partner should; PartnerRateLimitTests sets its own limits.
+            ["RateLimits:PermitLimit"] = "1000000",
         };
         // Nothing in a test may reach a real Procore: unless a test points them at its simulator,
         // every environment is a closed loopback port, so a stray call fails at once, locally.

@@ -49,9 +49,31 @@ public sealed class EntraBearerTests : IDisposable
         return client;
     }
 
-    private string Token(string[] roles, string audience = Audience, DateTime? expires = null, string app = "11111111-aaaa-bbbb-cccc-000000000001", SecurityKey? key = null)
+    /// <summary>
+    /// An access token as Entra ID issues it to this API: app-only by default (client credentials:
+    /// <c>idtyp=app</c>, the optional claim the API's registration asks for, and no <c>scp</c>);
+    /// <paramref name="user"/> makes it a delegated token, a person signed in through the app.
+    /// </summary>
+    private string Token(
+        string[] roles, string audience = Audience, DateTime? expires = null, string app = "11111111-aaaa-bbbb-cccc-000000000001", SecurityKey? key = null,
+        bool user = false, Dictionary<string, object>? extra = null)
     {
         var claims = new Dictionary<string, object> { ["azp"] = app, ["roles"] = roles };
+        if (user)
+        {
+            claims["scp"] = "access_as_user";
+            claims["name"] = "A Person";
+        }
+        else
+        {
+            claims["idtyp"] = "app";
+        }
+
+        foreach (var (name, value) in extra ?? [])
+        {
+            claims[name] = value;
+        }
+
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Issuer = Issuer,
@@ -85,6 +107,52 @@ public sealed class EntraBearerTests : IDisposable
         Assert.Equal(HttpStatusCode.Unauthorized, (await ClientWith(Token(["ProcoreConnect.Partner"], key: new RsaSecurityKey(otherRsa) { KeyId = "test-key" })).GetAsync("/api/workspaces")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await ClientWith(Token([])).GetAsync("/api/workspaces")).StatusCode);
         Assert.Contains(_app.Logs.Lines, l => l.Contains("Refused bearer token", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_person_signed_in_through_a_partners_app_cannot_act_as_the_partner()
+    {
+        // A delegated token: the user holds the partner role, azp is the (shared) client they signed in with.
+        Assert.Equal(HttpStatusCode.Forbidden, (await ClientWith(Token(["ProcoreConnect.Partner"], user: true)).GetAsync("/api/workspaces")).StatusCode);
+        // No idtyp=app: not known to be app-only (the API's registration must ask for the optional claim).
+        Assert.Equal(HttpStatusCode.Forbidden, (await ClientWith(Token(["ProcoreConnect.Partner"], extra: new() { ["idtyp"] = "user" })).GetAsync("/api/workspaces")).StatusCode);
+        // Any scp makes it delegated, whatever idtyp says.
+        Assert.Equal(HttpStatusCode.Forbidden, (await ClientWith(Token(["ProcoreConnect.Partner"], extra: new() { ["scp"] = "access_as_user" })).GetAsync("/api/workspaces")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await ClientWith(Token(["ProcoreConnect.Partner"])).GetAsync("/api/workspaces")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("procoreconnect.partner")]
+    [InlineData("PROCORECONNECT.PARTNER")]
+    [InlineData("ProcoreConnect.Partner ")]
+    [InlineData("partner")]
+    [InlineData("Partner")]
+    public async Task Only_the_configured_partner_role_exactly_makes_a_partner(string role) =>
+        Assert.Equal(HttpStatusCode.Forbidden, (await ClientWith(Token([role])).GetAsync("/api/workspaces")).StatusCode);
+
+    [Theory]
+    [InlineData("procoreconnect.admin")]
+    [InlineData("admin")]
+    public async Task Only_the_configured_admin_role_exactly_makes_an_admin(string role) =>
+        Assert.Equal(HttpStatusCode.Forbidden, (await ClientWith(Token([role])).PostAsync("/api/partners/p1/keys", null)).StatusCode);
+
+    [Fact]
+    public async Task A_token_cannot_name_its_own_partner()
+    {
+        var client = ClientWith(Token(["ProcoreConnect.Partner"], extra: new() { ["partner_id"] = AppFactory.DefaultPartner }));
+        var id = Connections.NewId();
+        Assert.True((await client.PutAsync($"/api/oauth-clients/{Connections.DefaultClient}", Json.Body(Connections.Client()))).IsSuccessStatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await client.PutAsync($"/api/workspaces/{id}/connection", Json.Body(Connections.Valid()))).StatusCode);
+        // The workspace belongs to the partner mapped from the calling app, not to the one the token named.
+        Assert.NotNull(await _app.Service<ProcoreConnect.Workspaces.WorkspaceRepository>().FindAsync(new ProcoreConnect.Workspaces.WorkspaceRef("partner-entra", id), default));
+        Assert.Null(await _app.Service<ProcoreConnect.Workspaces.WorkspaceRepository>().FindAsync(new ProcoreConnect.Workspaces.WorkspaceRef(AppFactory.DefaultPartner, id), default));
+    }
+
+    [Fact]
+    public async Task A_person_holding_the_admin_role_administers_keys()
+    {
+        // The admin role is assigned to people on purpose; unlike the partner role it names no calling app.
+        Assert.Equal(HttpStatusCode.Created, (await ClientWith(Token(["ProcoreConnect.Admin"], user: true)).PostAsync("/api/partners/p1/keys", null)).StatusCode);
     }
 
     [Fact]

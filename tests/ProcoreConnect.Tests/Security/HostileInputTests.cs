@@ -14,10 +14,37 @@ using Xunit.Abstractions;
 namespace ProcoreConnect.Tests.Security;
 
 /// <summary>
+/// The fixture with partner host names that resolve to internal addresses (no DNS involved). Not
+/// loopback: the fixture runs with Events:AllowInsecureLoopback, the development switch that allows
+/// it (PartnerWebhookConnectTests covers loopback names with the switch off).
+/// </summary>
+public sealed class HostileFixture : ProcoreFixture
+{
+    public static readonly (string Host, string Address)[] InternalNames =
+    [
+        ("hooks.internal.example", "10.0.0.7"), ("metadata.internal.example", "169.254.169.254"), ("lan.internal.example", "192.168.1.9"),
+        ("wire.internal.example", "168.63.129.16"), ("cgnat.internal.example", "100.64.3.4"), ("ula.internal.example", "fd00::7"),
+        ("nat64.internal.example", "64:ff9b::a9fe:a9fe"), ("mapped.internal.example", "::ffff:192.168.0.1"),
+    ];
+
+    protected override HttpClient Start(AppFactory app)
+    {
+        var resolver = new TestResolver();
+        foreach (var (host, address) in InternalNames)
+        {
+            resolver.Answer(host, [System.Net.IPAddress.Parse(address)]);
+        }
+
+        app.WithServices(s => s.AddSingleton<ProcoreConnect.Events.HostAddressResolver>(resolver));
+        return base.Start(app);
+    }
+}
+
+/// <summary>
 /// Ten thousand generated hostile requests across every endpoint: each is built to be refused.
 /// None may answer 5xx, change any stored row, or echo a secret in a response or a log line.
 /// </summary>
-public sealed class HostileInputTests(ProcoreFixture fixture, ITestOutputHelper output) : IClassFixture<ProcoreFixture>
+public sealed class HostileInputTests(HostileFixture fixture, ITestOutputHelper output) : IClassFixture<HostileFixture>
 {
     private const int Requests = 10_000;
 
@@ -25,6 +52,7 @@ public sealed class HostileInputTests(ProcoreFixture fixture, ITestOutputHelper 
     [
         "UPPER", "a'b", "a\"b", "a;drop", "..", "a%2Fb", "ws_1", "-lead", new string('a', 65), "%E2%80%AE", "a%20b",
         "x' or PartitionKey ne '", "%27%29%20or%20%28%27", "ws%0D%0Aheader", "<script>", "a%5Cb", "%F0%9F%92%A5",
+        "%0A", "ws%0A", "%0Aws", "ws%0Aid", "ws%0D", "ws%E2%80%A8", "ws%C2%85",
     ];
 
     private static readonly string[] StateValues =
@@ -130,7 +158,7 @@ public sealed class HostileInputTests(ProcoreFixture fixture, ITestOutputHelper 
         var myClient = clientNames[r.Next(clientNames.Length)];
         var badId = HostileIds[r.Next(HostileIds.Length)];
         var json = "application/json";
-        switch (r.Next(12))
+        switch (r.Next(13))
         {
             case 0: // no or wrong credentials, any protected route
             {
@@ -144,9 +172,11 @@ public sealed class HostileInputTests(ProcoreFixture fixture, ITestOutputHelper 
                 return new Plan("other-partner", "partner-b", route.Method, route.Path, Body(r, valid: true), json, []);
             }
 
-            case 2: // hostile ids and client names on every workspace and client route
+            case 2: // hostile ids and client names on every workspace and client route, and real ones with a newline after them
             {
-                var route = ProtectedRoute(r, badId, badId, workspaceOnly: true);
+                var route = r.Next(4) == 0
+                    ? ProtectedRoute(r, mine + Pick(r, ["%0A", "%0D%0A"]), myClient + "%0A", workspaceOnly: true)
+                    : ProtectedRoute(r, badId, badId, workspaceOnly: true);
                 return new Plan("hostile-id", "partner-a", route.Method, route.Path, Body(r, valid: r.Next(2) == 0), json, []);
             }
 
@@ -183,9 +213,25 @@ public sealed class HostileInputTests(ProcoreFixture fixture, ITestOutputHelper 
             case 9: // bad list parameters
                 return new Plan("bad-list", "partner-a", HttpMethod.Get,
                     Pick(r, ["/api/workspaces?", "/api/oauth-clients?"]) + Pick(r, ["pageSize=0", "pageSize=-1", "pageSize=101", "pageSize=1e3", "pageSize=%27", "continuationToken=%%%", "continuationToken=" + Uri.EscapeDataString("' or ''='")]), null, json, []);
-            case 10: // bad partner webhook URLs
+            case 10: // bad partner webhook URLs: literal internal addresses, names resolving to them, localhost names
+            {
+                var (host, _) = Pick(r, HostileFixture.InternalNames);
                 return new Plan("bad-partner-webhook", "partner-b", HttpMethod.Put, "/api/partner/webhook",
-                    Encoding.UTF8.GetBytes(Pick(r, ["""{"url":"http://10.0.0.1/x"}""", """{"url":"https://169.254.169.254/"}""", """{"url":"javascript:alert(1)"}""", """{"url":5}""", """{"url":"https://u:p@evil.example/"}""", "{", """{"uri":"https://x"}"""])), json, []);
+                    Encoding.UTF8.GetBytes(Pick(r,
+                    [
+                        """{"url":"http://10.0.0.1/x"}""", """{"url":"https://169.254.169.254/"}""", """{"url":"javascript:alert(1)"}""", """{"url":5}""", """{"url":"https://u:p@evil.example/"}""", "{", """{"uri":"https://x"}""",
+                        """{"url":"https://100.64.0.1/"}""", """{"url":"https://168.63.129.16/"}""", """{"url":"https://[64:ff9b::a9fe:a9fe]/"}""", """{"url":"https://localhost./"}""",
+                        """{"url":"https://x.localhost/"}""", $$"""{"url":"https://{{host}}/hook"}""", $$"""{"url":"https://{{host.ToUpperInvariant()}}:8443/hook"}""",
+                    ])), json, []);
+            }
+
+            case 11: // deliveries over the body limit, with the hook's real Authorization value
+            {
+                var padding = new string('x', JsonBody() + r.Next(1, 5000));
+                return new Plan("oversized-delivery", "anonymous", HttpMethod.Post, hook.DeliveryUrl.AbsolutePath,
+                    Encoding.UTF8.GetBytes($$"""{"ulid": "01J{{r.Next():D10}}", "resource_name": "Projects", "event_type": "create", "resource_id": 1, "pad": "{{padding}}"}"""),
+                    json, [("Authorization", hook.Authorization)]);
+            }
             default: // non-JSON host invocations of timers and the queue function
                 return new Plan("bad-invocation", "anonymous", HttpMethod.Post, Pick(r, ["/RefreshTokens", "/CheckConnections", "/PurgeDeletedWorkspaces", "/DeliverEvents", "/RefreshWorkspace"]),
                     Encoding.UTF8.GetBytes(Pick(r, ["{", "not json", "{\"Data\":", "\u0000\u0001"])), json, []);

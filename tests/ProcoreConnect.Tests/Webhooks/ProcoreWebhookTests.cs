@@ -52,6 +52,66 @@ public sealed class ProcoreWebhookTests(ProcoreFixture fixture) : IClassFixture<
         return rows;
     }
 
+    /// <summary>
+    /// A v3 delivery padded with a <c>related_resources</c> entry to exactly <paramref name="length"/>
+    /// characters of JSON; with <paramref name="pairAt"/>, a character outside the BMP (two UTF-16
+    /// characters) starts at that index.
+    /// </summary>
+    private static string LargeDelivery(int length, int? pairAt = null)
+    {
+        var start = JsonSerializer.Serialize(Delivery("v3"))[..^1] + ",\"related_resources\":[{\"name\":\"";
+        const string end = "\"}]}";
+        var padding = new string('x', length - start.Length - end.Length);
+        if (pairAt is { } at)
+        {
+            padding = padding[..(at - start.Length)] + "🏗" + padding[(at - start.Length + 2)..];
+        }
+
+        var body = start + padding + end;
+        Assert.Equal(length, body.Length);
+        return body;
+    }
+
+    private Task<HttpResponseMessage> DeliverRawAsync(string workspaceKey, string authorization, string body)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/webhooks/procore/{workspaceKey}") { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.TryAddWithoutValidation("Authorization", authorization);
+        return fixture.App.AnonymousClient().SendAsync(request);
+    }
+
+    [Theory]
+    [InlineData(40_000, null)]
+    [InlineData(65_000, null)] // JsonBody.MaxBytes is 65,536 bytes
+    [InlineData(40_000, 31_999)] // a surrogate pair across the end of the first 32,000-character part
+    public async Task A_large_delivery_is_acknowledged_and_stored_whole(int length, int? pairAt)
+    {
+        // Table Storage refuses a string property over 32K characters: this answered 500, and Procore retried it for 12 hours.
+        var (_, key, hook) = await ConfiguredAsync();
+        var body = LargeDelivery(length, pairAt);
+
+        var response = await DeliverRawAsync(key, hook.Authorization, body);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var table = await fixture.App.Service<TableStore>().GetAsync(InboundWebhookStore.DeliveriesTable, default);
+        var row = Assert.Single(table.Query<Azure.Data.Tables.TableEntity>(e => e.PartitionKey == key));
+        var stored = row.GetString("Payload") + row.GetString("PayloadPart2") + row.GetString("PayloadPart3");
+        Assert.Equal(body, stored);
+        Assert.Equal(body.Length, row.GetInt32("PayloadLength"));
+        Assert.True((await DeliverRawAsync(key, hook.Authorization, body)).IsSuccessStatusCode);
+    }
+
+    [Fact]
+    public async Task A_delivery_over_the_body_limit_is_refused_and_stores_nothing()
+    {
+        var (_, key, hook) = await ConfiguredAsync();
+
+        var response = await DeliverRawAsync(key, hook.Authorization, LargeDelivery(ProcoreConnect.Http.JsonBody.MaxBytes + 1));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await response.ReadJsonAsync()).GetProperty("errors").TryGetProperty("body", out _));
+        Assert.Equal(0, await StoredDeliveriesAsync(key));
+    }
+
     [Theory]
     [InlineData("v2")]
     [InlineData("v3")]

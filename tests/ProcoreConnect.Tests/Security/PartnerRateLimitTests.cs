@@ -1,0 +1,108 @@
+using System.Net;
+using ProcoreConnect.Hosting;
+using ProcoreConnect.Security;
+using ProcoreConnect.Tests.Infrastructure;
+using ProcoreConnect.Workspaces;
+
+namespace ProcoreConnect.Tests.Security;
+
+/// <summary>Per-partner limits on the calls that spend Key Vault or Procore quota, and none on the token API.</summary>
+public sealed class PartnerRateLimitTests : IDisposable
+{
+    private const int Limit = 5;
+    private readonly AppFactory _app = AppFactory.With(new Dictionary<string, string?>
+    {
+        ["RateLimits:PermitLimit"] = Limit.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        // Long enough that no window ends during a test.
+        ["RateLimits:Window"] = "00:10:00",
+    });
+
+    public void Dispose() => _app.Dispose();
+
+    [Fact]
+    public async Task A_burst_beyond_the_limit_gets_429_with_retry_after_and_changes_nothing()
+    {
+        var client = _app.ClientFor("partner-burst");
+        var id = Connections.NewId();
+        for (var i = 0; i < Limit; i++)
+        {
+            Assert.True((await client.PutAsync($"/api/workspaces/{id}/connection", Json.Body(Connections.Valid().With("companyId", 1000 + i)))).IsSuccessStatusCode);
+        }
+
+        var before = await _app.Service<WorkspaceRepository>().FindAsync(new WorkspaceRef("partner-burst", id), default);
+        var audit = await (await client.GetAsync($"/api/workspaces/{id}/audit")).Content.ReadAsStringAsync();
+
+        var refused = await client.PutAsync($"/api/workspaces/{id}/connection", Json.Body(Connections.Valid().With("companyId", 4242)));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        var retryAfter = refused.Headers.RetryAfter?.Delta;
+        Assert.NotNull(retryAfter);
+        Assert.InRange(retryAfter.Value, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
+        Assert.Equal(429, (await refused.ReadJsonAsync()).GetProperty("status").GetInt32());
+        // Every limited function shares the partner's budget, and none of them does anything when refused.
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await client.DeleteAsync($"/api/workspaces/{id}/connection")).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await client.PutAsync($"/api/oauth-clients/{Connections.DefaultClient}/secret", Json.Body(new { clientSecret = "new-secret" }))).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await client.PutAsync("/api/partner/webhook", Json.Body(new { url = "https://hooks.example.com/x" }))).StatusCode);
+        var after = await _app.Service<WorkspaceRepository>().FindAsync(new WorkspaceRef("partner-burst", id), default);
+        Assert.Equal(before!.ETag, after!.ETag);
+        Assert.Equal(before.CompanyId, after.CompanyId);
+        Assert.Equal(audit, await (await client.GetAsync($"/api/workspaces/{id}/audit")).Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/partner/webhook")).StatusCode);
+        Assert.Contains(_app.Logs.Lines, l => l.Contains("429 Too many requests", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Another_partner_is_not_affected()
+    {
+        var busy = _app.ClientFor("partner-busy");
+        for (var i = 0; i <= Limit; i++)
+        {
+            await busy.PutAsync($"/api/workspaces/{Connections.NewId()}/connection", Json.Body(Connections.Valid()));
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await busy.PutAsync($"/api/workspaces/{Connections.NewId()}/connection", Json.Body(Connections.Valid()))).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await _app.ClientFor("partner-calm").PutAsync($"/api/workspaces/{Connections.NewId()}/connection", Json.Body(Connections.Valid()))).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_token_api_reads_and_health_are_never_limited()
+    {
+        var client = _app.ClientFor("partner-tokens");
+        var id = Connections.NewId();
+        Assert.Equal(HttpStatusCode.Created, (await client.PutAsync($"/api/workspaces/{id}/connection", Json.Body(Connections.Valid()))).StatusCode);
+        for (var i = 0; i < Limit; i++)
+        {
+            await client.PostAsync($"/api/workspaces/{id}/validate", null);
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await client.PostAsync($"/api/workspaces/{id}/validate", null)).StatusCode);
+        for (var i = 0; i < Limit * 4; i++)
+        {
+            // Not connected: 409 from the token API itself, never a 429 from the limiter.
+            Assert.Equal(HttpStatusCode.Conflict, (await client.GetAsync($"/api/workspaces/{id}/token")).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/workspaces/{id}/connection")).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/workspaces")).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/health")).StatusCode);
+        }
+    }
+
+    [Fact]
+    public void The_limited_functions_are_in_the_table_and_the_hot_path_is_not_among_them()
+    {
+        var names = FunctionCatalog.All.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+        Assert.Empty(RateLimitedFunctions.Names.Except(names));
+        Assert.DoesNotContain("GetToken", RateLimitedFunctions.Names);
+        Assert.DoesNotContain("Health", RateLimitedFunctions.Names);
+        Assert.DoesNotContain("ReceiveProcoreWebhook", RateLimitedFunctions.Names);
+        Assert.All(RateLimitedFunctions.Names, n => Assert.NotNull(FunctionCatalog.All.Single(f => f.Name == n).Policy));
+    }
+
+    [Fact]
+    public void Defaults_are_sixty_calls_a_minute()
+    {
+        var defaults = new RateLimitOptions();
+        Assert.Equal(60, defaults.PermitLimit);
+        Assert.Equal(TimeSpan.FromMinutes(1), defaults.Window);
+    }
+}
