@@ -8,7 +8,8 @@ namespace ProcoreConnect.Tests.Infrastructure;
 /// Debian's Chromium, headless, driven through its own chromedriver with Selenium. Browsers cannot
 /// be downloaded here, so both paths are given and Selenium Manager (which would fetch a driver)
 /// never runs; <c>scripts/test.sh</c> installs the two packages (their versions always match).
-/// JavaScript is off: the pages under test must work without it. A page test is:
+/// JavaScript is off unless a test asks for it: the service's own pages must work without it (the
+/// API reference page, a Scalar single-page app, is the one that needs it). A page test is:
 /// <code>
 /// using var browser = HeadlessChromium.Start();
 /// browser.Open(new Uri(fixture.BaseAddress, "api/…"));
@@ -64,7 +65,7 @@ public sealed class HeadlessChromium : IDisposable
     public string Text => _driver.FindElement(By.TagName("body")).Text;
 
     /// <summary>Starts a browser with a fresh profile.</summary>
-    public static HeadlessChromium Start()
+    public static HeadlessChromium Start(bool javaScript = false)
     {
         if (!File.Exists(Binary) || !File.Exists(DriverPath))
         {
@@ -77,7 +78,13 @@ public sealed class HeadlessChromium : IDisposable
         var options = new ChromeOptions { BinaryLocation = Binary };
         options.AddArguments(Flags);
         options.AddArgument("--user-data-dir=" + profile);
-        options.AddUserProfilePreference("profile.managed_default_content_settings.javascript", 2);
+        if (!javaScript)
+        {
+            options.AddUserProfilePreference("profile.managed_default_content_settings.javascript", 2);
+        }
+
+        // The browser's own log of every request, so a test can tell where a page reached.
+        options.SetLoggingPreference("performance", OpenQA.Selenium.LogLevel.All);
         var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(DriverPath)!, Path.GetFileName(DriverPath));
         service.SuppressInitialDiagnosticInformation = true;
         service.HideCommandPromptWindow = true;
@@ -92,6 +99,18 @@ public sealed class HeadlessChromium : IDisposable
             throw;
         }
     }
+
+    /// <summary>Every URL the browser requested since the last call (from Chromium's performance log).</summary>
+    public IReadOnlyList<Uri> RequestedUrls() =>
+        _driver.Manage().Logs.GetLog("performance")
+            .Select(entry => System.Text.Json.JsonDocument.Parse(entry.Message).RootElement.GetProperty("message"))
+            .Where(message => message.GetProperty("method").GetString() == "Network.requestWillBeSent")
+            .Select(message => new Uri(message.GetProperty("params").GetProperty("request").GetProperty("url").GetString()!))
+            .ToList();
+
+    /// <summary>Waits until <paramref name="condition"/> holds, for up to <paramref name="seconds"/>.</summary>
+    public void WaitUntil(Func<IWebDriver, bool> condition, int seconds = 30) =>
+        new WebDriverWait(_driver, TimeSpan.FromSeconds(seconds)).Until(condition);
 
     /// <summary>Navigates to <paramref name="url"/> and waits for the page to load.</summary>
     public void Open(Uri url) => _driver.Navigate().GoToUrl(url);

@@ -51,6 +51,8 @@ public sealed class TwoInstancesTests(ITestOutputHelper output) : IAsyncLifetime
             ["Refresh:MaxConcurrency"] = sweepConcurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Tokens:LeaseDuration"] = "00:00:05",
             ["Logging:LogLevel:Default"] = "Warning",
+            // Setting up 48 connections is 96 rate-limited writes in a few seconds; the limit is not under test here.
+            ["RateLimits:PermitLimit"] = "1000000",
         };
         var started = await Task.WhenAll(AppProcess.StartAsync(settings), AppProcess.StartAsync(settings));
         _apps.AddRange(started);
