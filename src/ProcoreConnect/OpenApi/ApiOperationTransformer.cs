@@ -63,6 +63,19 @@ internal sealed class ApiOperationTransformer(IOptions<JsonOptions> json, IOptio
             }
         }
 
+        if (RateLimitedFunctions.Names.Contains(function.Name))
+        {
+            await DescribeResponsesAsync(operation,
+            [
+                ResponseDoc.Problem(
+                    TypedResults.Problem(
+                        "This partner's calls that reach Key Vault or Procore are limited; retry after 42 s. Nothing of this request was done.",
+                        statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests"),
+                    "Over the partner's limit of such calls (`RateLimits:PermitLimit` per `RateLimits:Window`); nothing was done.")
+                    with { Header = ("Retry-After", "Seconds until the window allows another call.") },
+            ], context, cancellationToken);
+        }
+
         foreach (var parameter in (operation.Parameters ?? []).OfType<OpenApiParameter>())
         {
             parameter.Description ??= ApiOperations.Parameters.GetValueOrDefault(parameter.Name!);

@@ -50,6 +50,17 @@ public sealed class OpenApiDocumentTests(AppFactory app) : IClassFixture<AppFact
     }
 
     [Fact]
+    public async Task Exactly_the_rate_limited_operations_document_429_with_Retry_After()
+    {
+        var document = await ReadAsync();
+
+        var operations = document.Paths.SelectMany(p => p.Value.Operations!.Values).ToList();
+        var with429 = operations.Where(o => o.Responses!.ContainsKey("429")).Select(o => o.OperationId).Order();
+        Assert.Equal(RateLimitedFunctions.Names.Order(), with429);
+        Assert.All(operations.Where(o => o.Responses!.ContainsKey("429")), o => Assert.Contains("Retry-After", o.Responses!["429"].Headers!.Keys));
+    }
+
+    [Fact]
     public void Every_HTTP_function_is_described_and_nothing_else_is()
     {
         var missing = Described.Select(f => f.Name).Except(ApiOperations.ByFunction.Keys).ToList();
