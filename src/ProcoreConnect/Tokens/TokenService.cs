@@ -431,6 +431,10 @@ public sealed class TokenService(
                 WorkspaceStatus.NeedsReauthorization, ConnectionHealth.NeedsReauthorization, transient: false);
         }
 
+        // An import replaces the grant the workspace holds: its newest access token, read here under
+        // the lease, is the one to revoke once the import is stored (and only then).
+        var replaced = request.ImportedRefreshToken is not null && workspace.Tokens is not null ? await ReplacedAccessTokenAsync(workspace, cancellationToken) : null;
+
         // From here on the refresh token is spent, whatever Procore answers: Procore invalidates the
         // token presented on every refresh call, failed ones included. It is never sent twice by this call.
         var result = await oauth.RefreshAsync(workspace.Environment, client.ClientId, clientSecret, refreshToken, CancellationToken.None);
@@ -450,7 +454,7 @@ public sealed class TokenService(
             }
 
             await PublishChangeAsync(before, saved);
-            return new TokenOutcome(TokenStatus.Ok, Cache(saved, result.Tokens!.AccessToken));
+            return new TokenOutcome(TokenStatus.Ok, Cache(saved, result.Tokens!.AccessToken), ReplacedAccessToken: replaced);
         }
 
         if (request.ImportedRefreshToken is not null)
@@ -499,6 +503,24 @@ public sealed class TokenService(
         }
 
         return outcome;
+    }
+
+    // Best effort, as the revoke it serves: unknown, the old grant is left alone, never guessed.
+    private async Task<string?> ReplacedAccessTokenAsync(Workspace workspace, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await secrets.GetLatestAsync(SecretNames.Tokens(workspace.SecretPrefix), cancellationToken) is { } latest
+                ? TokenSecret.Parse(latest.Value).AccessToken
+                : null;
+        }
+#pragma warning disable CA1031 // A failed read must not stop the import it precedes.
+        catch (Exception ex) when (ex is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            logger.LogWarning(ex, "Workspace {WorkspaceId}: could not read the grant an import replaces; it will not be revoked", workspace.Id);
+            return null;
+        }
     }
 
     private sealed record SecretProof(OAuthClient Client, string Secret)

@@ -28,5 +28,14 @@ public enum TokenStatus
     RefreshCoolingDown,
 }
 
-/// <summary>A token request's outcome; <see cref="RetryAt"/> says when to try again while backing off.</summary>
-public sealed record TokenOutcome(TokenStatus Status, CachedToken? Token = null, string? Detail = null, DateTimeOffset? RetryAt = null);
+/// <summary>
+/// A token request's outcome; <see cref="RetryAt"/> says when to try again while backing off. An
+/// import also answers the access token of the grant it replaced (read under the refresh lease,
+/// so no refresh elsewhere can have rotated it since), for the caller to revoke.
+/// </summary>
+public sealed record TokenOutcome(TokenStatus Status, CachedToken? Token = null, string? Detail = null, DateTimeOffset? RetryAt = null, string? ReplacedAccessToken = null)
+{
+    /// <inheritdoc />
+    public override string ToString() =>
+        $"{nameof(TokenOutcome)} {{ Status = {Status}, Token = {Token}, Detail = {Detail}, RetryAt = {RetryAt:O}, ReplacedAccessToken = {(ReplacedAccessToken is null ? "none" : "(set)")} }}";
+}

@@ -63,11 +63,11 @@ public sealed class WorkspaceConnectionService(
         var addedTags = tags.Where(t => existing?.Tags.GetValueOrDefault(t.Key) != t.Value).ToList();
         await tagIndex.AddAsync(workspace, addedTags, cancellationToken);
 
-        // The grant the workspace holds, when this write replaces it; read first, as an import makes
-        // a newer version the latest.
         var original = existing;
-        var replacedGrant = existing?.Tokens is not null && (settings.RefreshToken is not null || GrantScopeChanges(existing, settings, client))
-            ? await LatestAccessTokenAsync(existing) : null;
+        // The access token of the grant this write replaces, to revoke once the write stands. Never
+        // guessed afterwards: an import writes a newer version of the same secret, and "the latest"
+        // would then be the grant just imported.
+        string? replacedGrant = null;
 
         // A workspace that keeps its client and environment redeems the token before anything is
         // written, so a refused one leaves the row exactly as it was, ETag included.
@@ -81,6 +81,7 @@ public sealed class WorkspaceConnectionService(
                 return ImportFailed(redeemed, client);
             }
 
+            replacedGrant = redeemed.ReplacedAccessToken;
             existing = await workspaces.FindAsync(workspace, CancellationToken.None) ?? existing;
         }
 
@@ -96,6 +97,13 @@ public sealed class WorkspaceConnectionService(
         if (!await ClientStillActiveAsync(written, cancellationToken))
         {
             return await UndoAsync(existing, written, addedTags, NoSuchClient(settings.OAuthClient));
+        }
+
+        if (original?.Tokens is not null && GrantScopeChanges(original, settings, client))
+        {
+            // Read now that the row no longer holds the grant (nothing refreshes it any more) and
+            // before an import writes a newer version.
+            replacedGrant = await LatestAccessTokenAsync(original);
         }
 
         if (settings.RefreshToken is { } imported && !importFirst)
@@ -120,7 +128,15 @@ public sealed class WorkspaceConnectionService(
         if (original?.Tokens is { } old && written.Tokens != old)
         {
             // The old grant is of no use to anyone now: revoke it at Procore, then retire its version.
-            await RevokeQuietlyAsync(original, replacedGrant, CancellationToken.None);
+            if (replacedGrant is null)
+            {
+                logger.LogWarning("Workspace {WorkspaceId}: the replaced grant's access token could not be read, so that grant is not revoked at Procore", original.Id);
+            }
+            else
+            {
+                await RevokeQuietlyAsync(original, replacedGrant, CancellationToken.None);
+            }
+
             await RetireAsync(old, original.Id);
         }
 
