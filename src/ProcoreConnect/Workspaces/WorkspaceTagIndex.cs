@@ -6,8 +6,9 @@ namespace ProcoreConnect.Workspaces;
 
 /// <summary>
 /// Finds a partner's workspaces by tag without reading them all: table <c>WorkspaceTags</c>, one
-/// row per tag of a workspace, PartitionKey = partner, RowKey = <c>{key}:{base64url(value)}:{id}</c>,
-/// so one tag's workspaces are one range of one partition. The index may hold more than the rows
+/// row per tag of a workspace, PartitionKey = partner, RowKey = <c>{key}:{base64url(SHA-256(value))}:{id}</c>,
+/// so one tag's workspaces are one range of one partition, and a key stays within Table Storage's
+/// 1 KiB whatever the value's script (256 characters of UTF-8 can take 1,024 characters of base64). The index may hold more than the rows
 /// (entries are added before a row is written and removed after), never less; every hit is checked
 /// against the workspace row, so an entry left by a crash or a deleted workspace finds nothing.
 /// </summary>
@@ -57,5 +58,6 @@ public sealed class WorkspaceTagIndex(TableStore tables)
     // Table keys refuse '/', '\', '#', '?' and control characters; base64url has none of them, nor ':'.
     private static string RowKey(KeyValuePair<string, string> tag, string id) => tag.Key + ":" + Encode(tag.Value) + ":" + id;
 
-    private static string Encode(string value) => System.Buffers.Text.Base64Url.EncodeToString(Encoding.UTF8.GetBytes(value));
+    // A digest, not the value: 43 characters for any value (hits are checked against the row anyway).
+    private static string Encode(string value) => System.Buffers.Text.Base64Url.EncodeToString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(value)));
 }
