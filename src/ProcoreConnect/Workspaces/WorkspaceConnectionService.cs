@@ -77,7 +77,7 @@ public sealed class WorkspaceConnectionService(
             var redeemed = await tokenService.ImportAsync(existing!.Ref, settings.RefreshToken!, CancellationToken.None);
             if (redeemed.Status != TokenStatus.Ok)
             {
-                await ForgetTagsAsync(workspace, addedTags, existing);
+                await ForgetTagsAsync(workspace, addedTags);
                 return ImportFailed(redeemed, client);
             }
 
@@ -90,7 +90,7 @@ public sealed class WorkspaceConnectionService(
             : await UpdateAsync(existing, settings, client, tags, cancellationToken);
         if (outcome.Value is not { } written)
         {
-            await ForgetTagsAsync(workspace, addedTags, existing);
+            await ForgetTagsAsync(workspace, addedTags);
             return outcome;
         }
 
@@ -122,7 +122,7 @@ public sealed class WorkspaceConnectionService(
 
         if (original is not null)
         {
-            await ForgetTagsAsync(workspace, original.Tags.Where(t => tags.GetValueOrDefault(t.Key) != t.Value), null);
+            await ForgetTagsAsync(workspace, original.Tags.Where(t => tags.GetValueOrDefault(t.Key) != t.Value));
         }
 
         if (original?.Tokens is { } old && written.Tokens != old)
@@ -206,12 +206,15 @@ public sealed class WorkspaceConnectionService(
         _ => new(WriteStatus.UpstreamFailed, Detail: redeemed.Detail + " Nothing was changed; retry (a spent token is then refused)."),
     };
 
-    // Index entries this write added and the row did not keep (best effort: a hit is checked against the row).
-    private async Task ForgetTagsAsync(WorkspaceRef workspace, IEnumerable<KeyValuePair<string, string>> tags, Workspace? keep)
+    // Index entries this write added (or the row dropped) that the row standing now does not carry.
+    // Read now, not taken from what this write saw: a concurrent writer that won may carry the same
+    // tags, and its entries must stay. Best effort: a stale entry is checked against the row on use.
+    private async Task ForgetTagsAsync(WorkspaceRef workspace, IEnumerable<KeyValuePair<string, string>> tags)
     {
         try
         {
-            await tagIndex.RemoveAsync(workspace, tags.Where(t => keep?.Tags.GetValueOrDefault(t.Key) != t.Value).ToList(), CancellationToken.None);
+            var current = await workspaces.FindAsync(workspace, CancellationToken.None);
+            await tagIndex.RemoveAsync(workspace, tags.Where(t => current?.Tags.GetValueOrDefault(t.Key) != t.Value).ToList(), CancellationToken.None);
         }
 #pragma warning disable CA1031 // A stale entry costs a point read when someone filters by it; never worth failing a write.
         catch (Exception ex)
@@ -314,7 +317,7 @@ public sealed class WorkspaceConnectionService(
         }
 
         tokens.Remove(written.Ref);
-        await ForgetTagsAsync(written.Ref, addedTags, before);
+        await ForgetTagsAsync(written.Ref, addedTags);
         return answer;
     }
 

@@ -55,6 +55,45 @@ public sealed class TagTests(ProcoreFixture fixture) : IClassFixture<ProcoreFixt
     }
 
     [Fact]
+    public async Task The_longest_values_in_any_script_keep_their_index_keys_within_table_storage_limits()
+    {
+        // 256 characters of CJK are 768 bytes of UTF-8: the value itself in a key would take 1,024
+        // characters of base64, over Table Storage's 1 KiB key (Azurite does not enforce it).
+        var id = Connections.NewId();
+        var key = new string('k', 64);
+        var value = string.Concat(Enumerable.Repeat("建設会社", 64));
+        Assert.Equal(HttpStatusCode.Created, (await PutAsync(id, new Dictionary<string, string> { [key] = value })).StatusCode);
+
+        Assert.Equal([id], await FindAsync($"tag.{key}=" + Uri.EscapeDataString(value)));
+        var table = await fixture.App.Service<ProcoreConnect.Storage.TableStore>().GetAsync(WorkspaceTagIndex.TableName, default);
+        var keys = new List<string>();
+        await foreach (var entry in table.QueryAsync<Azure.Data.Tables.TableEntity>(e => e.PartitionKey == AppFactory.DefaultPartner))
+        {
+            keys.Add(entry.RowKey);
+        }
+
+        Assert.Contains(keys, k => k.EndsWith(":" + id, StringComparison.Ordinal));
+        Assert.All(keys, k => Assert.True(k.Length * sizeof(char) <= 1024, $"a {k.Length}-character key"));
+    }
+
+    [Fact]
+    public async Task Concurrent_writes_of_the_same_tags_leave_the_workspace_findable_whichever_wins()
+    {
+        // A partner's retried PUT races its first try: the loser must not take the winner's entries with it.
+        var id = Connections.NewId();
+        Assert.Equal(HttpStatusCode.Created, (await PutAsync(id, null)).StatusCode);
+        for (var round = 0; round < 3; round++)
+        {
+            var value = Unique("crm");
+            var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => PutAsync(id, new Dictionary<string, string> { ["crm"] = value })));
+
+            Assert.Contains(answers, a => a.StatusCode == HttpStatusCode.OK);
+            Assert.All(answers, a => Assert.True(a.StatusCode is HttpStatusCode.OK or HttpStatusCode.Conflict, a.StatusCode.ToString()));
+            Assert.Equal([id], await FindAsync("tag.crm=" + value));
+        }
+    }
+
+    [Fact]
     public async Task Tags_left_out_stay_an_empty_object_clears_them_and_the_index_follows()
     {
         var id = Connections.NewId();
