@@ -51,7 +51,7 @@ public sealed class TokenPersister(
 
     /// <summary>As <see cref="PersistAsync"/>, with the row as it was just before the write (to tell what changed).</summary>
     public async Task<(Workspace Before, Workspace After)> PersistReportingAsync(
-        Workspace workspace, ProcoreTokenResponse tokens, CancellationToken cancellationToken, bool leaveOldEntry = false)
+        Workspace workspace, ProcoreTokenResponse tokens, CancellationToken cancellationToken, bool leaveOldEntry = false, bool reconnected = false)
     {
         if (tokens.RefreshToken is { } refreshToken)
         {
@@ -70,7 +70,7 @@ public sealed class TokenPersister(
         {
             var changed = current with
             {
-                Health = current.Health.Refreshed(),
+                Health = reconnected ? current.Health.Reconnected() : current.Health.Refreshed(),
                 Status = WorkspaceStatus.Connected,
                 Tokens = stored,
                 AccessTokenIssuedAt = time.GetUtcNow(),

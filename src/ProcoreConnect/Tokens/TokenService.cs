@@ -118,7 +118,7 @@ public sealed class TokenService(
     /// <summary>Stores tokens from a code exchange and caches the access token.</summary>
     public async Task<Workspace> ConnectAsync(Workspace workspace, ProcoreTokenResponse tokens, CancellationToken cancellationToken)
     {
-        var (before, saved) = await persister.PersistReportingAsync(workspace, tokens, cancellationToken);
+        var (before, saved) = await persister.PersistReportingAsync(workspace, tokens, cancellationToken, reconnected: true);
         Cache(saved, tokens.AccessToken);
         await PublishAsync(saved, Events.EventTypes.Connected, null);
         await PublishChangeAsync(before, saved);
@@ -260,11 +260,9 @@ public sealed class TokenService(
             return await FromStoreAsync(workspace, cancellationToken);
         }
 
-        if (!request.Always && workspace.Health.RetryAt is { } retryAt && retryAt > time.GetUtcNow())
+        if (await CoolingDownOutcomeAsync(workspace, request, cancellationToken) is { } waiting)
         {
-            return request.NotIssuedBefore is null
-                ? await CoolingDownAsync(workspace, retryAt, cancellationToken)
-                : CoolingDown(workspace, retryAt);
+            return waiting;
         }
 
         var deadline = time.GetUtcNow() + options.Value.LeaseWait;
@@ -282,6 +280,12 @@ public sealed class TokenService(
                     if (Satisfies(workspace, request))
                     {
                         return await FromStoreAsync(workspace, cancellationToken);
+                    }
+
+                    // The instance that held the lease may have just failed and set a back-off.
+                    if (await CoolingDownOutcomeAsync(workspace, request, cancellationToken) is { } backedOff)
+                    {
+                        return backedOff;
                     }
 
                     var client = request.Proof?.Client ?? await clients.FindAsync(workspace.Client, cancellationToken);
@@ -446,7 +450,8 @@ public sealed class TokenService(
 
         if (result.Succeeded)
         {
-            var (before, saved) = await persister.PersistReportingAsync(workspace, result.Tokens!, CancellationToken.None, leaveOldEntry);
+            var (before, saved) = await persister.PersistReportingAsync(
+                workspace, result.Tokens!, CancellationToken.None, leaveOldEntry, reconnected: request.ImportedRefreshToken is not null);
             logger.LogInformation("Token of workspace {WorkspaceId} refreshed, expires {ExpiresAt}", workspace.Id, saved.AccessTokenExpiresAt);
             if (request.ImportedRefreshToken is not null)
             {
@@ -504,6 +509,13 @@ public sealed class TokenService(
 
         return outcome;
     }
+
+    // While backing off after a failed refresh nothing is presented, except a proof or an import
+    // (each brings what may end the failure).
+    private async Task<TokenOutcome?> CoolingDownOutcomeAsync(Workspace workspace, RefreshRequest request, CancellationToken cancellationToken) =>
+        request.Always || workspace.Health.RetryAt is not { } retryAt || retryAt <= time.GetUtcNow() ? null
+        : request.NotIssuedBefore is null ? await CoolingDownAsync(workspace, retryAt, cancellationToken)
+        : CoolingDown(workspace, retryAt);
 
     // Best effort, as the revoke it serves: unknown, the old grant is left alone, never guessed.
     private async Task<string?> ReplacedAccessTokenAsync(Workspace workspace, CancellationToken cancellationToken)

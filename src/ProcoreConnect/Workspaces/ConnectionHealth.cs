@@ -50,6 +50,9 @@ public sealed record ConnectionHealth
     /// <summary>After a successful refresh: failures forgotten; no longer broken by a refresh (a failing check stays).</summary>
     public ConnectionHealth Refreshed() => BrokenReason == CheckFailing ? Ok with { BrokenSince = BrokenSince, BrokenReason = CheckFailing } : Ok;
 
+    /// <summary>After a person connected again (a code exchange or an imported grant): whatever broke it is behind it; the next check says anew.</summary>
+    public ConnectionHealth Reconnected() => Ok;
+
     /// <summary>After a failed refresh: counted, backed off when it may pass, broken when refused or failing for long.</summary>
     public ConnectionHealth RefreshFailed(string reason, bool transient, DateTimeOffset now)
     {
@@ -63,13 +66,25 @@ public sealed record ConnectionHealth
         ok ? BrokenReason == CheckFailing ? this with { BrokenSince = null, BrokenReason = null } : this
            : Broken(CheckFailing, now);
 
-    /// <summary>Broken for <paramref name="reason"/>, unless it is broken already.</summary>
+    /// <summary>
+    /// Broken for <paramref name="reason"/>, unless it is broken already; but a reason that needs a
+    /// person (<see cref="NeedsReauthorization"/>, <see cref="InvalidClient"/>) replaces one that
+    /// might pass by itself, since what the partner must do has changed.
+    /// </summary>
     public ConnectionHealth Broken(string reason, DateTimeOffset now) =>
-        BrokenSince is not null ? this : this with { BrokenSince = now, BrokenReason = reason };
+        BrokenSince is null ? this with { BrokenSince = now, BrokenReason = reason }
+        : NeedsPerson(reason) && !NeedsPerson(BrokenReason) ? this with { BrokenReason = reason }
+        : this;
 
-    /// <summary>The event a change means, if any: broken or recovered, never both, never for no change.</summary>
+    /// <summary>
+    /// The event a change means, if any: broken (also again, when it now needs a person) or
+    /// recovered, never both, never for no change.
+    /// </summary>
     public static string? EventOf(ConnectionHealth before, ConnectionHealth after) =>
         before.BrokenSince is null && after.BrokenSince is not null ? Events.EventTypes.ConnectionBroken
         : before.BrokenSince is not null && after.BrokenSince is null ? Events.EventTypes.ConnectionRecovered
+        : before.BrokenSince is not null && after.BrokenReason != before.BrokenReason ? Events.EventTypes.ConnectionBroken
         : null;
+
+    private static bool NeedsPerson(string? reason) => reason is NeedsReauthorization or InvalidClient;
 }

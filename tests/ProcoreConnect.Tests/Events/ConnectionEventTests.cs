@@ -92,6 +92,92 @@ public sealed class ConnectionEventTests(ProcoreFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task A_failing_connection_that_then_needs_a_person_is_reported_broken_again_with_that_reason()
+    {
+        var client = await PartnerAsync();
+        var app = fixture.Simulator.Register();
+        var id = await fixture.CreateWorkspaceAsync(app, caller: client);
+        await new Browser(client, fixture.Simulator.BaseUrl).ConnectAsync(id);
+        fixture.Clock.Advance(TimeSpan.FromMinutes(85));
+        fixture.Simulator.State.SetFaults(new SimulatorFaults { TokenFailures = [503, 503, 503] });
+        foreach (var wait in new[] { 0, 31, 61 })
+        {
+            fixture.Clock.Advance(TimeSpan.FromSeconds(wait));
+            await client.GetAsync($"/api/workspaces/{id}/token");
+        }
+
+        Assert.Equal(["connected", "connection.broken"], Types(await EventsAsync(id)));
+
+        // Procore answers again, and refuses the refresh token: now a person must act.
+        fixture.Simulator.State.RevokeClient(app.ClientId);
+        fixture.Clock.Advance(TimeSpan.FromSeconds(121));
+        Assert.Equal(HttpStatusCode.Conflict, (await client.GetAsync($"/api/workspaces/{id}/token")).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await client.GetAsync($"/api/workspaces/{id}/token")).StatusCode);
+
+        var events = await EventsAsync(id);
+        Assert.Equal(["connected", "connection.broken", "connection.broken"], Types(events));
+        Assert.Equal(["refresh_failing", "needs_reauthorization"], events.Skip(1).Select(e => e.GetProperty("data").GetProperty("reason").GetString()));
+        var view = await (await client.GetAsync($"/api/workspaces/{id}/connection")).ReadAsync<ConnectionResponse>();
+        Assert.Equal("needs_reauthorization", view.BrokenReason);
+
+        await new Browser(client, fixture.Simulator.BaseUrl).ConnectAsync(id);
+        Assert.Equal(["connected", "connection.broken", "connection.broken", "connected", "connection.recovered"], Types(await EventsAsync(id)));
+    }
+
+    [Fact]
+    public async Task A_caller_waiting_on_another_instance_s_lease_honours_the_back_off_that_instance_just_set()
+    {
+        var client = await PartnerAsync();
+        var app = fixture.Simulator.Register();
+        var id = await fixture.CreateWorkspaceAsync(app, caller: client);
+        await new Browser(client, fixture.Simulator.BaseUrl).ConnectAsync(id);
+        fixture.Clock.Advance(TimeSpan.FromMinutes(85)); // due; 5 minutes of the access token left
+        var repository = fixture.App.Service<WorkspaceRepository>();
+        var workspace = (await repository.ListAllAsync(100, null, default)).Items.Single(w => w.Id == id);
+        var leases = fixture.App.Service<RefreshLeaseStore>();
+        var held = await leases.TryAcquireAsync(workspace.Key, "another-instance", default);
+        Assert.NotNull(held);
+        var start = await TokenRequestsAsync();
+
+        var waiting = client.GetAsync($"/api/workspaces/{id}/token");
+        await Task.Delay(300);
+        // The other instance's refresh failed in transit: it records the back-off and lets go.
+        await fixture.App.Service<TokenPersister>().RecordFailureAsync(
+            workspace, WorkspaceStatus.Connected, "Procore's token endpoint failed.", ConnectionHealth.RefreshFailing, transient: true, default);
+        await leases.ReleaseAsync(held!, default);
+        while (!waiting.IsCompleted)
+        {
+            fixture.Clock.Advance(TimeSpan.FromMilliseconds(250)); // the waiter's poll
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await waiting).StatusCode); // the still-valid token
+        Assert.Equal(start, await TokenRequestsAsync()); // and nothing presented to Procore
+    }
+
+    [Fact]
+    public async Task A_failing_daily_check_breaks_the_connection_and_a_person_connecting_again_recovers_it()
+    {
+        var client = await PartnerAsync();
+        var app = fixture.Simulator.Register();
+        var id = await fixture.CreateWorkspaceAsync(app, companyId: 4242, caller: client); // not the signed-in user's company
+        await new Browser(client, fixture.Simulator.BaseUrl).ConnectAsync(id);
+
+        await fixture.App.Service<ProcoreConnect.Maintenance.ConnectionChecker>().CheckAllAsync(default);
+        var view = await (await client.GetAsync($"/api/workspaces/{id}/connection")).ReadAsync<ConnectionResponse>();
+        Assert.Equal("check_failing", view.BrokenReason);
+        Assert.Equal(["connected", "connection.broken"], Types(await EventsAsync(id)));
+
+        // The partner corrects the company, and a person connects again.
+        var name = view.OAuthClient;
+        Assert.Equal(HttpStatusCode.OK, (await client.PutAsync($"/api/workspaces/{id}/connection", Json.Body(Connections.Valid(name).With("companyId", 1001)))).StatusCode);
+        await new Browser(client, fixture.Simulator.BaseUrl).ConnectAsync(id);
+
+        Assert.Null((await (await client.GetAsync($"/api/workspaces/{id}/connection")).ReadAsync<ConnectionResponse>()).BrokenReason);
+        Assert.Equal(["connected", "connection.broken", "connected", "connection.recovered"], Types(await EventsAsync(id)));
+    }
+
+    [Fact]
     public async Task A_refused_refresh_token_breaks_the_connection_at_once_and_reconnecting_recovers_it()
     {
         var client = await PartnerAsync();
