@@ -83,6 +83,32 @@ public sealed class TokenService(
         InGateAsync(workspace, () => LoadOrRefreshAsync(workspace, new RefreshRequest(ImportedRefreshToken: refreshToken), cancellationToken), cancellationToken);
 
     /// <summary>
+    /// Redeems a refresh token issued elsewhere with <paramref name="client"/> in
+    /// <paramref name="environment"/>, storing nothing: for a workspace that does not hold this
+    /// client and environment yet, whose row is written only once Procore accepted the token. The
+    /// new tokens are the caller's to store (<see cref="ConnectAsync"/>) at once.
+    /// </summary>
+    public async Task<(TokenOutcome Outcome, ProcoreTokenResponse? Tokens)> RedeemAsync(
+        ProcoreEnvironment environment, OAuthClient client, string refreshToken, CancellationToken cancellationToken)
+    {
+        if (client.SecretRefused)
+        {
+            return (new TokenOutcome(TokenStatus.InvalidClient, Detail: ClientTokenService.RefusedDetail(client)), null);
+        }
+
+        var clientSecret = await secretVersions.GetAsync(client.ClientSecret, cancellationToken);
+        var result = await oauth.RefreshAsync(environment, client.ClientId, clientSecret, refreshToken, CancellationToken.None);
+        if (result.Succeeded)
+        {
+            // Procore always rotates; should an answer ever come without one, the imported token is all there is.
+            return (new TokenOutcome(TokenStatus.Ok), result.Tokens!.RefreshToken is null ? result.Tokens with { RefreshToken = refreshToken } : result.Tokens);
+        }
+
+        logger.LogWarning("An imported refresh token for OAuth client {Client} failed: {Status} {Error}", client.Ref, result.Status, result.Error);
+        return (ImportRefused(client, result), null);
+    }
+
+    /// <summary>
     /// The sweep's entry point: refreshes the workspace if the index entry is still the row's and
     /// due, reading the row once, under a lease: <paramref name="lease"/> when the sweep took it in
     /// a batch, else one of its own. A lease with less than half its time left is not trusted to
@@ -466,11 +492,7 @@ public sealed class TokenService(
         {
             // The workspace's own tokens were not presented: nothing about it changed.
             logger.LogWarning("Workspace {WorkspaceId}: an imported refresh token failed: {Status} {Error}", workspace.Id, result.Status, result.Error);
-            return result.IsInvalidClient
-                ? new TokenOutcome(TokenStatus.InvalidClient, Detail: $"Procore refused the client credentials of OAuth client '{client.Ref.Name}' ({result.Error}).")
-                : result.IsTransient
-                    ? new TokenOutcome(TokenStatus.ProcoreUnavailable, Detail: $"Procore's token endpoint failed ({result.Error}); the refresh token may or may not be spent.")
-                    : new TokenOutcome(TokenStatus.NeedsReauthorization, Detail: $"Procore refused the refresh token ({result.Error}): it was used already, revoked, expired, or issued to another app.");
+            return ImportRefused(client, result);
         }
 
         cache.Remove(workspace.Ref);
@@ -509,6 +531,13 @@ public sealed class TokenService(
 
         return outcome;
     }
+
+    private static TokenOutcome ImportRefused(OAuthClient client, ProcoreTokenResult result) =>
+        result.IsInvalidClient
+            ? new TokenOutcome(TokenStatus.InvalidClient, Detail: $"Procore refused the client credentials of OAuth client '{client.Ref.Name}' ({result.Error}).")
+            : result.IsTransient
+                ? new TokenOutcome(TokenStatus.ProcoreUnavailable, Detail: $"Procore's token endpoint failed ({result.Error}); the refresh token may or may not be spent.")
+                : new TokenOutcome(TokenStatus.NeedsReauthorization, Detail: $"Procore refused the refresh token ({result.Error}): it was used already, revoked, expired, or issued to another app.");
 
     // While backing off after a failed refresh nothing is presented, except a proof or an import
     // (each brings what may end the failure).

@@ -28,6 +28,9 @@ public sealed class WorkspaceConnectionService(
     TimeProvider time,
     ILogger<WorkspaceConnectionService> logger)
 {
+    // Writes of settings retried after an imported token was spent (each loses only to a concurrent write).
+    private const int SpentTokenWriteAttempts = 3;
+
     /// <summary>Creates the workspace or applies new settings to it (with <paramref name="createOnly"/>, an existing id is a conflict on <c>id</c>).</summary>
     public async Task<WriteOutcome<Workspace>> UpsertAsync(
         WorkspaceRef workspace, ConnectionSettings settings, ETag? ifMatch, CancellationToken cancellationToken, bool createOnly = false)
@@ -74,23 +77,56 @@ public sealed class WorkspaceConnectionService(
         var importFirst = settings.RefreshToken is not null && existing is not null && !GrantScopeChanges(existing, settings, client);
         if (importFirst)
         {
-            var redeemed = await tokenService.ImportAsync(existing!.Ref, settings.RefreshToken!, CancellationToken.None);
-            if (redeemed.Status != TokenStatus.Ok)
+            var imported = await tokenService.ImportAsync(existing!.Ref, settings.RefreshToken!, CancellationToken.None);
+            if (imported.Status != TokenStatus.Ok)
             {
                 await ForgetTagsAsync(workspace, addedTags);
-                return ImportFailed(redeemed, client);
+                return ImportFailed(imported, client);
             }
 
-            replacedGrant = redeemed.ReplacedAccessToken;
+            replacedGrant = imported.ReplacedAccessToken;
             existing = await workspaces.FindAsync(workspace, CancellationToken.None) ?? existing;
         }
 
-        var outcome = existing is null
-            ? await CreateAsync(workspace, settings, client, tags, cancellationToken)
-            : await UpdateAsync(existing, settings, client, tags, cancellationToken);
+        // A new workspace, or one moving to another client or environment: the token is redeemed
+        // with the new client and environment before anything is written, as for importFirst.
+        ProcoreTokenResponse? redeemed = null;
+        if (settings.RefreshToken is { } elsewhere && !importFirst)
+        {
+            var (refused, fresh) = await tokenService.RedeemAsync(settings.Environment, client, elsewhere, CancellationToken.None);
+            if (fresh is null)
+            {
+                await ForgetTagsAsync(workspace, addedTags);
+                return ImportFailed(refused, client);
+            }
+
+            redeemed = fresh;
+        }
+
+        // Once Procore took the token, the partner's copy is dead: a concurrent write or a caller
+        // going away must not cost the grant, so the settings are written on top of what stands now.
+        var spent = importFirst || redeemed is not null;
+        var writeToken = spent ? CancellationToken.None : cancellationToken;
+        var outcome = await WriteSettingsAsync(workspace, existing, settings, client, tags, writeToken);
+        for (var attempt = 1; spent && outcome.Status == WriteStatus.Conflict && attempt <= SpentTokenWriteAttempts; attempt++)
+        {
+            existing = await workspaces.FindAsync(workspace, CancellationToken.None);
+            if (existing?.Status == WorkspaceStatus.Deleting)
+            {
+                break;
+            }
+
+            outcome = await WriteSettingsAsync(workspace, existing, settings, client, tags, writeToken);
+        }
+
         if (outcome.Value is not { } written)
         {
             await ForgetTagsAsync(workspace, addedTags);
+            if (redeemed is not null)
+            {
+                logger.LogError("Workspace {WorkspaceId}: an imported grant was redeemed but the workspace could not be written ({Status}); that grant is lost", workspace.Id, outcome.Status);
+            }
+
             return outcome;
         }
 
@@ -102,21 +138,13 @@ public sealed class WorkspaceConnectionService(
         if (original?.Tokens is not null && GrantScopeChanges(original, settings, client))
         {
             // Read now that the row no longer holds the grant (nothing refreshes it any more) and
-            // before an import writes a newer version.
+            // before the imported grant is stored as a newer version.
             replacedGrant = await LatestAccessTokenAsync(original);
         }
 
-        if (settings.RefreshToken is { } imported && !importFirst)
+        if (redeemed is not null)
         {
-            // A new workspace, or one moving to another client or environment: the row must exist
-            // (with the new settings) to hold the tokens; a refusal removes or restores it.
-            var redeemed = await tokenService.ImportAsync(written.Ref, imported, CancellationToken.None);
-            if (redeemed.Status != TokenStatus.Ok)
-            {
-                return await UndoAsync(original, await workspaces.FindAsync(workspace, CancellationToken.None) ?? written, addedTags, ImportFailed(redeemed, client));
-            }
-
-            written = await workspaces.FindAsync(workspace, CancellationToken.None) ?? written;
+            written = await tokenService.ConnectAsync(written, redeemed, CancellationToken.None);
             outcome = outcome with { Value = written };
         }
 
@@ -223,6 +251,12 @@ public sealed class WorkspaceConnectionService(
             logger.LogWarning(ex, "Could not remove tag index entries of workspace {WorkspaceId}", workspace.Id);
         }
     }
+
+    private Task<WriteOutcome<Workspace>> WriteSettingsAsync(
+        WorkspaceRef workspace, Workspace? existing, ConnectionSettings settings, OAuthClient client, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken) =>
+        existing is null
+            ? CreateAsync(workspace, settings, client, tags, cancellationToken)
+            : UpdateAsync(existing, settings, client, tags, cancellationToken);
 
     private async Task<WriteOutcome<Workspace>> CreateAsync(
         WorkspaceRef workspace, ConnectionSettings settings, OAuthClient client, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken)

@@ -98,7 +98,7 @@ public sealed class RefreshTokenImportTests(ProcoreFixture fixture) : IClassFixt
     }
 
     [Fact]
-    public async Task A_refused_token_with_a_move_to_another_client_puts_the_workspace_back_on_its_old_client_and_grant()
+    public async Task A_refused_token_with_a_move_to_another_client_writes_nothing_and_keeps_the_old_grant()
     {
         var app = fixture.Simulator.Register();
         var id = await fixture.ConnectedWorkspaceAsync(app);
@@ -109,11 +109,33 @@ public sealed class RefreshTokenImportTests(ProcoreFixture fixture) : IClassFixt
         await AssertRefusedAsync(await PutAsync(id, other, "not-a-token-procore-issued"), "refreshToken");
 
         var after = (await Workspaces.FindAsync(id, default))!;
+        Assert.Equal(before.ETag, after.ETag); // redeemed before anything was written
         Assert.Equal(before.Client, after.Client);
         Assert.Equal(before.Tokens, after.Tokens);
         Assert.Equal(WorkspaceStatus.Connected, after.Status);
         Assert.Equal(token.AccessToken, (await (await Client.GetAsync($"/api/workspaces/{id}/token")).ReadAsync<TokenResponse>()).AccessToken);
         Assert.NotNull(fixture.Simulator.State.Authenticate(token.AccessToken)); // the old grant was not revoked
+    }
+
+    [Fact]
+    public async Task A_move_to_another_client_with_its_refresh_token_connects_on_the_new_client_and_revokes_the_old_grant()
+    {
+        var app = fixture.Simulator.Register();
+        var id = await fixture.ConnectedWorkspaceAsync(app);
+        var old = await (await Client.GetAsync($"/api/workspaces/{id}/token")).ReadAsync<TokenResponse>();
+        var otherApp = fixture.Simulator.Register();
+        var other = await fixture.CreateClientAsync(otherApp);
+        var (_, refresh) = fixture.Simulator.GrantElsewhere(otherApp);
+
+        var moved = await PutAsync(id, other, refresh);
+
+        Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
+        var view = await moved.ReadAsync<ConnectionResponse>();
+        Assert.Equal((other, WorkspaceStatus.Connected), (view.OAuthClient, view.Status));
+        var now = await (await Client.GetAsync($"/api/workspaces/{id}/token")).ReadAsync<TokenResponse>();
+        Assert.NotEqual(old.AccessToken, now.AccessToken);
+        Assert.NotNull(fixture.Simulator.State.Authenticate(now.AccessToken));
+        Assert.Null(fixture.Simulator.State.Authenticate(old.AccessToken)); // the old client's grant, revoked
     }
 
     [Fact]
