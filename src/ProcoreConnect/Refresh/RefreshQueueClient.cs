@@ -10,7 +10,7 @@ namespace ProcoreConnect.Refresh;
 /// </summary>
 public sealed class RefreshQueueClient(QueueClient queue)
 {
-    private int _created;
+    private Lazy<Task>? _created;
 
     /// <summary>Enqueues one message naming <paramref name="entries"/>.</summary>
     public async Task EnqueueAsync(IReadOnlyList<DueRefresh> entries, CancellationToken cancellationToken)
@@ -90,12 +90,21 @@ public sealed class RefreshQueueClient(QueueClient queue)
         }
     }
 
+    // Once per process, however many sends start together (a sweep sends its messages in parallel).
     private async Task EnsureCreatedAsync(CancellationToken cancellationToken)
     {
-        if (Volatile.Read(ref _created) == 0)
+        var created = Volatile.Read(ref _created) ?? (Interlocked.CompareExchange(ref _created, new Lazy<Task>(CreateAsync), null) ?? _created!);
+        try
         {
-            await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-            Volatile.Write(ref _created, 1);
+            await created.Value.WaitAsync(cancellationToken);
+        }
+        catch (Exception) when (created.Value.IsFaulted)
+        {
+            // Not remembered: storage may come back.
+            Interlocked.CompareExchange(ref _created, null, created);
+            throw;
         }
     }
+
+    private async Task CreateAsync() => await queue.CreateIfNotExistsAsync(cancellationToken: CancellationToken.None);
 }

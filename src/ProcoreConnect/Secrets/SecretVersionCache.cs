@@ -15,7 +15,7 @@ public sealed class SecretVersionCache(ISecretStore secrets)
     /// <summary>The value of one version.</summary>
     public async Task<string> GetAsync(SecretReference reference, CancellationToken cancellationToken)
     {
-        var lazy = _values.GetOrAdd(reference, r => new Lazy<Task<string>>(() => secrets.GetAsync(r, CancellationToken.None)));
+        var lazy = _values.GetOrAdd(reference, r => new Lazy<Task<string>>(() => ReadAsync(r)));
         try
         {
             return await lazy.Value.WaitAsync(cancellationToken);
@@ -27,4 +27,8 @@ public sealed class SecretVersionCache(ISecretStore secrets)
             throw;
         }
     }
+
+    // Async, so a store that throws before its first await still yields a faulted task, never a
+    // Lazy that caches the exception for good.
+    private async Task<string> ReadAsync(SecretReference reference) => await secrets.GetAsync(reference, CancellationToken.None);
 }

@@ -50,6 +50,8 @@ public sealed class TwoInstancesTests(ITestOutputHelper output) : IAsyncLifetime
             ["Refresh:QueueName"] = "q" + Guid.NewGuid().ToString("N")[..12],
             ["Refresh:MaxConcurrency"] = sweepConcurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Tokens:LeaseDuration"] = "00:00:05",
+            // Setting up 48 workspaces writes more connections in a minute than a partner's default limit (60).
+            ["RateLimits:PermitLimit"] = "1000",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         var started = await Task.WhenAll(AppProcess.StartAsync(settings), AppProcess.StartAsync(settings));

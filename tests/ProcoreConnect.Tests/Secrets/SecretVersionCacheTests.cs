@@ -18,10 +18,12 @@ public sealed class SecretVersionCacheTests
         Assert.Equal(1, store.Reads);
     }
 
-    [Fact]
-    public async Task A_failed_read_is_not_remembered()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_failed_read_is_not_remembered(bool throwsBeforeAwaiting)
     {
-        var store = new SlowStore { FailNext = true };
+        var store = new SlowStore { FailNext = true, ThrowsBeforeAwaiting = throwsBeforeAwaiting };
         var cache = new SecretVersionCache(store);
         var reference = new SecretReference("oc-a-client-secret", "v1");
 
@@ -39,11 +41,25 @@ public sealed class SecretVersionCacheTests
 
         public bool FailNext { get; set; }
 
+        /// <summary>Fails as a store that checks before its first await does: a synchronous throw.</summary>
+        public bool ThrowsBeforeAwaiting { get; init; }
+
         public string Kind => "slow";
 
-        public async Task<string> GetAsync(SecretReference reference, CancellationToken cancellationToken)
+        public Task<string> GetAsync(SecretReference reference, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref _reads);
+            if (ThrowsBeforeAwaiting && FailNext)
+            {
+                FailNext = false;
+                throw new IOException("the store refused at once");
+            }
+
+            return ReadAsync(reference, cancellationToken);
+        }
+
+        private async Task<string> ReadAsync(SecretReference reference, CancellationToken cancellationToken)
+        {
             await Task.Delay(50, cancellationToken);
             if (FailNext)
             {
