@@ -55,8 +55,10 @@ pids+=($!)
 wait_for http://127.0.0.1:21020/api/health
 wait_for http://127.0.0.1:21021/api/health
 key=$(curl -fsS -X POST http://127.0.0.1:21020/api/partners/bench/keys -H "X-Api-Key: $admin_key" | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
+curl -fsS -o /dev/null -X PUT http://127.0.0.1:21020/api/oauth-clients/bench-dmsa -H "X-Api-Key: $key" -H 'Content-Type: application/json' \
+  -d '{"authFlow":"client_credentials","clientId":"demo-dmsa-app","clientSecret":"demo-dmsa-app-secret"}'
 curl -fsS -o /dev/null -X PUT http://127.0.0.1:21020/api/workspaces/bench-hot/connection -H "X-Api-Key: $key" -H 'Content-Type: application/json' \
-  -d '{"companyId":1001,"environment":"sandbox","authFlow":"client_credentials","clientId":"demo-service-account","clientSecret":"demo-service-account-secret"}'
+  -d '{"companyId":1001,"environment":"sandbox","oauthClient":"bench-dmsa"}'
 curl -fsS -o /dev/null http://127.0.0.1:21020/api/workspaces/bench-hot/token -H "X-Api-Key: $key"
 wrk -t2 -c32 -d5s http://127.0.0.1:21021/api/constant >/dev/null
 wrk -t2 -c32 -d5s -H "X-Api-Key: $key" http://127.0.0.1:21020/api/workspaces/bench-hot/token >/dev/null

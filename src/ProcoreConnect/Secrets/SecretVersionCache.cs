@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using ProcoreConnect.Common;
 
 namespace ProcoreConnect.Secrets;
 
@@ -10,25 +10,8 @@ namespace ProcoreConnect.Secrets;
 /// </summary>
 public sealed class SecretVersionCache(ISecretStore secrets)
 {
-    private readonly ConcurrentDictionary<SecretReference, Lazy<Task<string>>> _values = new();
+    private readonly SingleFlightCache<SecretReference, string> _values = new(r => secrets.GetAsync(r, CancellationToken.None));
 
     /// <summary>The value of one version.</summary>
-    public async Task<string> GetAsync(SecretReference reference, CancellationToken cancellationToken)
-    {
-        var lazy = _values.GetOrAdd(reference, r => new Lazy<Task<string>>(() => ReadAsync(r)));
-        try
-        {
-            return await lazy.Value.WaitAsync(cancellationToken);
-        }
-        catch (Exception) when (lazy.Value.IsFaulted)
-        {
-            // A failed read is not remembered: the store may answer the next caller.
-            _values.TryRemove(new KeyValuePair<SecretReference, Lazy<Task<string>>>(reference, lazy));
-            throw;
-        }
-    }
-
-    // Async, so a store that throws before its first await still yields a faulted task, never a
-    // Lazy that caches the exception for good.
-    private async Task<string> ReadAsync(SecretReference reference) => await secrets.GetAsync(reference, CancellationToken.None);
+    public Task<string> GetAsync(SecretReference reference, CancellationToken cancellationToken) => _values.GetAsync(reference, cancellationToken);
 }

@@ -27,7 +27,7 @@ public sealed class CountingSweepFixture : ProcoreFixture
 }
 
 /// <summary>Counts single-entity table requests by "table method" (a transaction counts as "$batch POST").</summary>
-public sealed class TableRequests : HttpPipelinePolicy
+public sealed class TableRequests : HttpPipelineSynchronousPolicy
 {
     private readonly ConcurrentDictionary<string, int> _counts = new();
 
@@ -36,19 +36,7 @@ public sealed class TableRequests : HttpPipelinePolicy
 
     public void Clear() => _counts.Clear();
 
-    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-    {
-        Count(message);
-        ProcessNext(message, pipeline);
-    }
-
-    public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-    {
-        Count(message);
-        return ProcessNextAsync(message, pipeline);
-    }
-
-    private void Count(HttpMessage message)
+    public override void OnSendingRequest(HttpMessage message)
     {
         var table = message.Request.Uri.Path.Split('/', StringSplitOptions.RemoveEmptyEntries).ElementAtOrDefault(1)?.Split('(')[0] ?? "?";
         _counts.AddOrUpdate($"{table} {message.Request.Method}", 1, (_, n) => n + 1);
