@@ -205,7 +205,12 @@ public sealed class TokenService(
         }
     }
 
-    private CachedToken? Hot(WorkspaceRef workspace)
+    /// <summary>
+    /// The workspace's token when it is held in memory and may be handed out without any I/O (not
+    /// due, re-checked against the row within the last minute); null when a call would have to load
+    /// or refresh it.
+    /// </summary>
+    public CachedToken? Hot(WorkspaceRef workspace)
     {
         var entry = cache.Get(workspace);
         if (entry is null || time.GetUtcNow() - entry.CheckedAt >= RecheckInterval)
