@@ -6,8 +6,8 @@ using ProcoreConnect.Secrets;
 
 namespace RefreshSweep;
 
-/// <summary>Counts table requests, and the time they take, by table and method.</summary>
-internal sealed partial class TableCounter : HttpPipelinePolicy
+/// <summary>Counts storage requests, and the time they take: by table and method, or (<paramref name="queues"/>) by queue operation.</summary>
+internal sealed partial class StorageCounter(bool queues = false) : HttpPipelinePolicy
 {
     public ConcurrentDictionary<string, int> Counts { get; } = new();
 
@@ -20,7 +20,7 @@ internal sealed partial class TableCounter : HttpPipelinePolicy
     }
 
     public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
-        throw new NotSupportedException("The app makes asynchronous table calls only.");
+        throw new NotSupportedException("The app makes asynchronous storage calls only.");
 
     public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
@@ -31,7 +31,20 @@ internal sealed partial class TableCounter : HttpPipelinePolicy
         Ticks.AddOrUpdate(key, Stopwatch.GetElapsedTime(started).Ticks, (_, t) => t + Stopwatch.GetElapsedTime(started).Ticks);
     }
 
-    private static string Key(HttpMessage message)
+    /// <summary>All requests counted.</summary>
+    public int Total => Counts.Sum(c => c.Value);
+
+    private string Key(HttpMessage message) => queues ? QueueKey(message) : TableKey(message);
+
+    // .../queue/messages (send, receive) or .../queue/messages/{id} (delete); else the queue itself.
+    private static string QueueKey(HttpMessage message)
+    {
+        var path = message.Request.Uri.Path;
+        var what = path.EndsWith("/messages", StringComparison.Ordinal) ? "messages" : path.Contains("/messages/", StringComparison.Ordinal) ? "message" : "queue";
+        return $"queue {what} {message.Request.Method}";
+    }
+
+    private static string TableKey(HttpMessage message)
     {
         var path = message.Request.Uri.Path;
         var table = path.Split('/', StringSplitOptions.RemoveEmptyEntries).ElementAtOrDefault(1)?.Split('(')[0] ?? "?";

@@ -20,6 +20,8 @@ builder.AddConnectTelemetry();
 
 var app = builder.Build();
 app.UseExceptionHandler();
+// A hot token call with a partner key is answered here; anything else goes on as before.
+app.UseMiddleware<ProcoreConnect.Tokens.HotTokenLane>();
 app.UseStatusCodePages();
 app.UseMiddleware<RefusalLogging>();
 app.UseAuthentication();

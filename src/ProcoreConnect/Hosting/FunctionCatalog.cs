@@ -48,7 +48,7 @@ public static class FunctionCatalog
         FunctionDefinition.Http("CreateConnectLink", "POST", "workspaces/{id}/connect-links", static (app, f) => app.MapMethods(f.AppPath, f.Methods, ConnectLinkEndpoints.Create)),
         FunctionDefinition.Http("ShowConnectLink", "GET", LinkPage, static (app, f) => app.MapMethods(f.AppPath, f.Methods, ConnectLinkEndpoints.Show).WithMetadata(SecretInPath.Instance), policy: null),
         FunctionDefinition.Http("StartConnectLink", "POST", LinkPage, static (app, f) => app.MapMethods(f.AppPath, f.Methods, ConnectLinkEndpoints.Start).WithMetadata(SecretInPath.Instance), policy: null),
-        FunctionDefinition.Http("GetToken", "GET", "workspaces/{id}/token", static (app, f) => app.MapMethods(f.AppPath, f.Methods, TokenEndpoints.GetToken)),
+        FunctionDefinition.Http("GetToken", "GET", "workspaces/{id}/token", static (app, f) => app.MapMethods(f.AppPath, f.Methods, TokenEndpoints.GetToken).WithMetadata(HotTokenRoute.Instance)),
         FunctionDefinition.Http("RefreshToken", "POST", "workspaces/{id}/token/refresh", static (app, f) => app.MapMethods(f.AppPath, f.Methods, TokenEndpoints.RefreshToken)),
         FunctionDefinition.Http("ValidateConnection", "POST", "workspaces/{id}/validate", static (app, f) => app.MapMethods(f.AppPath, f.Methods, ValidationEndpoints.Validate)),
         FunctionDefinition.Http("ConfigureProcoreWebhook", "PUT", "workspaces/{id}/webhooks/procore", static (app, f) => app.MapMethods(f.AppPath, f.Methods, WebhookEndpoints.Configure)),

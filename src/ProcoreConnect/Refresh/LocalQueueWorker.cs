@@ -22,6 +22,9 @@ public sealed class LocalQueueWorker(
     private static readonly TimeSpan Visibility = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(2);
 
+    // The most messages one receive can return.
+    private const int MaxReceive = 32;
+
     // Resolved on first use: under the Functions host this worker stays idle and needs no queue client.
     private RefreshQueueClient Queue => services.GetRequiredService<RefreshQueueClient>();
 
@@ -56,18 +59,27 @@ public sealed class LocalQueueWorker(
         }
     }
 
-    /// <summary>Handles one batch of messages; returns how many there were.</summary>
+    /// <summary>
+    /// Handles the messages one receive returns; returns how many there were. Like the host, it
+    /// runs several messages at once: enough that <see cref="RefreshOptions.MaxConcurrency"/>
+    /// refreshes are in flight, plus one whose leases are taken while the others finish, all
+    /// sharing one limit of <see cref="RefreshOptions.MaxConcurrency"/> refreshes.
+    /// </summary>
     public async Task<int> DrainOnceAsync(CancellationToken cancellationToken)
     {
         var queue = Queue;
-        var messages = await queue.ReceiveAsync(32, Visibility, cancellationToken);
-        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, refresh.Value.MaxConcurrency), CancellationToken = cancellationToken };
+        var concurrency = Math.Max(1, refresh.Value.MaxConcurrency);
+        var perMessage = Math.Clamp(refresh.Value.EntriesPerMessage, 1, Storage.TableTransactions.MaxOperations);
+        var inFlight = ((concurrency + perMessage - 1) / perMessage) + 1;
+        var messages = await queue.ReceiveAsync(Math.Min(MaxReceive, inFlight * 4), Visibility, cancellationToken);
+        using var slots = new SemaphoreSlim(concurrency);
+        var options = new ParallelOptions { MaxDegreeOfParallelism = inFlight, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(messages, options, async (message, ct) =>
         {
             await using var scope = scopes.CreateAsyncScope();
             // The message text as a JSON string: RefreshQueueClient reads it like the host's binding.
             var body = JsonSerializer.SerializeToElement(message.Body.ToString());
-            var done = await RefreshFunctions.RefreshOneAsync(scope.ServiceProvider, body, ct);
+            var done = await RefreshFunctions.RefreshMessageAsync(scope.ServiceProvider, body, slots, ct);
             if (done || message.DequeueCount >= refresh.Value.MaxDequeueCount)
             {
                 await queue.DeleteAsync(message, ct);

@@ -28,6 +28,18 @@ public sealed class RefreshDueIndex(TableStore tables)
         await table.UpsertEntityAsync(ToEntity(entry), TableUpdateMode.Replace, cancellationToken);
     }
 
+    /// <summary>
+    /// Writes a batch's new entries, a hundred per entity group transaction (one partition), then
+    /// removes <paramref name="retired"/>: the old entries go only once the new ones are there, so
+    /// a failure in between leaves a workspace with two entries (the old one stale), never none.
+    /// </summary>
+    public async Task WriteAsync(DueIndexBatch batch, IEnumerable<DueRefresh> retired, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableName, cancellationToken);
+        await TableTransactions.UpsertAllAsync(table, batch.Scheduled.Select(ToEntity), cancellationToken);
+        await RemoveAllAsync(retired, cancellationToken);
+    }
+
     /// <summary>True when the entry is there.</summary>
     public async Task<bool> ContainsAsync(DueRefresh entry, CancellationToken cancellationToken)
     {

@@ -9,17 +9,26 @@ public static class RefreshFunctions
     public static async Task SweepAsync(IServiceProvider services, CancellationToken cancellationToken) =>
         await services.GetRequiredService<RefreshSweeper>().SweepAsync(cancellationToken);
 
-    /// <summary>Queue: refresh one due entry. A malformed message is completed (retrying cannot fix it).</summary>
-    public static async Task<bool> RefreshOneAsync(IServiceProvider services, JsonElement message, CancellationToken cancellationToken)
+    /// <summary>
+    /// Queue: refresh the due entries a message names. A malformed message is completed (retrying
+    /// cannot fix it), and so is one where anything was refreshed or skipped: its failed entries
+    /// stay in the index, and the next sweep enqueues them again (as the timer path leaves them).
+    /// Only a message whose every entry failed (storage or Procore down) goes back for a retry.
+    /// </summary>
+    public static async Task<bool> RefreshOneAsync(IServiceProvider services, JsonElement message, CancellationToken cancellationToken) =>
+        await RefreshMessageAsync(services, message, slots: null, cancellationToken);
+
+    /// <summary>As <see cref="RefreshOneAsync"/>, with refreshes limited by <paramref name="slots"/> shared among messages.</summary>
+    internal static async Task<bool> RefreshMessageAsync(IServiceProvider services, JsonElement message, SemaphoreSlim? slots, CancellationToken cancellationToken)
     {
-        var entry = RefreshQueueClient.EntryOf(message);
-        if (entry is null)
+        var entries = RefreshQueueClient.EntriesOf(message);
+        if (entries is null)
         {
             services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RefreshFunctions)).LogWarning("Dropping a malformed refresh message");
             return true;
         }
 
-        var result = await services.GetRequiredService<RefreshSweeper>().RefreshAsync(entry, cancellationToken);
-        return result != RefreshResult.Failed;
+        var summary = await services.GetRequiredService<RefreshSweeper>().RefreshAsync(entries, slots, cancellationToken);
+        return summary.Failed < entries.Count;
     }
 }

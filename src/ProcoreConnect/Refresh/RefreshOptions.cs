@@ -21,6 +21,13 @@ public sealed class RefreshOptions
     /// <summary>Most due entries one sweep takes; the rest wait for the next.</summary>
     public int MaxPerSweep { get; set; } = 10_000;
 
+    /// <summary>
+    /// Due entries per queue message (1-100): the queue function takes a message's leases and
+    /// writes its index entries in one transaction each, so larger messages mean fewer storage
+    /// requests per refresh; smaller ones spread a sweep over more instances.
+    /// </summary>
+    public int EntriesPerMessage { get; set; } = 32;
+
     /// <summary>A queue message that failed this many times is dropped (the index entry stays, so the next sweep retries).</summary>
     public int MaxDequeueCount { get; set; } = 5;
 }

@@ -4,20 +4,27 @@ using Azure.Storage.Queues.Models;
 
 namespace ProcoreConnect.Refresh;
 
-/// <summary>The queue of due index entries. Messages are JSON (<see cref="RefreshMessage"/>).</summary>
+/// <summary>
+/// The queue of due index entries. Messages are JSON: a batch (<see cref="RefreshBatchMessage"/>,
+/// what the sweep sends) or one entry (<see cref="RefreshMessage"/>, what earlier versions sent).
+/// </summary>
 public sealed class RefreshQueueClient(QueueClient queue)
 {
-    private int _created;
+    private Lazy<Task>? _created;
 
-    /// <summary>Enqueues one due entry.</summary>
-    public async Task EnqueueAsync(DueRefresh entry, CancellationToken cancellationToken)
+    /// <summary>Enqueues one message naming <paramref name="entries"/>.</summary>
+    public async Task EnqueueAsync(IReadOnlyList<DueRefresh> entries, CancellationToken cancellationToken)
     {
         await EnsureCreatedAsync(cancellationToken);
-        await queue.SendMessageAsync(MessageText(entry), cancellationToken);
+        await queue.SendMessageAsync(MessageText(entries), cancellationToken);
     }
 
-    /// <summary>The text of the message that asks for <paramref name="entry"/> (before the queue's base64).</summary>
+    /// <summary>The text of a single-entry message that asks for <paramref name="entry"/> (before the queue's base64).</summary>
     public static string MessageText(DueRefresh entry) => JsonSerializer.Serialize(RefreshMessage.From(entry));
+
+    /// <summary>The text of the message that asks for <paramref name="entries"/> (before the queue's base64).</summary>
+    public static string MessageText(IReadOnlyList<DueRefresh> entries) =>
+        JsonSerializer.Serialize(new RefreshBatchMessage { Entries = [.. entries.Select(RefreshMessage.From)] });
 
     /// <summary>Takes up to <paramref name="max"/> messages, invisible to others for <paramref name="visibility"/>.</summary>
     public async Task<QueueMessage[]> ReceiveAsync(int max, TimeSpan visibility, CancellationToken cancellationToken)
@@ -38,7 +45,8 @@ public sealed class RefreshQueueClient(QueueClient queue)
     }
 
     /// <summary>
-    /// Reads the due entry from a message as it reaches the queue function; null when malformed.
+    /// Reads the due entries from a message as it reaches the queue function; null when malformed
+    /// (a batch's malformed entries are left out, and a batch with none left is malformed).
     /// The Functions host binds a queue trigger without a dataType to a string and serializes it
     /// once more before putting it in the invocation's <c>Data</c> (Azure/azure-functions-host,
     /// src/WebJobs.Script/Workers/MessageExtensions/ScriptInvocationContextExtensions.cs,
@@ -46,7 +54,7 @@ public sealed class RefreshQueueClient(QueueClient queue)
     /// <c>Data.msg</c> is a JSON string holding a JSON string holding the message text. Up to two
     /// such layers are unwrapped; the message text itself, or the object, are accepted as well.
     /// </summary>
-    public static DueRefresh? EntryOf(JsonElement message)
+    public static IReadOnlyList<DueRefresh>? EntriesOf(JsonElement message)
     {
         for (var layers = 0; message.ValueKind == JsonValueKind.String && layers < 2; layers++)
         {
@@ -63,7 +71,18 @@ public sealed class RefreshQueueClient(QueueClient queue)
 
         try
         {
-            return message.ValueKind == JsonValueKind.Object ? message.Deserialize<RefreshMessage>()?.ToEntry() : null;
+            if (message.ValueKind != JsonValueKind.Object)
+            {
+                return null;
+            }
+
+            if (!message.TryGetProperty("entries", out _))
+            {
+                return message.Deserialize<RefreshMessage>()?.ToEntry() is { } single ? [single] : null;
+            }
+
+            var entries = message.Deserialize<RefreshBatchMessage>()?.Entries?.Select(e => e?.ToEntry()).OfType<DueRefresh>().ToList();
+            return entries is { Count: > 0 } ? entries : null;
         }
         catch (JsonException)
         {
@@ -71,12 +90,21 @@ public sealed class RefreshQueueClient(QueueClient queue)
         }
     }
 
+    // Once per process, however many sends start together (a sweep sends its messages in parallel).
     private async Task EnsureCreatedAsync(CancellationToken cancellationToken)
     {
-        if (Volatile.Read(ref _created) == 0)
+        var created = Volatile.Read(ref _created) ?? (Interlocked.CompareExchange(ref _created, new Lazy<Task>(CreateAsync), null) ?? _created!);
+        try
         {
-            await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-            Volatile.Write(ref _created, 1);
+            await created.Value.WaitAsync(cancellationToken);
+        }
+        catch (Exception) when (created.Value.IsFaulted)
+        {
+            // Not remembered: storage may come back.
+            Interlocked.CompareExchange(ref _created, null, created);
+            throw;
         }
     }
+
+    private async Task CreateAsync() => await queue.CreateIfNotExistsAsync(cancellationToken: CancellationToken.None);
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using ProcoreConnect.Clients;
+using ProcoreConnect.Storage;
 using ProcoreConnect.Tokens;
 
 namespace ProcoreConnect.Refresh;
@@ -32,55 +33,63 @@ public sealed class RefreshSweeper(
         var due = await index.DueAsync(time.GetUtcNow(), options.Value.MaxPerSweep, cancellationToken);
         if (options.Value.UseQueue)
         {
-            await Parallel.ForEachAsync(due, Parallelism(cancellationToken), async (entry, ct) => await queue.EnqueueAsync(entry, ct));
-            logger.LogInformation("Refresh sweep enqueued {Count} due workspaces", due.Count);
+            // A message per batch of entries, not per entry: the queue function then takes the
+            // batch's leases and writes its index entries a transaction each, as the timer does.
+            var messages = Batches(due, Math.Clamp(options.Value.EntriesPerMessage, 1, TableTransactions.MaxOperations)).ToList();
+            await Parallel.ForEachAsync(messages, Parallelism(cancellationToken), async (batch, ct) => await queue.EnqueueAsync(batch, ct));
+            logger.LogInformation("Refresh sweep enqueued {Count} due entries in {Messages} messages", due.Count, messages.Count);
             return new SweepSummary(due.Count, due.Count, 0, 0, 0);
         }
 
-        var results = await RefreshUnderBatchLeasesAsync(due, cancellationToken);
-
-        // Refreshed or stale, an entry is done with; left behind (a crash, a failed batch), the next sweep finds it stale.
-        await index.RemoveAllAsync(due.Where((_, i) => IsDone(results[i])), CancellationToken.None);
-        var summary = new SweepSummary(
-            due.Count,
-            0,
-            results.Count(r => r == RefreshResult.Refreshed),
-            results.Count(r => r is RefreshResult.Skipped or RefreshResult.Stale),
-            results.Count(r => r == RefreshResult.Failed));
+        var results = await RefreshUnderBatchLeasesAsync(due, slots: null, batchesInFlight: BatchesInFlight, cancellationToken);
+        var summary = Summarise(due.Count, results);
         logger.LogInformation("Refresh sweep: {Due} due, {Refreshed} refreshed, {Skipped} skipped, {Failed} failed", summary.Due, summary.Refreshed, summary.Skipped, summary.Failed);
         return summary;
     }
 
-    /// <summary>Refreshes one due entry if it is still current and due (the queue function's work).</summary>
-    public async Task<RefreshResult> RefreshAsync(DueRefresh entry, CancellationToken cancellationToken)
-    {
-        var result = await RefreshAsync(entry, lease: null, clients.Lookup(), cancellationToken);
-        if (IsDone(result))
-        {
-            await index.RemoveAsync(entry, CancellationToken.None);
-        }
+    /// <summary>
+    /// Refreshes the entries of one queue message (the queue function's work): the batch's leases
+    /// in one transaction, at most <see cref="RefreshOptions.MaxConcurrency"/> refreshes at once
+    /// (or as many as <paramref name="slots"/> allows, when the caller shares one limit among
+    /// messages), and the batch's index writes in one transaction each.
+    /// </summary>
+    public async Task<SweepSummary> RefreshAsync(IReadOnlyList<DueRefresh> entries, SemaphoreSlim? slots, CancellationToken cancellationToken) =>
+        Summarise(entries.Count, await RefreshUnderBatchLeasesAsync(entries, slots, batchesInFlight: 1, cancellationToken));
 
-        return result == RefreshResult.Stale ? RefreshResult.Skipped : result;
-    }
+    /// <summary>Entries grouped by subject (a subject's entries stay in one batch, in order), at most <paramref name="size"/> subjects per batch.</summary>
+    private static IEnumerable<DueRefresh[]> Batches(IReadOnlyList<DueRefresh> due, int size) =>
+        due.GroupBy(e => e.Subject, StringComparer.Ordinal).Chunk(size).Select(groups => groups.SelectMany(g => g).ToArray());
+
+    private static SweepSummary Summarise(int due, RefreshResult[] results) => new(
+        due,
+        0,
+        results.Count(r => r == RefreshResult.Refreshed),
+        results.Count(r => r is RefreshResult.Skipped or RefreshResult.Stale),
+        results.Count(r => r == RefreshResult.Failed));
 
     /// <summary>
     /// Refreshes the due entries with at most <see cref="RefreshOptions.MaxConcurrency"/> at once,
     /// taking and releasing their leases a batch per transaction instead of two requests each.
-    /// A batch is as large as the concurrency (at most 100), and two are in flight, so a lease is
-    /// held for about two refreshes' time. A batch whose leases cannot be taken (storage failing)
-    /// counts as failed and stays in the index for the next sweep.
+    /// A batch is as large as the concurrency (at most 100), and (in the sweep) two are in flight,
+    /// so a lease is held for about two refreshes' time. A batch whose leases cannot be taken
+    /// (storage failing) counts as failed and stays in the index for the next sweep. When a batch's
+    /// refreshes are done, its new index entries are written and the entries it is done with
+    /// (refreshed or stale) removed, a transaction each; left behind (a crash, a failed write), the
+    /// next sweep finds them stale.
     /// </summary>
-    private async Task<RefreshResult[]> RefreshUnderBatchLeasesAsync(IReadOnlyList<DueRefresh> due, CancellationToken cancellationToken)
+    private async Task<RefreshResult[]> RefreshUnderBatchLeasesAsync(
+        IReadOnlyList<DueRefresh> due, SemaphoreSlim? slots, int batchesInFlight, CancellationToken cancellationToken)
     {
         var results = new RefreshResult[due.Count];
         var concurrency = Math.Max(1, options.Value.MaxConcurrency);
-        using var slots = new SemaphoreSlim(concurrency);
+        using var ownSlots = slots is null ? new SemaphoreSlim(concurrency) : null;
+        var limit = slots ?? ownSlots!;
 
         // A subject's entries (a stale one beside its current one) go under one lease, in order.
         var batches = Enumerable.Range(0, due.Count)
             .GroupBy(i => due[i].Subject, StringComparer.Ordinal)
-            .Chunk(Math.Min(concurrency, Storage.TableTransactions.MaxOperations));
-        await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = BatchesInFlight, CancellationToken = cancellationToken }, async (batch, ct) =>
+            .Chunk(Math.Min(concurrency, TableTransactions.MaxOperations));
+        await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = batchesInFlight, CancellationToken = cancellationToken }, async (batch, ct) =>
         {
             IReadOnlyDictionary<string, RefreshLease> held;
             try
@@ -96,7 +105,7 @@ public sealed class RefreshSweeper(
 
             // Each client is read once per batch: workspaces share a few clients.
             var lookup = clients.Lookup();
-
+            var written = new DueIndexBatch();
             try
             {
                 await Task.WhenAll(batch.Select(async group =>
@@ -108,22 +117,24 @@ public sealed class RefreshSweeper(
                         return;
                     }
 
-                    await slots.WaitAsync(ct);
+                    await limit.WaitAsync(ct);
                     try
                     {
                         foreach (var i in group)
                         {
-                            results[i] = await RefreshAsync(due[i], lease, lookup, ct);
+                            results[i] = await RefreshAsync(due[i], lease, lookup, written, ct);
                         }
                     }
                     finally
                     {
-                        slots.Release();
+                        limit.Release();
                     }
                 }));
             }
             finally
             {
+                // Still under the leases: no other instance refreshes these subjects meanwhile.
+                await WriteIndexAsync(written, batch.SelectMany(g => g).Where(i => IsDone(results[i])).Select(i => due[i]));
                 await ReleaseAsync([.. held.Values]);
             }
         });
@@ -135,6 +146,19 @@ public sealed class RefreshSweeper(
             {
                 results[i] = result;
             }
+        }
+    }
+
+    private async Task WriteIndexAsync(DueIndexBatch written, IEnumerable<DueRefresh> retired)
+    {
+        try
+        {
+            await index.WriteAsync(written, retired, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The rows are written; their old entries stay, and the next sweep puts the new ones back.
+            logger.LogWarning(ex, "Writing {Count} refresh index entries failed; the next sweep repairs them", written.Scheduled.Count);
         }
     }
 
@@ -153,14 +177,14 @@ public sealed class RefreshSweeper(
 
     private static bool IsDone(RefreshResult result) => result is RefreshResult.Refreshed or RefreshResult.Stale;
 
-    // Refreshed and Stale leave the entry for the caller to remove. Without a lease, it takes its own.
-    private async Task<RefreshResult> RefreshAsync(DueRefresh entry, RefreshLease? lease, ClientLookup lookup, CancellationToken cancellationToken)
+    // Refreshed and Stale leave the entry for the caller to remove; new index entries go to the batch.
+    private async Task<RefreshResult> RefreshAsync(DueRefresh entry, RefreshLease lease, ClientLookup lookup, DueIndexBatch batch, CancellationToken cancellationToken)
     {
         try
         {
             return entry.DueAt > time.GetUtcNow() ? RefreshResult.Skipped : entry switch
             {
-                DueWorkspace workspace => await tokens.RefreshDueAsync(workspace, lease, lookup, cancellationToken),
+                DueWorkspace workspace => await tokens.RefreshDueAsync(workspace, lease, lookup, batch, cancellationToken),
                 DueClientToken token => await clientTokens.RefreshDueAsync(token, lease, lookup, cancellationToken),
                 _ => RefreshResult.Stale,
             };

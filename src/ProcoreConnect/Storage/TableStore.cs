@@ -1,6 +1,6 @@
-using System.Collections.Concurrent;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
+using ProcoreConnect.Common;
 
 namespace ProcoreConnect.Storage;
 
@@ -14,30 +14,17 @@ namespace ProcoreConnect.Storage;
 /// </summary>
 public sealed class TableStore(TableServiceClient service, IOptions<StorageOptions> options)
 {
-    private readonly ConcurrentDictionary<string, Lazy<Task<TableClient>>> _tables = new();
+    private readonly SingleFlightCache<string, TableClient> _tables = new(name => CreateAsync(service, options.Value.TablePrefix + name));
 
     /// <summary>The underlying service client, for health checks.</summary>
     public TableServiceClient Service => service;
 
     /// <summary>The client for a table, created if it does not exist yet.</summary>
-    public async Task<TableClient> GetAsync(string name, CancellationToken cancellationToken)
-    {
-        var lazy = _tables.GetOrAdd(name, n => new Lazy<Task<TableClient>>(() => CreateAsync(n)));
-        try
-        {
-            return await lazy.Value.WaitAsync(cancellationToken);
-        }
-        catch (Exception) when (lazy.Value.IsFaulted)
-        {
-            // Do not cache a failure: storage may come back.
-            _tables.TryRemove(new KeyValuePair<string, Lazy<Task<TableClient>>>(name, lazy));
-            throw;
-        }
-    }
+    public Task<TableClient> GetAsync(string name, CancellationToken cancellationToken) => _tables.GetAsync(name, cancellationToken);
 
-    private async Task<TableClient> CreateAsync(string name)
+    private static async Task<TableClient> CreateAsync(TableServiceClient service, string table)
     {
-        var client = service.GetTableClient(options.Value.TablePrefix + name);
+        var client = service.GetTableClient(table);
         await client.CreateIfNotExistsAsync(CancellationToken.None);
         return client;
     }

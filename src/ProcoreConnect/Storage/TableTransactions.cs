@@ -3,7 +3,7 @@ using Azure.Data.Tables;
 
 namespace ProcoreConnect.Storage;
 
-/// <summary>Deleting many rows of one partition in entity group transactions.</summary>
+/// <summary>Writing and deleting many rows of one partition in entity group transactions.</summary>
 public static class TableTransactions
 {
     /// <summary>Table Storage's limit on the operations of one entity group transaction.</summary>
@@ -35,6 +35,29 @@ public static class TableTransactions
                     }
                 }
             });
+
+    /// <summary>
+    /// Upserts (replaces) rows of one partition, <see cref="MaxOperations"/> per transaction. A
+    /// transaction fails whole (and may not name a row twice, so only a key's first row is kept);
+    /// a failed one is retried row by row.
+    /// </summary>
+    public static async Task UpsertAllAsync(TableClient table, IEnumerable<ITableEntity> rows, CancellationToken cancellationToken)
+    {
+        foreach (var batch in rows.DistinctBy(r => r.RowKey, StringComparer.Ordinal).Chunk(MaxOperations))
+        {
+            try
+            {
+                await table.SubmitTransactionAsync(batch.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r)), cancellationToken);
+            }
+            catch (TableTransactionFailedException)
+            {
+                foreach (var row in batch)
+                {
+                    await table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken);
+                }
+            }
+        }
+    }
 
     /// <summary>Deletes one row if it is there and still matches <paramref name="ifMatch"/>; otherwise leaves it.</summary>
     public static async Task DeleteIfUnchangedAsync(TableClient table, string partition, string rowKey, ETag ifMatch, CancellationToken cancellationToken)

@@ -34,8 +34,7 @@ public static class TokenEndpoints
         var outcome = await get(new WorkspaceRef(Security.Caller.PartnerId(user)!, id), cancellationToken);
         if (outcome.Token is { } token)
         {
-            return TypedResults.Ok(new TokenResponse(
-                token.AccessToken, "Bearer", token.ExpiresAt, token.CompanyId, procore.For(token.Environment).ApiBaseUrl));
+            return TypedResults.Ok(TokenResponse.From(token, procore));
         }
 
         if (outcome.Status == TokenStatus.Busy)

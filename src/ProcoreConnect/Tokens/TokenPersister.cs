@@ -15,8 +15,10 @@ namespace ProcoreConnect.Tokens;
 /// as a new version (the old refresh token is already dead at Procore);</item>
 /// <item>the new due time into the refresh index;</item>
 /// <item>the row, pointed at the new version (conditional on its ETag);</item>
-/// <item>the old index entry removed (best effort; the sweep removes its own in batches).</item>
+/// <item>the old index entry removed (best effort).</item>
 /// </list>
+/// A refresh that is part of a batch (the sweep, a queue message) hands steps 2 and 4 to its
+/// <see cref="DueIndexBatch"/>, which writes them a hundred per transaction once the batch ends.
 /// A crash after step 1 leaves a version newer than the row's; the next refresh uses the newest
 /// version, so the refresh token is not lost. One that cannot be written after every attempt is
 /// kept in memory, and the next refresh in this process uses it.
@@ -43,15 +45,15 @@ public sealed class TokenPersister(
 
     /// <summary>
     /// Persists <paramref name="tokens"/> for the workspace and marks it connected and healthy. With
-    /// <paramref name="leaveOldEntry"/>, the old index entry is the caller's to remove (the sweep
-    /// removes its entries in batches).
+    /// a <paramref name="batch"/>, the new index entry goes to it and the old one is the caller's
+    /// to remove once the batch is written.
     /// </summary>
-    public async Task<Workspace> PersistAsync(Workspace workspace, ProcoreTokenResponse tokens, CancellationToken cancellationToken, bool leaveOldEntry = false) =>
-        (await PersistReportingAsync(workspace, tokens, cancellationToken, leaveOldEntry)).After;
+    public async Task<Workspace> PersistAsync(Workspace workspace, ProcoreTokenResponse tokens, CancellationToken cancellationToken, DueIndexBatch? batch = null) =>
+        (await PersistReportingAsync(workspace, tokens, cancellationToken, batch)).After;
 
     /// <summary>As <see cref="PersistAsync"/>, with the row as it was just before the write (to tell what changed).</summary>
     public async Task<(Workspace Before, Workspace After)> PersistReportingAsync(
-        Workspace workspace, ProcoreTokenResponse tokens, CancellationToken cancellationToken, bool leaveOldEntry = false, bool reconnected = false)
+        Workspace workspace, ProcoreTokenResponse tokens, CancellationToken cancellationToken, DueIndexBatch? batch = null, bool reconnected = false)
     {
         if (tokens.RefreshToken is { } refreshToken)
         {
@@ -63,7 +65,15 @@ public sealed class TokenPersister(
             () => secrets.SetAsync(SecretNames.Tokens(workspace.SecretPrefix), secret, CancellationToken.None), workspace.Id);
         var expiresAt = time.GetUtcNow().AddSeconds(tokens.ExpiresIn);
         var dueAt = expiresAt - options.Value.RefreshLeadTime;
-        await WithRetriesAsync(async () => await index.ScheduleAsync(new DueWorkspace(workspace.Ref, workspace.Key, dueAt), CancellationToken.None), workspace.Id);
+        var due = new DueWorkspace(workspace.Ref, workspace.Key, dueAt);
+        if (batch is null)
+        {
+            await WithRetriesAsync(async () => await index.ScheduleAsync(due, CancellationToken.None), workspace.Id);
+        }
+        else
+        {
+            batch.Schedule(due);
+        }
 
         var current = workspace;
         for (var attempt = 1; ; attempt++)
@@ -83,7 +93,7 @@ public sealed class TokenPersister(
             {
                 var saved = await workspaces.UpdateAsync(changed, CancellationToken.None);
                 _unpersistedRefreshTokens.TryRemove(workspace.Key, out _);
-                if (!leaveOldEntry)
+                if (batch is null)
                 {
                     await RetireAsync(workspace, current, dueAt);
                 }

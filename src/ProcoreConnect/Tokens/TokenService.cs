@@ -112,17 +112,18 @@ public sealed class TokenService(
     /// The sweep's entry point: refreshes the workspace if the index entry is still the row's and
     /// due, reading the row once, under a lease: <paramref name="lease"/> when the sweep took it in
     /// a batch, else one of its own. A lease with less than half its time left is not trusted to
-    /// outlast a refresh: the entry is skipped, and the next sweep takes it. A refreshed entry stays
-    /// in the index for the caller to remove.
+    /// outlast a refresh: the entry is skipped, and the next sweep takes it. The new index entry goes
+    /// to <paramref name="batch"/>; a refreshed (or stale) entry stays in the index for the caller
+    /// to remove once the batch is written.
     /// </summary>
-    public Task<RefreshResult> RefreshDueAsync(DueWorkspace entry, RefreshLease? lease, ClientLookup lookup, CancellationToken cancellationToken) =>
+    public Task<RefreshResult> RefreshDueAsync(DueWorkspace entry, RefreshLease? lease, ClientLookup lookup, DueIndexBatch batch, CancellationToken cancellationToken) =>
         InGateAsync(entry.Workspace, async () =>
         {
             if (lease is not null)
             {
                 return lease.ExpiresAt - time.GetUtcNow() < options.Value.LeaseDuration / 2
                     ? RefreshResult.Skipped
-                    : await RefreshDueLeasedAsync(entry, lookup, cancellationToken);
+                    : await RefreshDueLeasedAsync(entry, lookup, batch, cancellationToken);
             }
 
             var own = await leases.TryAcquireAsync(entry.Subject, _instance, cancellationToken);
@@ -133,7 +134,7 @@ public sealed class TokenService(
 
             try
             {
-                return await RefreshDueLeasedAsync(entry, lookup, cancellationToken);
+                return await RefreshDueLeasedAsync(entry, lookup, batch, cancellationToken);
             }
             finally
             {
@@ -151,9 +152,19 @@ public sealed class TokenService(
         return saved;
     }
 
-    private async Task<RefreshResult> RefreshDueLeasedAsync(DueWorkspace entry, ClientLookup lookup, CancellationToken cancellationToken)
+    private async Task<RefreshResult> RefreshDueLeasedAsync(DueWorkspace entry, ClientLookup lookup, DueIndexBatch batch, CancellationToken cancellationToken)
     {
         var workspace = await workspaces.FindAsync(entry.Workspace, cancellationToken);
+        if (workspace is { Status: WorkspaceStatus.Connected, AuthFlow: AuthFlow.AuthorizationCode, RefreshDueAt: { } rowDue }
+            && workspace.Key == entry.WorkspaceKey && rowDue != entry.DueAt)
+        {
+            // A batch that ended between its row writes and its index write left only the old entry:
+            // the row's own is put back (an upsert, harmless when it is there), or the workspace would
+            // never be swept again.
+            batch.Schedule(new DueWorkspace(workspace.Ref, workspace.Key, rowDue));
+            return RefreshResult.Stale;
+        }
+
         if (workspace is null || workspace.Key != entry.WorkspaceKey || workspace.Status != WorkspaceStatus.Connected
             || workspace.AuthFlow != AuthFlow.AuthorizationCode || workspace.RefreshDueAt != entry.DueAt)
         {
@@ -165,7 +176,7 @@ public sealed class TokenService(
             return RefreshResult.Skipped;
         }
 
-        var outcome = await RefreshAsync(workspace, await lookup.FindAsync(workspace.Client), RefreshRequest.WhenDue, cancellationToken, leaveOldEntry: true);
+        var outcome = await RefreshAsync(workspace, await lookup.FindAsync(workspace.Client), RefreshRequest.WhenDue, cancellationToken, batch);
         return outcome.Status switch
         {
             // Procore failing while the current token is still valid also answers Ok, with that token:
@@ -220,7 +231,12 @@ public sealed class TokenService(
         }
     }
 
-    private CachedToken? Hot(WorkspaceRef workspace)
+    /// <summary>
+    /// The workspace's token when it is held in memory and may be handed out without any I/O (not
+    /// due, re-checked against the row within the last minute); null when a call would have to load
+    /// or refresh it.
+    /// </summary>
+    public CachedToken? Hot(WorkspaceRef workspace)
     {
         var entry = cache.Get(workspace);
         if (entry is null || time.GetUtcNow() - entry.CheckedAt >= RecheckInterval)
@@ -413,12 +429,12 @@ public sealed class TokenService(
     }
 
     private async Task<TokenOutcome> RefreshAsync(
-        Workspace workspace, OAuthClient? client, RefreshRequest request, CancellationToken cancellationToken, bool leaveOldEntry = false)
+        Workspace workspace, OAuthClient? client, RefreshRequest request, CancellationToken cancellationToken, DueIndexBatch? batch = null)
     {
         using var activity = ConnectTelemetry.Activities.StartActivity("refresh");
         activity?.SetTag("workspace.id", workspace.Id);
         activity?.SetTag("auth_flow", Common.WireName.Of(workspace.AuthFlow));
-        var outcome = await RefreshCoreAsync(workspace, client, request, leaveOldEntry, cancellationToken);
+        var outcome = await RefreshCoreAsync(workspace, client, request, batch, cancellationToken);
         var label = outcome.Status switch
         {
             TokenStatus.Ok => "succeeded",
@@ -432,7 +448,7 @@ public sealed class TokenService(
     }
 
     private async Task<TokenOutcome> RefreshCoreAsync(
-        Workspace workspace, OAuthClient? client, RefreshRequest request, bool leaveOldEntry, CancellationToken cancellationToken)
+        Workspace workspace, OAuthClient? client, RefreshRequest request, DueIndexBatch? batch, CancellationToken cancellationToken)
     {
         var clientSecretOverride = request.Proof?.Secret;
         if (client is not { Status: OAuthClientStatus.Active })
@@ -477,7 +493,7 @@ public sealed class TokenService(
         if (result.Succeeded)
         {
             var (before, saved) = await persister.PersistReportingAsync(
-                workspace, result.Tokens!, CancellationToken.None, leaveOldEntry, reconnected: request.ImportedRefreshToken is not null);
+                workspace, result.Tokens!, CancellationToken.None, batch, reconnected: request.ImportedRefreshToken is not null);
             logger.LogInformation("Token of workspace {WorkspaceId} refreshed, expires {ExpiresAt}", workspace.Id, saved.AccessTokenExpiresAt);
             if (request.ImportedRefreshToken is not null)
             {

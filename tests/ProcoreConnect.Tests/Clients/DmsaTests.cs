@@ -210,8 +210,8 @@ public sealed class DmsaTests(ProcoreFixture fixture) : IClassFixture<ProcoreFix
         var before = await fixture.Simulator.StatsAsync();
 
         await fixture.App.Service<RefreshSweeper>().RefreshAsync(
-            (await fixture.App.Service<RefreshDueIndex>().DueAsync(fixture.Clock.GetUtcNow(), 10_000, default))
-                .OfType<DueClientToken>().Single(e => e.Token.Client.Name == name), default);
+            [(await fixture.App.Service<RefreshDueIndex>().DueAsync(fixture.Clock.GetUtcNow(), 10_000, default))
+                .OfType<DueClientToken>().Single(e => e.Token.Client.Name == name)], null, default);
 
         Assert.Equal(1, (await fixture.Simulator.StatsAsync()).ClientCredentialsGrants - before.ClientCredentialsGrants);
         var answers = await Task.WhenAll(ids.Select(async id => await (await Client.GetAsync($"/api/workspaces/{id}/token")).ReadAsync<TokenResponse>()));

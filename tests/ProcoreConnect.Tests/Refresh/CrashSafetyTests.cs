@@ -114,7 +114,7 @@ public sealed class CrashSafetyTests(ITestOutputHelper output) : IAsyncLifetime
             }
             else if (n % 2 == 0)
             {
-                await process.Sweeper.RefreshAsync((await process.Workspaces.FindAsync(id, default))!.Due(), default);
+                await process.Sweeper.RefreshAsync([(await process.Workspaces.FindAsync(id, default))!.Due()], null, default);
                 outcome = await process.Tokens.GetTokenAsync(Ref(id), default);
             }
             else
