@@ -1,5 +1,6 @@
 using Azure;
 using ProcoreConnect.Secrets;
+using ProcoreConnect.Workspaces;
 
 namespace ProcoreConnect.Clients;
 
@@ -52,8 +53,35 @@ public sealed record OAuthClient
     /// <summary>Where the client stands.</summary>
     public required OAuthClientStatus Status { get; init; }
 
-    /// <summary>Whether a client-credentials client's shared token can be had, and when it may be tried again.</summary>
-    public Workspaces.ConnectionHealth TokenHealth { get; init; } = Workspaces.ConnectionHealth.Ok;
+    /// <summary>
+    /// Per environment, whether a client-credentials client's shared token can be had and when it
+    /// may be tried again; environments that work are left out. Kept apart because one client can
+    /// serve several environments (the monthly sandbox takes production credentials), which fail
+    /// and recover apart.
+    /// </summary>
+    public IReadOnlyDictionary<ProcoreEnvironment, ConnectionHealth> TokenHealth { get; init; } = NoTokenTrouble;
+
+    /// <summary>The shared token's health in <paramref name="environment"/>.</summary>
+    public ConnectionHealth TokenHealthIn(ProcoreEnvironment environment) =>
+        TokenHealth.GetValueOrDefault(environment, ConnectionHealth.Ok);
+
+    /// <summary>The environment in the worst state (broken longest, else backing off), and its health; Ok when all work.</summary>
+    public (ProcoreEnvironment? Environment, ConnectionHealth Health) WorstTokenHealth =>
+        TokenHealth.OrderBy(h => h.Value.BrokenSince ?? DateTimeOffset.MaxValue).ThenBy(h => h.Key).Select(h => ((ProcoreEnvironment?)h.Key, h.Value)).FirstOrDefault((null, ConnectionHealth.Ok));
+
+    /// <summary>This client with <paramref name="health"/> in <paramref name="environment"/>.</summary>
+    public OAuthClient WithTokenHealth(ProcoreEnvironment environment, ConnectionHealth health)
+    {
+        var all = TokenHealth.Where(h => h.Key != environment).ToDictionary();
+        if (health != ConnectionHealth.Ok)
+        {
+            all[environment] = health;
+        }
+
+        return this with { TokenHealth = all };
+    }
+
+    private static readonly IReadOnlyDictionary<ProcoreEnvironment, ConnectionHealth> NoTokenTrouble = new Dictionary<ProcoreEnvironment, ConnectionHealth>();
 
     /// <summary>When the client was created.</summary>
     public required DateTimeOffset CreatedAt { get; init; }

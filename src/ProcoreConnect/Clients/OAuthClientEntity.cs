@@ -3,6 +3,8 @@ using Azure.Data.Tables;
 using ProcoreConnect.Common;
 using ProcoreConnect.Secrets;
 
+using ProcoreConnect.Workspaces;
+
 namespace ProcoreConnect.Clients;
 
 /// <summary>The <c>OAuthClients</c> table row. PartitionKey = owner (partner id or <c>_public</c>), RowKey = client name.</summary>
@@ -25,10 +27,8 @@ internal sealed class OAuthClientEntity : ITableEntity
     public bool ClientSecretExpiringSoon { get; set; }
     public string? RefusedSecretVersion { get; set; }
     public string Status { get; set; } = "";
-    public DateTimeOffset? TokenBrokenSince { get; set; }
-    public string? TokenBrokenReason { get; set; }
-    public int TokenFailures { get; set; }
-    public DateTimeOffset? TokenRetryAt { get; set; }
+    // JSON: {"production": {"BrokenSince": …, "BrokenReason": …, "Failures": …, "RetryAt": …}, …}, null when all work.
+    public string? TokenHealth { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 
@@ -49,10 +49,8 @@ internal sealed class OAuthClientEntity : ITableEntity
         ClientSecretExpiringSoon = c.ClientSecretExpiringSoon,
         RefusedSecretVersion = c.RefusedSecretVersion,
         Status = WireName.Of(c.Status),
-        TokenBrokenSince = c.TokenHealth.BrokenSince,
-        TokenBrokenReason = c.TokenHealth.BrokenReason,
-        TokenFailures = c.TokenHealth.Failures,
-        TokenRetryAt = c.TokenHealth.RetryAt,
+        TokenHealth = c.TokenHealth.Count == 0 ? null
+            : System.Text.Json.JsonSerializer.Serialize(c.TokenHealth.ToDictionary(h => WireName.Of(h.Key), h => h.Value)),
         CreatedAt = c.CreatedAt,
         UpdatedAt = c.UpdatedAt,
     };
@@ -72,7 +70,9 @@ internal sealed class OAuthClientEntity : ITableEntity
         ClientSecretExpiringSoon = ClientSecretExpiringSoon,
         RefusedSecretVersion = RefusedSecretVersion,
         Status = WireName.Parse<OAuthClientStatus>(Status),
-        TokenHealth = new Workspaces.ConnectionHealth { BrokenSince = TokenBrokenSince, BrokenReason = TokenBrokenReason, Failures = TokenFailures, RetryAt = TokenRetryAt },
+        TokenHealth = TokenHealth is null ? new Dictionary<ProcoreEnvironment, ConnectionHealth>()
+            : System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, ConnectionHealth>>(TokenHealth)!
+                .ToDictionary(h => WireName.Parse<ProcoreEnvironment>(h.Key), h => h.Value),
         CreatedAt = CreatedAt,
         UpdatedAt = UpdatedAt,
     };

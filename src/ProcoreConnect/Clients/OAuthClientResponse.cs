@@ -24,7 +24,7 @@ public sealed record OAuthClientResponse
     /// <summary>The redirect URI, if one was configured.</summary>
     public Uri? RedirectUri { get; init; }
 
-    /// <summary>For a client-credentials client: since when its shared token cannot be had, null while it can.</summary>
+    /// <summary>For a client-credentials client: since when its shared token cannot be had, null while it can (the worst environment's; see <see cref="TokenHealth"/>).</summary>
     public DateTimeOffset? BrokenSince { get; init; }
 
     /// <summary>Why: invalid_client or refresh_failing.</summary>
@@ -32,6 +32,9 @@ public sealed record OAuthClientResponse
 
     /// <summary>When its token may be tried again, while backing off after failures.</summary>
     public DateTimeOffset? RetryAt { get; init; }
+
+    /// <summary>Each environment whose shared token is failing or backing off, with its state; empty while all work.</summary>
+    public IReadOnlyList<ClientTokenHealth> TokenHealth { get; init; } = [];
 
     /// <summary>How many of the caller's workspaces use the client (single reads only).</summary>
     public int? WorkspaceCount { get; init; }
@@ -52,9 +55,10 @@ public sealed record OAuthClientResponse
         ClientId = c.ClientId,
         ClientSecret = new ClientSecretStatus(true, c.ClientSecretUpdatedAt, c.ClientSecretExpiresAt, c.ClientSecretExpiringSoon, c.SecretRefused),
         RedirectUri = c.RedirectUri,
-        BrokenSince = c.TokenHealth.BrokenSince,
-        BrokenReason = c.TokenHealth.BrokenReason,
-        RetryAt = c.TokenHealth.RetryAt,
+        BrokenSince = c.WorstTokenHealth.Health.BrokenSince,
+        BrokenReason = c.WorstTokenHealth.Health.BrokenReason,
+        RetryAt = c.WorstTokenHealth.Health.RetryAt,
+        TokenHealth = [.. c.TokenHealth.OrderBy(h => h.Key).Select(h => new ClientTokenHealth(h.Key, h.Value.BrokenSince, h.Value.BrokenReason, h.Value.Failures, h.Value.RetryAt))],
         WorkspaceCount = workspaceCount,
         CreatedAt = c.CreatedAt,
         UpdatedAt = c.UpdatedAt,

@@ -169,7 +169,7 @@ public sealed class ClientTokenService(
             return RefreshResult.Stale;
         }
 
-        if (!IsDue(stored.ExpiresAt) || client.TokenHealth.CoolingDown(time.GetUtcNow()))
+        if (!IsDue(stored.ExpiresAt) || client.TokenHealthIn(entry.Token.Environment).CoolingDown(time.GetUtcNow()))
         {
             return RefreshResult.Skipped;
         }
@@ -203,13 +203,14 @@ public sealed class ClientTokenService(
         }
 
         var now = time.GetUtcNow();
-        if (client.TokenHealth.RetryAt is { } retryAt && retryAt > now)
+        var health = client.TokenHealthIn(key.Environment);
+        if (health.RetryAt is { } retryAt && retryAt > now)
         {
             // Backing off after failed requests: the still-valid token (unless a new one was asked for), or when to come back.
             return !forced && previous is not null && Belongs(previous, client) && previous.ExpiresAt > now
                 ? SharedTokenOutcome.Ok(await LoadAsync(key, previous, cancellationToken))
                 : new SharedTokenOutcome(TokenStatus.RefreshCoolingDown, null,
-                    $"Token requests of OAuth client '{client.Ref.Name}' failed {client.TokenHealth.Failures} time(s) in a row; the next try is not before {retryAt:u}.")
+                    $"Token requests of OAuth client '{client.Ref.Name}' in {Common.WireName.Of(key.Environment)} failed {health.Failures} time(s) in a row; the next try is not before {retryAt:u}.")
                   { RetryAt = retryAt };
         }
 
@@ -220,9 +221,9 @@ public sealed class ClientTokenService(
         {
             var token = await PersistAsync(key, client, result.Tokens!, previous, leaveOldEntry);
             logger.LogInformation("Shared token of OAuth client {Client} in {Environment} fetched, expires {ExpiresAt}", client.Ref, key.Environment, token.ExpiresAt);
-            if (client.TokenHealth != Workspaces.ConnectionHealth.Ok)
+            if (health != Workspaces.ConnectionHealth.Ok)
             {
-                await RecordAsync(client, key.Environment, c => c with { TokenHealth = c.TokenHealth.Refreshed() });
+                await RecordAsync(client, key.Environment, c => c.WithTokenHealth(key.Environment, c.TokenHealthIn(key.Environment).Refreshed()));
             }
 
             return SharedTokenOutcome.Ok(token);
@@ -232,18 +233,16 @@ public sealed class ClientTokenService(
         if (result.IsInvalidClient || result.IsInvalidGrant)
         {
             var version = client.ClientSecret.Version;
-            await RecordAsync(client, key.Environment, c => c.ClientSecret.Version != version ? null : c with
-            {
-                RefusedSecretVersion = version,
-                TokenHealth = c.TokenHealth.Broken(Workspaces.ConnectionHealth.InvalidClient, now),
-            });
+            await RecordAsync(client, key.Environment, c => c.ClientSecret.Version != version ? null
+                : c.WithTokenHealth(key.Environment, c.TokenHealthIn(key.Environment).Broken(Workspaces.ConnectionHealth.InvalidClient, now)) with { RefusedSecretVersion = version });
             logger.LogWarning("Procore refused the credentials of OAuth client {Client} in {Environment}: {Error}", client.Ref, key.Environment, result.Error);
             return new SharedTokenOutcome(TokenStatus.InvalidClient, null,
                 $"Procore refused the client credentials of OAuth client '{client.Ref.Name}' ({result.Error}): check its clientId and clientSecret, and that the app is a DMSA app for this environment.");
         }
 
         logger.LogWarning("Token request of OAuth client {Client} in {Environment} failed: {Status} {Error}", client.Ref, key.Environment, result.Status, result.Error);
-        var backedOff = await RecordAsync(client, key.Environment, c => c with { TokenHealth = c.TokenHealth.RefreshFailed(Workspaces.ConnectionHealth.RefreshFailing, transient: true, now) });
+        var backedOff = await RecordAsync(client, key.Environment,
+            c => c.WithTokenHealth(key.Environment, c.TokenHealthIn(key.Environment).RefreshFailed(Workspaces.ConnectionHealth.RefreshFailing, transient: true, now)));
         if (!forced && previous is not null && Belongs(previous, client) && previous.ExpiresAt > now)
         {
             // Procore is failing but the current token still works: hand it out, and try again after the back-off.
@@ -252,11 +251,11 @@ public sealed class ClientTokenService(
 
         return new SharedTokenOutcome(TokenStatus.ProcoreUnavailable, null, $"Procore's token endpoint failed ({result.Error}); retry later.")
         {
-            RetryAt = backedOff?.TokenHealth.RetryAt,
+            RetryAt = backedOff?.TokenHealthIn(key.Environment).RetryAt,
         };
     }
 
-    // The client's token health, changed under the lease; broken and recovered are sent once, to its owner.
+    // The client's token health in one environment, changed under the lease; broken and recovered are sent once, to its owner.
     private async Task<OAuthClient?> RecordAsync(OAuthClient client, ProcoreEnvironment environment, Func<OAuthClient, OAuthClient?> change)
     {
         OAuthClient? before = null;
@@ -265,13 +264,14 @@ public sealed class ClientTokenService(
             before = c;
             return change(c);
         }, CancellationToken.None);
-        if (after is not null && !client.Ref.IsPublic && Workspaces.ConnectionHealth.EventOf(before!.TokenHealth, after.TokenHealth) is { } type)
+        if (after is not null && !client.Ref.IsPublic
+            && Workspaces.ConnectionHealth.EventOf(before!.TokenHealthIn(environment), after.TokenHealthIn(environment)) is { } type)
         {
             await events.PublishAsync(client.Ref.Owner, null, type, new
             {
                 oauthClient = client.Ref.Name,
                 environment = Common.WireName.Of(environment),
-                reason = after.TokenHealth.BrokenReason ?? before.TokenHealth.BrokenReason,
+                reason = after.TokenHealthIn(environment).BrokenReason ?? before.TokenHealthIn(environment).BrokenReason,
             }, CancellationToken.None);
         }
 

@@ -100,12 +100,16 @@ public sealed class NeedsAttention(WorkspaceRepository workspaces, OAuthClientRe
             : $"Generate a new secret in the Procore Developer Portal and rotate it: PUT /api/oauth-clients/{client.Ref.Name}/secret.";
         if (client.SecretRefused)
         {
-            reasons.Add(new("client_secret_refused", $"Procore refuses the secret of OAuth client '{client.Ref.Name}'.", rotate, client.TokenHealth.BrokenSince));
+            reasons.Add(new("client_secret_refused", $"Procore refuses the secret of OAuth client '{client.Ref.Name}'.", rotate, client.WorstTokenHealth.Health.BrokenSince));
         }
-        else if (client.TokenHealth.BrokenSince is { } since)
+        else
         {
-            reasons.Add(new("client_token_failing", $"Token requests of OAuth client '{client.Ref.Name}' keep failing ({client.TokenHealth.BrokenReason}).",
-                $"The service retries (next at {client.TokenHealth.RetryAt:u}); act if it lasts.", since));
+            foreach (var (environment, health) in client.TokenHealth.Where(h => h.Value.BrokenSince is not null).OrderBy(h => h.Key))
+            {
+                reasons.Add(new("client_token_failing",
+                    $"Token requests of OAuth client '{client.Ref.Name}' in {Common.WireName.Of(environment)} keep failing ({health.BrokenReason}).",
+                    $"The service retries (next at {health.RetryAt:u}); act if it lasts.", health.BrokenSince));
+            }
         }
 
         if (client.ClientSecretExpiresAt is { } expiresAt && expiresAt - now <= Maintenance.ConnectionChecker.SecretExpiryWarning)

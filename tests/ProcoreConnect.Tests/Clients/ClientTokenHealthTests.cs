@@ -1,0 +1,65 @@
+using System.Net;
+using ProcoreConnect.Clients;
+using ProcoreConnect.Tests.Infrastructure;
+using ProcoreConnect.Workspaces;
+
+namespace ProcoreConnect.Tests.Clients;
+
+/// <summary>
+/// One client-credentials client serving two environments (the monthly sandbox takes production
+/// credentials): a failing environment backs off and breaks on its own, the other goes on.
+/// </summary>
+public sealed class ClientTokenHealthTests(ClientTokenHealthTests.Fixture fixture) : IClassFixture<ClientTokenHealthTests.Fixture>
+{
+    private HttpClient Client => fixture.Client;
+
+    [Fact]
+    public async Task A_failing_environment_of_a_client_backs_off_and_breaks_alone_while_another_keeps_working()
+    {
+        var app = fixture.Simulator.Register(true, 1001, 1002);
+        var name = await fixture.CreateClientAsync(app, "client_credentials");
+        var production = await WorkspaceAsync(name, 1001, "production");
+        var monthly = await WorkspaceAsync(name, 1002, "monthly");
+
+        // The monthly sandbox cannot be reached: three failures, backed off in between.
+        foreach (var wait in new[] { 0, 31, 61 })
+        {
+            fixture.Clock.Advance(TimeSpan.FromSeconds(wait));
+            Assert.Equal(HttpStatusCode.BadGateway, (await Client.GetAsync($"/api/workspaces/{monthly}/token")).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await Client.GetAsync($"/api/workspaces/{production}/token")).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await Client.GetAsync($"/api/workspaces/{monthly}/token")).StatusCode); // cooling down
+        var view = await (await Client.GetAsync($"/api/oauth-clients/{name}")).ReadAsync<OAuthClientResponse>();
+        var only = Assert.Single(view.TokenHealth);
+        Assert.Equal((ProcoreEnvironment.Monthly, "refresh_failing", 3), (only.Environment, only.BrokenReason, only.Failures));
+        Assert.Equal("refresh_failing", view.BrokenReason);
+
+        // Production's forced token comes from Procore at once: its environment is not backing off.
+        Assert.Equal(HttpStatusCode.OK, (await Client.PostAsync($"/api/workspaces/{production}/token/refresh", null)).StatusCode);
+        Assert.Single((await (await Client.GetAsync($"/api/oauth-clients/{name}")).ReadAsync<OAuthClientResponse>()).TokenHealth);
+
+        var attention = await (await Client.GetAsync("/api/workspaces/needs-attention")).ReadAsync<NeedsAttentionResponse>();
+        var reason = Assert.Single(attention.OAuthClients.Single(c => c.Name == name).Reasons);
+        Assert.Contains("in monthly", reason.Detail, StringComparison.Ordinal);
+    }
+
+    private async Task<string> WorkspaceAsync(string oauthClient, long companyId, string environment)
+    {
+        var id = Connections.NewId();
+        var response = await Client.PutAsync($"/api/workspaces/{id}/connection",
+            Json.Body(Connections.Valid(oauthClient).With("companyId", companyId).With("environment", environment)));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return id;
+    }
+
+    /// <summary>Production and the development sandbox at the simulator; the monthly sandbox at a closed port.</summary>
+    public sealed class Fixture : ProcoreFixture
+    {
+        protected override IDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>(base.ExtraSettings)
+        {
+            ["Procore:Monthly:LoginBaseUrl"] = AppFactory.ClosedPort,
+            ["Procore:Monthly:ApiBaseUrl"] = AppFactory.ClosedPort,
+        };
+    }
+}
