@@ -79,8 +79,13 @@ public sealed class TokenService(
     /// nothing on the workspace (the caller undoes what it wrote) and says whether Procore refused
     /// the token or could not be asked.
     /// </summary>
-    public Task<TokenOutcome> ImportAsync(WorkspaceRef workspace, string refreshToken, CancellationToken cancellationToken) =>
-        InGateAsync(workspace, () => LoadOrRefreshAsync(workspace, new RefreshRequest(ImportedRefreshToken: refreshToken), cancellationToken), cancellationToken);
+    /// <remarks>
+    /// The token is presented only if the workspace still has <paramref name="expected"/>'s client and
+    /// environment under the lease: a token issued to one app, presented with another's credentials,
+    /// would be spent for nothing.
+    /// </remarks>
+    public Task<TokenOutcome> ImportAsync(Workspace expected, string refreshToken, CancellationToken cancellationToken) =>
+        InGateAsync(expected.Ref, () => LoadOrRefreshAsync(expected.Ref, new RefreshRequest(ImportedRefreshToken: refreshToken, ImportInto: expected), cancellationToken), cancellationToken);
 
     /// <summary>
     /// Redeems a refresh token issued elsewhere with <paramref name="client"/> in
@@ -328,6 +333,12 @@ public sealed class TokenService(
                     if (await CoolingDownOutcomeAsync(workspace, request, cancellationToken) is { } backedOff)
                     {
                         return backedOff;
+                    }
+
+                    if (request.ImportInto is { } expected
+                        && (workspace.Key != expected.Key || workspace.Client != expected.Client || workspace.Environment != expected.Environment))
+                    {
+                        return new TokenOutcome(TokenStatus.Busy, Detail: "The workspace's client or environment changed meanwhile; the refresh token was not used. Read it and retry.");
                     }
 
                     var client = request.Proof?.Client ?? await clients.FindAsync(workspace.Client, cancellationToken);
@@ -587,7 +598,7 @@ public sealed class TokenService(
 
     // What a caller needs: a token that is not due (the default); one issued since a moment (a forced
     // refresh); or a refresh that always happens, with a candidate secret or a refresh token from elsewhere.
-    private sealed record RefreshRequest(SecretProof? Proof = null, string? ImportedRefreshToken = null, DateTimeOffset? NotIssuedBefore = null)
+    private sealed record RefreshRequest(SecretProof? Proof = null, string? ImportedRefreshToken = null, DateTimeOffset? NotIssuedBefore = null, Workspace? ImportInto = null)
     {
         public static readonly RefreshRequest WhenDue = new();
 

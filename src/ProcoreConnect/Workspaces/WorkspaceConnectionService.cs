@@ -77,7 +77,7 @@ public sealed class WorkspaceConnectionService(
         var importFirst = settings.RefreshToken is not null && existing is not null && !GrantScopeChanges(existing, settings, client);
         if (importFirst)
         {
-            var imported = await tokenService.ImportAsync(existing!.Ref, settings.RefreshToken!, CancellationToken.None);
+            var imported = await tokenService.ImportAsync(existing!, settings.RefreshToken!, CancellationToken.None);
             if (imported.Status != TokenStatus.Ok)
             {
                 await ForgetTagsAsync(workspace, addedTags);
@@ -230,7 +230,7 @@ public sealed class WorkspaceConnectionService(
     {
         TokenStatus.NeedsReauthorization => new(WriteStatus.Refused, Detail: redeemed.Detail + " Nothing was changed.", Field: "refreshToken"),
         TokenStatus.InvalidClient => new(WriteStatus.Refused, Detail: redeemed.Detail + $" Check OAuth client '{client.Ref.Name}'; nothing was changed.", Field: "oauthClient"),
-        TokenStatus.Busy => new(WriteStatus.Conflict, Detail: "The workspace's token is being refreshed; retry shortly. Nothing was changed."),
+        TokenStatus.Busy => new(WriteStatus.Conflict, Detail: (redeemed.Detail ?? "The workspace's token is being refreshed; retry shortly.") + " Nothing was changed."),
         _ => new(WriteStatus.UpstreamFailed, Detail: redeemed.Detail + " Nothing was changed; retry (a spent token is then refused)."),
     };
 

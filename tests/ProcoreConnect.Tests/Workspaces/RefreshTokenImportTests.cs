@@ -139,6 +139,25 @@ public sealed class RefreshTokenImportTests(ProcoreFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task An_import_prepared_for_a_client_the_workspace_no_longer_has_is_not_presented()
+    {
+        // A concurrent PUT moved the workspace between the import's read and its lease.
+        var app = fixture.Simulator.Register();
+        var id = await fixture.ConnectedWorkspaceAsync(app);
+        var row = (await Workspaces.FindAsync(id, default))!;
+        var (_, refresh) = fixture.Simulator.GrantElsewhere(app);
+        var before = await fixture.Simulator.StatsAsync();
+
+        var outcome = await fixture.App.Service<TokenService>().ImportAsync(
+            row with { Client = new ProcoreConnect.Clients.OAuthClientRef(row.Client.Owner, "another-client") }, refresh, default);
+
+        Assert.Equal(TokenStatus.Busy, outcome.Status);
+        var after = await fixture.Simulator.StatsAsync();
+        Assert.Equal(before.RefreshTokenGrants + before.FailedTokenRequests, after.RefreshTokenGrants + after.FailedTokenRequests);
+        Assert.Equal(HttpStatusCode.OK, (await PutAsync(id, app.ClientId, refresh)).StatusCode); // the partner's token is still good
+    }
+
+    [Fact]
     public async Task Importing_into_a_connected_workspace_replaces_its_grant_and_revokes_the_old_one()
     {
         var app = fixture.Simulator.Register();
