@@ -108,26 +108,27 @@ public sealed class WorkspaceConnectionService(
         var spent = importFirst || redeemed is not null;
         var writeToken = spent ? CancellationToken.None : cancellationToken;
         var outcome = await WriteSettingsAsync(workspace, existing, settings, client, tags, writeToken);
-        for (var attempt = 1; spent && outcome.Status == WriteStatus.Conflict && attempt <= SpentTokenWriteAttempts; attempt++)
+        // Not when the caller asked for one version only (If-Match), nor on a workspace deleted meanwhile.
+        for (var attempt = 1; spent && ifMatch is null && outcome.Status == WriteStatus.Conflict && attempt <= SpentTokenWriteAttempts; attempt++)
         {
             existing = await workspaces.FindAsync(workspace, CancellationToken.None);
-            if (existing?.Status == WorkspaceStatus.Deleting)
+            if (existing is null ? original is not null : existing.Status == WorkspaceStatus.Deleting)
             {
                 break;
             }
 
+            // Tags left out keep what the concurrent writer wrote.
+            tags = settings.Tags ?? existing?.Tags ?? WorkspaceTags.None;
+            var moreTags = tags.Where(t => existing?.Tags.GetValueOrDefault(t.Key) != t.Value && !addedTags.Contains(t)).ToList();
+            await tagIndex.AddAsync(workspace, moreTags, CancellationToken.None);
+            addedTags.AddRange(moreTags);
             outcome = await WriteSettingsAsync(workspace, existing, settings, client, tags, writeToken);
         }
 
         if (outcome.Value is not { } written)
         {
             await ForgetTagsAsync(workspace, addedTags);
-            if (redeemed is not null)
-            {
-                logger.LogError("Workspace {WorkspaceId}: an imported grant was redeemed but the workspace could not be written ({Status}); that grant is lost", workspace.Id, outcome.Status);
-            }
-
-            return outcome;
+            return await SpentButNotWrittenAsync(workspace, original, outcome, importFirst ? replacedGrant : null, redeemed, settings, client);
         }
 
         if (!await ClientStillActiveAsync(written, cancellationToken))
@@ -250,6 +251,38 @@ public sealed class WorkspaceConnectionService(
         {
             logger.LogWarning(ex, "Could not remove tag index entries of workspace {WorkspaceId}", workspace.Id);
         }
+    }
+
+    // The settings could not be written though the partner's token was spent: say what happened,
+    // and leave no live grant nobody holds. An import into the row already stored its grant (the
+    // replaced one is revoked as on success); a redeemed grant the row never received is revoked.
+    private async Task<WriteOutcome<Workspace>> SpentButNotWrittenAsync(
+        WorkspaceRef workspace, Workspace? original, WriteOutcome<Workspace> outcome, string? replacedGrant, ProcoreTokenResponse? redeemed,
+        ConnectionSettings settings, OAuthClient client)
+    {
+        if (redeemed is not null)
+        {
+            logger.LogWarning("Workspace {WorkspaceId}: an imported grant was redeemed but the workspace could not be written ({Status}); revoking it", workspace.Id, outcome.Status);
+            await RevokeGrantQuietlyAsync(workspace.Id, client.Ref, settings.Environment, redeemed.AccessToken, CancellationToken.None);
+            return outcome with
+            {
+                Detail = outcome.Detail + " The refresh token was spent at Procore and its grant revoked: import a new one, or have a person connect.",
+            };
+        }
+
+        if (original?.Tokens is { } old && replacedGrant is not null)
+        {
+            await RevokeQuietlyAsync(original, replacedGrant, CancellationToken.None);
+            await RetireAsync(old, original.Id);
+        }
+
+        return outcome.Status == WriteStatus.Conflict
+            ? outcome with
+            {
+                Detail = $"The refresh token was imported: workspace '{workspace.Id}' holds its grant. The other settings were not applied, "
+                    + "as the workspace changed meanwhile: read it and retry without refreshToken.",
+            }
+            : outcome;
     }
 
     private Task<WriteOutcome<Workspace>> WriteSettingsAsync(
@@ -379,32 +412,37 @@ public sealed class WorkspaceConnectionService(
             return;
         }
 
+        accessToken ??= await LatestAccessTokenAsync(workspace);
+        await RevokeGrantQuietlyAsync(workspace.Id, workspace.Client, workspace.Environment, accessToken, cancellationToken);
+    }
+
+    private async Task RevokeGrantQuietlyAsync(string workspaceId, OAuthClientRef clientRef, ProcoreEnvironment environment, string? accessToken, CancellationToken cancellationToken)
+    {
         try
         {
-            var client = await clients.FindAsync(workspace.Client, cancellationToken);
-            accessToken ??= await LatestAccessTokenAsync(workspace);
+            var client = await clients.FindAsync(clientRef, cancellationToken);
             if (client is null || accessToken is null)
             {
-                logger.LogWarning("Workspace {WorkspaceId}: nothing to revoke with (client or tokens missing)", workspace.Id);
+                logger.LogWarning("Workspace {WorkspaceId}: nothing to revoke with (client or tokens missing)", workspaceId);
                 return;
             }
 
             var clientSecret = await secrets.GetAsync(client.ClientSecret, cancellationToken);
-            var revoked = await oauth.RevokeAsync(workspace.Environment, client.ClientId, clientSecret, accessToken, cancellationToken);
+            var revoked = await oauth.RevokeAsync(environment, client.ClientId, clientSecret, accessToken, cancellationToken);
             if (revoked)
             {
-                logger.LogInformation("Workspace {WorkspaceId}: grant revoked at Procore", workspace.Id);
+                logger.LogInformation("Workspace {WorkspaceId}: grant revoked at Procore", workspaceId);
             }
             else
             {
-                logger.LogWarning("Workspace {WorkspaceId}: Procore did not confirm the revocation; the delete goes on", workspace.Id);
+                logger.LogWarning("Workspace {WorkspaceId}: Procore did not confirm the revocation; the delete goes on", workspaceId);
             }
         }
 #pragma warning disable CA1031 // A failed revoke must not keep a workspace from being deleted.
         catch (Exception ex) when (ex is not OperationCanceledException)
 #pragma warning restore CA1031
         {
-            logger.LogWarning(ex, "Workspace {WorkspaceId}: revoking the grant at Procore failed; the delete goes on", workspace.Id);
+            logger.LogWarning(ex, "Workspace {WorkspaceId}: revoking the grant at Procore failed; the delete goes on", workspaceId);
         }
     }
 

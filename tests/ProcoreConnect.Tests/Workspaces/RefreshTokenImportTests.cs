@@ -158,6 +158,36 @@ public sealed class RefreshTokenImportTests(ProcoreFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task A_write_that_lands_while_procore_redeems_the_token_does_not_cost_the_grant_nor_its_own_tags()
+    {
+        var app = fixture.Simulator.Register();
+        var id = await fixture.ConnectedWorkspaceAsync(app);
+        var otherApp = fixture.Simulator.Register();
+        var other = await fixture.CreateClientAsync(otherApp);
+        var (_, refresh) = fixture.Simulator.GrantElsewhere(otherApp);
+        fixture.Simulator.State.SetFaults(new SimulatorFaults { TokenAnswerLatencyMs = 1500 });
+        try
+        {
+            var move = PutAsync(id, other, refresh); // tags left out
+            await Task.Delay(500);
+            Assert.Equal(HttpStatusCode.OK, (await PutAsync(id, app.ClientId, null, new { crm = "A-7" })).StatusCode); // lands first
+
+            var moved = await move;
+
+            Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
+            var view = await moved.ReadAsync<ConnectionResponse>();
+            Assert.Equal((other, WorkspaceStatus.Connected, "A-7"), (view.OAuthClient, view.Status, view.Tags["crm"]));
+        }
+        finally
+        {
+            fixture.Simulator.State.SetFaults(new SimulatorFaults());
+        }
+
+        var token = await (await Client.GetAsync($"/api/workspaces/{id}/token")).ReadAsync<TokenResponse>();
+        Assert.NotNull(fixture.Simulator.State.Authenticate(token.AccessToken));
+    }
+
+    [Fact]
     public async Task Importing_into_a_connected_workspace_replaces_its_grant_and_revokes_the_old_one()
     {
         var app = fixture.Simulator.Register();
