@@ -139,11 +139,18 @@ public sealed class ClientTokenService(
             {
                 try
                 {
-                    // Another instance may have fetched one meanwhile.
+                    // Another instance may have fetched one meanwhile, or failed and left a back-off
+                    // or a refused secret on the client: both are read again under the lease.
                     stored = await store.FindAsync(key, cancellationToken);
-                    return Satisfies(stored, client, notIssuedBefore)
-                        ? SharedTokenOutcome.Ok(await LoadAsync(key, stored!, cancellationToken))
-                        : await FetchAsync(key, client, stored, cancellationToken, forced: notIssuedBefore is not null);
+                    if (Satisfies(stored, client, notIssuedBefore))
+                    {
+                        return SharedTokenOutcome.Ok(await LoadAsync(key, stored!, cancellationToken));
+                    }
+
+                    var current = await clients.FindAsync(client.Ref, cancellationToken);
+                    return current is { Status: OAuthClientStatus.Active } && current.ClientId == client.ClientId && current.SecretPrefix == client.SecretPrefix
+                        ? await FetchAsync(key, current, stored, cancellationToken, forced: notIssuedBefore is not null)
+                        : new SharedTokenOutcome(TokenStatus.InvalidClient, null, $"OAuth client '{client.Ref.Name}' changed or was deleted meanwhile; retry.");
                 }
                 finally
                 {

@@ -44,6 +44,35 @@ public sealed class ClientTokenHealthTests(ClientTokenHealthTests.Fixture fixtur
         Assert.Contains("in monthly", reason.Detail, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_caller_waiting_on_another_instance_s_lease_honours_the_back_off_that_instance_just_set()
+    {
+        var app = fixture.Simulator.Register(true, 1001);
+        var name = await fixture.CreateClientAsync(app, "client_credentials");
+        var id = await WorkspaceAsync(name, 1001, "production");
+        var clientRef = new OAuthClientRef(AppFactory.DefaultPartner, name);
+        var leases = fixture.App.Service<ProcoreConnect.Tokens.RefreshLeaseStore>();
+        var held = await leases.TryAcquireAsync(new ProcoreConnect.Tokens.ClientTokenKey(clientRef, ProcoreEnvironment.Production).Value, "another-instance", default);
+        Assert.NotNull(held);
+        var before = (await fixture.Simulator.StatsAsync()).ClientCredentialsGrants;
+
+        var waiting = Client.GetAsync($"/api/workspaces/{id}/token");
+        await Task.Delay(300);
+        // The other instance's token request failed: it records the back-off and lets go.
+        var now = fixture.Clock.GetUtcNow();
+        await fixture.App.Service<OAuthClientRepository>().ChangeAsync(clientRef, c => c.WithTokenHealth(
+            ProcoreEnvironment.Production, c.TokenHealthIn(ProcoreEnvironment.Production).RefreshFailed(ConnectionHealth.RefreshFailing, transient: true, now)), default);
+        await leases.ReleaseAsync(held!, default);
+        while (!waiting.IsCompleted)
+        {
+            fixture.Clock.Advance(TimeSpan.FromMilliseconds(250)); // the waiter's poll
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await waiting).StatusCode); // no token yet, and backing off
+        Assert.Equal(before, (await fixture.Simulator.StatsAsync()).ClientCredentialsGrants);
+    }
+
     private async Task<string> WorkspaceAsync(string oauthClient, long companyId, string environment)
     {
         var id = Connections.NewId();
