@@ -204,13 +204,13 @@ public sealed class ClientTokenService(
     private async Task<SharedTokenOutcome> FetchAsync(
         ClientTokenKey key, OAuthClient client, StoredClientToken? previous, CancellationToken cancellationToken, bool leaveOldEntry = false, bool forced = false)
     {
-        if (client.SecretRefused)
+        var now = time.GetUtcNow();
+        var health = client.TokenHealthIn(key.Environment);
+        if (client.SecretRefused || health.RefusedSecretVersion == client.ClientSecret.Version)
         {
             return new SharedTokenOutcome(TokenStatus.InvalidClient, null, RefusedDetail(client));
         }
 
-        var now = time.GetUtcNow();
-        var health = client.TokenHealthIn(key.Environment);
         if (health.RetryAt is { } retryAt && retryAt > now)
         {
             // Backing off after failed requests: the still-valid token (unless a new one was asked for), or when to come back.
@@ -240,8 +240,10 @@ public sealed class ClientTokenService(
         if (result.IsInvalidClient || result.IsInvalidGrant)
         {
             var version = client.ClientSecret.Version;
+            // Refused in this environment only: the same credentials may work in another (an app
+            // missing from a sandbox copy), and a client-credentials client has no refresh token to burn.
             await RecordAsync(client, key.Environment, c => c.ClientSecret.Version != version ? null
-                : c.WithTokenHealth(key.Environment, c.TokenHealthIn(key.Environment).Broken(Workspaces.ConnectionHealth.InvalidClient, now)) with { RefusedSecretVersion = version });
+                : c.WithTokenHealth(key.Environment, c.TokenHealthIn(key.Environment).Broken(Workspaces.ConnectionHealth.InvalidClient, now) with { RefusedSecretVersion = version }));
             logger.LogWarning("Procore refused the credentials of OAuth client {Client} in {Environment}: {Error}", client.Ref, key.Environment, result.Error);
             return new SharedTokenOutcome(TokenStatus.InvalidClient, null,
                 $"Procore refused the client credentials of OAuth client '{client.Ref.Name}' ({result.Error}): check its clientId and clientSecret, and that the app is a DMSA app for this environment.");

@@ -40,6 +40,12 @@ public sealed record ConnectionHealth
     /// <summary>No refresh is tried before this (the back-off after a failed one).</summary>
     public DateTimeOffset? RetryAt { get; init; }
 
+    /// <summary>
+    /// For a client's shared token in one environment: the secret version Procore refused there.
+    /// Nothing is asked of Procore in that environment with it again; a new secret ends it.
+    /// </summary>
+    public string? RefusedSecretVersion { get; init; }
+
     /// <summary>True while backing off at <paramref name="now"/>.</summary>
     public bool CoolingDown(DateTimeOffset now) => RetryAt > now;
 

@@ -106,9 +106,12 @@ public sealed class NeedsAttention(WorkspaceRepository workspaces, OAuthClientRe
         {
             foreach (var (environment, health) in client.TokenHealth.Where(h => h.Value.BrokenSince is not null).OrderBy(h => h.Key))
             {
-                reasons.Add(new("client_token_failing",
-                    $"Token requests of OAuth client '{client.Ref.Name}' in {Common.WireName.Of(environment)} keep failing ({health.BrokenReason}).",
-                    $"The service retries (next at {health.RetryAt:u}); act if it lasts.", health.BrokenSince));
+                var where = Common.WireName.Of(environment);
+                reasons.Add(health.RefusedSecretVersion == client.ClientSecret.Version
+                    ? new("client_secret_refused", $"Procore refuses the secret of OAuth client '{client.Ref.Name}' in {where}.",
+                        $"Check that the app is installed in {where}; else " + char.ToLowerInvariant(rotate[0]) + rotate[1..], health.BrokenSince)
+                    : new("client_token_failing", $"Token requests of OAuth client '{client.Ref.Name}' in {where} keep failing ({health.BrokenReason}).",
+                        $"The service retries (next at {health.RetryAt:u}); act if it lasts.", health.BrokenSince));
             }
         }
 

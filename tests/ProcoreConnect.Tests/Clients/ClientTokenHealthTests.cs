@@ -82,13 +82,54 @@ public sealed class ClientTokenHealthTests(ClientTokenHealthTests.Fixture fixtur
         return id;
     }
 
-    /// <summary>Production and the development sandbox at the simulator; the monthly sandbox at a closed port.</summary>
+    [Fact]
+    public async Task A_secret_refused_in_one_environment_stops_requests_there_only()
+    {
+        // The app exists in production but not in this sandbox (a sandbox copy older than the app).
+        var app = fixture.Simulator.Register(true, 1001, 1002);
+        var name = await fixture.CreateClientAsync(app, "client_credentials");
+        var production = await WorkspaceAsync(name, 1001, "production");
+        var sandbox = await WorkspaceAsync(name, 1002, "sandbox");
+
+        Assert.Equal(HttpStatusCode.Conflict, (await Client.GetAsync($"/api/workspaces/{sandbox}/token")).StatusCode);
+        var asked = (await fixture.Sandbox.StatsAsync()).FailedTokenRequests;
+        Assert.Equal(HttpStatusCode.Conflict, (await Client.GetAsync($"/api/workspaces/{sandbox}/token")).StatusCode);
+        Assert.Equal(asked, (await fixture.Sandbox.StatsAsync()).FailedTokenRequests); // not asked again with that secret
+
+        Assert.Equal(HttpStatusCode.OK, (await Client.GetAsync($"/api/workspaces/{production}/token")).StatusCode);
+        var view = await (await Client.GetAsync($"/api/oauth-clients/{name}")).ReadAsync<OAuthClientResponse>();
+        var only = Assert.Single(view.TokenHealth);
+        Assert.Equal((ProcoreEnvironment.Sandbox, "invalid_client"), (only.Environment, only.BrokenReason));
+        var attention = await (await Client.GetAsync("/api/workspaces/needs-attention")).ReadAsync<NeedsAttentionResponse>();
+        Assert.Equal("client_secret_refused", Assert.Single(attention.OAuthClients.Single(c => c.Name == name).Reasons).Code);
+    }
+
+    /// <summary>
+    /// Production at the simulator; the monthly sandbox at a closed port; the development sandbox at
+    /// a second simulator where no app is registered (it refuses every client).
+    /// </summary>
     public sealed class Fixture : ProcoreFixture
     {
+        public SimulatorHost Sandbox { get; private set; } = null!;
+
+        public override async Task InitializeAsync()
+        {
+            Sandbox = await SimulatorHost.StartAsync();
+            await base.InitializeAsync();
+        }
+
+        public override async Task DisposeAsync()
+        {
+            await base.DisposeAsync();
+            await Sandbox.DisposeAsync();
+        }
+
         protected override IDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>(base.ExtraSettings)
         {
             ["Procore:Monthly:LoginBaseUrl"] = AppFactory.ClosedPort,
             ["Procore:Monthly:ApiBaseUrl"] = AppFactory.ClosedPort,
+            ["Procore:Sandbox:LoginBaseUrl"] = Sandbox.BaseUrl.ToString(),
+            ["Procore:Sandbox:ApiBaseUrl"] = Sandbox.BaseUrl.ToString(),
         };
     }
 }
