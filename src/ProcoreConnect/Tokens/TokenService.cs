@@ -88,6 +88,39 @@ public sealed class TokenService(
         InGateAsync(expected.Ref, () => LoadOrRefreshAsync(expected.Ref, new RefreshRequest(ImportedRefreshToken: refreshToken, ImportInto: expected), cancellationToken), cancellationToken);
 
     /// <summary>
+    /// Runs <paramref name="work"/> holding <paramref name="workspace"/>'s refresh lease (and this
+    /// process's gate), so no refresh of its grant is in flight or starts meanwhile: for a change
+    /// that takes the grant away. Not held (and nothing run) when another holder keeps it past
+    /// <see cref="TokenOptions.LeaseWait"/>.
+    /// </summary>
+    public Task<(bool Held, T Result)> HoldingRefreshLeaseAsync<T>(Workspace workspace, Func<Task<T>> work, CancellationToken cancellationToken) =>
+        InGateAsync(workspace.Ref, async () =>
+        {
+            var deadline = time.GetUtcNow() + options.Value.LeaseWait;
+            while (true)
+            {
+                if (await leases.TryAcquireAsync(workspace.Key, _instance, cancellationToken) is { } lease)
+                {
+                    try
+                    {
+                        return (true, await work());
+                    }
+                    finally
+                    {
+                        await leases.ReleaseAsync(lease, CancellationToken.None);
+                    }
+                }
+
+                if (time.GetUtcNow() >= deadline)
+                {
+                    return (false, default(T)!);
+                }
+
+                await Task.Delay(LeasePoll, time, cancellationToken);
+            }
+        }, cancellationToken);
+
+    /// <summary>
     /// Redeems a refresh token issued elsewhere with <paramref name="client"/> in
     /// <paramref name="environment"/>, storing nothing: for a workspace that does not hold this
     /// client and environment yet, whose row is written only once Procore accepted the token. The

@@ -107,47 +107,85 @@ public sealed class WorkspaceConnectionService(
         // going away must not cost the grant, so the settings are written on top of what stands now.
         var spent = importFirst || redeemed is not null;
         var writeToken = spent ? CancellationToken.None : cancellationToken;
-        var outcome = await WriteSettingsAsync(workspace, existing, settings, client, tags, writeToken);
-        // Not when the caller asked for one version only (If-Match), nor on a workspace deleted meanwhile.
-        for (var attempt = 1; spent && ifMatch is null && outcome.Status == WriteStatus.Conflict && attempt <= SpentTokenWriteAttempts; attempt++)
+        Workspace? written = null;
+        WriteOutcome<Workspace>? final = null;
+        // A move to another client or environment takes the grant away: it runs under the
+        // workspace's refresh lease, so a refresh in flight lands first and none starts meanwhile.
+        var takesGrantAway = original?.Tokens is not null && GrantScopeChanges(original, settings, client);
+
+        // The write, and for a move the read of the grant it replaces and the new grant's storing.
+        // Null when the answer is final (nothing more to do).
+        async Task<WriteOutcome<Workspace>?> WriteAsync()
         {
-            existing = await workspaces.FindAsync(workspace, CancellationToken.None);
-            if (existing is null ? original is not null : existing.Status == WorkspaceStatus.Deleting)
+            var outcome = await WriteSettingsAsync(workspace, existing, settings, client, tags, writeToken);
+            // Not when the caller asked for one version only (If-Match), nor on a workspace deleted meanwhile.
+            for (var attempt = 1; spent && ifMatch is null && outcome.Status == WriteStatus.Conflict && attempt <= SpentTokenWriteAttempts; attempt++)
             {
-                break;
+                existing = await workspaces.FindAsync(workspace, CancellationToken.None);
+                if (existing is null ? original is not null : existing.Status == WorkspaceStatus.Deleting)
+                {
+                    break;
+                }
+
+                // Tags left out keep what the concurrent writer wrote.
+                tags = settings.Tags ?? existing?.Tags ?? WorkspaceTags.None;
+                var moreTags = tags.Where(t => existing?.Tags.GetValueOrDefault(t.Key) != t.Value && !addedTags.Contains(t)).ToList();
+                await tagIndex.AddAsync(workspace, moreTags, CancellationToken.None);
+                addedTags.AddRange(moreTags);
+                outcome = await WriteSettingsAsync(workspace, existing, settings, client, tags, writeToken);
             }
 
-            // Tags left out keep what the concurrent writer wrote.
-            tags = settings.Tags ?? existing?.Tags ?? WorkspaceTags.None;
-            var moreTags = tags.Where(t => existing?.Tags.GetValueOrDefault(t.Key) != t.Value && !addedTags.Contains(t)).ToList();
-            await tagIndex.AddAsync(workspace, moreTags, CancellationToken.None);
-            addedTags.AddRange(moreTags);
-            outcome = await WriteSettingsAsync(workspace, existing, settings, client, tags, writeToken);
+            if (outcome.Value is null)
+            {
+                await ForgetTagsAsync(workspace, addedTags);
+                final = await SpentButNotWrittenAsync(workspace, original, outcome, importFirst ? replacedGrant : null, redeemed, settings, client);
+                return null;
+            }
+
+            written = outcome.Value;
+            if (!await ClientStillActiveAsync(written, cancellationToken))
+            {
+                final = await UndoAsync(existing, written, addedTags, NoSuchClient(settings.OAuthClient));
+                return null;
+            }
+
+            if (takesGrantAway)
+            {
+                // Read under the refresh lease, once the row no longer holds the grant, and before an
+                // imported grant is stored as a newer version: no refresh of the old grant can land after.
+                replacedGrant = await LatestAccessTokenAsync(original!);
+            }
+
+            if (redeemed is not null)
+            {
+                written = await tokenService.ConnectAsync(written, redeemed, CancellationToken.None);
+                outcome = outcome with { Value = written };
+            }
+
+            return outcome;
         }
 
-        if (outcome.Value is not { } written)
+        (bool Held, WriteOutcome<Workspace>? Result) done = takesGrantAway
+            ? await tokenService.HoldingRefreshLeaseAsync(original!, WriteAsync, CancellationToken.None)
+            : (true, await WriteAsync());
+        if (!done.Held)
         {
             await ForgetTagsAsync(workspace, addedTags);
-            return await SpentButNotWrittenAsync(workspace, original, outcome, importFirst ? replacedGrant : null, redeemed, settings, client);
+            if (redeemed is not null)
+            {
+                await RevokeGrantQuietlyAsync(workspace.Id, client.Ref, settings.Environment, redeemed.AccessToken, CancellationToken.None);
+            }
+
+            return new(WriteStatus.Conflict, Detail: $"Workspace '{workspace.Id}' is being refreshed; retry shortly. Nothing was changed"
+                + (redeemed is null ? "." : "; the refresh token was spent at Procore and its grant revoked."));
         }
 
-        if (!await ClientStillActiveAsync(written, cancellationToken))
+        if (done.Result is not { } outcome)
         {
-            return await UndoAsync(existing, written, addedTags, NoSuchClient(settings.OAuthClient));
+            return final!;
         }
 
-        if (original?.Tokens is not null && GrantScopeChanges(original, settings, client))
-        {
-            // Read now that the row no longer holds the grant (nothing refreshes it any more) and
-            // before the imported grant is stored as a newer version.
-            replacedGrant = await LatestAccessTokenAsync(original);
-        }
-
-        if (redeemed is not null)
-        {
-            written = await tokenService.ConnectAsync(written, redeemed, CancellationToken.None);
-            outcome = outcome with { Value = written };
-        }
+        written = outcome.Value!;
 
         if (original is not null)
         {

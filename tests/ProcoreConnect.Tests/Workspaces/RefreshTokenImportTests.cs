@@ -188,6 +188,35 @@ public sealed class RefreshTokenImportTests(ProcoreFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task A_move_waits_for_a_refresh_in_flight_on_the_grant_it_takes_away()
+    {
+        var app = fixture.Simulator.Register();
+        var id = await fixture.ConnectedWorkspaceAsync(app);
+        var row = (await Workspaces.FindAsync(id, default))!;
+        var otherApp = fixture.Simulator.Register();
+        var other = await fixture.CreateClientAsync(otherApp);
+        var (_, refresh) = fixture.Simulator.GrantElsewhere(otherApp);
+        var leases = fixture.App.Service<RefreshLeaseStore>();
+        var held = await leases.TryAcquireAsync(row.Key, "an-instance-refreshing", default); // a refresh in flight elsewhere
+        Assert.NotNull(held);
+
+        var move = PutAsync(id, other, refresh);
+        await Task.Delay(700);
+        Assert.False(move.IsCompleted); // it waits for the lease
+        Assert.Equal(row.Client, (await Workspaces.FindAsync(id, default))!.Client);
+
+        await leases.ReleaseAsync(held!, default);
+        while (!move.IsCompleted)
+        {
+            fixture.Clock.Advance(TimeSpan.FromMilliseconds(250)); // its poll
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await move).StatusCode);
+        Assert.Equal(other, (await Workspaces.FindAsync(id, default))!.Client.Name);
+    }
+
+    [Fact]
     public async Task Importing_into_a_connected_workspace_replaces_its_grant_and_revokes_the_old_one()
     {
         var app = fixture.Simulator.Register();
