@@ -376,7 +376,8 @@ public sealed class WorkspaceConnectionService(
             AccessTokenExpiresAt = resetTokens ? null : existing.AccessTokenExpiresAt,
             RefreshDueAt = resetTokens ? null : existing.RefreshDueAt,
             LastError = resetTokens ? null : existing.LastError,
-            Health = resetTokens ? ConnectionHealth.Ok : existing.Health,
+            // A broken connection stays broken until a person connects it again (then recovered is sent).
+            Health = resetTokens ? ConnectionHealth.Ok with { BrokenSince = existing.Health.BrokenSince, BrokenReason = existing.Health.BrokenReason } : existing.Health,
             Tags = tags,
             UpdatedAt = time.GetUtcNow(),
         };

@@ -206,6 +206,29 @@ public sealed class ConnectionEventTests(ProcoreFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task A_broken_workspace_moved_to_another_client_with_an_imported_token_recovers()
+    {
+        var client = await PartnerAsync();
+        var app = fixture.Simulator.Register();
+        var id = await fixture.CreateWorkspaceAsync(app, caller: client);
+        await new Browser(client, fixture.Simulator.BaseUrl).ConnectAsync(id);
+        fixture.Simulator.State.RevokeClient(app.ClientId);
+        fixture.Clock.Advance(TimeSpan.FromMinutes(85));
+        Assert.Equal(HttpStatusCode.Conflict, (await client.GetAsync($"/api/workspaces/{id}/token")).StatusCode);
+        var otherApp = fixture.Simulator.Register();
+        var other = await fixture.CreateClientAsync(otherApp, caller: client);
+        var (_, refresh) = fixture.Simulator.GrantElsewhere(otherApp);
+
+        var moved = await client.PutAsync($"/api/workspaces/{id}/connection", Json.Body(Connections.Valid(other).With("refreshToken", refresh)));
+
+        Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
+        Assert.Null((await moved.ReadAsync<ConnectionResponse>()).BrokenSince);
+        var types = Types(await EventsAsync(id));
+        Assert.Equal(["connected", "connection.broken"], types[..2]);
+        Assert.Equal(["connected", "connection.recovered"], types[2..].Order());
+    }
+
+    [Fact]
     public async Task With_no_valid_token_left_callers_are_told_when_to_come_back_and_procore_is_not_asked_meanwhile()
     {
         var client = await PartnerAsync();
