@@ -22,8 +22,6 @@ public sealed class LocalQueueWorker(
     private static readonly TimeSpan Visibility = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(2);
 
-    // The most messages one receive can return.
-    private const int MaxReceive = 32;
 
     // Resolved on first use: under the Functions host this worker stays idle and needs no queue client.
     private RefreshQueueClient Queue => services.GetRequiredService<RefreshQueueClient>();
@@ -40,7 +38,7 @@ public sealed class LocalQueueWorker(
         {
             try
             {
-                if (await DrainOnceAsync(stoppingToken) == 0)
+                if (await DrainAsync(stoppingToken) == 0)
                 {
                     await Task.Delay(IdlePoll, time, stoppingToken);
                 }
@@ -60,31 +58,40 @@ public sealed class LocalQueueWorker(
     }
 
     /// <summary>
-    /// Handles the messages one receive returns; returns how many there were. Like the host, it
-    /// runs several messages at once: enough that <see cref="RefreshOptions.MaxConcurrency"/>
-    /// refreshes are in flight, plus one whose leases are taken while the others finish, all
-    /// sharing one limit of <see cref="RefreshOptions.MaxConcurrency"/> refreshes.
+    /// Handles messages until a receive finds none; returns how many it handled. Like the host, it
+    /// runs several messages at once, each taken as the one before it is done (no batch waits for
+    /// its slowest message): enough that <see cref="RefreshOptions.MaxConcurrency"/> refreshes are
+    /// in flight, plus one whose leases are taken while the others finish, all sharing one limit
+    /// of <see cref="RefreshOptions.MaxConcurrency"/> refreshes.
     /// </summary>
-    public async Task<int> DrainOnceAsync(CancellationToken cancellationToken)
+    public async Task<int> DrainAsync(CancellationToken cancellationToken)
     {
-        var queue = Queue;
         var concurrency = Math.Max(1, refresh.Value.MaxConcurrency);
         var perMessage = Math.Clamp(refresh.Value.EntriesPerMessage, 1, Storage.TableTransactions.MaxOperations);
-        var inFlight = ((concurrency + perMessage - 1) / perMessage) + 1;
-        var messages = await queue.ReceiveAsync(Math.Min(MaxReceive, inFlight * 4), Visibility, cancellationToken);
         using var slots = new SemaphoreSlim(concurrency);
-        var options = new ParallelOptions { MaxDegreeOfParallelism = inFlight, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(messages, options, async (message, ct) =>
+        var handled = await Task.WhenAll(Enumerable.Range(0, ((concurrency + perMessage - 1) / perMessage) + 1)
+            .Select(_ => HandleUntilEmptyAsync(slots, cancellationToken)));
+        return handled.Sum();
+    }
+
+    private async Task<int> HandleUntilEmptyAsync(SemaphoreSlim slots, CancellationToken cancellationToken)
+    {
+        var queue = Queue;
+        var handled = 0;
+        while (await queue.ReceiveAsync(1, Visibility, cancellationToken) is [var message])
         {
             await using var scope = scopes.CreateAsyncScope();
             // The message text as a JSON string: RefreshQueueClient reads it like the host's binding.
             var body = JsonSerializer.SerializeToElement(message.Body.ToString());
-            var done = await RefreshFunctions.RefreshMessageAsync(scope.ServiceProvider, body, slots, ct);
+            var done = await RefreshFunctions.RefreshMessageAsync(scope.ServiceProvider, body, slots, cancellationToken);
             if (done || message.DequeueCount >= refresh.Value.MaxDequeueCount)
             {
-                await queue.DeleteAsync(message, ct);
+                await queue.DeleteAsync(message, cancellationToken);
             }
-        });
-        return messages.Length;
+
+            handled++;
+        }
+
+        return handled;
     }
 }
