@@ -45,13 +45,20 @@ public sealed class ConnectionEventTests(ProcoreFixture fixture) : IClassFixture
 
     private static string[] Types(IEnumerable<JsonElement> events) => [.. events.Select(e => e.GetProperty("type").GetString()!)];
 
-    [Fact]
-    public async Task Three_failed_refreshes_in_a_row_break_a_connection_once_and_the_first_success_recovers_it_once()
+    /// <summary>A new partner with its webhook, and a workspace of it connected through a new app.</summary>
+    private async Task<(HttpClient Client, SimulatedClient App, string Id)> ConnectedAsync()
     {
         var client = await PartnerAsync();
         var app = fixture.Simulator.Register();
         var id = await fixture.CreateWorkspaceAsync(app, caller: client);
         await new Browser(client, fixture.Simulator.BaseUrl).ConnectAsync(id);
+        return (client, app, id);
+    }
+
+    [Fact]
+    public async Task Three_failed_refreshes_in_a_row_break_a_connection_once_and_the_first_success_recovers_it_once()
+    {
+        var (client, app, id) = await ConnectedAsync();
         fixture.Clock.Advance(TimeSpan.FromMinutes(85)); // due; 5 minutes of the access token left
         fixture.Simulator.State.SetFaults(new SimulatorFaults { TokenFailures = [503, 503, 503] }); // throttled: the refresh token survives
         var start = await TokenRequestsAsync();
@@ -94,10 +101,7 @@ public sealed class ConnectionEventTests(ProcoreFixture fixture) : IClassFixture
     [Fact]
     public async Task A_failing_connection_that_then_needs_a_person_is_reported_broken_again_with_that_reason()
     {
-        var client = await PartnerAsync();
-        var app = fixture.Simulator.Register();
-        var id = await fixture.CreateWorkspaceAsync(app, caller: client);
-        await new Browser(client, fixture.Simulator.BaseUrl).ConnectAsync(id);
+        var (client, app, id) = await ConnectedAsync();
         fixture.Clock.Advance(TimeSpan.FromMinutes(85));
         fixture.Simulator.State.SetFaults(new SimulatorFaults { TokenFailures = [503, 503, 503] });
         foreach (var wait in new[] { 0, 31, 61 })
@@ -127,10 +131,7 @@ public sealed class ConnectionEventTests(ProcoreFixture fixture) : IClassFixture
     [Fact]
     public async Task A_caller_waiting_on_another_instance_s_lease_honours_the_back_off_that_instance_just_set()
     {
-        var client = await PartnerAsync();
-        var app = fixture.Simulator.Register();
-        var id = await fixture.CreateWorkspaceAsync(app, caller: client);
-        await new Browser(client, fixture.Simulator.BaseUrl).ConnectAsync(id);
+        var (client, app, id) = await ConnectedAsync();
         fixture.Clock.Advance(TimeSpan.FromMinutes(85)); // due; 5 minutes of the access token left
         var repository = fixture.App.Service<WorkspaceRepository>();
         var workspace = (await repository.ListAllAsync(100, null, default)).Items.Single(w => w.Id == id);
@@ -180,10 +181,7 @@ public sealed class ConnectionEventTests(ProcoreFixture fixture) : IClassFixture
     [Fact]
     public async Task A_refused_refresh_token_breaks_the_connection_at_once_and_reconnecting_recovers_it()
     {
-        var client = await PartnerAsync();
-        var app = fixture.Simulator.Register();
-        var id = await fixture.CreateWorkspaceAsync(app, caller: client);
-        await new Browser(client, fixture.Simulator.BaseUrl).ConnectAsync(id);
+        var (client, app, id) = await ConnectedAsync();
         fixture.Simulator.State.RevokeClient(app.ClientId);
         fixture.Clock.Advance(TimeSpan.FromMinutes(85));
 
@@ -208,10 +206,7 @@ public sealed class ConnectionEventTests(ProcoreFixture fixture) : IClassFixture
     [Fact]
     public async Task A_broken_workspace_moved_to_another_client_with_an_imported_token_recovers()
     {
-        var client = await PartnerAsync();
-        var app = fixture.Simulator.Register();
-        var id = await fixture.CreateWorkspaceAsync(app, caller: client);
-        await new Browser(client, fixture.Simulator.BaseUrl).ConnectAsync(id);
+        var (client, app, id) = await ConnectedAsync();
         fixture.Simulator.State.RevokeClient(app.ClientId);
         fixture.Clock.Advance(TimeSpan.FromMinutes(85));
         Assert.Equal(HttpStatusCode.Conflict, (await client.GetAsync($"/api/workspaces/{id}/token")).StatusCode);
@@ -231,10 +226,7 @@ public sealed class ConnectionEventTests(ProcoreFixture fixture) : IClassFixture
     [Fact]
     public async Task With_no_valid_token_left_callers_are_told_when_to_come_back_and_procore_is_not_asked_meanwhile()
     {
-        var client = await PartnerAsync();
-        var app = fixture.Simulator.Register();
-        var id = await fixture.CreateWorkspaceAsync(app, caller: client);
-        await new Browser(client, fixture.Simulator.BaseUrl).ConnectAsync(id);
+        var (client, app, id) = await ConnectedAsync();
         fixture.Clock.Advance(TimeSpan.FromMinutes(95)); // expired
         fixture.Simulator.State.SetFaults(new SimulatorFaults { TokenFailures = [503] });
 
