@@ -135,11 +135,10 @@ public sealed class TokenService(
         }
 
         var clientSecret = await secretVersions.GetAsync(client.ClientSecret, cancellationToken);
-        var result = await oauth.RefreshAsync(environment, client.ClientId, clientSecret, refreshToken, CancellationToken.None);
+        var result = KeepingPresented(await oauth.RefreshAsync(environment, client.ClientId, clientSecret, refreshToken, CancellationToken.None), refreshToken);
         if (result.Succeeded)
         {
-            // Procore always rotates; should an answer ever come without one, the imported token is all there is.
-            return (new TokenOutcome(TokenStatus.Ok), result.Tokens!.RefreshToken is null ? result.Tokens with { RefreshToken = refreshToken } : result.Tokens);
+            return (new TokenOutcome(TokenStatus.Ok), result.Tokens);
         }
 
         logger.LogWarning("An imported refresh token for OAuth client {Client} failed: {Status} {Error}", client.Ref, result.Status, result.Error);
@@ -523,16 +522,11 @@ public sealed class TokenService(
 
         // An import replaces the grant the workspace holds: its newest access token, read here under
         // the lease, is the one to revoke once the import is stored (and only then).
-        var replaced = request.ImportedRefreshToken is not null && workspace.Tokens is not null ? await ReplacedAccessTokenAsync(workspace, cancellationToken) : null;
+        var replaced = request.ImportedRefreshToken is not null && workspace.Tokens is not null ? await NewestAccessTokenAsync(workspace, cancellationToken) : null;
 
         // From here on the refresh token is spent, whatever Procore answers: Procore invalidates the
         // token presented on every refresh call, failed ones included. It is never sent twice by this call.
-        var result = await oauth.RefreshAsync(workspace.Environment, client.ClientId, clientSecret, refreshToken, CancellationToken.None);
-        if (result.Tokens is { RefreshToken: null } withoutRefreshToken)
-        {
-            // Procore always rotates; should an answer ever come without one, the old token is all there is.
-            result = result with { Tokens = withoutRefreshToken with { RefreshToken = refreshToken } };
-        }
+        var result = KeepingPresented(await oauth.RefreshAsync(workspace.Environment, client.ClientId, clientSecret, refreshToken, CancellationToken.None), refreshToken);
 
         if (result.Succeeded)
         {
@@ -606,8 +600,12 @@ public sealed class TokenService(
         : request.NotIssuedBefore is null ? await CoolingDownAsync(workspace, retryAt, cancellationToken)
         : CoolingDown(workspace, retryAt);
 
-    // Best effort, as the revoke it serves: unknown, the old grant is left alone, never guessed.
-    private async Task<string?> ReplacedAccessTokenAsync(Workspace workspace, CancellationToken cancellationToken)
+    /// <summary>
+    /// The access token of the workspace's newest tokens version (a crash after a refresh's secret
+    /// write leaves it ahead of the row), to revoke that grant. Best effort, as a revoke is: null
+    /// (logged) when it cannot be read, and then the grant is left alone, never guessed.
+    /// </summary>
+    public async Task<string?> NewestAccessTokenAsync(Workspace workspace, CancellationToken cancellationToken)
     {
         try
         {
@@ -615,14 +613,18 @@ public sealed class TokenService(
                 ? TokenSecret.Parse(latest.Value).AccessToken
                 : null;
         }
-#pragma warning disable CA1031 // A failed read must not stop the import it precedes.
+#pragma warning disable CA1031 // A failed read must not stop the import or delete it serves.
         catch (Exception ex) when (ex is not OperationCanceledException)
 #pragma warning restore CA1031
         {
-            logger.LogWarning(ex, "Workspace {WorkspaceId}: could not read the grant an import replaces; it will not be revoked", workspace.Id);
+            logger.LogWarning(ex, "Workspace {WorkspaceId}: could not read its newest tokens; that grant will not be revoked", workspace.Id);
             return null;
         }
     }
+
+    // Procore always rotates; should an answer ever come without a refresh token, the one presented is all there is.
+    private static ProcoreTokenResult KeepingPresented(ProcoreTokenResult result, string presented) =>
+        result.Tokens is { RefreshToken: null } withoutRefreshToken ? result with { Tokens = withoutRefreshToken with { RefreshToken = presented } } : result;
 
     private sealed record SecretProof(OAuthClient Client, string Secret)
     {

@@ -109,7 +109,7 @@ public sealed class NeedsAttention(WorkspaceRepository workspaces, OAuthClientRe
                 var where = Common.WireName.Of(environment);
                 reasons.Add(health.RefusedSecretVersion == client.ClientSecret.Version
                     ? new("client_secret_refused", $"Procore refuses the secret of OAuth client '{client.Ref.Name}' in {where}.",
-                        $"Check that the app is installed in {where}; else " + char.ToLowerInvariant(rotate[0]) + rotate[1..], health.BrokenSince)
+                        $"Check that the app is installed in {where}. If it is: {rotate}", health.BrokenSince)
                     : new("client_token_failing", $"Token requests of OAuth client '{client.Ref.Name}' in {where} keep failing ({health.BrokenReason}).",
                         $"The service retries (next at {health.RetryAt:u}); act if it lasts.", health.BrokenSince));
             }

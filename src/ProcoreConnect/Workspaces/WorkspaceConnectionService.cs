@@ -153,7 +153,7 @@ public sealed class WorkspaceConnectionService(
             {
                 // Read under the refresh lease, once the row no longer holds the grant, and before an
                 // imported grant is stored as a newer version: no refresh of the old grant can land after.
-                replacedGrant = await LatestAccessTokenAsync(original!);
+                replacedGrant = await tokenService.NewestAccessTokenAsync(original!, CancellationToken.None);
             }
 
             if (redeemed is not null)
@@ -427,23 +427,6 @@ public sealed class WorkspaceConnectionService(
         return answer;
     }
 
-    // The newest version's access token: a crash after a refresh's secret write leaves it ahead of the row.
-    private async Task<string?> LatestAccessTokenAsync(Workspace workspace)
-    {
-        try
-        {
-            var latest = await secrets.GetLatestAsync(SecretNames.Tokens(workspace.SecretPrefix), CancellationToken.None);
-            return latest is null ? null : TokenSecret.Parse(latest.Value.Value).AccessToken;
-        }
-#pragma warning disable CA1031 // Only for a revoke, which is best effort.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            logger.LogWarning(ex, "Workspace {WorkspaceId}: could not read the tokens to revoke", workspace.Id);
-            return null;
-        }
-    }
-
     private async Task RevokeQuietlyAsync(Workspace workspace, string? accessToken, CancellationToken cancellationToken)
     {
         if (workspace.AuthFlow != AuthFlow.AuthorizationCode || workspace.Tokens is null)
@@ -451,7 +434,7 @@ public sealed class WorkspaceConnectionService(
             return;
         }
 
-        accessToken ??= await LatestAccessTokenAsync(workspace);
+        accessToken ??= await tokenService.NewestAccessTokenAsync(workspace, CancellationToken.None);
         await RevokeGrantQuietlyAsync(workspace.Id, workspace.Client, workspace.Environment, accessToken, cancellationToken);
     }
 
