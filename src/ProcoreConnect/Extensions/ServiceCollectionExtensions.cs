@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Microsoft.Extensions.Options;
 using ProcoreConnect.Health;
 using ProcoreConnect.Hosting;
 using ProcoreConnect.OAuth;
@@ -46,7 +47,7 @@ public static class ServiceCollectionExtensions
 
         services.AddOptions<ProcoreOptions>().BindConfiguration(ProcoreOptions.Section);
         services.AddOptions<SchedulerOptions>().BindConfiguration(SchedulerOptions.Section);
-        services.AddOptions<PublicUrlOptions>().BindConfiguration(PublicUrlOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PublicUrlOptions>().BindConfiguration(PublicUrlOptions.Section).ValidateOnStartWith(new PublicUrlOptionsValidator());
         services.AddSingleton<PublicUrls>();
 
         services.AddTableStorage();
@@ -77,7 +78,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ConnectionValidator>();
 
         services.AddSingleton<Webhooks.InboundWebhookStore>();
-        services.AddOptions<Webhooks.WebhookOptions>().BindConfiguration(Webhooks.WebhookOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<Webhooks.WebhookOptions>().BindConfiguration(Webhooks.WebhookOptions.Section).ValidateOnStartWith(new Webhooks.WebhookOptionsValidator());
         services.AddOptions<Events.EventOptions>().BindConfiguration(Events.EventOptions.Section);
         services.AddSingleton<Events.PartnerWebhookStore>();
         services.AddSingleton<Events.EventPublisher>();
@@ -86,8 +87,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<Events.HostAddressResolver>();
         services.AddSingleton<Events.PublicAddressConnector>();
         // Partner URLs are the partner's to choose: connections go only to public addresses, checked at connect time.
-        services.AddHttpClient<Events.EventDeliveryClient>((sp, c) =>
-                c.Timeout = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Events.EventOptions>>().Value.Timeout)
+        services.AddHttpClient<Events.EventDeliveryClient, Events.EventDeliveryClient>((http, sp) => new(http, sp.GetRequiredService<ILogger<Events.EventDeliveryClient>>()))
+            .ConfigureHttpClient((sp, c) => c.Timeout = sp.GetRequiredService<IOptions<Events.EventOptions>>().Value.Timeout)
             .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<Events.PublicAddressConnector>().CreateHandler())
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
 
@@ -99,10 +100,15 @@ public static class ServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<LocalQueueWorker>());
         // Token requests are not retried (see ProcoreOAuthClient); API reads get the standard pipeline.
         // The clients live in singletons, so connections are recycled by the handler instead (DNS changes).
-        services.AddHttpClient<ProcoreOAuthClient>(c => c.Timeout = TimeSpan.FromSeconds(30))
+        // Typed clients are made by these delegates: the default activator compiles an expression for
+        // each the first time it is asked, and the token route's services ask before the server listens.
+        services.AddHttpClient<ProcoreOAuthClient, ProcoreOAuthClient>((http, sp) =>
+                new(http, sp.GetRequiredService<IOptions<ProcoreOptions>>(), sp.GetRequiredService<ILogger<ProcoreOAuthClient>>()))
+            .ConfigureHttpClient(c => c.Timeout = TimeSpan.FromSeconds(30))
             .ConfigurePrimaryHttpMessageHandler(PooledHandler).SetHandlerLifetime(Timeout.InfiniteTimeSpan);
         services.AddSingleton<ProcoreRateLimits>();
-        services.AddHttpClient<ProcoreApiClient>()
+        services.AddHttpClient<ProcoreApiClient, ProcoreApiClient>((http, sp) =>
+                new(http, sp.GetRequiredService<IOptions<ProcoreOptions>>(), sp.GetRequiredService<ProcoreRateLimits>()))
             .ConfigurePrimaryHttpMessageHandler(PooledHandler).SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .AddStandardResilienceHandler(o =>
             {
@@ -116,7 +122,7 @@ public static class ServiceCollectionExtensions
         services.AddHealthChecks()
             .AddCheck<StorageHealthCheck>("storage", tags: null, timeout: HealthCheckTimeout)
             .AddCheck<SecretStoreHealthCheck>("secretStore", tags: null, timeout: HealthCheckTimeout);
-        services.AddOptions<HealthOptions>().BindConfiguration(HealthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<HealthOptions>().BindConfiguration(HealthOptions.Section).ValidateOnStartWith(new HealthOptionsValidator());
         services.AddSingleton<HealthReportCache>();
         services.AddHostedService<DependencyWarmup>();
         services.AddHostedService<LocalTimerScheduler>();

@@ -1,11 +1,13 @@
 namespace ProcoreConnect.Procore;
 
 /// <summary>The base URLs of one Procore environment.</summary>
-public sealed class ProcoreEndpointsOptions
+/// <param name="loginBaseUrl">Base of <c>/oauth/authorize</c>, <c>/oauth/token</c> and <c>/oauth/revoke</c>.</param>
+/// <param name="apiBaseUrl">Base of the REST API (<c>/rest/v1.0/…</c>).</param>
+public sealed class ProcoreEndpointsOptions(Uri loginBaseUrl, Uri apiBaseUrl)
 {
     /// <summary>Base of <c>/oauth/authorize</c>, <c>/oauth/token</c> and <c>/oauth/revoke</c>.</summary>
-    public required Uri LoginBaseUrl { get; set; }
+    public Uri LoginBaseUrl { get; set; } = loginBaseUrl;
 
     /// <summary>Base of the REST API (<c>/rest/v1.0/…</c>).</summary>
-    public required Uri ApiBaseUrl { get; set; }
+    public Uri ApiBaseUrl { get; set; } = apiBaseUrl;
 }

@@ -13,28 +13,16 @@ public sealed class ProcoreOptions
     public const string Section = "Procore";
 
     /// <summary>login.procore.com / api.procore.com.</summary>
-    public ProcoreEndpointsOptions Production { get; set; } = new()
-    {
-        LoginBaseUrl = new Uri("https://login.procore.com"),
-        ApiBaseUrl = new Uri("https://api.procore.com"),
-    };
+    public ProcoreEndpointsOptions Production { get; set; } = new(new Uri("https://login.procore.com"), new Uri("https://api.procore.com"));
 
     /// <summary>The development sandbox.</summary>
-    public ProcoreEndpointsOptions Sandbox { get; set; } = new()
-    {
-        LoginBaseUrl = new Uri("https://login-sandbox.procore.com"),
-        ApiBaseUrl = new Uri("https://sandbox.procore.com"),
-    };
+    public ProcoreEndpointsOptions Sandbox { get; set; } = new(new Uri("https://login-sandbox.procore.com"), new Uri("https://sandbox.procore.com"));
 
     /// <summary>
     /// The monthly sandbox: it takes the production app's credentials. Its API is
     /// api-monthly.procore.com; api-sandbox-monthly.procore.com is only its browser host.
     /// </summary>
-    public ProcoreEndpointsOptions Monthly { get; set; } = new()
-    {
-        LoginBaseUrl = new Uri("https://login-sandbox-monthly.procore.com"),
-        ApiBaseUrl = new Uri("https://api-monthly.procore.com"),
-    };
+    public ProcoreEndpointsOptions Monthly { get; set; } = new(new Uri("https://login-sandbox-monthly.procore.com"), new Uri("https://api-monthly.procore.com"));
 
     /// <summary>The endpoints of an environment.</summary>
     public ProcoreEndpointsOptions For(ProcoreEnvironment environment) => environment switch
