@@ -30,7 +30,6 @@ public sealed class ClientTokenService(
     IOptions<TokenOptions> options,
     ILogger<ClientTokenService> logger)
 {
-    private static readonly TimeSpan LeasePoll = TimeSpan.FromMilliseconds(250);
     private const string Flow = "client_credentials";
 
     private readonly ConcurrentDictionary<string, SharedToken> _tokens = new(StringComparer.Ordinal);
@@ -131,40 +130,25 @@ public sealed class ClientTokenService(
             return SharedTokenOutcome.Ok(await LoadAsync(key, stored!, cancellationToken));
         }
 
-        var deadline = time.GetUtcNow() + options.Value.LeaseWait;
-        while (true)
+        return await leases.RunLeasedAsync(key.Value, _instance, () => FetchLeasedAsync(key, client, notIssuedBefore, cancellationToken), whileWaiting: null, cancellationToken)
+            ?? new SharedTokenOutcome(TokenStatus.Busy, null, "Another instance is fetching this client's token; retry shortly.");
+    }
+
+    // Under the shared token's lease.
+    private async Task<SharedTokenOutcome> FetchLeasedAsync(ClientTokenKey key, OAuthClient client, DateTimeOffset? notIssuedBefore, CancellationToken cancellationToken)
+    {
+        // Another instance may have fetched one meanwhile, or failed and left a back-off or a
+        // refused secret on the client: both are read again under the lease.
+        var stored = await store.FindAsync(key, cancellationToken);
+        if (Satisfies(stored, client, notIssuedBefore))
         {
-            var lease = await leases.TryAcquireAsync(key.Value, _instance, cancellationToken);
-            if (lease is not null)
-            {
-                try
-                {
-                    // Another instance may have fetched one meanwhile, or failed and left a back-off
-                    // or a refused secret on the client: both are read again under the lease.
-                    stored = await store.FindAsync(key, cancellationToken);
-                    if (Satisfies(stored, client, notIssuedBefore))
-                    {
-                        return SharedTokenOutcome.Ok(await LoadAsync(key, stored!, cancellationToken));
-                    }
-
-                    var current = await clients.FindAsync(client.Ref, cancellationToken);
-                    return current is { Status: OAuthClientStatus.Active } && current.ClientId == client.ClientId && current.SecretPrefix == client.SecretPrefix
-                        ? await FetchAsync(key, current, stored, cancellationToken, forced: notIssuedBefore is not null)
-                        : new SharedTokenOutcome(TokenStatus.InvalidClient, null, $"OAuth client '{client.Ref.Name}' changed or was deleted meanwhile; retry.");
-                }
-                finally
-                {
-                    await leases.ReleaseAsync(lease, CancellationToken.None);
-                }
-            }
-
-            if (time.GetUtcNow() >= deadline)
-            {
-                return new SharedTokenOutcome(TokenStatus.Busy, null, "Another instance is fetching this client's token; retry shortly.");
-            }
-
-            await Task.Delay(LeasePoll, time, cancellationToken);
+            return SharedTokenOutcome.Ok(await LoadAsync(key, stored!, cancellationToken));
         }
+
+        var current = await clients.FindAsync(client.Ref, cancellationToken);
+        return current is { Status: OAuthClientStatus.Active } && current.ClientId == client.ClientId && current.SecretPrefix == client.SecretPrefix
+            ? await FetchAsync(key, current, stored, cancellationToken, forced: notIssuedBefore is not null)
+            : new SharedTokenOutcome(TokenStatus.InvalidClient, null, $"OAuth client '{client.Ref.Name}' changed or was deleted meanwhile; retry.");
     }
 
     private async Task<RefreshResult> RefreshDueLeasedAsync(DueClientToken entry, ClientLookup lookup, CancellationToken cancellationToken)

@@ -16,6 +16,9 @@ public sealed class RefreshLeaseStore(TableStore tables, TimeProvider time, IOpt
     /// <summary>The table's name (before the configured prefix).</summary>
     public const string TableName = "Leases";
 
+    // How often a caller waiting for another holder's lease tries again.
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
+
     /// <summary>Takes the subject's lease for <paramref name="owner"/>; null when someone else holds it.</summary>
     public async Task<RefreshLease?> TryAcquireAsync(string subject, string owner, CancellationToken cancellationToken)
     {
@@ -79,6 +82,44 @@ public sealed class RefreshLeaseStore(TableStore tables, TimeProvider time, IOpt
         }
 
         return held;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> holding <paramref name="subject"/>'s lease, released afterwards.
+    /// While another holder keeps it, polls until <see cref="TokenOptions.LeaseWait"/> has passed;
+    /// between polls <paramref name="whileWaiting"/> may answer instead (the holder's work may have
+    /// made this caller's unnecessary). Null when the wait ran out with no answer.
+    /// </summary>
+    public async Task<T?> RunLeasedAsync<T>(
+        string subject, string owner, Func<Task<T>> work, Func<Task<T?>>? whileWaiting, CancellationToken cancellationToken)
+        where T : class
+    {
+        var deadline = time.GetUtcNow() + options.Value.LeaseWait;
+        while (true)
+        {
+            if (await TryAcquireAsync(subject, owner, cancellationToken) is { } lease)
+            {
+                try
+                {
+                    return await work();
+                }
+                finally
+                {
+                    await ReleaseAsync(lease, CancellationToken.None);
+                }
+            }
+
+            if (time.GetUtcNow() >= deadline)
+            {
+                return null;
+            }
+
+            await Task.Delay(Poll, time, cancellationToken);
+            if (whileWaiting is not null && await whileWaiting() is { } answer)
+            {
+                return answer;
+            }
+        }
     }
 
     /// <summary>Releases a lease if it is still ours; a lease someone took over after expiry is left alone.</summary>

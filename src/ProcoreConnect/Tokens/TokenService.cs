@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 using ProcoreConnect.Clients;
 using ProcoreConnect.Procore;
@@ -35,7 +36,6 @@ public sealed class TokenService(
     // A cached token is re-checked against the row this often, so a change made through another
     // instance (new settings, a reconnect, a delete) reaches this one within a minute.
     private static readonly TimeSpan RecheckInterval = TimeSpan.FromMinutes(1);
-    private static readonly TimeSpan LeasePoll = TimeSpan.FromMilliseconds(250);
 
     private readonly ConcurrentDictionary<WorkspaceRef, SemaphoreSlim> _gates = new();
     private readonly string _instance = Guid.NewGuid().ToString("N");
@@ -95,30 +95,9 @@ public sealed class TokenService(
     /// </summary>
     public Task<(bool Held, T Result)> HoldingRefreshLeaseAsync<T>(Workspace workspace, Func<Task<T>> work, CancellationToken cancellationToken) =>
         InGateAsync(workspace.Ref, async () =>
-        {
-            var deadline = time.GetUtcNow() + options.Value.LeaseWait;
-            while (true)
-            {
-                if (await leases.TryAcquireAsync(workspace.Key, _instance, cancellationToken) is { } lease)
-                {
-                    try
-                    {
-                        return (true, await work());
-                    }
-                    finally
-                    {
-                        await leases.ReleaseAsync(lease, CancellationToken.None);
-                    }
-                }
-
-                if (time.GetUtcNow() >= deadline)
-                {
-                    return (false, default(T)!);
-                }
-
-                await Task.Delay(LeasePoll, time, cancellationToken);
-            }
-        }, cancellationToken);
+            await leases.RunLeasedAsync(workspace.Key, _instance, async () => new StrongBox<T>(await work()), whileWaiting: null, cancellationToken) is { } done
+                ? (true, done.Value!)
+                : (false, default(T)!), cancellationToken);
 
     /// <summary>
     /// Redeems a refresh token issued elsewhere with <paramref name="client"/> in
@@ -344,56 +323,44 @@ public sealed class TokenService(
             return waiting;
         }
 
-        var deadline = time.GetUtcNow() + options.Value.LeaseWait;
-        while (true)
+        return await leases.RunLeasedAsync(
+                workspace.Key, _instance,
+                () => RefreshLeasedAsync(workspaceRef, workspace, request, cancellationToken),
+                whileWaiting: async () =>
+                {
+                    // The holder may have refreshed already: its token answers this request too.
+                    workspace = await workspaces.FindAsync(workspaceRef, cancellationToken) is { } polled && polled.Key == workspace.Key ? polled : workspace;
+                    return Satisfies(workspace, request) ? await FromStoreAsync(workspace, cancellationToken) : null;
+                },
+                cancellationToken)
+            ?? new TokenOutcome(TokenStatus.Busy, Detail: "Another instance is refreshing this workspace's token; retry shortly.");
+    }
+
+    // Under the workspace's refresh lease.
+    private async Task<TokenOutcome> RefreshLeasedAsync(WorkspaceRef workspaceRef, Workspace workspace, RefreshRequest request, CancellationToken cancellationToken)
+    {
+        // Re-read under the lease: another instance may have refreshed meanwhile. The client is read
+        // now too, never from a cache: a refresh presented with a stale secret would burn the refresh token.
+        workspace = await workspaces.FindAsync(workspaceRef, cancellationToken) is { } current && current.Key == workspace.Key ? current : workspace;
+        if (Satisfies(workspace, request))
         {
-            var lease = await leases.TryAcquireAsync(workspace.Key, _instance, cancellationToken);
-            if (lease is not null)
-            {
-                try
-                {
-                    // Re-read under the lease: another instance may have refreshed meanwhile. The
-                    // client is read now too, never from a cache: a refresh presented with a stale
-                    // secret would burn the refresh token.
-                    workspace = await workspaces.FindAsync(workspaceRef, cancellationToken) is { } current && current.Key == workspace.Key ? current : workspace;
-                    if (Satisfies(workspace, request))
-                    {
-                        return await FromStoreAsync(workspace, cancellationToken);
-                    }
-
-                    // The instance that held the lease may have just failed and set a back-off.
-                    if (await CoolingDownOutcomeAsync(workspace, request, cancellationToken) is { } backedOff)
-                    {
-                        return backedOff;
-                    }
-
-                    if (request.ImportInto is { } expected
-                        && (workspace.Key != expected.Key || workspace.Client != expected.Client || workspace.Environment != expected.Environment))
-                    {
-                        return new TokenOutcome(TokenStatus.Busy, Detail: "The workspace's client or environment changed meanwhile; the refresh token was not used. Read it and retry.");
-                    }
-
-                    var client = request.Proof?.Client ?? await clients.FindAsync(workspace.Client, cancellationToken);
-                    return await RefreshAsync(workspace, client, request, cancellationToken);
-                }
-                finally
-                {
-                    await leases.ReleaseAsync(lease, CancellationToken.None);
-                }
-            }
-
-            if (time.GetUtcNow() >= deadline)
-            {
-                return new TokenOutcome(TokenStatus.Busy, Detail: "Another instance is refreshing this workspace's token; retry shortly.");
-            }
-
-            await Task.Delay(LeasePoll, time, cancellationToken);
-            workspace = await workspaces.FindAsync(workspaceRef, cancellationToken) is { } polled && polled.Key == workspace.Key ? polled : workspace;
-            if (Satisfies(workspace, request))
-            {
-                return await FromStoreAsync(workspace, cancellationToken);
-            }
+            return await FromStoreAsync(workspace, cancellationToken);
         }
+
+        // The instance that held the lease may have just failed and set a back-off.
+        if (await CoolingDownOutcomeAsync(workspace, request, cancellationToken) is { } backedOff)
+        {
+            return backedOff;
+        }
+
+        if (request.ImportInto is { } expected
+            && (workspace.Key != expected.Key || workspace.Client != expected.Client || workspace.Environment != expected.Environment))
+        {
+            return new TokenOutcome(TokenStatus.Busy, Detail: "The workspace's client or environment changed meanwhile; the refresh token was not used. Read it and retry.");
+        }
+
+        var client = request.Proof?.Client ?? await clients.FindAsync(workspace.Client, cancellationToken);
+        return await RefreshAsync(workspace, client, request, cancellationToken);
     }
 
     private static TokenOutcome? Refusal(Workspace workspace) => workspace.Status switch
