@@ -82,6 +82,8 @@ import re, sys
 rps = [float(re.search(r"([\d.]+) req/s", line).group(1)) for line in sys.argv[1:3]]
 print(f"token API throughput = {rps[1] / rps[0] * 100:.0f}% of the bare endpoint (target >= 80%)")
 p99 = re.search(r"p99 ([\d.]+)(us|ms|s)", sys.argv[3])
+if not p99:
+    sys.exit("no p99 in: " + sys.argv[3])
 ms = float(p99.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[p99.group(2)]
 print(f"token API p99 below saturation (4 connections) = {ms:.2f} ms (target < 2 ms)")
 PY

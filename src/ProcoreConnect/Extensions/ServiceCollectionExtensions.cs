@@ -18,6 +18,13 @@ public static class ServiceCollectionExtensions
     // A probe that waits out the SDKs' retries is slower than the platform's probe timeout.
     private static readonly TimeSpan HealthCheckTimeout = TimeSpan.FromSeconds(5);
 
+    private static readonly string[] ProcoreUrlSettings =
+    [
+        .. from environment in (string[])[nameof(ProcoreOptions.Production), nameof(ProcoreOptions.Sandbox), nameof(ProcoreOptions.Monthly)]
+        from url in (string[])[nameof(ProcoreEndpointsOptions.LoginBaseUrl), nameof(ProcoreEndpointsOptions.ApiBaseUrl)]
+        select $"{ProcoreOptions.Section}:{environment}:{url}",
+    ];
+
     private static SocketsHttpHandler PooledHandler() => new() { PooledConnectionLifetime = TimeSpan.FromMinutes(2) };
 
     /// <summary>Registers everything the functions need.</summary>
@@ -45,9 +52,10 @@ public static class ServiceCollectionExtensions
         services.AddMetrics();
         services.AddSingleton<Telemetry.ConnectTelemetry>();
 
-        services.AddOptions<ProcoreOptions>().BindConfiguration(ProcoreOptions.Section);
+        services.AddOptions<ProcoreOptions>().BindConfiguration(ProcoreOptions.Section).RejectEmptySettings(ProcoreUrlSettings);
         services.AddOptions<SchedulerOptions>().BindConfiguration(SchedulerOptions.Section);
-        services.AddOptions<PublicUrlOptions>().BindConfiguration(PublicUrlOptions.Section).ValidateOnStartWith(new PublicUrlOptionsValidator());
+        services.AddOptions<PublicUrlOptions>().BindConfiguration(PublicUrlOptions.Section)
+            .ValidateOnStartWith(new PublicUrlOptionsValidator()).RejectEmptySettings($"{PublicUrlOptions.Section}:{nameof(PublicUrlOptions.PublicBaseUrl)}");
         services.AddSingleton<PublicUrls>();
 
         services.AddTableStorage();

@@ -88,7 +88,8 @@ public sealed class RefreshLeaseStore(TableStore tables, TimeProvider time, IOpt
     /// Runs <paramref name="work"/> holding <paramref name="subject"/>'s lease, released afterwards.
     /// While another holder keeps it, polls until <see cref="TokenOptions.LeaseWait"/> has passed;
     /// between polls <paramref name="whileWaiting"/> may answer instead (the holder's work may have
-    /// made this caller's unnecessary). Null when the wait ran out with no answer.
+    /// made this caller's unnecessary). Null when the wait ran out with no answer, so
+    /// <paramref name="work"/> must never answer null itself (wrap a result that can be null).
     /// </summary>
     public async Task<T?> RunLeasedAsync<T>(
         string subject, string owner, Func<Task<T>> work, Func<Task<T?>>? whileWaiting, CancellationToken cancellationToken)

@@ -229,6 +229,25 @@ public sealed class PublicUrlOptionsTests
     }
 
     [Theory]
+    [InlineData("Service:PublicBaseUrl", "")]
+    [InlineData("Service:PublicBaseUrl", "  ")]
+    [InlineData("Procore:Sandbox:LoginBaseUrl", "")]
+    [InlineData("Procore:Production:ApiBaseUrl", "")]
+    public void A_setting_present_but_empty_stops_the_app_from_starting_instead_of_falling_back_to_its_default(string key, string value)
+    {
+        // The generated binder keeps the default for an empty value: a loopback public URL, or Procore's own hosts.
+        Assert.Contains($"{key} is set but empty", AppFactory.StartFailure(key, value), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_public_base_url_configured_as_null_is_refused_with_its_name_not_a_crash()
+    {
+        var failure = new ProcoreConnect.Hosting.PublicUrlOptionsValidator().Validate(null, new ProcoreConnect.Hosting.PublicUrlOptions { PublicBaseUrl = null! });
+        Assert.True(failure.Failed);
+        Assert.Contains("Service:PublicBaseUrl must be an absolute https URL", failure.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("https://procore-connect.example.com", "https://procore-connect.example.com/api/oauth/callback")]
     [InlineData("https://gateway.example.com/procore", "https://gateway.example.com/procore/api/oauth/callback")]
     [InlineData("http://127.0.0.1:7071", "http://127.0.0.1:7071/api/oauth/callback")]
