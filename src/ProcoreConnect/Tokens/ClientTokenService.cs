@@ -214,7 +214,7 @@ public sealed class ClientTokenService(
             logger.LogInformation("Shared token of OAuth client {Client} in {Environment} fetched, expires {ExpiresAt}", client.Ref, key.Environment, token.ExpiresAt);
             if (health != Workspaces.ConnectionHealth.Ok)
             {
-                await RecordAsync(client, key.Environment, c => c.WithTokenHealth(key.Environment, c.TokenHealthIn(key.Environment).Refreshed()));
+                await RecordAsync(client, key.Environment, (_, h) => h.Refreshed());
             }
 
             return SharedTokenOutcome.Ok(token);
@@ -226,16 +226,15 @@ public sealed class ClientTokenService(
             var version = client.ClientSecret.Version;
             // Refused in this environment only: the same credentials may work in another (an app
             // missing from a sandbox copy), and a client-credentials client has no refresh token to burn.
-            await RecordAsync(client, key.Environment, c => c.ClientSecret.Version != version ? null
-                : c.WithTokenHealth(key.Environment, c.TokenHealthIn(key.Environment).Broken(Workspaces.ConnectionHealth.InvalidClient, now) with { RefusedSecretVersion = version }));
+            await RecordAsync(client, key.Environment, (c, h) => c.ClientSecret.Version != version ? null
+                : h.Broken(Workspaces.ConnectionHealth.InvalidClient, now) with { RefusedSecretVersion = version });
             logger.LogWarning("Procore refused the credentials of OAuth client {Client} in {Environment}: {Error}", client.Ref, key.Environment, result.Error);
             return new SharedTokenOutcome(TokenStatus.InvalidClient, null,
                 $"Procore refused the client credentials of OAuth client '{client.Ref.Name}' ({result.Error}): check its clientId and clientSecret, and that the app is a DMSA app for this environment.");
         }
 
         logger.LogWarning("Token request of OAuth client {Client} in {Environment} failed: {Status} {Error}", client.Ref, key.Environment, result.Status, result.Error);
-        var backedOff = await RecordAsync(client, key.Environment,
-            c => c.WithTokenHealth(key.Environment, c.TokenHealthIn(key.Environment).RefreshFailed(Workspaces.ConnectionHealth.RefreshFailing, transient: true, now)));
+        var backedOff = await RecordAsync(client, key.Environment, (_, h) => h.RefreshFailed(Workspaces.ConnectionHealth.RefreshFailing, transient: true, now));
         if (!forced && previous is not null && Belongs(previous, client) && previous.ExpiresAt > now)
         {
             // Procore is failing but the current token still works: hand it out, and try again after the back-off.
@@ -244,27 +243,28 @@ public sealed class ClientTokenService(
 
         return new SharedTokenOutcome(TokenStatus.ProcoreUnavailable, null, $"Procore's token endpoint failed ({result.Error}); retry later.")
         {
-            RetryAt = backedOff?.TokenHealthIn(key.Environment).RetryAt,
+            RetryAt = backedOff?.RetryAt,
         };
     }
 
-    // The client's token health in one environment, changed under the lease; broken and recovered are sent once, to its owner.
-    private async Task<OAuthClient?> RecordAsync(OAuthClient client, ProcoreEnvironment environment, Func<OAuthClient, OAuthClient?> change)
+    // The client's token health in one environment, changed under the lease (null from the change:
+    // none); broken and recovered are sent once, to its owner. Returns the health written.
+    private async Task<Workspaces.ConnectionHealth?> RecordAsync(
+        OAuthClient client, ProcoreEnvironment environment, Func<OAuthClient, Workspaces.ConnectionHealth, Workspaces.ConnectionHealth?> change)
     {
-        OAuthClient? before = null;
-        var after = await clients.ChangeAsync(client.Ref, c =>
+        Workspaces.ConnectionHealth? before = null;
+        var after = (await clients.ChangeAsync(client.Ref, c =>
         {
-            before = c;
-            return change(c);
-        }, CancellationToken.None);
-        if (after is not null && !client.Ref.IsPublic
-            && Workspaces.ConnectionHealth.EventOf(before!.TokenHealthIn(environment), after.TokenHealthIn(environment)) is { } type)
+            before = c.TokenHealthIn(environment);
+            return change(c, before) is { } health ? c.WithTokenHealth(environment, health) : null;
+        }, CancellationToken.None))?.TokenHealthIn(environment);
+        if (after is not null && !client.Ref.IsPublic && Workspaces.ConnectionHealth.EventOf(before!, after) is { } type)
         {
             await events.PublishAsync(client.Ref.Owner, null, type, new
             {
                 oauthClient = client.Ref.Name,
                 environment = Common.WireName.Of(environment),
-                reason = after.TokenHealthIn(environment).BrokenReason ?? before.TokenHealthIn(environment).BrokenReason,
+                reason = after.BrokenReason ?? before!.BrokenReason,
             }, CancellationToken.None);
         }
 

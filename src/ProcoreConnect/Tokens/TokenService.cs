@@ -325,11 +325,11 @@ public sealed class TokenService(
 
         return await leases.RunLeasedAsync(
                 workspace.Key, _instance,
-                () => RefreshLeasedAsync(workspaceRef, workspace, request, cancellationToken),
+                () => RefreshLeasedAsync(workspace, request, cancellationToken),
                 whileWaiting: async () =>
                 {
                     // The holder may have refreshed already: its token answers this request too.
-                    workspace = await workspaces.FindAsync(workspaceRef, cancellationToken) is { } polled && polled.Key == workspace.Key ? polled : workspace;
+                    workspace = await ReadAgainAsync(workspace, cancellationToken);
                     return Satisfies(workspace, request) ? await FromStoreAsync(workspace, cancellationToken) : null;
                 },
                 cancellationToken)
@@ -337,11 +337,11 @@ public sealed class TokenService(
     }
 
     // Under the workspace's refresh lease.
-    private async Task<TokenOutcome> RefreshLeasedAsync(WorkspaceRef workspaceRef, Workspace workspace, RefreshRequest request, CancellationToken cancellationToken)
+    private async Task<TokenOutcome> RefreshLeasedAsync(Workspace workspace, RefreshRequest request, CancellationToken cancellationToken)
     {
         // Re-read under the lease: another instance may have refreshed meanwhile. The client is read
         // now too, never from a cache: a refresh presented with a stale secret would burn the refresh token.
-        workspace = await workspaces.FindAsync(workspaceRef, cancellationToken) is { } current && current.Key == workspace.Key ? current : workspace;
+        workspace = await ReadAgainAsync(workspace, cancellationToken);
         if (Satisfies(workspace, request))
         {
             return await FromStoreAsync(workspace, cancellationToken);
@@ -362,6 +362,10 @@ public sealed class TokenService(
         var client = request.Proof?.Client ?? await clients.FindAsync(workspace.Client, cancellationToken);
         return await RefreshAsync(workspace, client, request, cancellationToken);
     }
+
+    // The row as it stands now, if it is still the same workspace (not deleted and re-created meanwhile).
+    private async Task<Workspace> ReadAgainAsync(Workspace workspace, CancellationToken cancellationToken) =>
+        await workspaces.FindAsync(workspace.Ref, cancellationToken) is { } current && current.Key == workspace.Key ? current : workspace;
 
     private static TokenOutcome? Refusal(Workspace workspace) => workspace.Status switch
     {
