@@ -89,6 +89,12 @@ public static class OAuthEndpoints
             return Results.Json(new { error = "server_error", error_description = "Injected failure." }, statusCode: failure);
         }
 
+        if (state.NextTokenRefusal() is { } refusal)
+        {
+            state.Spend(presented);
+            return Results.Json(new { error = refusal, error_description = "Injected refusal." }, statusCode: 401);
+        }
+
         var (clientId, clientSecret) = ClientCredentialsOf(request, p);
         var client = state.Client(clientId);
         if (client is null || client.ClientSecret != clientSecret)

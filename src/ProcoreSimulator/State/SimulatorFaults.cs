@@ -23,6 +23,13 @@ public sealed record SimulatorFaults
     /// </summary>
     public IReadOnlyList<int> TokenFailures { get; init; } = [];
 
+    /// <summary>
+    /// OAuth errors (e.g. <c>invalid_client</c>) the next token requests are refused with, one
+    /// each, in order, answered 401 like Procore's own refusals: a refusal that a caller's request
+    /// met, and the next request does not.
+    /// </summary>
+    public IReadOnlyList<string> TokenRefusals { get; init; } = [];
+
     /// <summary>API requests allowed per access token in an hour (Procore's hourly limit; it differs by app).</summary>
     public int RateLimitPerHour { get; init; } = 3600;
 

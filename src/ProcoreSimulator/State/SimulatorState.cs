@@ -21,6 +21,7 @@ public sealed class SimulatorState(TimeProvider time)
     private readonly ConcurrentDictionary<string, int> _inFlightClientCredentials = new();
     private readonly Lock _faultLock = new();
     private readonly Queue<int> _tokenFailures = new();
+    private readonly Queue<string> _tokenRefusals = new();
     private string? _lastCompanyHeader;
     private int _authorizationCodeGrants, _refreshGrants, _clientCredentialGrants, _failed, _reuses, _api, _maxConcurrent, _revocations, _maxConcurrentCredentials;
 
@@ -43,6 +44,12 @@ public sealed class SimulatorState(TimeProvider time)
             foreach (var status in faults.TokenFailures)
             {
                 _tokenFailures.Enqueue(status);
+            }
+
+            _tokenRefusals.Clear();
+            foreach (var error in faults.TokenRefusals)
+            {
+                _tokenRefusals.Enqueue(error);
             }
         }
     }
@@ -85,6 +92,15 @@ public sealed class SimulatorState(TimeProvider time)
 
             Interlocked.Increment(ref _failed);
             return _tokenFailures.Dequeue();
+        }
+    }
+
+    /// <summary>Takes the next queued token refusal (an OAuth error code), if any.</summary>
+    public string? NextTokenRefusal()
+    {
+        lock (_faultLock)
+        {
+            return _tokenRefusals.TryDequeue(out var error) ? error : null;
         }
     }
 
