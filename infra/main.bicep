@@ -33,11 +33,8 @@ param instanceMemoryMB int = 2048
 @maxValue(1000)
 param maximumInstanceCount int = 100
 
-@description('Origins (scheme://host[:port]) partner return URLs may point at after the OAuth callback.')
-param allowedReturnOrigins array = []
-
-@description('Send a PKCE challenge with the authorize request.')
-param usePkce bool = false
+@description('Environments (production, sandbox, monthly) whose authorize requests carry no PKCE challenge; PKCE (S256) is on everywhere else.')
+param pkceOffIn array = []
 
 @description('Refresh access tokens this close to expiry (hh:mm:ss).')
 param refreshLeadTime string = '00:10:00'
@@ -61,7 +58,7 @@ var isFlex = planKind == 'flex'
 var tags = { 'azd-env-name': environmentName }
 var appName = 'func-procore-${token}'
 var queueName = 'refresh-due'
-var returnOriginSettings = [for (origin, i) in allowedReturnOrigins: { name: 'OAuth__AllowedReturnOrigins__${i}', value: origin }]
+var pkceOffSettings = [for (environment, i) in pkceOffIn: { name: 'OAuth__PkceOffIn__${i}', value: environment }]
 // Flex Consumption reads the package from this container, with the app's identity.
 var deploymentContainerName = 'app-package-${appName}'
 // Linux Consumption takes the runtime from app settings; Flex Consumption from functionAppConfig.runtime
@@ -178,7 +175,6 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Storage__QueueServiceUri', value: storage.properties.primaryEndpoints.queue }
         { name: 'SecretStore__VaultUri', value: vault.properties.vaultUri }
         { name: 'Service__PublicBaseUrl', value: 'https://${appName}.azurewebsites.net' }
-        { name: 'OAuth__UsePkce', value: string(usePkce) }
         { name: 'Tokens__RefreshLeadTime', value: refreshLeadTime }
         { name: 'Refresh__QueueName', value: queueName }
         { name: 'Refresh__MaxConcurrency', value: string(refreshConcurrency) }
@@ -186,7 +182,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Schedules__CheckConnections', value: checkSchedule }
         { name: 'Schedules__PurgeDeletedWorkspaces', value: '0 */15 * * * *' }
         { name: 'Schedules__DeliverEvents', value: deliverSchedule }
-      ], returnOriginSettings)
+      ], pkceOffSettings)
     }
     functionAppConfig: isFlex
       ? {

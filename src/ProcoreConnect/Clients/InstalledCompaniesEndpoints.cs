@@ -129,7 +129,8 @@ public static class InstalledCompaniesEndpoints
 
         return await clients.FindAsync(new OAuthClientRef(OAuthClientRef.PublicOwner, name), cancellationToken) is { Status: OAuthClientStatus.Active }
             ? (null, TypedResults.Problem(
-                $"OAuth client '{name}' is a public client: the companies that installed its app are listed only to the operator.",
+                $"OAuth client '{name}' is a public client: the companies that installed its app are listed only to the operator. "
+                + $"The companies the operator grants you on it are in GET /api/oauth-clients/{name} (grantedCompanyIds).",
                 statusCode: StatusCodes.Status403Forbidden, title: "Public client"))
             : (null, OAuthClientEndpoints.NotFound(name));
     }

@@ -43,20 +43,15 @@ public sealed record OAuthClient
     /// <summary>Set by the connection check when the client secret expires within 30 days.</summary>
     public bool ClientSecretExpiringSoon { get; init; }
 
-    /// <summary>
-    /// The secret version Procore answered <c>invalid_client</c> to. While it is the current one,
-    /// no refresh token is presented with it: Procore invalidates a refresh token on every refresh
-    /// call, failed ones included, so a wrong secret would burn every workspace's connection.
-    /// </summary>
-    public string? RefusedSecretVersion { get; init; }
-
     /// <summary>Where the client stands.</summary>
     public required OAuthClientStatus Status { get; init; }
 
     /// <summary>
-    /// Per environment, whether a client-credentials client's shared token can be had and when it
-    /// may be tried again; environments that work are left out. Kept apart because one client can
-    /// serve several environments (the monthly sandbox takes production credentials), which fail
+    /// Per environment, whether the client's credentials work there: a secret version Procore
+    /// refused (confirmed, see <see cref="ClientRefusals"/>), and for a client-credentials client
+    /// whether its shared token can be had and when it may be tried again; environments that work
+    /// are left out. Kept apart because one client can serve several environments (the monthly
+    /// sandbox takes production credentials, a sandbox often has a secret of its own), which fail
     /// and recover apart.
     /// </summary>
     public IReadOnlyDictionary<ProcoreEnvironment, ConnectionHealth> TokenHealth { get; init; } = NoTokenTrouble;
@@ -81,6 +76,10 @@ public sealed record OAuthClient
         return this with { TokenHealth = all };
     }
 
+    /// <summary>This client without the refusals of its old secret: a new secret is judged afresh in every environment.</summary>
+    public OAuthClient ForgettingRefusals() =>
+        this with { TokenHealth = TokenHealth.Where(h => h.Value.RefusedSecretVersion is null).ToDictionary() };
+
     private static readonly IReadOnlyDictionary<ProcoreEnvironment, ConnectionHealth> NoTokenTrouble = new Dictionary<ProcoreEnvironment, ConnectionHealth>();
 
     /// <summary>When the client was created.</summary>
@@ -92,6 +91,13 @@ public sealed record OAuthClient
     /// <summary>The row's version, for optimistic concurrency.</summary>
     public ETag ETag { get; init; }
 
-    /// <summary>True while Procore's refusal of the current secret stands.</summary>
-    public bool SecretRefused => RefusedSecretVersion is not null && RefusedSecretVersion == ClientSecret.Version;
+    /// <summary>
+    /// True while Procore's refusal of the current secret stands in <paramref name="environment"/>.
+    /// No refresh token is presented there with it: Procore invalidates a refresh token on every
+    /// refresh call, failed ones included, so a refused secret would burn every workspace's connection.
+    /// </summary>
+    public bool SecretRefusedIn(ProcoreEnvironment environment) => TokenHealthIn(environment).RefusedSecretVersion == ClientSecret.Version;
+
+    /// <summary>True while the current secret stands refused in some environment.</summary>
+    public bool SecretRefusedAnywhere => TokenHealth.Values.Any(h => h.RefusedSecretVersion == ClientSecret.Version);
 }

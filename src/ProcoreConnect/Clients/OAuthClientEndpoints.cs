@@ -17,7 +17,8 @@ public static class OAuthClientEndpoints
 {
     /// <summary><c>GET /api/oauth-clients/{name}</c>: the caller's client of that name, else the public one.</summary>
     public static async Task<Results<Ok<OAuthClientResponse>, ValidationProblem, ProblemHttpResult>> GetClient(
-        string name, ClaimsPrincipal user, OAuthClientRepository clients, OAuthClientService service, HttpResponse response, CancellationToken cancellationToken)
+        string name, ClaimsPrincipal user, OAuthClientRepository clients, OAuthClientService service, CompanyAccess access, HttpResponse response,
+        CancellationToken cancellationToken)
     {
         if (!WorkspaceId.IsValid(name))
         {
@@ -31,10 +32,12 @@ public static class OAuthClientEndpoints
             return NotFound(name);
         }
 
-        // A partner counts only its own workspaces, also on a public client.
-        var count = await service.CountUsersAsync(client.Ref, cancellationToken, owner == OAuthClientRef.PublicOwner ? null : owner);
+        // A partner counts only its own workspaces, also on a public client, and sees its own grant there.
+        var partner = owner == OAuthClientRef.PublicOwner ? null : owner;
+        var count = await service.CountUsersAsync(client.Ref, cancellationToken, partner);
+        var scope = partner is null || !client.Ref.IsPublic ? null : await access.ScopeAsync(client.Ref, client.AuthFlow, partner, cancellationToken);
         response.Headers.ETag = client.ETag.ToString();
-        return TypedResults.Ok(OAuthClientResponse.From(client, count));
+        return TypedResults.Ok(OAuthClientResponse.From(client, count, scope));
     }
 
     /// <summary><c>GET /api/oauth-clients?pageSize=&amp;continuationToken=</c>: the caller's clients, then the public ones.</summary>

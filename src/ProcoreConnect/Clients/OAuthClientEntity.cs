@@ -25,7 +25,6 @@ internal sealed class OAuthClientEntity : ITableEntity
     public DateTimeOffset ClientSecretUpdatedAt { get; set; }
     public DateTimeOffset? ClientSecretExpiresAt { get; set; }
     public bool ClientSecretExpiringSoon { get; set; }
-    public string? RefusedSecretVersion { get; set; }
     public string Status { get; set; } = "";
     // JSON: {"production": {"BrokenSince": …, "BrokenReason": …, "Failures": …, "RetryAt": …}, …}, null when all work.
     public string? TokenHealth { get; set; }
@@ -47,7 +46,6 @@ internal sealed class OAuthClientEntity : ITableEntity
         ClientSecretUpdatedAt = c.ClientSecretUpdatedAt,
         ClientSecretExpiresAt = c.ClientSecretExpiresAt,
         ClientSecretExpiringSoon = c.ClientSecretExpiringSoon,
-        RefusedSecretVersion = c.RefusedSecretVersion,
         Status = WireName.Of(c.Status),
         TokenHealth = c.TokenHealth.Count == 0 ? null
             : System.Text.Json.JsonSerializer.Serialize(c.TokenHealth.ToDictionary(h => WireName.Of(h.Key), h => h.Value)),
@@ -68,7 +66,6 @@ internal sealed class OAuthClientEntity : ITableEntity
         ClientSecretUpdatedAt = ClientSecretUpdatedAt,
         ClientSecretExpiresAt = ClientSecretExpiresAt,
         ClientSecretExpiringSoon = ClientSecretExpiringSoon,
-        RefusedSecretVersion = RefusedSecretVersion,
         Status = WireName.Parse<OAuthClientStatus>(Status),
         TokenHealth = TokenHealth is null ? new Dictionary<ProcoreEnvironment, ConnectionHealth>()
             : System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, ConnectionHealth>>(TokenHealth)!

@@ -102,15 +102,6 @@ public sealed class OAuthClientRepository(TableStore tables)
         }
     }
 
-    /// <summary>
-    /// Records that Procore refused <paramref name="secretVersion"/> of the client, if it is still
-    /// the current one (a rotation meanwhile makes the refusal moot).
-    /// </summary>
-    public Task MarkRefusedAsync(OAuthClientRef client, string secretVersion, CancellationToken cancellationToken) =>
-        ChangeAsync(client, c => c.ClientSecret.Version == secretVersion && c.RefusedSecretVersion != secretVersion
-            ? c with { RefusedSecretVersion = secretVersion }
-            : null, cancellationToken);
-
     /// <summary>A lookup that reads each client once (see <see cref="ClientLookup"/>).</summary>
     public ClientLookup Lookup() => new(this);
 

@@ -36,6 +36,13 @@ public sealed record OAuthClientResponse
     /// <summary>Each environment whose shared token is failing or backing off, with its state; empty while all work.</summary>
     public IReadOnlyList<ClientTokenHealth> TokenHealth { get; init; } = [];
 
+    /// <summary>
+    /// For a partner reading a public client (single reads only): the companies the operator grants
+    /// it there; absent when every company is allowed (its own clients, a public code-flow client
+    /// without a grant) or the caller is the operator.
+    /// </summary>
+    public IReadOnlyList<long>? GrantedCompanyIds { get; init; }
+
     /// <summary>How many of the caller's workspaces use the client (single reads only).</summary>
     public int? WorkspaceCount { get; init; }
 
@@ -46,7 +53,7 @@ public sealed record OAuthClientResponse
     public required DateTimeOffset UpdatedAt { get; init; }
 
     /// <summary>The response for a stored client.</summary>
-    public static OAuthClientResponse From(OAuthClient c, int? workspaceCount = null) => new()
+    public static OAuthClientResponse From(OAuthClient c, int? workspaceCount = null, CompanyScope? scope = null) => new()
     {
         Name = c.Ref.Name,
         DisplayName = c.DisplayName,
@@ -54,13 +61,14 @@ public sealed record OAuthClientResponse
         AuthFlow = c.AuthFlow,
         ClientId = c.ClientId,
         ClientSecret = new ClientSecretStatus(true, c.ClientSecretUpdatedAt, c.ClientSecretExpiresAt, c.ClientSecretExpiringSoon,
-            c.SecretRefused || c.TokenHealth.Values.Any(h => h.RefusedSecretVersion == c.ClientSecret.Version)),
+            c.SecretRefusedAnywhere),
         RedirectUri = c.RedirectUri,
         BrokenSince = c.WorstTokenHealth.Health.BrokenSince,
         BrokenReason = c.WorstTokenHealth.Health.BrokenReason,
         RetryAt = c.WorstTokenHealth.Health.RetryAt,
         TokenHealth = [.. c.TokenHealth.OrderBy(h => h.Key).Select(h => new ClientTokenHealth(h.Key, h.Value.BrokenSince, h.Value.BrokenReason, h.Value.Failures, h.Value.RetryAt))],
         WorkspaceCount = workspaceCount,
+        GrantedCompanyIds = scope?.Companies,
         CreatedAt = c.CreatedAt,
         UpdatedAt = c.UpdatedAt,
     };

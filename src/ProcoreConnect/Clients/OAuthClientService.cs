@@ -19,6 +19,8 @@ public sealed class OAuthClientService(
     ISecretStore secrets,
     ClientTokenService clientTokens,
     TokenService tokens,
+    ClientGrantStore grants,
+    ClientHealthRecorder health,
     TimeProvider time,
     ILogger<OAuthClientService> logger)
 {
@@ -94,6 +96,12 @@ public sealed class OAuthClientService(
         }
 
         await clientTokens.ForgetAsync(client, cancellationToken);
+        if (client.IsPublic)
+        {
+            // A client created later under this name starts with no grant.
+            await grants.DeleteAllAsync(client.Name, cancellationToken);
+        }
+
         await clients.DeleteAsync(marked, cancellationToken);
         logger.LogInformation("OAuth client {Client} deleted with its secrets", client);
         return new(WriteStatus.Deleted, marked);
@@ -107,12 +115,9 @@ public sealed class OAuthClientService(
     public async Task<int> CountUsersAsync(OAuthClientRef client, CancellationToken cancellationToken, string? partnerId = null)
     {
         var count = 0;
-        await foreach (var workspace in workspaces.ListUsingAsync(client, cancellationToken))
+        await foreach (var _ in workspaces.ListUsingAsync(client, cancellationToken, partnerId: partnerId))
         {
-            if (partnerId is null || workspace.PartnerId == partnerId)
-            {
-                count++;
-            }
+            count++;
         }
 
         return count;
@@ -143,16 +148,16 @@ public sealed class OAuthClientService(
         }
 
         var previous = existing.ClientSecret;
+        var before = existing;
         var updated = await clients.ChangeAsync(client, current =>
         {
-            previous = current.ClientSecret;
-            return current.Status != OAuthClientStatus.Active ? null : current with
+            (previous, before) = (current.ClientSecret, current);
+            return current.Status != OAuthClientStatus.Active ? null : current.ForgettingRefusals() with
             {
                 ClientSecret = candidate,
                 ClientSecretUpdatedAt = time.GetUtcNow(),
                 ClientSecretExpiresAt = expiresAt,
                 ClientSecretExpiringSoon = false,
-                RefusedSecretVersion = null,
                 UpdatedAt = time.GetUtcNow(),
             };
         }, CancellationToken.None);
@@ -164,6 +169,7 @@ public sealed class OAuthClientService(
 
         // Only now is nothing left that reads the old version.
         await RetireAsync(previous, client);
+        await health.AnnounceAsync(before, updated);
         logger.LogInformation("Client secret of OAuth client {Client} rotated", client);
         return (new(WriteStatus.Updated, updated), proof);
     }
@@ -300,7 +306,7 @@ public sealed class OAuthClientService(
             ? null
             : await secrets.SetAsync(SecretNames.ClientSecret(existing.SecretPrefix), settings.ClientSecret, cancellationToken);
         var now = time.GetUtcNow();
-        var changed = existing with
+        var changed = (newSecret is null ? existing : existing.ForgettingRefusals()) with
         {
             DisplayName = settings.DisplayName,
             ClientId = settings.ClientId,
@@ -340,6 +346,7 @@ public sealed class OAuthClientService(
         if (newSecret is not null)
         {
             await RetireAsync(existing.ClientSecret, existing.Ref);
+            await health.AnnounceAsync(existing, updated);
         }
 
         logger.LogInformation("OAuth client {Client} updated", existing.Ref);

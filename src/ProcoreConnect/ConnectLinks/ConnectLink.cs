@@ -43,6 +43,13 @@ public sealed record ConnectLink
     /// <summary>How the last sign-in from the link ended, if one did.</summary>
     public ConnectLinkOutcome? LastOutcome { get; init; }
 
+    /// <summary>
+    /// True for a link the partner made to connect the workspace now (<c>GET …/connect</c>): it
+    /// signs a person in even when the workspace is connected already (to replace its grant), where
+    /// a link sent earlier shows that there is nothing left to do.
+    /// </summary>
+    public bool Reconnect { get; init; }
+
     /// <summary>The row's version: a claim is conditional on it, so of two presses at once one re-reads.</summary>
     public ETag ETag { get; init; }
 

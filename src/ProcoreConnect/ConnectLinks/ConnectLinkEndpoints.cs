@@ -1,7 +1,5 @@
-using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
-using ProcoreConnect.Audit;
 using ProcoreConnect.Http;
 using ProcoreConnect.OAuth;
 using ProcoreConnect.Security;
@@ -27,10 +25,7 @@ public static class ConnectLinkEndpoints
         HttpRequest request,
         ClaimsPrincipal user,
         ConnectFlow flow,
-        ConnectLinkStore links,
-        AuditLog audit,
-        Hosting.PublicUrls urls,
-        TimeProvider time,
+        ConnectLinkService service,
         CancellationToken cancellationToken)
     {
         if (!WorkspaceId.IsValid(id))
@@ -52,7 +47,9 @@ public static class ConnectLinkEndpoints
         }
 
         var errors = new Dictionary<string, List<string>>();
-        if (!flow.TryReturnUrl(body.ReturnUrl, out var returnTo))
+        var partnerId = user.PartnerId()!;
+        var (allowed, returnTo) = await flow.ReturnUrlAsync(partnerId, body.ReturnUrl, cancellationToken);
+        if (!allowed)
         {
             errors["returnUrl"] = [ReturnUrls.Rule];
         }
@@ -68,31 +65,46 @@ public static class ConnectLinkEndpoints
             return Problems.Fields(errors);
         }
 
-        var target = await flow.FindAsync(new WorkspaceRef(user.PartnerId()!, id), key: null, cancellationToken);
+        var target = await flow.FindAsync(new WorkspaceRef(partnerId, id), key: null, cancellationToken);
         if (!target.CanConnect)
         {
             return ConnectEndpoints.Refused(id, target);
         }
 
-        var token = ConnectLinkStore.NewToken();
-        var now = time.GetUtcNow();
-        var link = new ConnectLink
+        return TypedResults.Created((string?)null, await service.CreateAsync(target, returnTo, TimeSpan.FromSeconds(lifetime), user.Actor(), cancellationToken));
+    }
+
+    /// <summary>How long the link made by <c>GET /api/workspaces/{id}/connect</c> lasts: a sign-in that starts now.</summary>
+    public static readonly TimeSpan ConnectRedirectLifetime = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// <c>GET /api/workspaces/{id}/connect?returnUrl=</c>: a 302 to a fresh connect link's page
+    /// (lasting <see cref="ConnectRedirectLifetime"/>), never straight to Procore: every sign-in
+    /// starts on this service's page, which ties it to the browser that presses Connect.
+    /// </summary>
+    public static async Task<Results<RedirectHttpResult, ValidationProblem, ProblemHttpResult>> Connect(
+        string id, string? returnUrl, ClaimsPrincipal user, ConnectFlow flow, ConnectLinkService service, CancellationToken cancellationToken)
+    {
+        if (!WorkspaceId.IsValid(id))
         {
-            Id = ConnectLinkStore.IdOf(token)!,
-            Workspace = target.Workspace.Ref,
-            WorkspaceKey = target.Workspace.Key,
-            ReturnUrl = returnTo,
-            CreatedAt = now,
-            ExpiresAt = now.AddSeconds(lifetime),
-        };
-        await links.AddAsync(link, cancellationToken);
-        await audit.RecordAsync(
-            target.Workspace.Key,
-            user.Actor(),
-            "connect_link.created",
-            "expires " + link.ExpiresAt.ToString("O", CultureInfo.InvariantCulture) + (returnTo is null ? "" : ", returnUrl"),
-            cancellationToken);
-        return TypedResults.Created((string?)null, new ConnectLinkResponse { Url = urls.ConnectLink(token), ExpiresAt = link.ExpiresAt });
+            return Problems.InvalidWorkspaceId();
+        }
+
+        var partnerId = user.PartnerId()!;
+        var (allowed, returnTo) = await flow.ReturnUrlAsync(partnerId, returnUrl, cancellationToken);
+        if (!allowed)
+        {
+            return ConnectEndpoints.InvalidReturnUrl();
+        }
+
+        var target = await flow.FindAsync(new WorkspaceRef(partnerId, id), key: null, cancellationToken);
+        if (!target.CanConnect)
+        {
+            return ConnectEndpoints.Refused(id, target);
+        }
+
+        var link = await service.CreateAsync(target, returnTo, ConnectRedirectLifetime, user.Actor(), cancellationToken, reconnect: true);
+        return TypedResults.Redirect(link.Url.ToString());
     }
 
     /// <summary><c>GET /api/connect/{token}</c> (anonymous): the link's page. Never changes anything.</summary>

@@ -23,6 +23,7 @@ internal sealed class ConnectLinkEntity : ITableEntity
     public DateTimeOffset? ClaimExpiresAt { get; set; }
     public DateTimeOffset? UsedAt { get; set; }
     public string? LastOutcome { get; set; }
+    public bool Reconnect { get; set; }
 
     public static ConnectLinkEntity From(ConnectLink link) => new()
     {
@@ -39,6 +40,7 @@ internal sealed class ConnectLinkEntity : ITableEntity
         ClaimExpiresAt = link.ClaimExpiresAt,
         UsedAt = link.UsedAt,
         LastOutcome = link.LastOutcome is { } outcome ? WireName.Of(outcome) : null,
+        Reconnect = link.Reconnect,
     };
 
     public ConnectLink ToLink() => new()
@@ -53,6 +55,7 @@ internal sealed class ConnectLinkEntity : ITableEntity
         ClaimExpiresAt = ClaimExpiresAt,
         UsedAt = UsedAt,
         LastOutcome = LastOutcome is null ? null : WireName.Parse<ConnectLinkOutcome>(LastOutcome),
+        Reconnect = Reconnect,
         ETag = ETag,
     };
 }

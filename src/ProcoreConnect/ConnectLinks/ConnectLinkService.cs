@@ -10,7 +10,7 @@ namespace ProcoreConnect.ConnectLinks;
 /// (<see cref="ConnectFlow"/>); the callback of the sign-in holding the link uses it up or frees it.
 /// </summary>
 public sealed class ConnectLinkService(
-    ConnectLinkStore links, ConnectFlow flow, TimeProvider time, ILogger<ConnectLinkService> logger)
+    ConnectLinkStore links, ConnectFlow flow, Audit.AuditLog audit, Hosting.PublicUrls urls, TimeProvider time, ILogger<ConnectLinkService> logger)
 {
     // Concurrent presses of one link (a double click) each re-read it after losing a claim.
     private const int ClaimAttempts = 3;
@@ -41,17 +41,53 @@ public sealed class ConnectLinkService(
             }
 
             var link = visit.Link!;
-            var state = flow.NewState(visit.Target, link.ReturnUrl, link.Id);
-            if (await links.ClaimAsync(link, state, cancellationToken))
+            var signIn = flow.NewState(visit.Target, link.ReturnUrl, link.Id, link.ExpiresAt);
+            if (await links.ClaimAsync(link, signIn.State, cancellationToken))
             {
-                var authorize = await flow.BeginAsync(visit.Target, state, cancellationToken);
+                var authorize = await flow.BeginAsync(visit.Target, signIn.State, cancellationToken);
                 logger.LogInformation("Connect link for workspace {WorkspaceId} started a sign-in", link.Workspace.Id);
-                return HtmlPage.SeeOther(authorize);
+                // Only this browser can finish the sign-in: the callback checks the cookie before any exchange.
+                return HtmlPage.SeeOther(authorize).WithCookie(signIn.CookieName, signIn.CookieValue, signIn.CookieOptions);
             }
         }
 
         // Pressed again and again at once (a double click lands here at most once): the page says where it stands.
         return Page(await VisitAsync(token, cancellationToken));
+    }
+
+    /// <summary>
+    /// A new link for a connectable workspace, lasting <paramref name="lifetime"/>, recorded in the
+    /// workspace's audit log as <paramref name="actor"/>'s. Answers the link's URL (its token is
+    /// in it, shown only to the caller) and when it expires.
+    /// </summary>
+    public async Task<ConnectLinkResponse> CreateAsync(
+        ConnectTarget target, Uri? returnTo, TimeSpan lifetime, string actor, CancellationToken cancellationToken, bool reconnect = false)
+    {
+        if (!target.CanConnect)
+        {
+            throw new ArgumentException("The workspace cannot connect: " + target.Refusal, nameof(target));
+        }
+
+        var token = ConnectLinkStore.NewToken();
+        var now = time.GetUtcNow();
+        var link = new ConnectLink
+        {
+            Id = ConnectLinkStore.IdOf(token)!,
+            Workspace = target.Workspace.Ref,
+            WorkspaceKey = target.Workspace.Key,
+            ReturnUrl = returnTo,
+            CreatedAt = now,
+            ExpiresAt = now + lifetime,
+            Reconnect = reconnect,
+        };
+        await links.AddAsync(link, cancellationToken);
+        await audit.RecordAsync(
+            target.Workspace.Key,
+            actor,
+            "connect_link.created",
+            "expires " + link.ExpiresAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture) + (returnTo is null ? "" : ", returnUrl"),
+            cancellationToken);
+        return new ConnectLinkResponse { Url = urls.ConnectLink(token), ExpiresAt = link.ExpiresAt };
     }
 
     /// <summary>Finds the link and its workspace, and which page they call for. Reads only.</summary>
@@ -69,7 +105,7 @@ public sealed class ConnectLinkService(
         {
             ConnectLinkStatus.Used => ConnectLinkView.Used,
             ConnectLinkStatus.Expired => ConnectLinkView.Expired,
-            _ when target.Workspace.Status == WorkspaceStatus.Connected => ConnectLinkView.AlreadyConnected,
+            _ when target.Workspace.Status == WorkspaceStatus.Connected && !link.Reconnect => ConnectLinkView.AlreadyConnected,
             ConnectLinkStatus.InProgress => ConnectLinkView.InProgress,
             _ => ConnectLinkView.Open,
         };

@@ -61,9 +61,9 @@ public sealed class ConnectLinkStore(TableStore tables)
         }
     }
 
-    /// <summary>True while <paramref name="state"/>'s sign-in holds the link, unused: only then may its callback go on.</summary>
-    public async Task<bool> IsClaimedByAsync(string id, OAuthState state, CancellationToken cancellationToken) =>
-        await FindAsync(id, cancellationToken) is { UsedAt: null } link && link.ClaimedBy == OAuthStateStore.Hash(state.Value);
+    /// <summary>The link while <paramref name="state"/>'s sign-in holds it, unused (only then may its callback go on); else null.</summary>
+    public async Task<ConnectLink?> HeldByAsync(string id, OAuthState state, CancellationToken cancellationToken) =>
+        await FindAsync(id, cancellationToken) is { UsedAt: null } link && link.ClaimedBy == OAuthStateStore.Hash(state.Value) ? link : null;
 
     /// <summary>
     /// Uses the link up for <paramref name="state"/>'s sign-in, which came back with a code, before

@@ -70,9 +70,17 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<Clients.InstalledCompaniesService>();
         services.AddSingleton<Migrations.InlineClientMigration>();
 
-        services.AddOptions<OAuthOptions>().BindConfiguration(OAuthOptions.Section);
+        services.AddOptions<OAuthOptions>().BindConfiguration(OAuthOptions.Section).ValidateOnStartWith(new OAuthOptionsValidator());
         services.AddOptions<TokenOptions>().BindConfiguration(TokenOptions.Section);
         services.AddSingleton<OAuthStateStore>();
+        services.AddSingleton<Partners.PartnerSettingsStore>();
+        services.AddSingleton<Clients.ClientHealthRecorder>();
+        services.AddSingleton<Clients.ClientRefusals>();
+        services.AddSingleton<Clients.ClientGrantStore>();
+        services.AddSingleton<Clients.CompanyAccess>();
+        services.AddSingleton<Clients.GrantChanges>();
+        services.AddSingleton<GrantRevoker>();
+        services.AddSingleton<SignInCompanyCheck>();
         services.AddSingleton<ConnectFlow>();
         services.AddSingleton<OAuthCallback>();
         services.AddSingleton<ConnectLinks.ConnectLinkStore>();

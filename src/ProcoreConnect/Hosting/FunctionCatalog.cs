@@ -40,9 +40,12 @@ public static class FunctionCatalog
         FunctionDefinition.Http("PutOAuthClient", "PUT", Client, static (app, f) => app.MapMethods(f.AppPath, f.Methods, OAuthClientEndpoints.PutClient), Security.Roles.PartnerOrAdmin),
         FunctionDefinition.Http("DeleteOAuthClient", "DELETE", Client, static (app, f) => app.MapMethods(f.AppPath, f.Methods, OAuthClientEndpoints.DeleteClient), Security.Roles.PartnerOrAdmin),
         FunctionDefinition.Http("RotateOAuthClientSecret", "PUT", Client + "/secret", static (app, f) => app.MapMethods(f.AppPath, f.Methods, OAuthClientEndpoints.RotateSecret), Security.Roles.PartnerOrAdmin),
+        FunctionDefinition.Http("PutOAuthClientGrant", "PUT", Client + "/grants/{partnerId}", static (app, f) => app.MapMethods(f.AppPath, f.Methods, ClientGrantEndpoints.Put), Security.Roles.Admin),
+        FunctionDefinition.Http("GetOAuthClientGrant", "GET", Client + "/grants/{partnerId}", static (app, f) => app.MapMethods(f.AppPath, f.Methods, ClientGrantEndpoints.Get), Security.Roles.Admin),
+        FunctionDefinition.Http("DeleteOAuthClientGrant", "DELETE", Client + "/grants/{partnerId}", static (app, f) => app.MapMethods(f.AppPath, f.Methods, ClientGrantEndpoints.Delete), Security.Roles.Admin),
         FunctionDefinition.Http("ListInstalledCompanies", "GET", Client + "/companies", static (app, f) => app.MapMethods(f.AppPath, f.Methods, InstalledCompaniesEndpoints.ListCompanies)),
         FunctionDefinition.Http("CreateCompanyWorkspaces", "POST", Client + "/companies", static (app, f) => app.MapMethods(f.AppPath, f.Methods, InstalledCompaniesEndpoints.CreateWorkspaces)),
-        FunctionDefinition.Http("Connect", "GET", "workspaces/{id}/connect", static (app, f) => app.MapMethods(f.AppPath, f.Methods, ConnectEndpoints.Connect)),
+        FunctionDefinition.Http("Connect", "GET", "workspaces/{id}/connect", static (app, f) => app.MapMethods(f.AppPath, f.Methods, ConnectLinkEndpoints.Connect)),
         FunctionDefinition.Http("OAuthCallback", "GET", "oauth/callback", static (app, f) => app.MapMethods(f.AppPath, f.Methods, ConnectEndpoints.Callback), policy: null),
         // Connect links: the partner creates one; a person's browser opens it without credentials (the token in the path is the credential).
         FunctionDefinition.Http("CreateConnectLink", "POST", "workspaces/{id}/connect-links", static (app, f) => app.MapMethods(f.AppPath, f.Methods, ConnectLinkEndpoints.Create)),
@@ -57,6 +60,8 @@ public static class FunctionCatalog
         FunctionDefinition.Http("SetPartnerWebhook", "PUT", "partner/webhook", static (app, f) => app.MapMethods(f.AppPath, f.Methods, PartnerWebhookEndpoints.Set)),
         FunctionDefinition.Http("GetPartnerWebhook", "GET", "partner/webhook", static (app, f) => app.MapMethods(f.AppPath, f.Methods, PartnerWebhookEndpoints.Get)),
         FunctionDefinition.Http("DeletePartnerWebhook", "DELETE", "partner/webhook", static (app, f) => app.MapMethods(f.AppPath, f.Methods, PartnerWebhookEndpoints.Delete)),
+        FunctionDefinition.Http("GetPartnerSettings", "GET", "partner/settings", static (app, f) => app.MapMethods(f.AppPath, f.Methods, Partners.PartnerSettingsEndpoints.Get)),
+        FunctionDefinition.Http("PutPartnerSettings", "PUT", "partner/settings", static (app, f) => app.MapMethods(f.AppPath, f.Methods, Partners.PartnerSettingsEndpoints.Put)),
         FunctionDefinition.Http("ListPartnerEvents", "GET", "partner/events", static (app, f) => app.MapMethods(f.AppPath, f.Methods, PartnerWebhookEndpoints.ListEvents)),
         FunctionDefinition.Http("GetAudit", "GET", "workspaces/{id}/audit", static (app, f) => app.MapMethods(f.AppPath, f.Methods, AuditEndpoints.GetAudit)),
         // Admin only, yet not under "admin/": the Functions host refuses every route that starts with

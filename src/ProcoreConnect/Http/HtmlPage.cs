@@ -32,13 +32,15 @@ public sealed class HtmlPage : IResult, IStatusCodeHttpResult, IContentTypeHttpR
     private readonly string? _html;
     private readonly Uri? _location;
     private readonly Uri? _formRedirectsTo;
+    private readonly IReadOnlyList<(string Name, string? Value, CookieOptions Options)> _cookies;
 
-    private HtmlPage(int statusCode, string? html, Uri? location, Uri? formRedirectsTo)
+    private HtmlPage(int statusCode, string? html, Uri? location, Uri? formRedirectsTo, IReadOnlyList<(string, string?, CookieOptions)>? cookies = null)
     {
         StatusCode = statusCode;
         _html = html;
         _location = location;
         _formRedirectsTo = formRedirectsTo;
+        _cookies = cookies ?? [];
     }
 
     /// <summary>The HTTP status.</summary>
@@ -79,6 +81,10 @@ public sealed class HtmlPage : IResult, IStatusCodeHttpResult, IContentTypeHttpR
     /// <summary>A 303 to <paramref name="location"/> (the next page after a form post), with the same headers.</summary>
     public static HtmlPage SeeOther(Uri location) => new(StatusCodes.Status303SeeOther, null, location, null);
 
+    /// <summary>This page, setting the cookie <paramref name="name"/> to <paramref name="value"/> (null: removing it).</summary>
+    public HtmlPage WithCookie(string name, string? value, CookieOptions options) =>
+        new(StatusCode, _html, _location, _formRedirectsTo, [.. _cookies, (name, value, options)]);
+
     /// <summary>HTML-encodes text for an element or a quoted attribute.</summary>
     public static string Encode(string? text) => WebUtility.HtmlEncode(text ?? "");
 
@@ -94,6 +100,18 @@ public sealed class HtmlPage : IResult, IStatusCodeHttpResult, IContentTypeHttpR
         headers.XFrameOptions = "DENY";
         headers["Referrer-Policy"] = "no-referrer";
         headers.CacheControl = "no-store";
+        foreach (var (name, value, options) in _cookies)
+        {
+            if (value is null)
+            {
+                response.Cookies.Delete(name, options);
+            }
+            else
+            {
+                response.Cookies.Append(name, value, options);
+            }
+        }
+
         if (_location is not null)
         {
             headers.Location = _location.AbsoluteUri;

@@ -17,6 +17,14 @@ public static class Problems
             title: "Refused by Procore",
             extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [field] = [message] } });
 
+    /// <summary>A 403 naming one field: well formed, but the caller may not have it; nothing was changed.</summary>
+    public static ProblemHttpResult Forbidden(string field, string message) =>
+        TypedResults.Problem(
+            message,
+            statusCode: StatusCodes.Status403Forbidden,
+            title: "Not granted",
+            extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [field] = [message] } });
+
     /// <summary>A 400 naming every invalid field.</summary>
     public static ValidationProblem Fields(IReadOnlyDictionary<string, List<string>> errors) =>
         TypedResults.ValidationProblem(errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));

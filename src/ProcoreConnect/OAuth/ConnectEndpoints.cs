@@ -4,37 +4,9 @@ using ProcoreConnect.Workspaces;
 
 namespace ProcoreConnect.OAuth;
 
-/// <summary>The authorization code flow: start it for a workspace, and land from Procore.</summary>
+/// <summary>The end of the authorization code flow (Procore's redirect back), and the refusals every way in shares.</summary>
 public static class ConnectEndpoints
 {
-    /// <summary><c>GET /api/workspaces/{id}/connect?returnUrl=</c>: redirects the browser to Procore's sign-in.</summary>
-    public static async Task<Results<RedirectHttpResult, ValidationProblem, ProblemHttpResult>> Connect(
-        string id,
-        string? returnUrl,
-        System.Security.Claims.ClaimsPrincipal user,
-        ConnectFlow flow,
-        CancellationToken cancellationToken)
-    {
-        if (!WorkspaceId.IsValid(id))
-        {
-            return Problems.InvalidWorkspaceId();
-        }
-
-        if (!flow.TryReturnUrl(returnUrl, out var returnTo))
-        {
-            return InvalidReturnUrl();
-        }
-
-        var target = await flow.FindAsync(new WorkspaceRef(Security.Caller.PartnerId(user)!, id), key: null, cancellationToken);
-        if (!target.CanConnect)
-        {
-            return Refused(id, target);
-        }
-
-        var authorize = await flow.BeginAsync(target, flow.NewState(target, returnTo), cancellationToken);
-        return TypedResults.Redirect(authorize.ToString());
-    }
-
     /// <summary>The 400 for a <c>returnUrl</c> off the allow-list.</summary>
     public static ValidationProblem InvalidReturnUrl() =>
         Problems.Field("returnUrl", ReturnUrls.Rule);
@@ -47,7 +19,12 @@ public static class ConnectEndpoints
         _ => Problems.WorkspaceNotFound(id),
     };
 
-    /// <summary><c>GET /api/oauth/callback</c>: Procore's redirect back with a code (or an error).</summary>
-    public static Task<IResult> Callback(string? state, string? code, string? error, OAuthCallback callback, CancellationToken cancellationToken) =>
-        callback.HandleAsync(state, code, error, cancellationToken);
+    /// <summary>
+    /// <c>GET /api/oauth/callback</c>: Procore's redirect back with a code (or an error). The code is
+    /// exchanged only in the browser that pressed Connect (its sign-in cookie).
+    /// </summary>
+    public static Task<IResult> Callback(
+        string? state, string? code, string? error, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "error_description")] string? errorDescription,
+        HttpRequest request, OAuthCallback callback, CancellationToken cancellationToken) =>
+        callback.HandleAsync(request, new CallbackParameters(state, code, error, errorDescription), cancellationToken);
 }

@@ -8,14 +8,15 @@ using ProcoreConnect.Workspaces;
 namespace ProcoreConnect.OAuth;
 
 /// <summary>
-/// The start of the authorization code flow, shared by every way a person gets there (the
-/// partner's <c>/connect</c> redirect and a connect link's button): which workspaces may
-/// connect, the state, and Procore's authorize URL.
+/// The start of the authorization code flow, shared by every way a person gets there (a connect
+/// link's button, which the partner's <c>/connect</c> redirect leads to as well): which workspaces
+/// may connect, the state and its browser binding, and Procore's authorize URL.
 /// </summary>
 public sealed class ConnectFlow(
     WorkspaceRepository workspaces,
     OAuthClientRepository clients,
     OAuthStateStore states,
+    Partners.PartnerSettingsStore partners,
     ProcoreOAuthClient oauth,
     IOptions<OAuthOptions> options,
     PublicUrls urls,
@@ -45,36 +46,52 @@ public sealed class ConnectFlow(
             : new ConnectTarget { Workspace = found, Refusal = ConnectRefusal.ClientGone };
     }
 
-    /// <summary>True when <paramref name="text"/> is absent or an allowed return URL (then in <paramref name="returnTo"/>).</summary>
-    public bool TryReturnUrl(string? text, out Uri? returnTo)
+    /// <summary>
+    /// Whether <paramref name="text"/> is absent or a URL on one of <paramref name="partnerId"/>'s
+    /// allowed return origins (then the URL).
+    /// </summary>
+    public async Task<(bool Allowed, Uri? ReturnTo)> ReturnUrlAsync(string partnerId, string? text, CancellationToken cancellationToken)
     {
-        returnTo = null;
-        return text is null || ReturnUrls.TryAllow(text, options.Value.AllowedReturnOrigins, out returnTo);
+        if (text is null)
+        {
+            return (true, null);
+        }
+
+        var settings = await partners.FindAsync(partnerId, cancellationToken);
+        return ReturnUrls.TryAllow(text, settings.AllowedReturnOrigins, out var returnTo) ? (true, returnTo) : (false, null);
     }
 
+    /// <summary>True when the browser cookie of a sign-in is sent Secure (and <c>__Host-</c>), i.e. the public URL is https.</summary>
+    public bool SecureCookies => urls.Callback.Scheme == Uri.UriSchemeHttps;
+
     /// <summary>
-    /// A new state for a connectable workspace, not yet saved: a connect link (<paramref name="link"/>)
-    /// claims itself with it before <see cref="BeginAsync"/> saves it, so a press of Connect that
-    /// loses the claim writes nothing.
+    /// A new sign-in for a connectable workspace from connect link <paramref name="link"/> (which
+    /// lasts until <paramref name="linkExpiresAt"/>), not yet
+    /// saved: the link claims itself with it before <see cref="BeginAsync"/> saves it, so a press
+    /// of Connect that loses the claim writes nothing. Its cookie goes to the browser that pressed.
     /// </summary>
-    public OAuthState NewState(ConnectTarget target, Uri? returnTo, string? link = null)
+    public NewSignIn NewState(ConnectTarget target, Uri? returnTo, string link, DateTimeOffset linkExpiresAt)
     {
         if (!target.CanConnect)
         {
             throw new ArgumentException("The workspace cannot connect: " + target.Refusal, nameof(target));
         }
 
-        return new OAuthState
+        var (cookie, binding) = SignInCookie.New();
+        var state = new OAuthState
         {
             Value = Pkce.RandomValue(),
             Workspace = target.Workspace.Ref,
             WorkspaceKey = target.Workspace.Key,
             RedirectUri = target.Client.RedirectUri ?? urls.Callback,
-            CodeVerifier = options.Value.UsePkce ? Pkce.RandomValue() : null,
+            CodeVerifier = options.Value.UsesPkce(target.Workspace.Environment) ? Pkce.RandomValue() : null,
             ReturnUrl = returnTo,
             Link = link,
-            ExpiresAt = time.GetUtcNow() + options.Value.StateLifetime,
+            BrowserBinding = binding,
+            // A sign-in from a link ends when the link does, whatever is left of its own lifetime.
+            ExpiresAt = Min(time.GetUtcNow() + options.Value.StateLifetime, linkExpiresAt),
         };
+        return new NewSignIn(state, cookie, SignInCookie.NameFor(state.Value, SecureCookies), SignInCookie.Options(SecureCookies, options.Value.StateLifetime));
     }
 
     /// <summary>Saves the state and answers Procore's authorize URL to send the browser to.</summary>
@@ -102,6 +119,15 @@ public sealed class ConnectFlow(
         return new Uri(QueryHelpers.AddQueryString(AuthorizeEndpoint(target.Workspace).ToString(), query));
     }
 
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+
     /// <summary>Procore's sign-in page for the workspace's environment (a page that posts there must allow its origin).</summary>
     public Uri AuthorizeEndpoint(Workspace workspace) => oauth.AuthorizeEndpoint(workspace.Environment);
+}
+
+/// <summary>A sign-in about to start: its state, and the cookie (name, value, options) that binds it to the browser.</summary>
+public sealed record NewSignIn(OAuthState State, string CookieValue, string CookieName, CookieOptions CookieOptions)
+{
+    /// <summary>Never the state or the cookie's value.</summary>
+    public override string ToString() => $"{nameof(NewSignIn)} {{ {State} }}";
 }

@@ -11,35 +11,54 @@ using ProcoreConnect.Validation;
 namespace ProcoreConnect.OAuth;
 
 /// <summary>
-/// The end of the code flow (<c>GET /api/oauth/callback</c>): takes the state, exchanges the code,
-/// connects the workspace, uses up or frees the connect link the sign-in came from, and answers
-/// the page (or the partner's return URL).
+/// The end of the code flow (<c>GET /api/oauth/callback</c>): in the browser that pressed Connect
+/// only, takes the state, exchanges the code, keeps the grant only if it sees the workspace's
+/// company, connects the workspace (revoking the grant it replaces), settles the connect link, and
+/// answers the page (or the partner's return URL).
 /// </summary>
 public sealed class OAuthCallback(
     OAuthStateStore states,
     ConnectFlow flow,
     ConnectLinkStore links,
-    OAuthClientRepository clients,
-    ISecretStore secrets,
+    SecretVersionCache secrets,
     ProcoreOAuthClient oauth,
+    ClientRefusals refusals,
+    SignInCompanyCheck companies,
     TokenService tokens,
+    GrantRevoker revoker,
     ConnectionValidator validator,
     Telemetry.ConnectTelemetry telemetry,
     TimeProvider time,
     ILogger<OAuthCallback> logger)
 {
     /// <summary>Handles Procore's redirect back with a code (or an error).</summary>
-    public async Task<IResult> HandleAsync(string? state, string? code, string? error, CancellationToken cancellationToken)
+    public async Task<IResult> HandleAsync(HttpRequest request, CallbackParameters query, CancellationToken cancellationToken)
     {
-        var pending = string.IsNullOrEmpty(state) || state.Length > 256 ? null : await states.TakeAsync(state, cancellationToken);
-        if (pending is null)
+        var value = query.State;
+        var found = string.IsNullOrEmpty(value) || value.Length > 256 ? null : await states.FindAsync(value, cancellationToken);
+        if (found is null)
         {
-            logger.LogWarning("OAuth callback refused: unknown, expired or already used state");
-            telemetry.Callback("invalid_state");
-            return CallbackPage.Render(400, "This sign-in link is no longer valid",
-                "It is unknown, expired (links last 10 minutes) or was already used. Start the connection again from your platform.");
+            return InvalidState();
         }
 
+        // Checked before the state is taken: a code brought to another browser changes nothing,
+        // and the person's own sign-in can still finish.
+        if (!SignInCookie.Matches(request, value!, found.BrowserBinding, flow.SecureCookies))
+        {
+            logger.LogWarning("OAuth callback for workspace {WorkspaceId} refused: not the browser that pressed Connect (no or another sign-in cookie)", found.Workspace.Id);
+            telemetry.Callback("other_browser");
+            return CallbackPage.Render(400, "Start again from your link, in this browser",
+                "This sign-in was started in another browser, or this browser lost its cookie, so nothing was connected. "
+                + "Open the connect link you were sent in this browser and press Connect again.");
+        }
+
+        var pending = await states.TakeAsync(value!, cancellationToken);
+        if (pending is null)
+        {
+            return InvalidState();
+        }
+
+        request.HttpContext.Response.Cookies.Delete(SignInCookie.NameFor(value!, flow.SecureCookies), SignInCookie.Options(flow.SecureCookies, null));
         var target = await flow.FindAsync(pending.Workspace, pending.WorkspaceKey, cancellationToken);
         if (!target.CanConnect)
         {
@@ -47,17 +66,29 @@ public sealed class OAuthCallback(
         }
 
         var (workspace, client) = (target.Workspace, target.Client);
-        // A sign-in from a connect link connects only while it holds the link: "once" stays once
-        // even if a claim lapsed and the link was pressed again meanwhile.
-        if (pending.Link is { } link && !await links.IsClaimedByAsync(link, pending, cancellationToken))
+        // A sign-in from a connect link connects only while it holds the link, and before the link
+        // expires: "once" stays once even if a claim lapsed and the link was pressed again meanwhile.
+        if (pending.Link is { } link)
         {
-            return LinkReleased(workspace.Id);
+            var held = await links.HeldByAsync(link, pending, cancellationToken);
+            if (held is null)
+            {
+                return LinkReleased(workspace.Id);
+            }
+
+            if (held.ExpiresAt <= time.GetUtcNow())
+            {
+                logger.LogWarning("OAuth callback for workspace {WorkspaceId} refused: its connect link expired during the sign-in", workspace.Id);
+                telemetry.Callback("link_expired");
+                return CallbackPage.Render(400, "This link has expired",
+                    "The connect link expired before the sign-in finished, so nothing was connected. Ask the platform that sent it for a new link.");
+            }
         }
 
-        if (!string.IsNullOrEmpty(error) || string.IsNullOrEmpty(code))
+        if (!string.IsNullOrEmpty(query.Error) || string.IsNullOrEmpty(query.Code))
         {
-            var denied = error == "access_denied";
-            logger.LogWarning("OAuth callback for workspace {WorkspaceId} carried no code ({Error})", workspace.Id, error ?? "none");
+            var denied = query.Error == "access_denied";
+            logger.LogWarning("OAuth callback for workspace {WorkspaceId} carried no code ({Error})", workspace.Id, query.LoggableError);
             telemetry.Callback(denied ? "access_denied" : "no_code");
             var reason = denied ? "Access was denied in Procore, so nothing was connected." : "Procore did not return an authorization code.";
             return await FinishAsync(pending, denied ? ConnectLinkOutcome.Denied : ConnectLinkOutcome.Failed, "failed", 400, "Not connected", reason, retryable: true);
@@ -65,38 +96,99 @@ public sealed class OAuthCallback(
 
         // A link is used up before its code is exchanged, atomically with checking that this
         // sign-in still holds it: a press in between cannot start a second connection.
-        if (pending.Link is { } held && await links.UseAsync(held, pending, time.GetUtcNow(), cancellationToken) is null)
+        if (pending.Link is { } holding && await links.UseAsync(holding, pending, time.GetUtcNow(), cancellationToken) is null)
         {
             return LinkReleased(workspace.Id);
         }
 
         var clientSecret = await secrets.GetAsync(client.ClientSecret, cancellationToken);
         var result = await oauth.ExchangeCodeAsync(
-            workspace.Environment, client.ClientId, clientSecret, code, pending.RedirectUri, pending.CodeVerifier, cancellationToken);
+            workspace.Environment, client.ClientId, clientSecret, query.Code, pending.RedirectUri, pending.CodeVerifier, cancellationToken);
         if (!result.Succeeded)
         {
-            logger.LogWarning("Code exchange for workspace {WorkspaceId} failed: {Status} {Error}", workspace.Id, result.Status, result.Error);
-            if (result.IsInvalidClient)
-            {
-                await clients.MarkRefusedAsync(client.Ref, client.ClientSecret.Version, CancellationToken.None);
-            }
-
-            telemetry.Callback("exchange_failed");
-            return result.IsInvalidClient
-                ? await FinishAsync(pending, ConnectLinkOutcome.Failed, "failed", 502, "Not connected",
-                    "Procore refused the app's client id or secret. Check the connection settings (and that the environment matches the app's credentials).", retryable: false)
-                : await FinishAsync(pending, ConnectLinkOutcome.Failed, "failed", 502, "Not connected", $"Procore refused the sign-in ({result.Error}).", retryable: true);
+            return await ExchangeFailedAsync(pending, workspace, client, result);
         }
 
-        var connected = await tokens.ConnectAsync(workspace, result.Tokens!, CancellationToken.None);
+        var newGrant = result.Tokens!;
+        var check = await companies.CheckAsync(workspace, newGrant.AccessToken, cancellationToken);
+        if (check.Visibility != CompanyVisibility.Visible)
+        {
+            return await WrongCompanyAsync(pending, workspace, client, newGrant.AccessToken, check);
+        }
+
+        var reconnection = await tokens.ReconnectAsync(workspace, newGrant, CancellationToken.None);
+        if (reconnection.Saved is not { } connected)
+        {
+            await revoker.RevokeAsync(workspace.Id, client, workspace.Environment, newGrant.AccessToken, CancellationToken.None);
+            telemetry.Callback("not_saved");
+            return await FinishAsync(pending, ConnectLinkOutcome.Failed, "failed", 409, "Not connected",
+                "The workspace was changed or removed while you signed in, so your sign-in was not kept.", retryable: true);
+        }
+
+        if (reconnection.ReplacedAccessToken is { } replaced && replaced != newGrant.AccessToken)
+        {
+            // The grant a person replaced is of no use to anyone now.
+            await revoker.RevokeAsync(workspace.Id, client, workspace.Environment, replaced, CancellationToken.None);
+        }
+
         logger.LogInformation("Workspace {WorkspaceId} connected", workspace.Id);
         telemetry.Callback("connected");
         var report = await validator.ValidateAsync(connected.Ref, CancellationToken.None);
         var message = report.Ok
-            ? $"Procore company {connected.CompanyId} is reachable. You can close this window."
+            ? $"Procore company {connected.CompanyId.ToString(CultureInfo.InvariantCulture)} is reachable. You can close this window."
             : "Connected, but the connection check found a problem: " + report.Fix;
         return await FinishAsync(
             pending, ConnectLinkOutcome.Connected, report.Ok ? "connected" : "connected_with_warnings", 200, "Connected to Procore", message, retryable: false);
+    }
+
+    private HtmlPage InvalidState()
+    {
+        logger.LogWarning("OAuth callback refused: unknown, expired or already used state");
+        telemetry.Callback("invalid_state");
+        return CallbackPage.Render(400, "This sign-in link is no longer valid",
+            "It is unknown, expired (a sign-in lasts 10 minutes) or was already used. Start the connection again from your platform.");
+    }
+
+    // Procore refused the app's credentials during this sign-in: that stops others only once the
+    // service has seen it itself (ClientRefusals), and then only in this environment.
+    private async Task<IResult> ExchangeFailedAsync(OAuthState pending, Workspaces.Workspace workspace, OAuthClient client, ProcoreTokenResult result)
+    {
+        logger.LogWarning("Code exchange for workspace {WorkspaceId} failed: {Status} {Error}", workspace.Id, result.Status, result.Error);
+        telemetry.Callback("exchange_failed");
+        if (!result.IsInvalidClient)
+        {
+            return await FinishAsync(pending, ConnectLinkOutcome.Failed, "failed", 502, "Not connected", $"Procore refused the sign-in ({result.Error}).", retryable: true);
+        }
+
+        var environment = ConnectLinkPage.EnvironmentName(workspace.Environment);
+        return await refusals.ConfirmAsync(client, workspace.Environment, CancellationToken.None)
+            ? await FinishAsync(pending, ConnectLinkOutcome.Failed, "failed", 502, "Not connected",
+                $"Procore refuses this app's credentials in {environment}, so nothing was connected. The platform that sent you here must fix the app's settings for {environment}.",
+                retryable: false)
+            : await FinishAsync(pending, ConnectLinkOutcome.Failed, "failed", 502, "Not connected",
+                $"Procore refused this sign-in ({result.Error}), though the app's credentials work in {environment}. Nothing was connected.", retryable: true);
+    }
+
+    // The person's grant cannot see the workspace's company (or Procore would not say): it is not kept.
+    private async Task<IResult> WrongCompanyAsync(OAuthState pending, Workspaces.Workspace workspace, OAuthClient client, string accessToken, CompanyCheck check)
+    {
+        await revoker.RevokeAsync(workspace.Id, client, workspace.Environment, accessToken, CancellationToken.None);
+        var expected = $"Procore company {workspace.CompanyId.ToString(CultureInfo.InvariantCulture)}";
+        if (check.Visibility == CompanyVisibility.Unknown)
+        {
+            telemetry.Callback("company_unconfirmed");
+            return await FinishAsync(pending, ConnectLinkOutcome.Failed, "failed", 502, "Not connected",
+                $"Procore could not confirm that your account can see {expected} (it answered {check.Status}), so nothing was connected.", retryable: true);
+        }
+
+        var seen = check.Listed.Count == 0 ? "none" : string.Join(", ", check.Listed.Take(10).Select(c => c.Name ?? c.Id.ToString(CultureInfo.InvariantCulture)));
+        var detail = $"The person who signed in cannot see {expected} in Procore (their account sees: {seen}), so their sign-in was not kept.";
+        await companies.RecordNotVisibleAsync(workspace, detail);
+        telemetry.Callback("company_not_visible");
+        return await FinishAsync(pending, ConnectLinkOutcome.Failed, "failed", 403, "Not connected: another Procore company",
+            $"This connection is for {expected}, and the Procore account you signed in with cannot see it (it sees: {seen}). "
+            + "Nothing was connected. Sign in with an account of that company, or ask the platform that sent you here to check the company.",
+            retryable: true);
     }
 
     private HtmlPage LinkReleased(string workspaceId)

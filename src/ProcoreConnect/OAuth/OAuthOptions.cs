@@ -1,3 +1,5 @@
+using ProcoreConnect.Workspaces;
+
 namespace ProcoreConnect.OAuth;
 
 /// <summary>Settings of the authorization code flow.</summary>
@@ -7,14 +9,23 @@ public sealed class OAuthOptions
     public const string Section = "OAuth";
 
     /// <summary>
-    /// Send a PKCE S256 challenge with the authorize request. Off by default: Procore's docs do
-    /// not describe PKCE for confidential clients; the simulator accepts it.
+    /// Environments (wire names, e.g. <c>production</c>) whose authorize requests carry no PKCE
+    /// challenge. Empty by default: PKCE (S256) is sent everywhere, since a server ignores
+    /// parameters it does not know (RFC 6749 §3.1) and where Procore checks it, a stolen code is
+    /// useless. For the day Procore should refuse it somewhere.
     /// </summary>
-    public bool UsePkce { get; set; }
+    public IList<string> PkceOffIn { get; } = [];
 
-    /// <summary>How long a connect link (its <c>state</c>) stays valid.</summary>
+    /// <summary>How long a sign-in (its <c>state</c>) stays valid once Connect is pressed.</summary>
     public TimeSpan StateLifetime { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>Origins (scheme://host[:port]) a partner's <c>returnUrl</c> may point at.</summary>
+    /// <summary>
+    /// No longer read: return origins are each partner's own (<c>PUT /api/partner/settings</c>).
+    /// Kept so a deployment still setting it stops at start instead of quietly allowing nothing.
+    /// </summary>
     public IList<string> AllowedReturnOrigins { get; } = [];
+
+    /// <summary>True when authorize requests in <paramref name="environment"/> carry a PKCE challenge.</summary>
+    public bool UsesPkce(ProcoreEnvironment environment) =>
+        !PkceOffIn.Contains(Common.WireName.Of(environment), StringComparer.Ordinal);
 }

@@ -27,6 +27,12 @@ public sealed record OAuthState
     /// <summary>The id of the connect link the sign-in was started from, if any: the callback settles it.</summary>
     public string? Link { get; init; }
 
+    /// <summary>
+    /// The hash of the browser's sign-in cookie (<see cref="SignInCookie"/>): the callback exchanges
+    /// a code only in the browser that pressed Connect.
+    /// </summary>
+    public string? BrowserBinding { get; init; }
+
     /// <summary>When the state stops being accepted.</summary>
     public required DateTimeOffset ExpiresAt { get; init; }
 

@@ -17,5 +17,6 @@ internal sealed class OAuthStateEntity : ITableEntity
     public string? CodeVerifier { get; set; }
     public string? ReturnUrl { get; set; }
     public string? ConnectLink { get; set; }
+    public string? BrowserBinding { get; set; }
     public DateTimeOffset ExpiresAt { get; set; }
 }

@@ -26,8 +26,17 @@ public sealed class OAuthStateStore(TableStore tables, TimeProvider time)
             CodeVerifier = state.CodeVerifier,
             ReturnUrl = state.ReturnUrl?.ToString(),
             ConnectLink = state.Link,
+            BrowserBinding = state.BrowserBinding,
             ExpiresAt = state.ExpiresAt,
         }, cancellationToken);
+    }
+
+    /// <summary>The pending state, without taking it; null when it is unknown or expired.</summary>
+    public async Task<OAuthState?> FindAsync(string value, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableName, cancellationToken);
+        var found = await table.GetEntityIfExistsAsync<OAuthStateEntity>(Hash(value), Hash(value), cancellationToken: cancellationToken);
+        return found.HasValue && found.Value!.ExpiresAt > time.GetUtcNow() ? ToState(value, found.Value) : null;
     }
 
     /// <summary>
@@ -53,12 +62,11 @@ public sealed class OAuthStateStore(TableStore tables, TimeProvider time)
             return null;
         }
 
-        if (row.ExpiresAt <= time.GetUtcNow())
-        {
-            return null;
-        }
+        return row.ExpiresAt <= time.GetUtcNow() ? null : ToState(value, row);
+    }
 
-        return new OAuthState
+    private static OAuthState ToState(string value, OAuthStateEntity row) =>
+        new()
         {
             Value = value,
             Workspace = new Workspaces.WorkspaceRef(row.PartnerId, row.WorkspaceId),
@@ -67,9 +75,9 @@ public sealed class OAuthStateStore(TableStore tables, TimeProvider time)
             CodeVerifier = row.CodeVerifier,
             ReturnUrl = row.ReturnUrl is null ? null : new Uri(row.ReturnUrl),
             Link = row.ConnectLink,
+            BrowserBinding = row.BrowserBinding,
             ExpiresAt = row.ExpiresAt,
         };
-    }
 
     /// <summary>Deletes states that expired unused (a person who never came back); returns how many.</summary>
     public async Task<int> PurgeExpiredAsync(CancellationToken cancellationToken)

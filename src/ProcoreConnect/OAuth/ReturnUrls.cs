@@ -1,10 +1,10 @@
 namespace ProcoreConnect.OAuth;
 
-/// <summary>Checks partner return URLs against the allow-list, so the callback is never an open redirect.</summary>
+/// <summary>Checks partner return URLs against the partner's own allowed origins, so the callback is never an open redirect.</summary>
 public static class ReturnUrls
 {
     /// <summary>What a refused <c>returnUrl</c> is told.</summary>
-    public const string Rule = "Must be an absolute URL on an allowed origin (OAuth:AllowedReturnOrigins).";
+    public const string Rule = "Must be an absolute http(s) URL on one of your allowed return origins (set them with PUT /api/partner/settings).";
 
     /// <summary>True when <paramref name="text"/> is an absolute http(s) URL whose origin is allowed.</summary>
     public static bool TryAllow(string text, IEnumerable<string> allowedOrigins, out Uri? uri)
@@ -17,8 +17,7 @@ public static class ReturnUrls
             return false;
         }
 
-        var origin = candidate.GetLeftPart(UriPartial.Authority);
-        if (!allowedOrigins.Any(a => string.Equals(a.TrimEnd('/'), origin, StringComparison.OrdinalIgnoreCase)))
+        if (!allowedOrigins.Contains(Partners.ReturnOrigins.Of(candidate), StringComparer.Ordinal))
         {
             return false;
         }

@@ -116,6 +116,14 @@ internal static class ApiExamples
 
     public static readonly TokenResponse Token = new("(a Procore access token)", "Bearer", Later.AddMinutes(90), 1001, new Uri("https://api.procore.com"));
 
+    public static readonly ClientGrantRequest GrantRequest = new() { CompanyIds = [1002, 1003] };
+
+    public static readonly ClientGrant Grant = new("shared-dmsa", PartnerId, [1002, 1003], Created);
+
+    public static readonly Partners.PartnerSettingsRequest PartnerSettingsRequest = new() { AllowedReturnOrigins = ["https://app.my-platform.example"] };
+
+    public static readonly Partners.PartnerSettings PartnerSettings = new(["https://app.my-platform.example"], Created);
+
     public static readonly ConnectLinks.ConnectLinkRequest ConnectLinkRequest = new()
     {
         ReturnUrl = "https://partner.example.com/done",

@@ -47,6 +47,10 @@ public static class ApiOperations
     private static readonly ResponseDoc InvalidId = Invalid(Problems.InvalidWorkspaceId(), "The id is not a workspace id.");
     private static readonly ResponseDoc NoWorkspace = Problem(
         Problems.WorkspaceNotFound(X.WorkspaceId), "The caller has no workspace of this id (another partner's answers the same).");
+    private const string ReturnUrlRule = OAuth.ReturnUrls.Rule;
+    private static readonly ResponseDoc NoGrantOrClient = Problem(
+        TypedResults.Problem($"Partner '{X.PartnerId}' has no grant on OAuth client 'shared-dmsa'.", statusCode: StatusCodes.Status404NotFound, title: "Not found"),
+        "No public client of this name, or no grant for the partner.");
     private static readonly ResponseDoc InvalidName = Invalid(OAuthClientEndpoints.InvalidName(), "The name is not an OAuth client name.");
     private static readonly ResponseDoc NoClient = Problem(
         OAuthClientEndpoints.NotFound(X.ClientName), "Neither the caller nor the operator has an OAuth client of this name.");
@@ -68,12 +72,13 @@ public static class ApiOperations
         ["workspaceKey"] = "The workspace key from the delivery URL (the workspace id, '-' and 16 hex digits).",
         ["pageSize"] = $"Items per page, {1} to {Paging.MaxPageSize} (default {Paging.DefaultPageSize}).",
         ["continuationToken"] = "The `continuationToken` of the previous page; absent for the first.",
-        ["returnUrl"] = "Where to send the browser after the callback (`?workspaceId=…&status=…` is added); its origin must be listed in `OAuth:AllowedReturnOrigins`.",
+        ["returnUrl"] = "Where to send the browser after the callback (`?workspaceId=…&status=…` is added); its origin must be one of the caller's allowed return origins (`PUT /api/partner/settings`).",
         ["environment"] = "`production`, `sandbox` or `monthly`.",
         ["companyId"] = "A company where the app is installed, sent to Procore as `Procore-Company-Id` (default: one of the client's workspaces').",
         ["state"] = "The state this service sent to Procore.",
         ["code"] = "The authorization code (single use, valid 10 minutes).",
         ["error"] = "Procore's error when the person did not allow the app (`access_denied`).",
+        ["error_description"] = "Procore's words for the error, if any.",
     }.ToFrozenDictionary();
 
     /// <summary>Every HTTP function's description but the documentation's own, by function name.</summary>
@@ -142,6 +147,9 @@ public static class ApiOperations
                 Invalid(Problems.Field("authFlow", ConnectionRequest.MovedFields["authFlow"]), "A field that moved to OAuth clients (`authFlow`, `clientId`, `clientSecret`, …)."),
                 Problem(Problems.Conflict($"Workspace '{X.WorkspaceId}' was changed by a concurrent request; read it and retry."),
                     "Another write won the race, or the workspace is being deleted."),
+                Problem(Problems.Forbidden("companyId", $"OAuth client 'shared-dmsa' is a public client, and the operator has not granted you company 1002 on it: "
+                    + $"ask the operator for a grant (PUT /api/oauth-clients/shared-dmsa/grants/{X.PartnerId}), or use an OAuth client of your own."),
+                    "`oauthClient` is a public client and the operator has not granted the caller `companyId` on it; nothing was written."),
                 Problem(Problems.Refused("refreshToken", "Procore refused the refresh token (invalid_grant): it was used already, revoked, expired, or issued to another app. Nothing was changed."),
                     "Procore refused the imported `refreshToken` (or, naming `oauthClient`, the client's credentials); nothing was written."),
                 ProcoreUnavailable with { Description = "Procore could not be asked to redeem the imported `refreshToken`; nothing was written." },
@@ -230,6 +238,34 @@ public static class ApiOperations
                 ProcoreUnavailable,
             ],
         },
+        ["PutOAuthClientGrant"] = new()
+        {
+            Tag = OAuthClients,
+            Summary = "Grant a partner companies on a public client (admin only)",
+            Description = "Replaces the list. On a public client-credentials client a partner may use only granted companies (the app's token reaches every "
+                + "company that installed it); on a public code-flow client a grant, when set, restricts the partner to it. Workspaces on companies no "
+                + "longer granted get no token (`403 grant_revoked`) and show `grant_revoked` in needs-attention.",
+            Request = RequestDoc.Json(X.GrantRequest, "companyIds"),
+            Responses =
+            [
+                Ok(StatusCodes.Status200OK, "The grant as stored.", X.Grant),
+                Invalid(Problems.Field("companyIds", $"Required: a list of at most {ClientGrantEndpoints.MaxCompanies} positive Procore company ids ([] grants none)."), "`companyIds` (or the route) is invalid."),
+                NoGrantOrClient with { Description = "No public client of this name." },
+            ],
+        },
+        ["GetOAuthClientGrant"] = new()
+        {
+            Tag = OAuthClients,
+            Summary = "A partner's grant on a public client (admin only)",
+            Responses = [Ok(StatusCodes.Status200OK, "The grant.", X.Grant), InvalidName, NoGrantOrClient],
+        },
+        ["DeleteOAuthClientGrant"] = new()
+        {
+            Tag = OAuthClients,
+            Summary = "Remove a partner's grant on a public client (admin only)",
+            Description = "On a client-credentials client the partner then may use no company; on a code-flow client, any its people sign in to.",
+            Responses = [Ok(StatusCodes.Status204NoContent, "Removed."), InvalidName, NoGrantOrClient],
+        },
         ["ListInstalledCompanies"] = new()
         {
             Tag = OAuthClients,
@@ -251,13 +287,13 @@ public static class ApiOperations
             Tag = Connecting,
             Summary = "Start the authorization code flow",
             Description = "Call it server-side with the partner's credentials and send the person's browser to the `Location` it answers "
-                + "(the browser holds no API key). The `state` it carries is valid for 10 minutes and used once.",
+                + $"(the browser holds no API key): a new connect link's page, valid {ConnectLinkEndpoints.ConnectRedirectLifetime.TotalMinutes} minutes, "
+                + "whose Connect button starts the sign-in in that browser. Every sign-in starts on this service's page, so it can finish only in the browser that started it.",
             Responses =
             [
-                Redirect("To Procore's sign-in for the workspace's environment.",
-                    "https://login.procore.com/oauth/authorize?response_type=code&client_id=…&redirect_uri=…&state=…"),
+                Redirect("To a new connect link's page.", "https://connect.example.com/api/connect/(a new link's token)"),
                 InvalidId,
-                Invalid(Problems.Field("returnUrl", "Must be an absolute URL on an allowed origin (OAuth:AllowedReturnOrigins)."), "`returnUrl` is not on an allowed origin."),
+                Invalid(Problems.Field("returnUrl", ReturnUrlRule), "`returnUrl` is not on one of the caller's allowed return origins."),
                 NoWorkspace,
                 Problem(Problems.Conflict("This workspace uses client_credentials: it connects without a browser (call /token or /validate)."),
                     "The workspace's client uses client credentials, or no longer exists."),
@@ -299,7 +335,8 @@ public static class ApiOperations
         {
             Tag = Connecting,
             Summary = "The page's Connect button",
-            Description = "Anonymous: claims the link for a new sign-in (replacing an unfinished one) and sends the browser to Procore. "
+            Description = "Anonymous: claims the link for a new sign-in (replacing an unfinished one), sets the sign-in's cookie (HttpOnly, "
+                + "SameSite=Lax; `__Host-` and Secure when the service's URL is https) and sends the browser to Procore with a PKCE challenge. "
                 + "A link that is used, expired, gone or whose workspace is connected answers its page and nothing is written.",
             Responses =
             [
@@ -313,16 +350,20 @@ public static class ApiOperations
         {
             Tag = Connecting,
             Summary = "Procore's redirect back (the redirect_uri)",
-            Description = "For the person's browser, anonymous: exchanges the code, stores the tokens, marks the workspace `connected` and validates it. "
-                + "Answers a small HTML page, or redirects to the `returnUrl` given to connect.",
+            Description = "For the person's browser, anonymous, and only in the browser that pressed Connect (its sign-in cookie): exchanges the code, "
+                + "checks that the new grant sees the workspace's company (else revokes it), stores the tokens, revokes the grant they replace, marks the "
+                + "workspace `connected` and validates it. Answers a small HTML page, or redirects to the `returnUrl` given to connect.",
             Responses =
             [
                 Html(StatusCodes.Status200OK, "Connected (the page says whether the connection check found a problem)."),
                 Redirect("To the `returnUrl` given to connect, with `workspaceId` and `status` (`connected`, `connected_with_warnings` or `failed`).",
                     "https://partner.example.com/done?workspaceId=acme-hq&status=connected"),
-                Html(StatusCodes.Status400BadRequest, "The state is unknown, expired or used, or Procore sent no code (`access_denied`)."),
+                Html(StatusCodes.Status400BadRequest, "The state is unknown, expired or used; the browser is not the one that pressed Connect (nothing is exchanged); "
+                    + "the link expired; or Procore sent no code (`access_denied`)."),
+                Html(StatusCodes.Status403Forbidden, "The account that signed in cannot see the workspace's company: its grant was revoked, and the workspace shows `company_not_visible`."),
                 Html(StatusCodes.Status404NotFound, "The workspace no longer exists or no longer uses the browser flow."),
-                Html(StatusCodes.Status502BadGateway, "Procore refused the code exchange."),
+                Html(StatusCodes.Status409Conflict, "The workspace changed while the person signed in; the new grant was revoked."),
+                Html(StatusCodes.Status502BadGateway, "Procore refused the code exchange, or could not confirm the company."),
             ],
         },
         ["GetToken"] = new()
@@ -405,6 +446,25 @@ public static class ApiOperations
             Summary = "Stop sending events",
             Responses = [Ok(StatusCodes.Status204NoContent, "Removed."), When(StatusCodes.Status404NotFound, "None is registered.")],
         },
+        ["GetPartnerSettings"] = new()
+        {
+            Tag = PartnerEvents,
+            Summary = "Read the caller's settings",
+            Responses = [Ok(StatusCodes.Status200OK, "The settings (empty until set).", X.PartnerSettings)],
+        },
+        ["PutPartnerSettings"] = new()
+        {
+            Tag = PartnerEvents,
+            Summary = "Set the caller's settings",
+            Description = "`allowedReturnOrigins`: the origins the caller's `returnUrl`s may point at (replaces the list). Each partner's own: "
+                + "no other partner's links can send a browser there.",
+            Request = RequestDoc.Json(X.PartnerSettingsRequest, "allowedReturnOrigins"),
+            Responses =
+            [
+                Ok(StatusCodes.Status200OK, "The settings as stored (origins in canonical form).", X.PartnerSettings),
+                Invalid(Problems.Field("allowedReturnOrigins[0]", Partners.ReturnOrigins.Rule), "An origin is not acceptable; `errors` names each."),
+            ],
+        },
         ["ListPartnerEvents"] = new()
         {
             Tag = PartnerEvents,
@@ -471,6 +531,8 @@ public static class ApiOperations
             "`needs_reauthorization`: the grant is gone, a person must connect again."),
         TokenProblem(TokenStatus.InvalidClient, $"The workspace's OAuth client '{X.ClientName}' no longer exists.",
             "`invalid_client`: Procore refused the client's credentials, or the client was deleted."),
+        TokenProblem(TokenStatus.GrantRevoked, "The operator does not grant you company 1002 on public OAuth client 'shared-dmsa' (any more), so this workspace gets no token.",
+            "`grant_revoked`: the workspace's client is public and the operator no longer grants the caller its company."),
         ProcoreUnavailable with { Description = "Procore failed and no valid token is left." },
         TokenProblem(TokenStatus.Busy, "Another instance is refreshing this workspace's token; retry shortly.", "Another instance is refreshing; retry after `Retry-After` seconds.")
             with { Header = ("Retry-After", "Seconds to wait.") },

@@ -24,7 +24,7 @@ public sealed class ClientTokenService(
     RefreshLeaseStore leases,
     RefreshDueIndex index,
     OAuthClientRepository clients,
-    Events.EventPublisher events,
+    ClientHealthRecorder health,
     ConnectTelemetry telemetry,
     TimeProvider time,
     IOptions<TokenOptions> options,
@@ -55,14 +55,23 @@ public sealed class ClientTokenService(
     }
 
     /// <summary>
-    /// A shared token issued no earlier than <paramref name="notIssuedBefore"/>: fetched now unless
-    /// another caller did so since (callers arriving together share one request). The back-off
-    /// after failed requests holds.
+    /// How often a forced refresh may ask Procore for a client's shared token in one environment:
+    /// the token is every workspace's on the client (of every partner, for a public client), so one
+    /// caller's forced refreshes must not churn it for the others or spend the app's quota.
+    /// </summary>
+    public static readonly TimeSpan ForcedRefreshInterval = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// A shared token issued no earlier than <paramref name="notIssuedBefore"/>, or within the last
+    /// <see cref="ForcedRefreshInterval"/>: fetched now unless another caller did so since (callers
+    /// arriving together share one request). The back-off after failed requests holds.
     /// </summary>
     public Task<SharedTokenOutcome> FetchNowAsync(OAuthClient client, ProcoreEnvironment environment, DateTimeOffset notIssuedBefore, CancellationToken cancellationToken)
     {
         var key = new ClientTokenKey(client.Ref, environment);
-        return InGateAsync(key, () => LoadOrFetchAsync(key, client, notIssuedBefore, cancellationToken), cancellationToken);
+        var recentEnough = time.GetUtcNow() - ForcedRefreshInterval;
+        var since = notIssuedBefore < recentEnough ? notIssuedBefore : recentEnough;
+        return InGateAsync(key, () => LoadOrFetchAsync(key, client, since, cancellationToken), cancellationToken);
     }
 
     /// <summary>
@@ -189,19 +198,19 @@ public sealed class ClientTokenService(
         ClientTokenKey key, OAuthClient client, StoredClientToken? previous, CancellationToken cancellationToken, bool leaveOldEntry = false, bool forced = false)
     {
         var now = time.GetUtcNow();
-        var health = client.TokenHealthIn(key.Environment);
-        if (client.SecretRefused || health.RefusedSecretVersion == client.ClientSecret.Version)
+        var current = client.TokenHealthIn(key.Environment);
+        if (client.SecretRefusedIn(key.Environment))
         {
-            return new SharedTokenOutcome(TokenStatus.InvalidClient, null, RefusedDetail(client));
+            return new SharedTokenOutcome(TokenStatus.InvalidClient, null, RefusedDetail(client, key.Environment));
         }
 
-        if (health.RetryAt is { } retryAt && retryAt > now)
+        if (current.RetryAt is { } retryAt && retryAt > now)
         {
             // Backing off after failed requests: the still-valid token (unless a new one was asked for), or when to come back.
             return !forced && previous is not null && Belongs(previous, client) && previous.ExpiresAt > now
                 ? SharedTokenOutcome.Ok(await LoadAsync(key, previous, cancellationToken))
                 : new SharedTokenOutcome(TokenStatus.RefreshCoolingDown, null,
-                    $"Token requests of OAuth client '{client.Ref.Name}' in {Common.WireName.Of(key.Environment)} failed {health.Failures} time(s) in a row; the next try is not before {retryAt:u}.")
+                    $"Token requests of OAuth client '{client.Ref.Name}' in {Common.WireName.Of(key.Environment)} failed {current.Failures} time(s) in a row; the next try is not before {retryAt:u}.")
                   { RetryAt = retryAt };
         }
 
@@ -212,9 +221,9 @@ public sealed class ClientTokenService(
         {
             var token = await PersistAsync(key, client, result.Tokens!, previous, leaveOldEntry);
             logger.LogInformation("Shared token of OAuth client {Client} in {Environment} fetched, expires {ExpiresAt}", client.Ref, key.Environment, token.ExpiresAt);
-            if (health != Workspaces.ConnectionHealth.Ok)
+            if (current != Workspaces.ConnectionHealth.Ok)
             {
-                await RecordAsync(client, key.Environment, (_, h) => h.Refreshed());
+                await health.RecordAsync(client, key.Environment, (_, h) => h.Refreshed());
             }
 
             return SharedTokenOutcome.Ok(token);
@@ -223,18 +232,17 @@ public sealed class ClientTokenService(
         _tokens.TryRemove(key.Value, out _);
         if (result.IsInvalidClient || result.IsInvalidGrant)
         {
-            var version = client.ClientSecret.Version;
+            // This request is the service's own, so the refusal needs no confirming (see ClientRefusals).
             // Refused in this environment only: the same credentials may work in another (an app
             // missing from a sandbox copy), and a client-credentials client has no refresh token to burn.
-            await RecordAsync(client, key.Environment, (c, h) => c.ClientSecret.Version != version ? null
-                : h.Broken(Workspaces.ConnectionHealth.InvalidClient, now) with { RefusedSecretVersion = version });
+            await health.RefusedAsync(client, key.Environment, client.ClientSecret.Version, now);
             logger.LogWarning("Procore refused the credentials of OAuth client {Client} in {Environment}: {Error}", client.Ref, key.Environment, result.Error);
             return new SharedTokenOutcome(TokenStatus.InvalidClient, null,
                 $"Procore refused the client credentials of OAuth client '{client.Ref.Name}' ({result.Error}): check its clientId and clientSecret, and that the app is a DMSA app for this environment.");
         }
 
         logger.LogWarning("Token request of OAuth client {Client} in {Environment} failed: {Status} {Error}", client.Ref, key.Environment, result.Status, result.Error);
-        var backedOff = await RecordAsync(client, key.Environment, (_, h) => h.RefreshFailed(Workspaces.ConnectionHealth.RefreshFailing, transient: true, now));
+        var backedOff = await health.RecordAsync(client, key.Environment, (_, h) => h.RefreshFailed(Workspaces.ConnectionHealth.RefreshFailing, transient: true, now));
         if (!forced && previous is not null && Belongs(previous, client) && previous.ExpiresAt > now)
         {
             // Procore is failing but the current token still works: hand it out, and try again after the back-off.
@@ -245,30 +253,6 @@ public sealed class ClientTokenService(
         {
             RetryAt = backedOff?.RetryAt,
         };
-    }
-
-    // The client's token health in one environment, changed under the lease (null from the change:
-    // none); broken and recovered are sent once, to its owner. Returns the health written.
-    private async Task<Workspaces.ConnectionHealth?> RecordAsync(
-        OAuthClient client, ProcoreEnvironment environment, Func<OAuthClient, Workspaces.ConnectionHealth, Workspaces.ConnectionHealth?> change)
-    {
-        Workspaces.ConnectionHealth? before = null;
-        var after = (await clients.ChangeAsync(client.Ref, c =>
-        {
-            before = c.TokenHealthIn(environment);
-            return change(c, before) is { } health ? c.WithTokenHealth(environment, health) : null;
-        }, CancellationToken.None))?.TokenHealthIn(environment);
-        if (after is not null && !client.Ref.IsPublic && Workspaces.ConnectionHealth.EventOf(before!, after) is { } type)
-        {
-            await events.PublishAsync(client.Ref.Owner, null, type, new
-            {
-                oauthClient = client.Ref.Name,
-                environment = Common.WireName.Of(environment),
-                reason = after.BrokenReason ?? before!.BrokenReason,
-            }, CancellationToken.None);
-        }
-
-        return after;
     }
 
     // The token first, then its due time in the index, then the row that points at both. A crash in
@@ -319,9 +303,10 @@ public sealed class ClientTokenService(
         }
     }
 
-    /// <summary>Why nothing is asked of Procore while a client's secret stands refused.</summary>
-    public static string RefusedDetail(OAuthClient client) =>
-        $"Procore refused the current secret of OAuth client '{client.Ref.Name}'. Nothing is sent to Procore with it until it is replaced: "
+    /// <summary>Why nothing is asked of Procore in an environment while a client's secret stands refused there.</summary>
+    public static string RefusedDetail(OAuthClient client, ProcoreEnvironment environment) =>
+        $"Procore refused the current secret of OAuth client '{client.Ref.Name}' in {Common.WireName.Of(environment)}. "
+        + "Nothing is sent to Procore there with it until it is replaced (if the app has other credentials in that environment, use another OAuth client for it): "
         + $"PUT /api/oauth-clients/{client.Ref.Name}/secret (proven first) or PUT /api/oauth-clients/{client.Ref.Name} with a clientSecret.";
 }
 

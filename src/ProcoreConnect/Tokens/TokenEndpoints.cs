@@ -53,6 +53,9 @@ public static class TokenEndpoints
     public static ProblemHttpResult Problem(string id, TokenOutcome outcome) => outcome.Status switch
     {
         TokenStatus.NotFound => Problems.WorkspaceNotFound(id),
+        TokenStatus.GrantRevoked => TypedResults.Problem(
+            outcome.Detail, statusCode: StatusCodes.Status403Forbidden, title: "Company not granted",
+            extensions: new Dictionary<string, object?> { ["code"] = Common.WireName.Of(outcome.Status) }),
         TokenStatus.ProcoreUnavailable => TypedResults.Problem(outcome.Detail, statusCode: StatusCodes.Status502BadGateway, title: "Procore unavailable"),
         TokenStatus.Busy => TypedResults.Problem(outcome.Detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Refresh in progress"),
         TokenStatus.RefreshCoolingDown => TypedResults.Problem(

@@ -27,6 +27,8 @@ public sealed class TokenService(
     RefreshLeaseStore leases,
     TokenCache cache,
     ClientTokenService clientTokens,
+    ClientRefusals refusals,
+    CompanyAccess access,
     ConnectTelemetry telemetry,
     Events.EventPublisher events,
     TimeProvider time,
@@ -108,9 +110,9 @@ public sealed class TokenService(
     public async Task<(TokenOutcome Outcome, ProcoreTokenResponse? Tokens)> RedeemAsync(
         ProcoreEnvironment environment, OAuthClient client, string refreshToken, CancellationToken cancellationToken)
     {
-        if (client.SecretRefused)
+        if (client.SecretRefusedIn(environment))
         {
-            return (new TokenOutcome(TokenStatus.InvalidClient, Detail: ClientTokenService.RefusedDetail(client)), null);
+            return (new TokenOutcome(TokenStatus.InvalidClient, Detail: ClientTokenService.RefusedDetail(client, environment)), null);
         }
 
         var clientSecret = await secretVersions.GetAsync(client.ClientSecret, cancellationToken);
@@ -157,6 +159,29 @@ public sealed class TokenService(
                 await leases.ReleaseAsync(own, CancellationToken.None);
             }
         }, cancellationToken);
+
+    /// <summary>
+    /// Stores a person's new grant (a code exchange) under the workspace's refresh lease, so no
+    /// refresh of the grant it replaces is in flight or lands after it, and answers that replaced
+    /// grant's newest access token for the caller to revoke. <see cref="Reconnection.Saved"/> is null
+    /// when the workspace went away meanwhile or another holder kept the lease: the new grant is
+    /// then the caller's to revoke.
+    /// </summary>
+    public async Task<Reconnection> ReconnectAsync(Workspace workspace, ProcoreTokenResponse tokens, CancellationToken cancellationToken)
+    {
+        var (held, done) = await HoldingRefreshLeaseAsync(workspace, async () =>
+        {
+            var current = await workspaces.FindVisibleAsync(workspace.Ref, CancellationToken.None);
+            if (current is null || current.Key != workspace.Key)
+            {
+                return new Reconnection(null, null);
+            }
+
+            var replaced = current.Tokens is null ? null : await NewestAccessTokenAsync(current, CancellationToken.None);
+            return new Reconnection(await ConnectAsync(current, tokens, CancellationToken.None), replaced);
+        }, cancellationToken);
+        return held ? done : new Reconnection(null, null);
+    }
 
     /// <summary>Stores tokens from a code exchange and caches the access token.</summary>
     public async Task<Workspace> ConnectAsync(Workspace workspace, ProcoreTokenResponse tokens, CancellationToken cancellationToken)
@@ -299,6 +324,13 @@ public sealed class TokenService(
             return new TokenOutcome(TokenStatus.NotFound);
         }
 
+        // A public client serves a partner's company only while the operator grants it (CompanyAccess).
+        if (!await access.AllowsAsync(workspace, cancellationToken))
+        {
+            cache.Remove(workspaceRef);
+            return new TokenOutcome(TokenStatus.GrantRevoked, Detail: GrantRevokedDetail(workspace));
+        }
+
         // An imported refresh token is what connects a pending workspace or mends a broken one.
         if (request.ImportedRefreshToken is null && Refusal(workspace) is { } refusal)
         {
@@ -366,6 +398,11 @@ public sealed class TokenService(
     // The row as it stands now, if it is still the same workspace (not deleted and re-created meanwhile).
     private async Task<Workspace> ReadAgainAsync(Workspace workspace, CancellationToken cancellationToken) =>
         await workspaces.FindAsync(workspace.Ref, cancellationToken) is { } current && current.Key == workspace.Key ? current : workspace;
+
+    /// <summary>Why a workspace on a public client gets no token for its company.</summary>
+    public static string GrantRevokedDetail(Workspace workspace) =>
+        $"The operator does not grant you company {workspace.CompanyId} on public OAuth client '{workspace.Client.Name}' (any more), "
+        + "so this workspace gets no token: ask the operator for a grant, or move the workspace to a client of your own.";
 
     private static TokenOutcome? Refusal(Workspace workspace) => workspace.Status switch
     {
@@ -470,10 +507,10 @@ public sealed class TokenService(
             return new TokenOutcome(TokenStatus.InvalidClient, Detail: $"The workspace's OAuth client '{workspace.Client.Name}' no longer exists.");
         }
 
-        if (clientSecretOverride is null && client.SecretRefused)
+        if (clientSecretOverride is null && client.SecretRefusedIn(workspace.Environment))
         {
             // Presenting the refresh token with a secret Procore refuses would burn it.
-            return new TokenOutcome(TokenStatus.InvalidClient, Detail: ClientTokenService.RefusedDetail(client));
+            return new TokenOutcome(TokenStatus.InvalidClient, Detail: ClientTokenService.RefusedDetail(client, workspace.Environment));
         }
 
         var clientSecret = clientSecretOverride ?? await secretVersions.GetAsync(client.ClientSecret, cancellationToken);
@@ -527,8 +564,9 @@ public sealed class TokenService(
             logger.LogWarning("Refresh of workspace {WorkspaceId} refused: invalid client {Client}", workspace.Id, client.Ref);
             if (clientSecretOverride is null)
             {
-                // The other workspaces of this client stop presenting their refresh tokens until the secret changes.
-                await clients.MarkRefusedAsync(client.Ref, client.ClientSecret.Version, CancellationToken.None);
+                // Once the service confirms it, the client's other workspaces in this environment stop
+                // presenting their refresh tokens until the secret changes.
+                await refusals.ConfirmAsync(client, workspace.Environment, CancellationToken.None);
                 return await FailedAsync(workspace, TokenStatus.InvalidClient, reason, workspace.Status, ConnectionHealth.InvalidClient, transient: false);
             }
 
@@ -612,4 +650,11 @@ public sealed class TokenService(
 
         public override string ToString() => $"{nameof(RefreshRequest)} {{ proof {Proof is not null}, import {ImportedRefreshToken is not null}, since {NotIssuedBefore:u} }}";
     }
+}
+
+/// <summary>A reconnect's outcome: the workspace as saved (null: not saved), and the replaced grant's access token to revoke.</summary>
+public sealed record Reconnection(Workspace? Saved, string? ReplacedAccessToken)
+{
+    /// <summary>Never the token.</summary>
+    public override string ToString() => $"{nameof(Reconnection)} {{ saved {Saved is not null}, replaced {ReplacedAccessToken is not null} }}";
 }

@@ -24,6 +24,9 @@ public enum TokenStatus
     /// <summary>Another instance is refreshing and did not finish in time.</summary>
     Busy,
 
+    /// <summary>The workspace's client is public and the operator does not grant its partner the workspace's company (any more).</summary>
+    GrantRevoked,
+
     /// <summary>Backing off after failed refreshes, with no valid token to hand out meanwhile (see <see cref="TokenOutcome.RetryAt"/>).</summary>
     RefreshCoolingDown,
 }

@@ -15,6 +15,7 @@ namespace ProcoreConnect.Validation;
 public sealed class ConnectionValidator(
     WorkspaceRepository workspaces,
     TokenService tokens,
+    CompanyAccess access,
     ProcoreApiClient api,
     TimeProvider time,
     ILogger<ConnectionValidator> logger)
@@ -48,7 +49,8 @@ public sealed class ConnectionValidator(
             return Report(workspace.Id, checks, fix: ApiFix(companies, workspace));
         }
 
-        var visible = ProcoreCompanies.Parse(companies.Body);
+        // A public client-credentials token sees every company that installed the app: a partner is shown its granted ones only.
+        var visible = (await access.ScopeAsync(workspace.Client, workspace.AuthFlow, workspace.PartnerId, cancellationToken)).Filter(ProcoreCompanies.Parse(companies.Body));
         checks.Add(new ValidationCheck("companies", true, 200, $"{visible.Count} compan{(visible.Count == 1 ? "y" : "ies")} visible."));
         var found = visible.Any(c => c.Id == workspace.CompanyId);
         checks.Add(new ValidationCheck("company", found, null, found
@@ -109,6 +111,7 @@ public sealed class ConnectionValidator(
     private static string? TokenFix(TokenOutcome outcome) => outcome.Status switch
     {
         TokenStatus.NotFound => "The workspace does not exist.",
+        TokenStatus.GrantRevoked => outcome.Detail,
         TokenStatus.NotConnected => "Connect the workspace: open /api/workspaces/{id}/connect in a browser and sign in to Procore.",
         TokenStatus.NeedsReauthorization => "Procore revoked or expired the connection: connect the workspace again in a browser.",
         TokenStatus.InvalidClient => (outcome.Detail is { } detail ? detail + " " : "")

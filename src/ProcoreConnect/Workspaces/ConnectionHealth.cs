@@ -25,6 +25,12 @@ public sealed record ConnectionHealth
     /// <summary>Broken: refreshes failed <see cref="FailuresBeforeBroken"/> times in a row.</summary>
     public const string RefreshFailing = "refresh_failing";
 
+    /// <summary>
+    /// Not connected: the person who signed in cannot see the workspace's company in Procore, so
+    /// their grant was revoked instead of kept.
+    /// </summary>
+    public const string CompanyNotVisible = "company_not_visible";
+
     /// <summary>Broken: the daily connection check failed (token fine, API calls not).</summary>
     public const string CheckFailing = "check_failing";
 
@@ -92,5 +98,5 @@ public sealed record ConnectionHealth
         : before.BrokenSince is not null && after.BrokenReason != before.BrokenReason ? Events.EventTypes.ConnectionBroken
         : null;
 
-    private static bool NeedsPerson(string? reason) => reason is NeedsReauthorization or InvalidClient;
+    private static bool NeedsPerson(string? reason) => reason is NeedsReauthorization or InvalidClient or CompanyNotVisible;
 }

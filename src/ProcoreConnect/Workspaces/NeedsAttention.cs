@@ -30,7 +30,7 @@ public sealed record NeedsAttentionResponse(
 /// to expire (with each workspace that uses them). One read of the partner's workspaces and one of
 /// each client they use.
 /// </summary>
-public sealed class NeedsAttention(WorkspaceRepository workspaces, OAuthClientRepository clients, TimeProvider time)
+public sealed class NeedsAttention(WorkspaceRepository workspaces, OAuthClientRepository clients, CompanyAccess access, TimeProvider time)
 {
     /// <summary>The partner's workspaces and clients that need a person, in id and name order.</summary>
     public async Task<NeedsAttentionResponse> ListAsync(string partnerId, CancellationToken cancellationToken)
@@ -43,24 +43,42 @@ public sealed class NeedsAttention(WorkspaceRepository workspaces, OAuthClientRe
         }
 
         var lookup = clients.Lookup();
-        var clientReasons = new Dictionary<OAuthClientRef, IReadOnlyList<AttentionReason>>();
+        var clientReasons = new Dictionary<OAuthClientRef, IReadOnlyList<(ProcoreEnvironment? Environment, AttentionReason Reason)>>();
         foreach (var reference in all.Select(w => w.Client).Distinct())
         {
             clientReasons[reference] = await lookup.FindAsync(reference) is { } client ? ClientReasons(client, now) : [];
         }
 
+        // What the operator grants this partner on each public client it uses: one read per client.
+        var scopes = new Dictionary<OAuthClientRef, CompanyScope>();
+        foreach (var w in all.Where(w => w.Client.IsPublic).DistinctBy(w => w.Client))
+        {
+            scopes[w.Client] = await access.ScopeAsync(w.Client, w.AuthFlow, partnerId, cancellationToken);
+        }
+
+        // A client's trouble in one environment is its workspaces' trouble there only.
         var listed = all
             .Select(w => new WorkspaceAttention(
-                w.Id, w.CompanyId, w.Environment, w.Client.Name, w.Status, w.Tags, [.. WorkspaceReasons(w), .. clientReasons[w.Client]]))
+                w.Id, w.CompanyId, w.Environment, w.Client.Name, w.Status, w.Tags,
+                [.. GrantReasons(w, scopes), .. WorkspaceReasons(w), .. clientReasons[w.Client].Where(r => r.Environment is null || r.Environment == w.Environment).Select(r => r.Reason)]))
             .Where(w => w.Reasons.Count > 0)
             .OrderBy(w => w.WorkspaceId, StringComparer.Ordinal)
             .ToList();
         var ownClients = clientReasons
             .Where(c => !c.Key.IsPublic && c.Value.Count > 0)
-            .Select(c => new ClientAttention(c.Key.Name, all.Count(w => w.Client == c.Key), c.Value))
+            .Select(c => new ClientAttention(c.Key.Name, all.Count(w => w.Client == c.Key), [.. c.Value.Select(r => r.Reason)]))
             .OrderBy(c => c.Name, StringComparer.Ordinal)
             .ToList();
         return new NeedsAttentionResponse(listed, ownClients, now);
+    }
+
+    private static IEnumerable<AttentionReason> GrantReasons(Workspace w, Dictionary<OAuthClientRef, CompanyScope> scopes)
+    {
+        if (scopes.TryGetValue(w.Client, out var scope) && !scope.Allows(w.CompanyId))
+        {
+            yield return new("grant_revoked", Tokens.TokenService.GrantRevokedDetail(w),
+                $"Ask the operator to grant you company {w.CompanyId} on OAuth client '{w.Client.Name}', or move the workspace to a client of your own (PUT /api/workspaces/{w.Id}/connection).");
+        }
     }
 
     private static IEnumerable<AttentionReason> WorkspaceReasons(Workspace w)
@@ -85,6 +103,10 @@ public sealed class NeedsAttention(WorkspaceRepository workspaces, OAuthClientRe
                 yield return new(ConnectionHealth.InvalidClient, w.LastError ?? "Procore refused the client credentials.",
                     $"Check OAuth client '{w.Client.Name}' and rotate its secret (PUT /api/oauth-clients/{w.Client.Name}/secret).", w.Health.BrokenSince);
                 break;
+            case ConnectionHealth.CompanyNotVisible:
+                yield return new(ConnectionHealth.CompanyNotVisible, w.LastError ?? $"The person who signed in cannot see company {w.CompanyId}.",
+                    $"Have a person of Procore company {w.CompanyId} sign in (POST /api/workspaces/{w.Id}/connect-links), or correct the workspace's companyId.", w.Health.BrokenSince);
+                break;
             case ConnectionHealth.CheckFailing:
                 yield return new(ConnectionHealth.CheckFailing, "The last daily connection check failed.",
                     $"POST /api/workspaces/{w.Id}/validate names the failing step and its fix.", w.Health.BrokenSince);
@@ -92,33 +114,26 @@ public sealed class NeedsAttention(WorkspaceRepository workspaces, OAuthClientRe
         }
     }
 
-    private static List<AttentionReason> ClientReasons(OAuthClient client, DateTimeOffset now)
+    private static List<(ProcoreEnvironment? Environment, AttentionReason Reason)> ClientReasons(OAuthClient client, DateTimeOffset now)
     {
-        var reasons = new List<AttentionReason>();
+        var reasons = new List<(ProcoreEnvironment?, AttentionReason)>();
         var rotate = client.Ref.IsPublic
             ? $"OAuth client '{client.Ref.Name}' is offered by the operator: ask them."
             : $"Generate a new secret in the Procore Developer Portal and rotate it: PUT /api/oauth-clients/{client.Ref.Name}/secret.";
-        if (client.SecretRefused)
+        foreach (var (environment, health) in client.TokenHealth.Where(h => h.Value.BrokenSince is not null).OrderBy(h => h.Key))
         {
-            reasons.Add(new("client_secret_refused", $"Procore refuses the secret of OAuth client '{client.Ref.Name}'.", rotate, client.WorstTokenHealth.Health.BrokenSince));
-        }
-        else
-        {
-            foreach (var (environment, health) in client.TokenHealth.Where(h => h.Value.BrokenSince is not null).OrderBy(h => h.Key))
-            {
-                var where = Common.WireName.Of(environment);
-                reasons.Add(health.RefusedSecretVersion == client.ClientSecret.Version
-                    ? new("client_secret_refused", $"Procore refuses the secret of OAuth client '{client.Ref.Name}' in {where}.",
-                        $"Check that the app is installed in {where}. If it is: {rotate}", health.BrokenSince)
-                    : new("client_token_failing", $"Token requests of OAuth client '{client.Ref.Name}' in {where} keep failing ({health.BrokenReason}).",
-                        $"The service retries (next at {health.RetryAt:u}); act if it lasts.", health.BrokenSince));
-            }
+            var where = Common.WireName.Of(environment);
+            reasons.Add((environment, health.RefusedSecretVersion == client.ClientSecret.Version
+                ? new("client_secret_refused", $"Procore refuses the secret of OAuth client '{client.Ref.Name}' in {where}.",
+                    $"Check that the app is installed in {where} and that its credentials there are the client's. If they are: {rotate}", health.BrokenSince)
+                : new("client_token_failing", $"Token requests of OAuth client '{client.Ref.Name}' in {where} keep failing ({health.BrokenReason}).",
+                    $"The service retries (next at {health.RetryAt:u}); act if it lasts.", health.BrokenSince)));
         }
 
         if (client.ClientSecretExpiresAt is { } expiresAt && expiresAt - now <= Maintenance.ConnectionChecker.SecretExpiryWarning)
         {
-            reasons.Add(new(expiresAt <= now ? "client_secret_expired" : "client_secret_expiring",
-                $"The secret of OAuth client '{client.Ref.Name}' expires {expiresAt:u}.", rotate));
+            reasons.Add((null, new(expiresAt <= now ? "client_secret_expired" : "client_secret_expiring",
+                $"The secret of OAuth client '{client.Ref.Name}' expires {expiresAt:u}.", rotate)));
         }
 
         return reasons;

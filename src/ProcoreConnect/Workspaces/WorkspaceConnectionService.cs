@@ -20,11 +20,12 @@ public sealed class WorkspaceConnectionService(
     WorkspaceRepository workspaces,
     OAuthClientRepository clients,
     ISecretStore secrets,
-    ProcoreOAuthClient oauth,
+    GrantRevoker revoker,
     Webhooks.InboundWebhookStore hooks,
     TokenCache tokens,
     TokenService tokenService,
     WorkspaceTagIndex tagIndex,
+    CompanyAccess access,
     TimeProvider time,
     ILogger<WorkspaceConnectionService> logger)
 {
@@ -55,6 +56,13 @@ public sealed class WorkspaceConnectionService(
         if (client is null)
         {
             return NoSuchClient(settings.OAuthClient);
+        }
+
+        if (!(await access.ScopeAsync(client.Ref, client.AuthFlow, workspace.PartnerId, cancellationToken)).Allows(settings.CompanyId))
+        {
+            return new(WriteStatus.Forbidden, Field: "companyId", Detail:
+                $"OAuth client '{client.Ref.Name}' is a public client, and the operator has not granted you company {settings.CompanyId} on it: "
+                + $"ask the operator for a grant (PUT /api/oauth-clients/{client.Ref.Name}/grants/{workspace.PartnerId}), or use an OAuth client of your own.");
         }
 
         if (settings.RefreshToken is not null && client.AuthFlow != AuthFlow.AuthorizationCode)
@@ -173,7 +181,7 @@ public sealed class WorkspaceConnectionService(
             await ForgetTagsAsync(workspace, addedTags);
             if (redeemed is not null)
             {
-                await RevokeGrantQuietlyAsync(workspace.Id, client.Ref, settings.Environment, redeemed.AccessToken, CancellationToken.None);
+                await revoker.RevokeAsync(workspace.Id, client.Ref, settings.Environment, redeemed.AccessToken, CancellationToken.None);
             }
 
             return new(WriteStatus.Conflict, Detail: $"Workspace '{workspace.Id}' is being refreshed; retry shortly. Nothing was changed"
@@ -301,7 +309,7 @@ public sealed class WorkspaceConnectionService(
         if (redeemed is not null)
         {
             logger.LogWarning("Workspace {WorkspaceId}: an imported grant was redeemed but the workspace could not be written ({Status}); revoking it", workspace.Id, outcome.Status);
-            await RevokeGrantQuietlyAsync(workspace.Id, client.Ref, settings.Environment, redeemed.AccessToken, CancellationToken.None);
+            await revoker.RevokeAsync(workspace.Id, client.Ref, settings.Environment, redeemed.AccessToken, CancellationToken.None);
             return outcome with
             {
                 Detail = outcome.Detail + " The refresh token was spent at Procore and its grant revoked: import a new one, or have a person connect.",
@@ -435,37 +443,7 @@ public sealed class WorkspaceConnectionService(
         }
 
         accessToken ??= await tokenService.NewestAccessTokenAsync(workspace, CancellationToken.None);
-        await RevokeGrantQuietlyAsync(workspace.Id, workspace.Client, workspace.Environment, accessToken, cancellationToken);
-    }
-
-    private async Task RevokeGrantQuietlyAsync(string workspaceId, OAuthClientRef clientRef, ProcoreEnvironment environment, string? accessToken, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var client = await clients.FindAsync(clientRef, cancellationToken);
-            if (client is null || accessToken is null)
-            {
-                logger.LogWarning("Workspace {WorkspaceId}: nothing to revoke with (client or tokens missing)", workspaceId);
-                return;
-            }
-
-            var clientSecret = await secrets.GetAsync(client.ClientSecret, cancellationToken);
-            var revoked = await oauth.RevokeAsync(environment, client.ClientId, clientSecret, accessToken, cancellationToken);
-            if (revoked)
-            {
-                logger.LogInformation("Workspace {WorkspaceId}: grant revoked at Procore", workspaceId);
-            }
-            else
-            {
-                logger.LogWarning("Workspace {WorkspaceId}: Procore did not confirm the revocation; the delete goes on", workspaceId);
-            }
-        }
-#pragma warning disable CA1031 // A failed revoke must not keep a workspace from being deleted.
-        catch (Exception ex) when (ex is not OperationCanceledException)
-#pragma warning restore CA1031
-        {
-            logger.LogWarning(ex, "Workspace {WorkspaceId}: revoking the grant at Procore failed; the delete goes on", workspaceId);
-        }
+        await revoker.RevokeAsync(workspace.Id, workspace.Client, workspace.Environment, accessToken, cancellationToken);
     }
 
     // No If-Match: last writer wins only through the row's own ETag. "*": the workspace must exist.

@@ -74,6 +74,7 @@ public static class WorkspaceEndpoints
         {
             WriteStatus.Invalid => Problems.Field(outcome.Field!, outcome.Detail!),
             WriteStatus.Refused => Problems.Refused(outcome.Field!, outcome.Detail!),
+            WriteStatus.Forbidden => Problems.Forbidden(outcome.Field!, outcome.Detail!),
             _ => Failure(id, outcome),
         };
     }

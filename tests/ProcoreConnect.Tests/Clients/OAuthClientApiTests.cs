@@ -129,6 +129,8 @@ public sealed class OAuthClientApiTests : IClassFixture<AppFactory>
 
         foreach (var partner in new[] { "partner-a", "partner-b" })
         {
+            // A public client-credentials client serves a partner only in the companies the operator grants it.
+            (await admin.PutAsync($"/api/oauth-clients/{name}/grants/{partner}", Json.Raw("""{"companyIds":[1001]}"""))).EnsureSuccessStatusCode();
             var client = _app.ClientFor(partner);
             var id = Connections.NewId();
             var workspace = await client.PutAsync($"/api/workspaces/{id}/connection", Json.Body(Connections.Valid(name)));
@@ -140,6 +142,7 @@ public sealed class OAuthClientApiTests : IClassFixture<AppFactory>
             var view = await read.ReadAsync<OAuthClientResponse>();
             Assert.True(view.Public);
             Assert.Equal(1, view.WorkspaceCount); // its own workspaces only
+            Assert.Equal([1001L], view.GrantedCompanyIds);
             Assert.DoesNotContain(secret, await read.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
             Assert.Equal(HttpStatusCode.Conflict, (await client.PutAsync($"/api/oauth-clients/{name}", Json.Body(Connections.Client()))).StatusCode);

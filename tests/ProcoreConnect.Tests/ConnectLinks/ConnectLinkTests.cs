@@ -326,7 +326,8 @@ public sealed partial class ConnectLinkTests(ProcoreFixture fixture) : IClassFix
         var (token, _) = await CreateLinkAsync(id);
         var (store, flow, linkId) = (fixture.App.Service<ConnectLinkStore>(), fixture.App.Service<ConnectFlow>(), ConnectLinkStore.IdOf(token)!);
         var target = await flow.FindAsync(new WorkspaceRef(AppFactory.DefaultPartner, id), key: null, default);
-        var (first, second) = (flow.NewState(target, null, linkId), flow.NewState(target, null, linkId));
+        var expires = (await store.FindAsync(linkId, default))!.ExpiresAt;
+        var (first, second) = (flow.NewState(target, null, linkId, expires).State, flow.NewState(target, null, linkId, expires).State);
         var now = fixture.Clock.GetUtcNow();
         Assert.True(await store.ClaimAsync((await store.FindAsync(linkId, default))!, first, default));
 

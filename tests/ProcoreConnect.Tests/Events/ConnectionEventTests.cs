@@ -161,17 +161,17 @@ public sealed class ConnectionEventTests(ProcoreFixture fixture) : IClassFixture
     {
         var client = await PartnerAsync();
         var app = fixture.Simulator.Register();
-        var id = await fixture.CreateWorkspaceAsync(app, companyId: 4242, caller: client); // not the signed-in user's company
+        var id = await fixture.CreateWorkspaceAsync(app, caller: client);
         await new Browser(client, fixture.Simulator.BaseUrl).ConnectAsync(id);
+        fixture.Simulator.State.Register(app with { HasPermissions = false }); // the user lost its tool permissions
 
         await fixture.App.Service<ProcoreConnect.Maintenance.ConnectionChecker>().CheckAllAsync(default);
         var view = await (await client.GetAsync($"/api/workspaces/{id}/connection")).ReadAsync<ConnectionResponse>();
         Assert.Equal("check_failing", view.BrokenReason);
         Assert.Equal(["connected", "connection.broken"], Types(await EventsAsync(id)));
 
-        // The partner corrects the company, and a person connects again.
-        var name = view.OAuthClient;
-        Assert.Equal(HttpStatusCode.OK, (await client.PutAsync($"/api/workspaces/{id}/connection", Json.Body(Connections.Valid(name).With("companyId", 1001)))).StatusCode);
+        // The permissions are given back, and a person connects again.
+        fixture.Simulator.State.Register(app);
         await new Browser(client, fixture.Simulator.BaseUrl).ConnectAsync(id);
 
         Assert.Null((await (await client.GetAsync($"/api/workspaces/{id}/connection")).ReadAsync<ConnectionResponse>()).BrokenReason);

@@ -193,7 +193,11 @@ public sealed class HostContractTests(HostedAppFixture fixture) : IClassFixture<
             Headers = [("Host", "attacker.example"), ("X-Api-Key", Key)],
         });
         Assert.Equal(HttpStatusCode.Redirect, connect.StatusCode);
-        var redirect = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(connect.Headers.Location!.Query)["redirect_uri"].ToString();
+        var link = connect.Headers.Location!;
+        Assert.StartsWith($"https://{IncomingRequest.PublicHost}/api/connect/", link.ToString(), StringComparison.Ordinal);
+        var press = await Host.ForwardAsync(IncomingRequest.Empty("POST", link.AbsolutePath) with { Headers = [("Host", "attacker.example")] });
+        Assert.Equal(HttpStatusCode.SeeOther, press.StatusCode);
+        var redirect = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(press.Headers.Location!.Query)["redirect_uri"].ToString();
         Assert.Equal($"https://{IncomingRequest.PublicHost}/api/oauth/callback", redirect);
     }
 
@@ -205,7 +209,7 @@ public sealed class HostContractTests(HostedAppFixture fixture) : IClassFixture<
         var connect = await Host.ForwardAsync(IncomingRequest.Empty("GET", $"/api/workspaces/{id}/connect", ("X-Api-Key", Key)));
 
         Assert.Equal(HttpStatusCode.Redirect, connect.StatusCode);
-        Assert.StartsWith(new Uri(fixture.Simulator.BaseUrl, "/oauth/authorize?").ToString(), connect.Headers.Location!.ToString(), StringComparison.Ordinal);
+        Assert.StartsWith($"https://{IncomingRequest.PublicHost}/api/connect/", connect.Headers.Location!.ToString(), StringComparison.Ordinal);
     }
 
     private static async Task AssertProblemAsync(HttpResponseMessage response, string field)

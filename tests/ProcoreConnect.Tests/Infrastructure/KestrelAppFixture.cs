@@ -23,6 +23,14 @@ public class KestrelAppFixture : ProcoreFixture
         }
     }
 
+    /// <summary>A new browser (no cookies yet), over the socket, whose partner is the default one.</summary>
+    public override Browser Browser()
+    {
+        var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = BaseAddress };
+        client.DefaultRequestHeaders.Add(ApiKeyAuthenticationHandler.Header, App.PartnerKey(AppFactory.DefaultPartner));
+        return new Browser(client, Simulator.BaseUrl);
+    }
+
     protected override HttpClient Start(AppFactory app)
     {
         app.UseKestrel(Port);

@@ -18,7 +18,6 @@ public class ProcoreFixture : IAsyncLifetime
     /// <summary>Settings of the fixture's own (on top of the simulator's).</summary>
     protected virtual IDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>
     {
-        ["OAuth:AllowedReturnOrigins:0"] = "https://partner.example.com",
         ["Events:AllowInsecureLoopback"] = "true",
     };
 
@@ -33,6 +32,17 @@ public class ProcoreFixture : IAsyncLifetime
 
         App = AppFactory.With(settings).WithServices(s => s.AddSingleton<TimeProvider>(Clock));
         Client = Start(App);
+        await AllowReturnOriginAsync(Client, ReturnOrigin);
+    }
+
+    /// <summary>The return origin the default partner allows (its own setting).</summary>
+    public const string ReturnOrigin = "https://partner.example.com";
+
+    /// <summary>Sets <paramref name="partner"/>'s allowed return origins to <paramref name="origins"/>.</summary>
+    public static async Task AllowReturnOriginAsync(HttpClient partner, params string[] origins)
+    {
+        var response = await partner.PutAsync("/api/partner/settings", Json.Body(new { allowedReturnOrigins = origins }));
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
     }
 
     /// <summary>Starts the app and answers the client the tests use (the in-process test server by default).</summary>
@@ -44,7 +54,11 @@ public class ProcoreFixture : IAsyncLifetime
         await Simulator.DisposeAsync();
     }
 
-    public Browser Browser() => new(Client, Simulator.BaseUrl);
+    /// <summary>A new browser (no cookies yet) whose partner is the default one.</summary>
+    public virtual Browser Browser() => new(App.ClientFor(AppFactory.DefaultPartner, NoRedirectsNoCookies), Simulator.BaseUrl);
+
+    /// <summary>Client options of a test that looks at each answer itself: redirects and cookies are its own business.</summary>
+    public static readonly WebApplicationFactoryClientOptions NoRedirectsNoCookies = new() { AllowAutoRedirect = false, HandleCookies = false };
 
     /// <summary>
     /// Creates (or updates) the default partner's OAuth client for an app registered at the

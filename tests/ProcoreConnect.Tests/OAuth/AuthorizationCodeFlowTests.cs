@@ -55,19 +55,20 @@ public sealed class AuthorizationCodeFlowTests(ProcoreFixture fixture) : IClassF
     }
 
     [Fact]
-    public async Task The_state_is_bound_and_random_and_the_authorize_request_is_well_formed()
+    public async Task The_state_is_random_and_the_authorize_request_is_well_formed_with_a_pkce_challenge()
     {
         var app = fixture.Simulator.Register();
         var id = await fixture.CreateWorkspaceAsync(app);
-        var first = (await Client.GetAsync($"/api/workspaces/{id}/connect")).Headers.Location!;
-        var second = (await Client.GetAsync($"/api/workspaces/{id}/connect")).Headers.Location!;
+        var first = await fixture.Browser().StartAsync(id);
+        var second = await fixture.Browser().StartAsync(id);
         var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(first.Query);
         Assert.Equal("code", query["response_type"]);
         Assert.Equal(app.ClientId, query["client_id"]);
         Assert.Equal("http://127.0.0.1:7071/api/oauth/callback", query["redirect_uri"]);
         Assert.True(query["state"].ToString().Length >= 43);
         Assert.NotEqual(query["state"], Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(second.Query)["state"]);
-        Assert.False(query.ContainsKey("code_challenge"));
+        Assert.Equal("S256", query["code_challenge_method"]);
+        Assert.Equal(43, query["code_challenge"].ToString().Length);
     }
 
     [Fact]
@@ -103,11 +104,12 @@ public sealed class AuthorizationCodeFlowTests(ProcoreFixture fixture) : IClassF
     {
         var app = fixture.Simulator.Register();
         var id = await fixture.CreateWorkspaceAsync(app);
-        var authorize = (await Client.GetAsync($"/api/workspaces/{id}/connect")).Headers.Location!;
+        var browser = fixture.Browser();
+        var authorize = await browser.StartAsync(id);
         var state = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(authorize.Query)["state"].ToString();
         fixture.Clock.Advance(TimeSpan.FromMinutes(11));
 
-        var response = await Client.GetAsync($"/api/oauth/callback?state={Uri.EscapeDataString(state)}&code=whatever");
+        var response = await browser.OpenAsync(new Uri($"/api/oauth/callback?state={Uri.EscapeDataString(state)}&code=whatever", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal(WorkspaceStatus.Pending, (await (await Client.GetAsync($"/api/workspaces/{id}/connection")).ReadAsync<ConnectionResponse>()).Status);
@@ -191,24 +193,20 @@ public sealed class AuthorizationCodeFlowTests(ProcoreFixture fixture) : IClassF
     }
 }
 
-public sealed class PkceFlowTests(PkceFlowTests.PkceFixture fixture) : IClassFixture<PkceFlowTests.PkceFixture>
+public sealed class PkceFlowTests(ProcoreFixture fixture) : IClassFixture<ProcoreFixture>
 {
-    public sealed class PkceFixture : ProcoreFixture
-    {
-        protected override IDictionary<string, string?> ExtraSettings => new Dictionary<string, string?> { ["OAuth:UsePkce"] = "true" };
-    }
-
     [Fact]
-    public async Task With_pkce_on_the_challenge_is_sent_and_the_verifier_accepted()
+    public async Task By_default_the_challenge_is_sent_and_the_verifier_accepted()
     {
         var app = fixture.Simulator.Register();
         var id = await fixture.CreateWorkspaceAsync(app);
-        var authorize = (await fixture.Client.GetAsync($"/api/workspaces/{id}/connect")).Headers.Location!;
+        var browser = fixture.Browser();
+        var authorize = await browser.StartAsync(id);
         var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(authorize.Query);
         Assert.Equal("S256", query["code_challenge_method"]);
         Assert.Equal(43, query["code_challenge"].ToString().Length);
 
-        var (callback, _) = await fixture.Browser().ConnectAsync(id);
+        var (callback, _) = await browser.SignInAsync(authorize);
         Assert.Equal(HttpStatusCode.OK, callback.StatusCode);
     }
 

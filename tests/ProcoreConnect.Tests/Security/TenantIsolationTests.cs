@@ -134,15 +134,16 @@ public sealed class OAuthStateLifetimeTests(ProcoreFixture fixture) : IClassFixt
     {
         var app = fixture.Simulator.Register();
         var id = await fixture.CreateWorkspaceAsync(app);
-        var connect = await fixture.Client.GetAsync($"/api/workspaces/{id}/connect");
-        var state = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(connect.Headers.Location!.Query)["state"].ToString();
+        var browser = fixture.Browser();
+        var authorize = await browser.StartAsync(id);
+        var state = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(authorize.Query)["state"].ToString();
         var name = (await fixture.App.Service<WorkspaceRepository>().FindAsync(id, default))!.Client.Name;
         (await fixture.Client.DeleteAsync($"/api/workspaces/{id}/connection")).EnsureSuccessStatusCode();
         (await fixture.Client.PutAsync($"/api/workspaces/{id}/connection", Json.Body(Connections.Valid(name)))).EnsureSuccessStatusCode();
 
         // The person finishes signing in for the workspace that no longer exists.
         var code = fixture.Simulator.State.IssueCode(app.ClientId, fixture.App.Service<ProcoreConnect.Hosting.PublicUrls>().Callback.ToString(), null);
-        var callback = await fixture.Client.GetAsync($"/api/oauth/callback?state={Uri.EscapeDataString(state)}&code={code}");
+        var callback = await browser.OpenAsync(new Uri($"/api/oauth/callback?state={Uri.EscapeDataString(state)}&code={code}", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.NotFound, callback.StatusCode);
         Assert.Equal(WorkspaceStatus.Pending, (await fixture.App.Service<WorkspaceRepository>().FindAsync(id, default))!.Status);

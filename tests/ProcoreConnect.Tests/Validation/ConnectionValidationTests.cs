@@ -30,22 +30,6 @@ public sealed class ConnectionValidationTests(ProcoreFixture fixture) : IClassFi
     }
 
     [Fact]
-    public async Task A_company_the_signed_in_user_cannot_see_is_diagnosed_with_the_visible_ones()
-    {
-        var app = fixture.Simulator.Register(true, 2002, 3003);
-        var id = await fixture.CreateWorkspaceAsync(app, companyId: 1001);
-        var (callback, _) = await fixture.Browser().ConnectAsync(id);
-        Assert.Equal(HttpStatusCode.OK, callback.StatusCode);
-
-        var report = await ValidateAsync(id);
-
-        Assert.False(report.Ok);
-        Assert.False(report.CompanyVisible);
-        Assert.Equal([2002L, 3003L], report.VisibleCompanies.Select(c => c.Id));
-        Assert.Contains("Company 1001 is not visible", report.Fix, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task A_dmsa_in_a_company_that_did_not_install_the_app_is_told_to_install_it()
     {
         var account = fixture.Simulator.Register(true, 2002, 3003);

@@ -1,0 +1,117 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using ProcoreConnect.Audit;
+using ProcoreConnect.Http;
+using ProcoreConnect.Security;
+using ProcoreConnect.Workspaces;
+
+namespace ProcoreConnect.Clients;
+
+/// <summary>
+/// <c>/api/oauth-clients/{name}/grants/{partnerId}</c> (admin only): which companies a partner may
+/// use a public client for (see <see cref="CompanyAccess"/>).
+/// </summary>
+public static class ClientGrantEndpoints
+{
+    /// <summary>The most companies one grant lists.</summary>
+    public const int MaxCompanies = 1000;
+
+    /// <summary><c>PUT</c>: sets (replaces) the partner's companies on the public client.</summary>
+    public static async Task<Results<Ok<ClientGrant>, ValidationProblem, ProblemHttpResult>> Put(
+        string name, string partnerId, HttpRequest request, ClaimsPrincipal user, OAuthClientRepository clients, ClientGrantStore grants, GrantChanges changes,
+        AuditLog audit, CancellationToken cancellationToken)
+    {
+        if (RouteProblem(name, partnerId) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var (body, problem) = await JsonBody.ReadAsync<ClientGrantRequest>(request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (body!.CompanyIds is not { Count: <= MaxCompanies } companyIds || companyIds.Any(id => id <= 0))
+        {
+            return Problems.Field("companyIds", $"Required: a list of at most {MaxCompanies} positive Procore company ids ([] grants none).");
+        }
+
+        if (await PublicClientAsync(name, clients, cancellationToken) is not { } client)
+        {
+            return NotPublic(name);
+        }
+
+        var grant = await grants.SaveAsync(name, partnerId, companyIds, cancellationToken);
+        await changes.AppliedAsync(client, partnerId, cancellationToken);
+        await audit.RecordAsync(OAuthClientEndpoints.AuditScope(client.Ref), user.Actor(), "oauth_client.grant_set", $"partner {partnerId}: {grant.CompanyIds.Count} companies", cancellationToken);
+        return TypedResults.Ok(grant);
+    }
+
+    /// <summary><c>GET</c>: the partner's companies on the public client (404 when the operator set none).</summary>
+    public static async Task<Results<Ok<ClientGrant>, ValidationProblem, ProblemHttpResult>> Get(
+        string name, string partnerId, OAuthClientRepository clients, ClientGrantStore grants, CancellationToken cancellationToken)
+    {
+        if (RouteProblem(name, partnerId) is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (await PublicClientAsync(name, clients, cancellationToken) is null)
+        {
+            return NotPublic(name);
+        }
+
+        return await grants.FindAsync(name, partnerId, cancellationToken) is { } grant
+            ? TypedResults.Ok(grant)
+            : TypedResults.Problem($"Partner '{partnerId}' has no grant on OAuth client '{name}'.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+    }
+
+    /// <summary><c>DELETE</c>: removes the partner's grant (its workspaces on a client-credentials client then get no tokens).</summary>
+    public static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Delete(
+        string name, string partnerId, ClaimsPrincipal user, OAuthClientRepository clients, ClientGrantStore grants, GrantChanges changes, AuditLog audit,
+        CancellationToken cancellationToken)
+    {
+        if (RouteProblem(name, partnerId) is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (await PublicClientAsync(name, clients, cancellationToken) is not { } client)
+        {
+            return NotPublic(name);
+        }
+
+        if (!await grants.DeleteAsync(name, partnerId, cancellationToken))
+        {
+            return TypedResults.Problem($"Partner '{partnerId}' has no grant on OAuth client '{name}'.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+        }
+
+        await changes.AppliedAsync(client, partnerId, cancellationToken);
+        await audit.RecordAsync(OAuthClientEndpoints.AuditScope(client.Ref), user.Actor(), "oauth_client.grant_removed", $"partner {partnerId}", cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    private static ValidationProblem? RouteProblem(string name, string partnerId)
+    {
+        var errors = new Dictionary<string, List<string>>();
+        if (!WorkspaceId.IsValid(name))
+        {
+            errors["name"] = ["OAuth client names are " + WorkspaceId.Rule];
+        }
+
+        if (!WorkspaceId.IsValid(partnerId))
+        {
+            errors["partnerId"] = ["Partner ids are " + WorkspaceId.Rule];
+        }
+
+        return errors.Count > 0 ? Problems.Fields(errors) : null;
+    }
+
+    private static async Task<OAuthClient?> PublicClientAsync(string name, OAuthClientRepository clients, CancellationToken cancellationToken) =>
+        await clients.FindAsync(new OAuthClientRef(OAuthClientRef.PublicOwner, name), cancellationToken) is { Status: OAuthClientStatus.Active } client ? client : null;
+
+    private static ProblemHttpResult NotPublic(string name) => TypedResults.Problem(
+        $"There is no public OAuth client named '{name}': grants exist only on public clients (a partner's own clients serve all its companies).",
+        statusCode: StatusCodes.Status404NotFound, title: "Not found");
+}

@@ -1,0 +1,50 @@
+using ProcoreConnect.Procore;
+using ProcoreConnect.Workspaces;
+
+namespace ProcoreConnect.Clients;
+
+/// <summary>
+/// Which Procore companies a partner may use an OAuth client for. Its own clients: any (its
+/// credentials, its customers). A public client-credentials client: only those the operator
+/// granted it, since the app's token reaches every company that installed the app and a partner's
+/// word about a company id proves nothing. A public code-flow client: any, since the person's
+/// sign-in proves the company (<see cref="OAuth.SignInCompanyCheck"/>), unless the operator granted
+/// the partner a list, which then holds.
+/// </summary>
+public sealed class CompanyAccess(ClientGrantStore grants)
+{
+    /// <summary>The companies <paramref name="partnerId"/> may use <paramref name="client"/> for.</summary>
+    public async Task<CompanyScope> ScopeAsync(OAuthClientRef client, AuthFlow authFlow, string partnerId, CancellationToken cancellationToken)
+    {
+        if (!client.IsPublic)
+        {
+            return CompanyScope.All;
+        }
+
+        var grant = await grants.FindAsync(client.Name, partnerId, cancellationToken);
+        return grant is not null ? new CompanyScope(grant.CompanyIds)
+            : authFlow == AuthFlow.AuthorizationCode ? CompanyScope.All
+            : CompanyScope.None;
+    }
+
+    /// <summary>True when the workspace's partner may use its client for its company.</summary>
+    public async Task<bool> AllowsAsync(Workspace workspace, CancellationToken cancellationToken) =>
+        !workspace.Client.IsPublic || (await ScopeAsync(workspace.Client, workspace.AuthFlow, workspace.PartnerId, cancellationToken)).Allows(workspace.CompanyId);
+}
+
+/// <summary>A set of companies: every one, or those listed.</summary>
+public sealed record CompanyScope(IReadOnlyList<long>? Companies)
+{
+    /// <summary>Every company.</summary>
+    public static readonly CompanyScope All = new((IReadOnlyList<long>?)null);
+
+    /// <summary>No company.</summary>
+    public static readonly CompanyScope None = new([]);
+
+    /// <summary>True when <paramref name="companyId"/> is in the scope.</summary>
+    public bool Allows(long companyId) => Companies is null || Companies.Contains(companyId);
+
+    /// <summary>Those of <paramref name="companies"/> in the scope.</summary>
+    public IReadOnlyList<ProcoreCompany> Filter(IReadOnlyList<ProcoreCompany> companies) =>
+        Companies is null ? companies : [.. companies.Where(c => Allows(c.Id))];
+}

@@ -1,0 +1,213 @@
+using System.Net;
+using System.Text.Json;
+using ProcoreConnect.Clients;
+using ProcoreConnect.Tests.Infrastructure;
+using ProcoreConnect.Tokens;
+using ProcoreConnect.Validation;
+using ProcoreConnect.Workspaces;
+using ProcoreSimulator.State;
+
+namespace ProcoreConnect.Tests.Clients;
+
+/// <summary>
+/// A public client-credentials (DMSA) client serves a partner only in the companies the operator
+/// granted it: its token reaches every company that installed the app, so a partner naming a
+/// company proves nothing. Partner A tries every way to another partner's customer.
+/// </summary>
+public sealed class PublicClientGrantTests(ProcoreFixture fixture) : IClassFixture<ProcoreFixture>
+{
+    private const string PartnerA = "partner-grant-a";
+    private const string PartnerB = "partner-grant-b";
+
+    private HttpClient A => fixture.App.ClientFor(PartnerA, ProcoreFixture.NoRedirectsNoCookies);
+
+    private HttpClient B => fixture.App.ClientFor(PartnerB, ProcoreFixture.NoRedirectsNoCookies);
+
+    private HttpClient Admin()
+    {
+        var admin = fixture.App.AnonymousClient();
+        admin.DefaultRequestHeaders.Add("X-Api-Key", AppFactory.AdminKey);
+        return admin;
+    }
+
+    // The operator's DMSA app, installed in 1001 (A's customer) and 1002 (B's customer), published as a public client.
+    private async Task<(SimulatedClient App, string Name)> SharedDmsaAsync(string authFlow = "client_credentials")
+    {
+        var app = fixture.Simulator.Register(true, 1001, 1002);
+        var name = Connections.NewClientName();
+        var body = Connections.Client(app.ClientSecret, authFlow, app.ClientId).Without("redirectUri");
+        Assert.Equal(HttpStatusCode.Created, (await Admin().PutAsync($"/api/oauth-clients/{name}", Json.Body(body))).StatusCode);
+        return (app, name);
+    }
+
+    private async Task GrantAsync(string name, string partner, params long[] companies)
+    {
+        var response = await Admin().PutAsync($"/api/oauth-clients/{name}/grants/{partner}", Json.Body(new Dictionary<string, object> { ["companyIds"] = companies }));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    private static Task<HttpResponseMessage> PutWorkspaceAsync(HttpClient partner, string id, string client, long companyId) =>
+        partner.PutAsync($"/api/workspaces/{id}/connection", Json.Body(Connections.Valid(client).With("companyId", companyId).With("environment", "production")));
+
+    [Fact]
+    public async Task A_partner_cannot_create_a_workspace_for_a_company_not_granted_to_it_and_nothing_is_written()
+    {
+        var (_, name) = await SharedDmsaAsync();
+        await GrantAsync(name, PartnerB, 1002);
+        var id = Connections.NewId();
+
+        var refused = await PutWorkspaceAsync(A, id, name, 1002);
+
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        var problem = await refused.ReadJsonAsync();
+        Assert.Contains("1002", problem.GetProperty("errors").GetProperty("companyId")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await A.GetAsync($"/api/workspaces/{id}/connection")).StatusCode);
+        Assert.Null(await fixture.App.Service<WorkspaceRepository>().FindAsync(new WorkspaceRef(PartnerA, id), default));
+    }
+
+    [Fact]
+    public async Task A_granted_partner_gets_tokens_and_sees_only_its_companies_and_cannot_move_onto_another()
+    {
+        var (_, name) = await SharedDmsaAsync();
+        await GrantAsync(name, PartnerA, 1001);
+        await GrantAsync(name, PartnerB, 1002);
+        var id = Connections.NewId();
+        Assert.Equal(HttpStatusCode.Created, (await PutWorkspaceAsync(A, id, name, 1001)).StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, (await A.GetAsync($"/api/workspaces/{id}/token")).StatusCode);
+        var report = await (await A.PostAsync($"/api/workspaces/{id}/validate", null)).ReadAsync<ValidationReport>();
+        Assert.True(report.Ok, report.Fix);
+        Assert.Equal([1001L], report.VisibleCompanies.Select(c => c.Id));
+        var view = await (await A.GetAsync($"/api/oauth-clients/{name}")).ReadAsync<OAuthClientResponse>();
+        Assert.Equal([1001L], view.GrantedCompanyIds);
+
+        // Moving the granted workspace onto B's customer is refused, and the row stays as it was.
+        var before = await A.GetAsync($"/api/workspaces/{id}/connection");
+        Assert.Equal(HttpStatusCode.Forbidden, (await PutWorkspaceAsync(A, id, name, 1002)).StatusCode);
+        var after = await A.GetAsync($"/api/workspaces/{id}/connection");
+        Assert.Equal(before.Headers.ETag, after.Headers.ETag);
+        Assert.Equal(1001, (await after.ReadAsync<ConnectionResponse>()).CompanyId);
+        Assert.Equal(HttpStatusCode.Forbidden, (await A.GetAsync($"/api/oauth-clients/{name}/companies?environment=production")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Without_a_grant_a_public_client_credentials_client_serves_no_company()
+    {
+        var (_, name) = await SharedDmsaAsync();
+        Assert.Equal(HttpStatusCode.Forbidden, (await PutWorkspaceAsync(A, Connections.NewId(), name, 1001)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Revoking_a_grant_stops_the_partners_tokens_lists_the_workspace_in_needs_attention_and_a_new_grant_restores_them()
+    {
+        var (_, name) = await SharedDmsaAsync();
+        await GrantAsync(name, PartnerA, 1001, 1002);
+        var (kept, lost) = (Connections.NewId(), Connections.NewId());
+        Assert.Equal(HttpStatusCode.Created, (await PutWorkspaceAsync(A, kept, name, 1001)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await PutWorkspaceAsync(A, lost, name, 1002)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await A.GetAsync($"/api/workspaces/{lost}/token")).StatusCode);
+
+        await GrantAsync(name, PartnerA, 1001);
+
+        var refused = await A.GetAsync($"/api/workspaces/{lost}/token");
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal("grant_revoked", (await refused.ReadJsonAsync()).GetProperty("code").GetString());
+        Assert.Equal(HttpStatusCode.Forbidden, (await A.PostAsync($"/api/workspaces/{lost}/token/refresh", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await A.GetAsync($"/api/workspaces/{kept}/token")).StatusCode);
+        var attention = await (await A.GetAsync("/api/workspaces/needs-attention")).ReadAsync<NeedsAttentionResponse>();
+        Assert.Equal(["grant_revoked"], attention.Workspaces.Single(w => w.WorkspaceId == lost).Reasons.Select(r => r.Code));
+        Assert.DoesNotContain(attention.Workspaces, w => w.WorkspaceId == kept);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await Admin().DeleteAsync($"/api/oauth-clients/{name}/grants/{PartnerA}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await A.GetAsync($"/api/workspaces/{kept}/token")).StatusCode);
+
+        await GrantAsync(name, PartnerA, 1001, 1002);
+        Assert.Equal(HttpStatusCode.OK, (await A.GetAsync($"/api/workspaces/{lost}/token")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Forced_refreshes_of_a_shared_token_ask_procore_at_most_once_a_minute_and_answer_that_token()
+    {
+        var (_, name) = await SharedDmsaAsync();
+        await GrantAsync(name, PartnerA, 1001);
+        await GrantAsync(name, PartnerB, 1002);
+        var (a, b) = (Connections.NewId(), Connections.NewId());
+        Assert.Equal(HttpStatusCode.Created, (await PutWorkspaceAsync(A, a, name, 1001)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await PutWorkspaceAsync(B, b, name, 1002)).StatusCode);
+        var bToken = await (await B.GetAsync($"/api/workspaces/{b}/token")).ReadAsync<TokenResponse>();
+        fixture.Clock.Advance(TimeSpan.FromMinutes(2));
+        var before = (await fixture.Simulator.StatsAsync()).ClientCredentialsGrants;
+
+        var forced = new List<TokenResponse>();
+        for (var i = 0; i < 5; i++)
+        {
+            var response = await A.PostAsync($"/api/workspaces/{a}/token/refresh", null);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            forced.Add(await response.ReadAsync<TokenResponse>());
+        }
+
+        Assert.Equal(1, (await fixture.Simulator.StatsAsync()).ClientCredentialsGrants - before);
+        Assert.Single(forced.Select(t => t.AccessToken).Distinct());
+        Assert.NotEqual(bToken.AccessToken, forced[0].AccessToken);
+
+        // A minute on, a forced refresh asks Procore again.
+        fixture.Clock.Advance(TimeSpan.FromSeconds(61));
+        Assert.Equal(HttpStatusCode.OK, (await A.PostAsync($"/api/workspaces/{a}/token/refresh", null)).StatusCode);
+        Assert.Equal(2, (await fixture.Simulator.StatsAsync()).ClientCredentialsGrants - before);
+    }
+
+    [Fact]
+    public async Task A_public_code_flow_client_serves_any_company_until_the_operator_restricts_a_partner()
+    {
+        var (_, name) = await SharedDmsaAsync("authorization_code");
+        Assert.Equal(HttpStatusCode.Created, (await PutWorkspaceAsync(A, Connections.NewId(), name, 4242)).StatusCode);
+        Assert.Null((await (await A.GetAsync($"/api/oauth-clients/{name}")).ReadAsync<OAuthClientResponse>()).GrantedCompanyIds);
+
+        await GrantAsync(name, PartnerA, 1001);
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await PutWorkspaceAsync(A, Connections.NewId(), name, 4242)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await PutWorkspaceAsync(A, Connections.NewId(), name, 1001)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await PutWorkspaceAsync(B, Connections.NewId(), name, 4242)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Grants_are_the_operators_alone_and_bad_input_changes_nothing()
+    {
+        var (_, name) = await SharedDmsaAsync();
+        await GrantAsync(name, PartnerB, 1002);
+        var grant = await (await Admin().GetAsync($"/api/oauth-clients/{name}/grants/{PartnerB}")).ReadAsync<ClientGrant>();
+        Assert.Equal([1002L], grant.CompanyIds);
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await A.PutAsync($"/api/oauth-clients/{name}/grants/{PartnerA}", Json.Raw("""{"companyIds":[1002]}"""))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await A.GetAsync($"/api/oauth-clients/{name}/grants/{PartnerB}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await A.DeleteAsync($"/api/oauth-clients/{name}/grants/{PartnerB}")).StatusCode);
+
+        foreach (var (body, field) in new[] { ("""{"companyIds":[0]}""", "companyIds"), ("""{}""", "companyIds"), ("""{"companyIds":["1002"]}""", "companyIds[0]"), ("""{"companies":[1]}""", "companies") })
+        {
+            var bad = await Admin().PutAsync($"/api/oauth-clients/{name}/grants/{PartnerA}", Json.Raw(body));
+            Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+            Assert.True((await bad.ReadJsonAsync()).GetProperty("errors").TryGetProperty(field, out _), body);
+        }
+
+        Assert.Equal(HttpStatusCode.NotFound, (await Admin().GetAsync($"/api/oauth-clients/{name}/grants/{PartnerA}")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await Admin().PutAsync($"/api/oauth-clients/{name}/grants/Not_A_Partner", Json.Raw("""{"companyIds":[1]}"""))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Admin().PutAsync($"/api/oauth-clients/{Connections.NewClientName()}/grants/{PartnerA}", Json.Raw("""{"companyIds":[1]}"""))).StatusCode);
+        // A partner's own client of that name is no public client: no grant is set on it.
+        var own = Connections.NewClientName();
+        (await A.PutAsync($"/api/oauth-clients/{own}", Json.Body(Connections.Client()))).EnsureSuccessStatusCode();
+        Assert.Equal(HttpStatusCode.NotFound, (await Admin().PutAsync($"/api/oauth-clients/{own}/grants/{PartnerA}", Json.Raw("""{"companyIds":[1]}"""))).StatusCode);
+    }
+
+    [Fact]
+    public async Task Deleting_a_public_client_deletes_its_grants_so_a_client_created_again_under_its_name_starts_with_none()
+    {
+        var (app, name) = await SharedDmsaAsync();
+        await GrantAsync(name, PartnerA, 1001);
+        Assert.Equal(HttpStatusCode.NoContent, (await Admin().DeleteAsync($"/api/oauth-clients/{name}")).StatusCode);
+        var body = Connections.Client(app.ClientSecret, "client_credentials", app.ClientId).Without("redirectUri");
+        Assert.Equal(HttpStatusCode.Created, (await Admin().PutAsync($"/api/oauth-clients/{name}", Json.Body(body))).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await Admin().GetAsync($"/api/oauth-clients/{name}/grants/{PartnerA}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await PutWorkspaceAsync(A, Connections.NewId(), name, 1001)).StatusCode);
+    }
+}
