@@ -11,7 +11,7 @@ param environmentName string
 param location string = resourceGroup().location
 
 // Flex Consumption runs custom handlers: Az.Functions' Flex stack data lists runtime "custom" for
-// FC1 (README, "Hosting plan"). Linux Consumption (Y1) is retired on 30 September 2028; it stays
+// FC1 (docs/operations.md, "Hosting plan"). Linux Consumption (Y1) is retired on 30 September 2028; it stays
 // for regions that have no Flex Consumption yet.
 @description('Hosting plan: flex (Flex Consumption, FC1) or consumption (Linux Consumption, Y1, retired 2028-09-30).')
 @allowed([

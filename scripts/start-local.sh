@@ -43,7 +43,7 @@ wait_for "$APP_URL/api/health" "Procore Connect"
 cat <<INFO
 
   Procore Connect    $APP_URL/api   (health: $APP_URL/api/health)
-  Procore simulator  $SIMULATOR_URL  (demo clients: demo-app / demo-service-account)
+  Procore simulator  $SIMULATOR_URL  (demo apps: demo-app, code flow; demo-dmsa-app, DMSA)
   Azurite            tables 127.0.0.1:10002, queues :10001, blobs :10000 (data in .azurite/)
 
 Press Ctrl-C to stop.

@@ -1,5 +1,6 @@
 using ProcoreSimulator.Admin;
 using ProcoreSimulator.OAuth;
+using ProcoreSimulator.PartnerEvents;
 using ProcoreSimulator.Rest;
 using ProcoreSimulator.State;
 
@@ -38,6 +39,7 @@ public static class ProcoreSimulatorApp
         var builder = WebApplication.CreateSlimBuilder(args);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SimulatorState>();
+        builder.Services.AddSingleton<PartnerEventInbox>();
         builder.Services.AddHttpClient("webhooks", c => c.Timeout = TimeSpan.FromSeconds(5));
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
 
@@ -52,7 +54,8 @@ public static class ProcoreSimulatorApp
         app.MapOAuth();
         app.MapRest();
         app.MapSimulatorAdmin();
-        app.MapGet("/", () => Results.Text("Procore simulator: /oauth/authorize, /oauth/token, /oauth/revoke, /rest/v1.0/me, /rest/v1.0/companies, /rest/v1.0/projects, /_simulator/*"));
+        app.MapPartnerEvents();
+        app.MapGet("/", () => Results.Text("Procore simulator: /oauth/authorize, /oauth/token, /oauth/revoke, /rest/v1.0/me, /rest/v1.0/companies, /rest/v1.0/projects, /_simulator/* (partner events: /_simulator/partner-events)"));
         return app;
     }
 }

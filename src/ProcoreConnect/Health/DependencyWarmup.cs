@@ -7,7 +7,7 @@ namespace ProcoreConnect.Health;
 /// the first request the Functions host forwards after a cold start. It waits for the server
 /// because, started alongside Kestrel, it competed with the pipeline's construction for the
 /// instance's one or two cores and for the service provider's lock: the server listened about
-/// 40 ms later, and the first health answer came no sooner (bench/coldstart.py, docs/benchmarks-history.md).
+/// 40 ms later, and the first health answer came no sooner (bench/coldstart.py).
 /// </summary>
 public sealed class DependencyWarmup(HealthReportCache health, IHostApplicationLifetime lifetime, ILogger<DependencyWarmup> logger) : BackgroundService
 {

@@ -16,8 +16,8 @@ namespace ProcoreConnect.Tokens;
 /// verifies it (the same store, cache and revocation), and a partner key is what the route's
 /// policy requires. Measured: the status-code pages, refusal logging, authentication,
 /// authorization and rate-limiter middleware, a principal per call and the endpoint's result
-/// machinery were most of what separated a hot token call from a bare endpoint (see README,
-/// Benchmarks).
+/// machinery were most of what separated a hot token call from a bare endpoint (see
+/// docs/benchmarks.md, "Hot path").
 /// </summary>
 public sealed class HotTokenLane(RequestDelegate next, PartnerKeyStore keys, TokenService tokens, IOptions<ProcoreOptions> procore, IOptions<JsonOptions> json)
 {

@@ -3,7 +3,7 @@ using ProcoreConnect.Clients;
 namespace ProcoreConnect.Workspaces;
 
 /// <summary>Something a person has to look at, and what to do about it.</summary>
-/// <param name="Code">What is wrong (see README, "Workspaces that need a person").</param>
+/// <param name="Code">What is wrong (see docs/api.md, "Workspaces that need a person").</param>
 /// <param name="Detail">In words, safe to show.</param>
 /// <param name="Action">What fixes it.</param>
 /// <param name="Since">Since when, when known.</param>

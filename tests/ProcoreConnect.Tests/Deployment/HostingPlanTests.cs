@@ -9,7 +9,7 @@ namespace ProcoreConnect.Tests.Deployment;
 public sealed class HostingPlanTests
 {
     // Settings Flex Consumption replaces with functionAppConfig (runtime) or its own deployment
-    // path, and refuses (README, "Hosting plan").
+    // path, and refuses (docs/operations.md, "Hosting plan").
     private static readonly string[] NotOnFlex = ["FUNCTIONS_WORKER_RUNTIME", "FUNCTIONS_EXTENSION_VERSION", "WEBSITE_RUN_FROM_PACKAGE", "WEBSITE_CONTENTSHARE", "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING"];
 
     [Fact]

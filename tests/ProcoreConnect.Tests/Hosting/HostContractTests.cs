@@ -56,8 +56,8 @@ public sealed class HostedAppFixture : KestrelAppFixture
 }
 
 /// <summary>
-/// The custom-handler contract as the host's source defines it (README, "What the Functions host
-/// does, and the test that pins it").
+/// The custom-handler contract as the host's source defines it (docs/architecture.md, "The
+/// Functions host contract").
 /// </summary>
 public sealed class HostContractTests(HostedAppFixture fixture) : IClassFixture<HostedAppFixture>
 {

@@ -36,32 +36,59 @@ public sealed class AppProcess : IAsyncDisposable
     public int ExitCode => _process.ExitCode;
 
     /// <summary>Starts the app with these settings (keys as in configuration, <c>:</c>-separated) and waits until it answers.</summary>
-    public static async Task<AppProcess> StartAsync(IReadOnlyDictionary<string, string?> settings)
+    public static Task<AppProcess> StartAsync(IReadOnlyDictionary<string, string?> settings)
     {
         var port = FreePort.Next();
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "ProcoreConnect.dll")])
+        var start = Start(AppContext.BaseDirectory, settings);
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
+        start.Environment["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return WaitUntilAnswersAsync(start, new Uri($"http://127.0.0.1:{port}"), "/", TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>
+    /// Starts the app as <c>scripts/start-local.sh</c> does: on its own (so it runs its timers and
+    /// workers), in the Development environment with <c>src/ProcoreConnect</c> as its content root,
+    /// but on a free port, which is also its public base URL (the script's default, 7071, is both);
+    /// waits for its first healthy answer, as the script does.
+    /// </summary>
+    public static Task<AppProcess> StartLocalAsync(IReadOnlyDictionary<string, string?> settings)
+    {
+        var port = FreePort.Next();
+        var start = Start(System.IO.Path.Combine(RepositoryRoot.Path, "src", "ProcoreConnect"), settings);
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        start.Environment["Service__PublicBaseUrl"] = $"http://127.0.0.1:{port}";
+        return WaitUntilAnswersAsync(start, new Uri($"http://127.0.0.1:{port}"), "/api/health", TimeSpan.FromSeconds(120));
+    }
+
+    private static ProcessStartInfo Start(string workingDirectory, IReadOnlyDictionary<string, string?> settings)
+    {
+        var start = new ProcessStartInfo("dotnet", [System.IO.Path.Combine(AppContext.BaseDirectory, "ProcoreConnect.dll")])
         {
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
-        start.Environment["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["Logging__Console__FormatterName"] = "simple";
         foreach (var (key, value) in settings)
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
+        return start;
+    }
+
+    private static async Task<AppProcess> WaitUntilAnswersAsync(ProcessStartInfo start, Uri baseAddress, string path, TimeSpan patience)
+    {
         var process = Process.Start(start)!;
-        var app = new AppProcess(process, new Uri($"http://127.0.0.1:{port}"));
+        var app = new AppProcess(process, baseAddress);
         process.OutputDataReceived += (_, e) => app.Collect(e.Data);
         process.ErrorDataReceived += (_, e) => app.Collect(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var deadline = DateTime.UtcNow + patience;
         while (DateTime.UtcNow < deadline)
         {
             if (process.HasExited)
@@ -71,7 +98,7 @@ public sealed class AppProcess : IAsyncDisposable
 
             try
             {
-                if ((await app.Http.GetAsync("/")).IsSuccessStatusCode)
+                if ((await app.Http.GetAsync(path)).IsSuccessStatusCode)
                 {
                     return app;
                 }
@@ -84,7 +111,7 @@ public sealed class AppProcess : IAsyncDisposable
         }
 
         await app.DisposeAsync();
-        throw new TimeoutException("The app did not answer within 60 s:\n" + string.Join('\n', app.Output));
+        throw new TimeoutException($"The app did not answer {path} within {patience.TotalSeconds} s:\n" + string.Join('\n', app.Output));
     }
 
     /// <summary>A client that authenticates with <paramref name="apiKey"/>.</summary>

@@ -22,9 +22,10 @@ public sealed class SimulatorHost : IAsyncDisposable
 
     public SimulatorState State => _app.Services.GetRequiredService<SimulatorState>();
 
-    public static async Task<SimulatorHost> StartAsync()
+    /// <summary>Starts it; <paramref name="seedDemoClients"/> registers the local run's demo apps, as <c>scripts/start-local.sh</c> gets them.</summary>
+    public static async Task<SimulatorHost> StartAsync(bool seedDemoClients = false)
     {
-        var app = ProcoreSimulatorApp.Create(["--urls", "http://127.0.0.1:0"], seedDemoClients: false);
+        var app = ProcoreSimulatorApp.Create(["--urls", "http://127.0.0.1:0"], seedDemoClients);
         await app.StartAsync();
         return new SimulatorHost(app, new Uri(app.Urls.Single()));
     }
