@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ProcoreConnect.Audit;
+using ProcoreConnect.Common;
 using ProcoreConnect.Http;
 using ProcoreConnect.Security;
 using ProcoreConnect.Workspaces;
@@ -19,7 +20,7 @@ public static class ClientGrantEndpoints
     /// <summary><c>PUT</c>: sets (replaces) the partner's companies on the public client.</summary>
     public static async Task<Results<Ok<ClientGrant>, ValidationProblem, ProblemHttpResult>> Put(
         string name, string partnerId, HttpRequest request, ClaimsPrincipal user, OAuthClientRepository clients, ClientGrantStore grants, GrantChanges changes,
-        AuditLog audit, CancellationToken cancellationToken)
+        CompanyAccess access, AuditLog audit, CancellationToken cancellationToken)
     {
         if (RouteProblem(name, partnerId) is { } invalid)
         {
@@ -32,9 +33,38 @@ public static class ClientGrantEndpoints
             return problem;
         }
 
+        var errors = new Dictionary<string, List<string>>();
         if (body!.CompanyIds is not { Count: <= MaxCompanies } companyIds || companyIds.Any(id => id <= 0))
         {
-            return Problems.Field("companyIds", $"Required: a list of at most {MaxCompanies} positive Procore company ids ([] grants none).");
+            errors["companyIds"] = [$"Required: a list of at most {MaxCompanies} positive Procore company ids ([] grants none)."];
+            companyIds = [];
+        }
+
+        List<ProcoreEnvironment>? environments = null;
+        if (body.Environments is { } named)
+        {
+            environments = [];
+            foreach (var (text, i) in named.Select((e, i) => (e, i)))
+            {
+                if (WireName.TryParse<ProcoreEnvironment>(text, out var environment))
+                {
+                    environments.Add(environment);
+                }
+                else
+                {
+                    errors[$"environments[{i}]"] = [$"Must be one of: {string.Join(", ", WireName.AllOf<ProcoreEnvironment>())}."];
+                }
+            }
+
+            if (named.Count == 0)
+            {
+                errors["environments"] = ["Leave it out for every environment, or name at least one."];
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Fields(errors);
         }
 
         if (await PublicClientAsync(name, clients, cancellationToken) is not { } client)
@@ -42,8 +72,9 @@ public static class ClientGrantEndpoints
             return NotPublic(name);
         }
 
-        var grant = await grants.SaveAsync(name, partnerId, companyIds, cancellationToken);
-        await changes.AppliedAsync(client, partnerId, cancellationToken);
+        var wasShared = await access.TokenReachesOthersAsync(client.Ref, cancellationToken);
+        var grant = await grants.SaveAsync(name, partnerId, companyIds, environments, cancellationToken);
+        await changes.AppliedAsync(client, partnerId, wasShared, cancellationToken);
         await audit.RecordAsync(OAuthClientEndpoints.AuditScope(client.Ref), user.Actor(), "oauth_client.grant_set", $"partner {partnerId}: {grant.CompanyIds.Count} companies", cancellationToken);
         return TypedResults.Ok(grant);
     }
@@ -69,8 +100,8 @@ public static class ClientGrantEndpoints
 
     /// <summary><c>DELETE</c>: removes the partner's grant (its workspaces on a client-credentials client then get no tokens).</summary>
     public static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Delete(
-        string name, string partnerId, ClaimsPrincipal user, OAuthClientRepository clients, ClientGrantStore grants, GrantChanges changes, AuditLog audit,
-        CancellationToken cancellationToken)
+        string name, string partnerId, ClaimsPrincipal user, OAuthClientRepository clients, ClientGrantStore grants, GrantChanges changes, CompanyAccess access,
+        AuditLog audit, CancellationToken cancellationToken)
     {
         if (RouteProblem(name, partnerId) is { } invalid)
         {
@@ -82,12 +113,13 @@ public static class ClientGrantEndpoints
             return NotPublic(name);
         }
 
+        var wasShared = await access.TokenReachesOthersAsync(client.Ref, cancellationToken);
         if (!await grants.DeleteAsync(name, partnerId, cancellationToken))
         {
             return TypedResults.Problem($"Partner '{partnerId}' has no grant on OAuth client '{name}'.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
         }
 
-        await changes.AppliedAsync(client, partnerId, cancellationToken);
+        await changes.AppliedAsync(client, partnerId, wasShared, cancellationToken);
         await audit.RecordAsync(OAuthClientEndpoints.AuditScope(client.Ref), user.Actor(), "oauth_client.grant_removed", $"partner {partnerId}", cancellationToken);
         return TypedResults.NoContent();
     }

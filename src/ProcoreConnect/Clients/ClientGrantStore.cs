@@ -1,7 +1,9 @@
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
+using ProcoreConnect.Common;
 using ProcoreConnect.Storage;
+using ProcoreConnect.Workspaces;
 
 namespace ProcoreConnect.Clients;
 
@@ -20,16 +22,31 @@ public sealed class ClientGrantStore(TableStore tables, TimeProvider time)
     }
 
     /// <summary>Sets (replaces) the partner's grant on the public client.</summary>
-    public async Task<ClientGrant> SaveAsync(string client, string partnerId, IReadOnlyList<long> companyIds, CancellationToken cancellationToken)
+    public async Task<ClientGrant> SaveAsync(
+        string client, string partnerId, IReadOnlyList<long> companyIds, IReadOnlyList<ProcoreEnvironment>? environments, CancellationToken cancellationToken)
     {
-        var grant = new ClientGrant(client, partnerId, [.. companyIds.Distinct().Order()], time.GetUtcNow());
+        var grant = new ClientGrant(client, partnerId, [.. companyIds.Distinct().Order()], environments is null ? null : [.. environments.Distinct().Order()], time.GetUtcNow());
         var table = await tables.GetAsync(TableName, cancellationToken);
         await table.UpsertEntityAsync(new TableEntity(client, partnerId)
         {
             ["CompanyIds"] = JsonSerializer.Serialize(grant.CompanyIds),
+            ["Environments"] = grant.Environments is null ? null : JsonSerializer.Serialize(grant.Environments.Select(WireName.Of)),
             ["UpdatedAt"] = grant.UpdatedAt,
         }, TableUpdateMode.Replace, cancellationToken);
         return grant;
+    }
+
+    /// <summary>The partners holding a grant on the public client (one partition).</summary>
+    public async Task<IReadOnlyList<string>> GranteesAsync(string client, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableName, cancellationToken);
+        var partners = new List<string>();
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {client}"), select: ["RowKey"], cancellationToken: cancellationToken))
+        {
+            partners.Add(row.RowKey);
+        }
+
+        return partners;
     }
 
     /// <summary>Removes the partner's grant; false when there was none.</summary>
@@ -58,5 +75,8 @@ public sealed class ClientGrantStore(TableStore tables, TimeProvider time)
     }
 
     private static ClientGrant ToGrant(TableEntity row) =>
-        new(row.PartitionKey, row.RowKey, JsonSerializer.Deserialize<List<long>>(row.GetString("CompanyIds") ?? "[]")!, row.GetDateTimeOffset("UpdatedAt") ?? default);
+        new(row.PartitionKey, row.RowKey,
+            JsonSerializer.Deserialize<List<long>>(row.GetString("CompanyIds") ?? "[]")!,
+            row.GetString("Environments") is { } environments ? [.. JsonSerializer.Deserialize<List<string>>(environments)!.Select(WireName.Parse<ProcoreEnvironment>)] : null,
+            row.GetDateTimeOffset("UpdatedAt") ?? default);
 }

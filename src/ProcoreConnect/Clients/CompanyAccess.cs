@@ -22,18 +22,26 @@ public sealed class CompanyAccess(ClientGrantStore grants)
         }
 
         var grant = await grants.FindAsync(client.Name, partnerId, cancellationToken);
-        return grant is not null ? new CompanyScope(grant.CompanyIds)
+        return grant is not null ? new CompanyScope(grant.CompanyIds, grant.Environments)
             : authFlow == AuthFlow.AuthorizationCode ? CompanyScope.All
             : CompanyScope.None;
     }
 
-    /// <summary>True when the workspace's partner may use its client for its company.</summary>
+    /// <summary>True when the workspace's partner may use its client for its company, in its environment.</summary>
     public async Task<bool> AllowsAsync(Workspace workspace, CancellationToken cancellationToken) =>
-        !workspace.Client.IsPublic || (await ScopeAsync(workspace.Client, workspace.AuthFlow, workspace.PartnerId, cancellationToken)).Allows(workspace.CompanyId);
+        !workspace.Client.IsPublic
+        || (await ScopeAsync(workspace.Client, workspace.AuthFlow, workspace.PartnerId, cancellationToken)).Allows(workspace.CompanyId, workspace.Environment);
+
+    /// <summary>
+    /// True when the token of public client-credentials client <paramref name="client"/> would reach
+    /// the customers of more than one partner (two or more hold a grant): then no partner is handed it.
+    /// </summary>
+    public async Task<bool> TokenReachesOthersAsync(OAuthClientRef client, CancellationToken cancellationToken) =>
+        client.IsPublic && (await grants.GranteesAsync(client.Name, cancellationToken)).Count > 1;
 }
 
-/// <summary>A set of companies: every one, or those listed.</summary>
-public sealed record CompanyScope(IReadOnlyList<long>? Companies)
+/// <summary>A set of companies (every one, or those listed) in a set of environments (every one, or those listed).</summary>
+public sealed record CompanyScope(IReadOnlyList<long>? Companies, IReadOnlyList<ProcoreEnvironment>? Environments = null)
 {
     /// <summary>Every company.</summary>
     public static readonly CompanyScope All = new((IReadOnlyList<long>?)null);
@@ -41,10 +49,11 @@ public sealed record CompanyScope(IReadOnlyList<long>? Companies)
     /// <summary>No company.</summary>
     public static readonly CompanyScope None = new([]);
 
-    /// <summary>True when <paramref name="companyId"/> is in the scope.</summary>
-    public bool Allows(long companyId) => Companies is null || Companies.Contains(companyId);
+    /// <summary>True when <paramref name="companyId"/> in <paramref name="environment"/> is in the scope.</summary>
+    public bool Allows(long companyId, ProcoreEnvironment environment) =>
+        (Companies is null || Companies.Contains(companyId)) && (Environments is null || Environments.Contains(environment));
 
-    /// <summary>Those of <paramref name="companies"/> in the scope.</summary>
-    public IReadOnlyList<ProcoreCompany> Filter(IReadOnlyList<ProcoreCompany> companies) =>
-        Companies is null ? companies : [.. companies.Where(c => Allows(c.Id))];
+    /// <summary>Those of <paramref name="companies"/> (listed in <paramref name="environment"/>) in the scope.</summary>
+    public IReadOnlyList<ProcoreCompany> Filter(IReadOnlyList<ProcoreCompany> companies, ProcoreEnvironment environment) =>
+        Companies is null && Environments is null ? companies : [.. companies.Where(c => Allows(c.Id, environment))];
 }

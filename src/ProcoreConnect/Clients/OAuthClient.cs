@@ -88,6 +88,12 @@ public sealed record OAuthClient
     /// <summary>When it last changed.</summary>
     public required DateTimeOffset UpdatedAt { get; init; }
 
+    /// <summary>
+    /// When the client's shared (client-credentials) tokens were last revoked because the client came
+    /// to serve more than one partner: a token issued before then is never handed out again.
+    /// </summary>
+    public DateTimeOffset? SharedTokensRevokedAt { get; init; }
+
     /// <summary>The row's version, for optimistic concurrency.</summary>
     public ETag ETag { get; init; }
 

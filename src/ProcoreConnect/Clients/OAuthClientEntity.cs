@@ -28,6 +28,7 @@ internal sealed class OAuthClientEntity : ITableEntity
     public string Status { get; set; } = "";
     // JSON: {"production": {"BrokenSince": …, "BrokenReason": …, "Failures": …, "RetryAt": …}, …}, null when all work.
     public string? TokenHealth { get; set; }
+    public DateTimeOffset? SharedTokensRevokedAt { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 
@@ -49,6 +50,7 @@ internal sealed class OAuthClientEntity : ITableEntity
         Status = WireName.Of(c.Status),
         TokenHealth = c.TokenHealth.Count == 0 ? null
             : System.Text.Json.JsonSerializer.Serialize(c.TokenHealth.ToDictionary(h => WireName.Of(h.Key), h => h.Value)),
+        SharedTokensRevokedAt = c.SharedTokensRevokedAt,
         CreatedAt = c.CreatedAt,
         UpdatedAt = c.UpdatedAt,
     };
@@ -70,6 +72,7 @@ internal sealed class OAuthClientEntity : ITableEntity
         TokenHealth = TokenHealth is null ? new Dictionary<ProcoreEnvironment, ConnectionHealth>()
             : System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, ConnectionHealth>>(TokenHealth)!
                 .ToDictionary(h => WireName.Parse<ProcoreEnvironment>(h.Key), h => h.Value),
+        SharedTokensRevokedAt = SharedTokensRevokedAt,
         CreatedAt = CreatedAt,
         UpdatedAt = UpdatedAt,
     };

@@ -111,7 +111,22 @@ public static class ConnectLinkEndpoints
     public static Task<HtmlPage> Show(string token, ConnectLinkService service, CancellationToken cancellationToken) =>
         service.ShowAsync(token, cancellationToken);
 
-    /// <summary><c>POST /api/connect/{token}</c> (anonymous): the page's Connect button.</summary>
-    public static Task<HtmlPage> Start(string token, ConnectLinkService service, CancellationToken cancellationToken) =>
-        service.StartAsync(token, cancellationToken);
+    /// <summary>
+    /// <c>POST /api/connect/{token}</c> (anonymous): the page's Connect button. A post another site
+    /// made the browser send is refused (403) and changes nothing: it would sign the person in for a
+    /// workspace they never saw the page of.
+    /// </summary>
+    public static async Task<HtmlPage> Start(
+        string token, HttpRequest request, ConnectLinkService service, Hosting.PublicUrls urls, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        if (CrossSitePress.IsForeign(request, urls.Callback))
+        {
+            loggers.CreateLogger("ProcoreConnect.ConnectLinks").LogWarning("Connect press refused: posted from another site");
+            return HtmlPage.Render(StatusCodes.Status403Forbidden, "Open the link itself",
+                "<h1 data-state=\"cross-site\">Open the link itself</h1><p>This sign-in was started from another website, so nothing was done. "
+                + "Open the connect link you were sent, check what it connects, and press Connect there.</p>");
+        }
+
+        return await service.StartAsync(token, cancellationToken);
+    }
 }

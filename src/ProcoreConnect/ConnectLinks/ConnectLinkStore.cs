@@ -26,6 +26,24 @@ public sealed class ConnectLinkStore(TableStore tables)
             ? OAuthStateStore.Hash(token)
             : null;
 
+    /// <summary>How long a link's row is kept after it expires: its page says "expired" (or "used") meanwhile, "not found" after.</summary>
+    public static readonly TimeSpan KeptAfterExpiry = TimeSpan.FromDays(30);
+
+    /// <summary>Deletes links that expired more than <see cref="KeptAfterExpiry"/> before <paramref name="now"/>; returns how many.</summary>
+    public async Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableName, cancellationToken);
+        var purged = 0;
+        var filter = TableClient.CreateQueryFilter($"ExpiresAt lt {now - KeptAfterExpiry}");
+        await foreach (var row in table.QueryAsync<ConnectLinkEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+        {
+            await TableTransactions.DeleteIfUnchangedAsync(table, row.PartitionKey, row.RowKey, ETag.All, cancellationToken);
+            purged++;
+        }
+
+        return purged;
+    }
+
     /// <summary>Saves a new link.</summary>
     public async Task AddAsync(ConnectLink link, CancellationToken cancellationToken)
     {

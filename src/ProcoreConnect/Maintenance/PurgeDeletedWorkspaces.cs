@@ -7,7 +7,7 @@ namespace ProcoreConnect.Maintenance;
 /// <summary>
 /// Timer function: finishes deletes that were cut short (a crash between marking a workspace
 /// <c>deleting</c> and removing its row), so no workspace is left half-deleted for long, and
-/// removes OAuth states that expired unused, and deletes Procore deliveries older than
+/// removes OAuth states that expired unused and connect links a month past their expiry, and deletes Procore deliveries older than
 /// <see cref="WebhookOptions.DeliveryRetention"/>.
 /// </summary>
 public static class PurgeDeletedWorkspaces
@@ -31,6 +31,7 @@ public static class PurgeDeletedWorkspaces
         }
 
         await services.GetRequiredService<OAuth.OAuthStateStore>().PurgeExpiredAsync(cancellationToken);
+        await services.GetRequiredService<ConnectLinks.ConnectLinkStore>().PurgeExpiredAsync(now, cancellationToken);
         var retention = services.GetRequiredService<IOptions<WebhookOptions>>().Value.DeliveryRetention;
         await services.GetRequiredService<InboundWebhookStore>().ExpireDeliveriesAsync(now - retention, cancellationToken);
     }

@@ -47,6 +47,13 @@ public sealed class OAuthCallback(
         {
             logger.LogWarning("OAuth callback for workspace {WorkspaceId} refused: not the browser that pressed Connect (no or another sign-in cookie)", found.Workspace.Id);
             telemetry.Callback("other_browser");
+            if (query.Code is not null || query.Error is not null)
+            {
+                // Procore came back in a browser that did not start this sign-in: whoever started it
+                // must not finish it with the code a person got here, so the sign-in ends.
+                await AbandonAsync(value!);
+            }
+
             return CallbackPage.Render(400, "Start again from your link, in this browser",
                 "This sign-in was started in another browser, or this browser lost its cookie, so nothing was connected. "
                 + "Open the connect link you were sent in this browser and press Connect again.");
@@ -141,6 +148,15 @@ public sealed class OAuthCallback(
             pending, ConnectLinkOutcome.Connected, report.Ok ? "connected" : "connected_with_warnings", 200, "Connected to Procore", message, retryable: false);
     }
 
+    // Ends a sign-in without exchanging anything: the state is taken, its link freed for another try.
+    private async Task AbandonAsync(string value)
+    {
+        if (await states.TakeAsync(value, CancellationToken.None) is { Link: { } link } taken)
+        {
+            await links.ReleaseAsync(link, taken, ConnectLinkOutcome.Failed, CancellationToken.None);
+        }
+    }
+
     private HtmlPage InvalidState()
     {
         logger.LogWarning("OAuth callback refused: unknown, expired or already used state");
@@ -182,8 +198,8 @@ public sealed class OAuthCallback(
         }
 
         var seen = check.Listed.Count == 0 ? "none" : string.Join(", ", check.Listed.Take(10).Select(c => c.Name ?? c.Id.ToString(CultureInfo.InvariantCulture)));
-        var detail = $"The person who signed in cannot see {expected} in Procore (their account sees: {seen}), so their sign-in was not kept.";
-        await companies.RecordNotVisibleAsync(workspace, detail);
+        // The companies a person belongs to are theirs to see, on their page; the partner learns only that it was not this one.
+        await companies.RecordNotVisibleAsync(workspace, $"The person who signed in cannot see {expected} in Procore, so their sign-in was not kept.");
         telemetry.Callback("company_not_visible");
         return await FinishAsync(pending, ConnectLinkOutcome.Failed, "failed", 403, "Not connected: another Procore company",
             $"This connection is for {expected}, and the Procore account you signed in with cannot see it (it sees: {seen}). "

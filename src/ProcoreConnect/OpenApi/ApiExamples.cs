@@ -116,9 +116,9 @@ internal static class ApiExamples
 
     public static readonly TokenResponse Token = new("(a Procore access token)", "Bearer", Later.AddMinutes(90), 1001, new Uri("https://api.procore.com"));
 
-    public static readonly ClientGrantRequest GrantRequest = new() { CompanyIds = [1002, 1003] };
+    public static readonly ClientGrantRequest GrantRequest = new() { CompanyIds = [1002, 1003], Environments = ["production"] };
 
-    public static readonly ClientGrant Grant = new("shared-dmsa", PartnerId, [1002, 1003], Created);
+    public static readonly ClientGrant Grant = new("shared-dmsa", PartnerId, [1002, 1003], [ProcoreConnect.Workspaces.ProcoreEnvironment.Production], Created);
 
     public static readonly Partners.PartnerSettingsRequest PartnerSettingsRequest = new() { AllowedReturnOrigins = ["https://app.my-platform.example"] };
 

@@ -342,6 +342,7 @@ public static class ApiOperations
             [
                 Redirect("To Procore's sign-in.", "https://login.procore.com/oauth/authorize?response_type=code&client_id=…&state=…", StatusCodes.Status303SeeOther),
                 Html(StatusCodes.Status200OK, "The workspace is already connected: the page says so."),
+                Html(StatusCodes.Status403Forbidden, "The browser says another site posted the form (`Sec-Fetch-Site`, else `Origin`): nothing is done."),
                 Html(StatusCodes.Status404NotFound, "No such link, or its workspace is gone."),
                 Html(StatusCodes.Status410Gone, "The link was used or expired."),
             ],
@@ -531,6 +532,8 @@ public static class ApiOperations
             "`needs_reauthorization`: the grant is gone, a person must connect again."),
         TokenProblem(TokenStatus.InvalidClient, $"The workspace's OAuth client '{X.ClientName}' no longer exists.",
             "`invalid_client`: Procore refused the client's credentials, or the client was deleted."),
+        Problem(TokenEndpoints.WithheldProblem(X.WorkspaceId),
+            "`token_withheld`: the workspace's public client-credentials client serves several partners; its token, which reaches all their customers, is shown to none."),
         TokenProblem(TokenStatus.GrantRevoked, "The operator does not grant you company 1002 on public OAuth client 'shared-dmsa' (any more), so this workspace gets no token.",
             "`grant_revoked`: the workspace's client is public and the operator no longer grants the caller its company."),
         ProcoreUnavailable with { Description = "Procore failed and no valid token is left." },

@@ -108,6 +108,29 @@ public sealed class ClientTokenService(
     public async Task<ProcoreTokenResult> ProveAsync(OAuthClient client, string candidateSecret, ProcoreEnvironment environment, CancellationToken cancellationToken) =>
         await oauth.ClientCredentialsAsync(environment, client.ClientId, candidateSecret, cancellationToken);
 
+    /// <summary>
+    /// Revokes the client's shared tokens at Procore and stops handing them out, on every instance
+    /// (each re-reads the client within a minute; see <see cref="OAuthClient.SharedTokensRevokedAt"/>):
+    /// for a public client whose token someone may hold who must no longer (it now serves more than
+    /// one partner). The next caller gets a new token, which no partner is shown.
+    /// </summary>
+    public async Task RevokeSharedAsync(OAuthClient client, CancellationToken cancellationToken)
+    {
+        await clients.ChangeAsync(client.Ref, c => c with { SharedTokensRevokedAt = time.GetUtcNow() }, cancellationToken);
+        var secret = await secretVersions.GetAsync(client.ClientSecret, cancellationToken);
+        foreach (var environment in Enum.GetValues<ProcoreEnvironment>())
+        {
+            var key = new ClientTokenKey(client.Ref, environment);
+            if (await store.FindAsync(key, cancellationToken) is { } stored)
+            {
+                await oauth.RevokeAsync(environment, client.ClientId, secret, await secretVersions.GetAsync(stored.Token, cancellationToken), CancellationToken.None);
+            }
+        }
+
+        await ForgetAsync(client.Ref, cancellationToken);
+        logger.LogInformation("Shared tokens of OAuth client {Client} revoked: it serves more than one partner now", client.Ref);
+    }
+
     /// <summary>Forgets every shared token of a client (it is deleted, or its client id changed).</summary>
     public async Task ForgetAsync(OAuthClientRef client, CancellationToken cancellationToken)
     {
@@ -120,12 +143,15 @@ public sealed class ClientTokenService(
     }
 
     private SharedToken? Usable(ClientTokenKey key, OAuthClient client) =>
-        Hot(key) is { } token && token.ClientGeneration == client.SecretPrefix && token.ClientId == client.ClientId ? token : null;
+        Hot(key) is { } token && token.ClientGeneration == client.SecretPrefix && token.ClientId == client.ClientId && NotRevoked(token.IssuedAt, client) ? token : null;
+
+    // Tokens issued before the client's shared tokens were revoked (it became shared by several partners) are not handed out.
+    private static bool NotRevoked(DateTimeOffset issuedAt, OAuthClient client) => client.SharedTokensRevokedAt is not { } revokedAt || issuedAt >= revokedAt;
 
     private bool IsDue(DateTimeOffset expiresAt) => expiresAt - options.Value.RefreshLeadTime <= time.GetUtcNow();
 
     private static bool Belongs(StoredClientToken stored, OAuthClient client) =>
-        stored.ClientGeneration == client.SecretPrefix && stored.ClientId == client.ClientId;
+        stored.ClientGeneration == client.SecretPrefix && stored.ClientId == client.ClientId && NotRevoked(stored.IssuedAt, client);
 
     // Whether the stored token answers: not due, or (forced) issued since the request came.
     private bool Satisfies(StoredClientToken? stored, OAuthClient client, DateTimeOffset? notIssuedBefore) =>
@@ -189,7 +215,7 @@ public sealed class ClientTokenService(
     {
         var cached = _tokens.TryGetValue(key.Value, out var held) && held.Reference == stored.Token ? held : null;
         var token = cached ?? new SharedToken(
-            stored.Token, await secretVersions.GetAsync(stored.Token, cancellationToken), stored.ExpiresAt, stored.ClientGeneration, stored.ClientId);
+            stored.Token, await secretVersions.GetAsync(stored.Token, cancellationToken), stored.IssuedAt, stored.ExpiresAt, stored.ClientGeneration, stored.ClientId);
         _tokens[key.Value] = token;
         return token;
     }
@@ -270,7 +296,7 @@ public sealed class ClientTokenService(
             await RemoveQuietlyAsync(new DueClientToken(key, previous.RefreshDueAt));
         }
 
-        var token = new SharedToken(reference, tokens.AccessToken, expiresAt, client.SecretPrefix, client.ClientId);
+        var token = new SharedToken(reference, tokens.AccessToken, now, expiresAt, client.SecretPrefix, client.ClientId);
         _tokens[key.Value] = token;
         return token;
     }
@@ -311,7 +337,7 @@ public sealed class ClientTokenService(
 }
 
 /// <summary>A shared token in memory, with the creation of the client and the client id it was issued to.</summary>
-public sealed record SharedToken(SecretReference Reference, string AccessToken, DateTimeOffset ExpiresAt, string ClientGeneration, string ClientId)
+public sealed record SharedToken(SecretReference Reference, string AccessToken, DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt, string ClientGeneration, string ClientId)
 {
     /// <summary>Never the token.</summary>
     public override string ToString() => $"{nameof(SharedToken)} {{ {Reference.Name}, expires {ExpiresAt:u} }}";

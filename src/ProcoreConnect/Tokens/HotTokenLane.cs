@@ -47,6 +47,6 @@ public sealed class HotTokenLane(RequestDelegate next, PartnerKeyStore keys, Tok
         }
 
         var (partnerId, _, _) = await keys.VerifyAsync(presented, context.RequestAborted);
-        return partnerId is null ? null : tokens.Hot(new WorkspaceRef(partnerId, id));
+        return partnerId is null ? null : tokens.Hot(new WorkspaceRef(partnerId, id)) is { Withheld: false } hot ? hot : null;
     }
 }

@@ -32,6 +32,11 @@ public static class TokenEndpoints
 
         response.Headers.CacheControl = "no-store";
         var outcome = await get(new WorkspaceRef(Security.Caller.PartnerId(user)!, id), cancellationToken);
+        if (outcome.Token is { Withheld: true })
+        {
+            return WithheldProblem(id);
+        }
+
         if (outcome.Token is { } token)
         {
             return TypedResults.Ok(TokenResponse.From(token, procore));
@@ -48,6 +53,13 @@ public static class TokenEndpoints
 
         return Problem(id, outcome);
     }
+
+    /// <summary>The 403 for a workspace on a public client-credentials client that serves more than one partner.</summary>
+    public static ProblemHttpResult WithheldProblem(string id) => TypedResults.Problem(
+        $"Workspace '{id}' uses a public client-credentials client that the operator shares between partners: its token reaches every company "
+        + "that installed the app, other partners' customers among them, so it is not handed out. Use an OAuth client of your own, or ask the operator.",
+        statusCode: StatusCodes.Status403Forbidden, title: "Token withheld",
+        extensions: new Dictionary<string, object?> { ["code"] = "token_withheld" });
 
     /// <summary>The problem for a token outcome without a token.</summary>
     public static ProblemHttpResult Problem(string id, TokenOutcome outcome) => outcome.Status switch

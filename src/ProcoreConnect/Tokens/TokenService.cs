@@ -443,9 +443,11 @@ public sealed class TokenService(
             }
         }
 
+        // A DMSA token reaches every company that installed the app; shared by several partners, it is shown to none.
+        var withheld = await access.TokenReachesOthersAsync(workspace.Client, cancellationToken);
         var entry = new CachedToken(
             workspace.Key, shared.Reference, shared.AccessToken, shared.ExpiresAt, workspace.CompanyId, workspace.Environment, time.GetUtcNow(),
-            new ClientTokenKey(workspace.Client, workspace.Environment));
+            new ClientTokenKey(workspace.Client, workspace.Environment), Withheld: withheld);
         cache.Set(workspace.Ref, entry);
         return new TokenOutcome(TokenStatus.Ok, entry);
     }

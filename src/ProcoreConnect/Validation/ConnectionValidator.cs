@@ -50,7 +50,7 @@ public sealed class ConnectionValidator(
         }
 
         // A public client-credentials token sees every company that installed the app: a partner is shown its granted ones only.
-        var visible = (await access.ScopeAsync(workspace.Client, workspace.AuthFlow, workspace.PartnerId, cancellationToken)).Filter(ProcoreCompanies.Parse(companies.Body));
+        var visible = (await access.ScopeAsync(workspace.Client, workspace.AuthFlow, workspace.PartnerId, cancellationToken)).Filter(ProcoreCompanies.Parse(companies.Body), workspace.Environment);
         checks.Add(new ValidationCheck("companies", true, 200, $"{visible.Count} compan{(visible.Count == 1 ? "y" : "ies")} visible."));
         var found = visible.Any(c => c.Id == workspace.CompanyId);
         checks.Add(new ValidationCheck("company", found, null, found

@@ -74,7 +74,7 @@ public sealed class NeedsAttention(WorkspaceRepository workspaces, OAuthClientRe
 
     private static IEnumerable<AttentionReason> GrantReasons(Workspace w, Dictionary<OAuthClientRef, CompanyScope> scopes)
     {
-        if (scopes.TryGetValue(w.Client, out var scope) && !scope.Allows(w.CompanyId))
+        if (scopes.TryGetValue(w.Client, out var scope) && !scope.Allows(w.CompanyId, w.Environment))
         {
             yield return new("grant_revoked", Tokens.TokenService.GrantRevokedDetail(w),
                 $"Ask the operator to grant you company {w.CompanyId} on OAuth client '{w.Client.Name}', or move the workspace to a client of your own (PUT /api/workspaces/{w.Id}/connection).");

@@ -58,10 +58,10 @@ public sealed class WorkspaceConnectionService(
             return NoSuchClient(settings.OAuthClient);
         }
 
-        if (!(await access.ScopeAsync(client.Ref, client.AuthFlow, workspace.PartnerId, cancellationToken)).Allows(settings.CompanyId))
+        if (!(await access.ScopeAsync(client.Ref, client.AuthFlow, workspace.PartnerId, cancellationToken)).Allows(settings.CompanyId, settings.Environment))
         {
             return new(WriteStatus.Forbidden, Field: "companyId", Detail:
-                $"OAuth client '{client.Ref.Name}' is a public client, and the operator has not granted you company {settings.CompanyId} on it: "
+                $"OAuth client '{client.Ref.Name}' is a public client, and the operator has not granted you company {settings.CompanyId} in {Common.WireName.Of(settings.Environment)} on it: "
                 + $"ask the operator for a grant (PUT /api/oauth-clients/{client.Ref.Name}/grants/{workspace.PartnerId}), or use an OAuth client of your own.");
         }
 

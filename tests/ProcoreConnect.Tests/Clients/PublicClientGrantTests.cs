@@ -70,7 +70,6 @@ public sealed class PublicClientGrantTests(ProcoreFixture fixture) : IClassFixtu
     {
         var (_, name) = await SharedDmsaAsync();
         await GrantAsync(name, PartnerA, 1001);
-        await GrantAsync(name, PartnerB, 1002);
         var id = Connections.NewId();
         Assert.Equal(HttpStatusCode.Created, (await PutWorkspaceAsync(A, id, name, 1001)).StatusCode);
 
@@ -129,12 +128,11 @@ public sealed class PublicClientGrantTests(ProcoreFixture fixture) : IClassFixtu
     public async Task Forced_refreshes_of_a_shared_token_ask_procore_at_most_once_a_minute_and_answer_that_token()
     {
         var (_, name) = await SharedDmsaAsync();
-        await GrantAsync(name, PartnerA, 1001);
-        await GrantAsync(name, PartnerB, 1002);
+        await GrantAsync(name, PartnerA, 1001, 1002);
         var (a, b) = (Connections.NewId(), Connections.NewId());
         Assert.Equal(HttpStatusCode.Created, (await PutWorkspaceAsync(A, a, name, 1001)).StatusCode);
-        Assert.Equal(HttpStatusCode.Created, (await PutWorkspaceAsync(B, b, name, 1002)).StatusCode);
-        var bToken = await (await B.GetAsync($"/api/workspaces/{b}/token")).ReadAsync<TokenResponse>();
+        Assert.Equal(HttpStatusCode.Created, (await PutWorkspaceAsync(A, b, name, 1002)).StatusCode);
+        var bToken = await (await A.GetAsync($"/api/workspaces/{b}/token")).ReadAsync<TokenResponse>();
         fixture.Clock.Advance(TimeSpan.FromMinutes(2));
         var before = (await fixture.Simulator.StatsAsync()).ClientCredentialsGrants;
 
@@ -154,6 +152,63 @@ public sealed class PublicClientGrantTests(ProcoreFixture fixture) : IClassFixtu
         fixture.Clock.Advance(TimeSpan.FromSeconds(61));
         Assert.Equal(HttpStatusCode.OK, (await A.PostAsync($"/api/workspaces/{a}/token/refresh", null)).StatusCode);
         Assert.Equal(2, (await fixture.Simulator.StatsAsync()).ClientCredentialsGrants - before);
+    }
+
+    [Fact]
+    public async Task Once_a_second_partner_is_granted_the_shared_token_is_revoked_and_shown_to_neither()
+    {
+        var (_, name) = await SharedDmsaAsync();
+        await GrantAsync(name, PartnerA, 1001);
+        var (a, b) = (Connections.NewId(), Connections.NewId());
+        Assert.Equal(HttpStatusCode.Created, (await PutWorkspaceAsync(A, a, name, 1001)).StatusCode);
+        var held = await (await A.GetAsync($"/api/workspaces/{a}/token")).ReadAsync<TokenResponse>();
+        Assert.Equal(HttpStatusCode.OK, await ProcoreAsync(held.AccessToken, 1002)); // the app's token reaches every company that installed it
+        fixture.Clock.Advance(TimeSpan.FromSeconds(1));
+
+        await GrantAsync(name, PartnerB, 1002);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await ProcoreAsync(held.AccessToken, 1002));
+        Assert.Equal(HttpStatusCode.Created, (await PutWorkspaceAsync(B, b, name, 1002)).StatusCode);
+        foreach (var (partner, id) in new[] { (A, a), (B, b) })
+        {
+            foreach (var answer in new[] { await partner.GetAsync($"/api/workspaces/{id}/token"), await partner.PostAsync($"/api/workspaces/{id}/token/refresh", null) })
+            {
+                Assert.Equal(HttpStatusCode.Forbidden, answer.StatusCode);
+                Assert.Equal("token_withheld", (await answer.ReadJsonAsync()).GetProperty("code").GetString());
+            }
+
+            // The service still calls Procore with it for the workspace.
+            Assert.True((await (await partner.PostAsync($"/api/workspaces/{id}/validate", null)).ReadAsync<ValidationReport>()).Ok);
+        }
+
+        // Down to one partner again: it may hold the token.
+        Assert.Equal(HttpStatusCode.NoContent, (await Admin().DeleteAsync($"/api/oauth-clients/{name}/grants/{PartnerB}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await A.GetAsync($"/api/workspaces/{a}/token")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_grant_holds_in_the_environments_it_names_only()
+    {
+        var (_, name) = await SharedDmsaAsync();
+        var response = await Admin().PutAsync($"/api/oauth-clients/{name}/grants/{PartnerA}", Json.Raw("""{"companyIds":[1001],"environments":["production"]}"""));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal([ProcoreEnvironment.Production], (await response.ReadAsync<ClientGrant>()).Environments);
+
+        Assert.Equal(HttpStatusCode.Created, (await PutWorkspaceAsync(A, Connections.NewId(), name, 1001)).StatusCode);
+        var monthly = await A.PutAsync($"/api/workspaces/{Connections.NewId()}/connection", Json.Body(Connections.Valid(name).With("environment", "monthly")));
+        Assert.Equal(HttpStatusCode.Forbidden, monthly.StatusCode);
+
+        var bad = await Admin().PutAsync($"/api/oauth-clients/{name}/grants/{PartnerA}", Json.Raw("""{"companyIds":[1001],"environments":["staging"]}"""));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.True((await bad.ReadJsonAsync()).GetProperty("errors").TryGetProperty("environments[0]", out _));
+    }
+
+    private async Task<HttpStatusCode> ProcoreAsync(string accessToken, long companyId)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/rest/v1.0/projects?company_id={companyId}");
+        request.Headers.Authorization = new("Bearer", accessToken);
+        request.Headers.Add("Procore-Company-Id", companyId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return (await fixture.Simulator.Http.SendAsync(request)).StatusCode;
     }
 
     [Fact]

@@ -434,6 +434,24 @@ public sealed partial class ConnectLinkTests(ProcoreFixture fixture) : IClassFix
         Assert.Contains(fixture.App.Logs.Lines, l => l.Contains("Refused POST /api/connect/{token} for anonymous: 410", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task The_purge_timer_deletes_links_a_month_past_their_expiry_and_keeps_the_others()
+    {
+        var id = await fixture.CreateWorkspaceAsync(fixture.Simulator.Register());
+        var (old, _) = await CreateLinkAsync(id, new { lifetimeSeconds = 60 });
+        fixture.Clock.Advance(ConnectLinkStore.KeptAfterExpiry + TimeSpan.FromMinutes(2));
+        var (recent, _) = await CreateLinkAsync(id, new { lifetimeSeconds = 60 });
+        fixture.Clock.Advance(TimeSpan.FromMinutes(5));
+
+        await ProcoreConnect.Maintenance.PurgeDeletedWorkspaces.RunAsync(fixture.App.Services, default);
+
+        var store = fixture.App.Service<ConnectLinkStore>();
+        Assert.Null(await store.FindAsync(ConnectLinkStore.IdOf(old)!, default));
+        Assert.NotNull(await store.FindAsync(ConnectLinkStore.IdOf(recent)!, default));
+        Assert.Equal("expired", await PageStateAsync(recent));
+        Assert.Equal("not-found", await PageStateAsync(old));
+    }
+
     private static string PathOf(string token) => "/api/connect/" + token;
 
     // The Connect button: a form post with no fields, as a browser sends it.

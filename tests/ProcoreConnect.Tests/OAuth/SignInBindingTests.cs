@@ -46,23 +46,67 @@ public sealed class SignInBindingTests(ProcoreFixture fixture) : IClassFixture<P
     }
 
     [Fact]
-    public async Task A_callback_in_another_browser_exchanges_nothing_and_leaves_the_sign_in_to_finish_in_its_own()
+    public async Task A_callback_in_another_browser_exchanges_nothing_and_ends_that_sign_in()
+    {
+        // A partner starts a sign-in and has a person finish it at Procore in the person's own browser.
+        var id = await fixture.CreateWorkspaceAsync(fixture.Simulator.Register());
+        var partner = fixture.Browser();
+        var person = fixture.Browser();
+        var callback = await person.ProcoreRedirectAsync(await partner.StartAsync(id));
+        var grants = (await fixture.Simulator.StatsAsync()).AuthorizationCodeGrants;
+
+        var elsewhere = await person.OpenAsync(callback);
+
+        Assert.Equal(HttpStatusCode.BadRequest, elsewhere.StatusCode);
+        Assert.Contains("in this browser", await elsewhere.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(WorkspaceStatus.Pending, await StatusAsync(id));
+
+        // The partner's own browser cannot finish it with the person's code either.
+        var replayed = await partner.OpenAsync(callback);
+        Assert.Equal(HttpStatusCode.BadRequest, replayed.StatusCode);
+        Assert.Equal(grants, (await fixture.Simulator.StatsAsync()).AuthorizationCodeGrants);
+        Assert.Equal(WorkspaceStatus.Pending, await StatusAsync(id));
+    }
+
+    [Fact]
+    public async Task A_callback_without_code_or_error_in_another_browser_leaves_the_sign_in_to_its_own()
     {
         var id = await fixture.CreateWorkspaceAsync(fixture.Simulator.Register());
         var browser = fixture.Browser();
         var callback = await browser.ProcoreRedirectAsync(await browser.StartAsync(id));
-        var grants = (await fixture.Simulator.StatsAsync()).AuthorizationCodeGrants;
 
-        var elsewhere = await fixture.Browser().OpenAsync(callback);
+        var probe = await fixture.Browser().OpenAsync(new Uri($"/api/oauth/callback?state={Uri.EscapeDataString(StateOf(callback))}", UriKind.Relative));
 
-        Assert.Equal(HttpStatusCode.BadRequest, elsewhere.StatusCode);
-        Assert.Contains("in this browser", await elsewhere.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Equal(grants, (await fixture.Simulator.StatsAsync()).AuthorizationCodeGrants);
-        Assert.Equal(WorkspaceStatus.Pending, await StatusAsync(id));
-
-        var own = await browser.OpenAsync(callback);
-        Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, probe.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await browser.OpenAsync(callback)).StatusCode);
         Assert.Equal(WorkspaceStatus.Connected, await StatusAsync(id));
+    }
+
+    [Theory]
+    [InlineData("Sec-Fetch-Site", "cross-site")]
+    [InlineData("Sec-Fetch-Site", "same-site")]
+    [InlineData("Origin", "https://evil.example")]
+    [InlineData("Origin", "null")]
+    public async Task A_connect_press_another_site_posted_is_refused_and_writes_nothing(string header, string value)
+    {
+        var id = await fixture.CreateWorkspaceAsync(fixture.Simulator.Register());
+        var link = await (await fixture.Client.PostAsync($"/api/workspaces/{id}/connect-links", null)).ReadAsync<ProcoreConnect.ConnectLinks.ConnectLinkResponse>();
+        var person = fixture.App.AnonymousClient(ProcoreFixture.NoRedirectsNoCookies);
+        using var forged = new HttpRequestMessage(HttpMethod.Post, link.Url.PathAndQuery) { Content = new FormUrlEncodedContent([]) };
+        forged.Headers.Add(header, value);
+
+        var response = await person.SendAsync(forged);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.False(response.Headers.Contains("Set-Cookie"));
+        var stored = await fixture.App.Service<ProcoreConnect.ConnectLinks.ConnectLinkStore>().FindAsync(ProcoreConnect.ConnectLinks.ConnectLinkStore.IdOf(link.Url.Segments[^1])!, default);
+        Assert.Null(stored!.ClaimedBy);
+
+        // The link's own page posts from the same origin.
+        using var own = new HttpRequestMessage(HttpMethod.Post, link.Url.PathAndQuery) { Content = new FormUrlEncodedContent([]) };
+        own.Headers.Add("Sec-Fetch-Site", "same-origin");
+        own.Headers.Add("Origin", "http://127.0.0.1:7071");
+        Assert.Equal(HttpStatusCode.SeeOther, (await person.SendAsync(own)).StatusCode);
     }
 
     [Fact]

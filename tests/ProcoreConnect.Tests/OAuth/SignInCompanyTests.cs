@@ -41,6 +41,7 @@ public sealed class SignInCompanyTests(ProcoreFixture fixture) : IClassFixture<P
         Assert.Null(workspace.Tokens);
         var view = await (await Client.GetAsync($"/api/workspaces/{id}/connection")).ReadAsync<ConnectionResponse>();
         Assert.Equal("company_not_visible", view.BrokenReason);
+        Assert.DoesNotContain("2002", view.LastError, StringComparison.Ordinal); // the person's companies are the person's, not the partner's
         var attention = await (await Client.GetAsync("/api/workspaces/needs-attention")).ReadAsync<NeedsAttentionResponse>();
         Assert.Contains("company_not_visible", attention.Workspaces.Single(w => w.WorkspaceId == id).Reasons.Select(r => r.Code));
         Assert.Equal(HttpStatusCode.Conflict, (await Client.GetAsync($"/api/workspaces/{id}/token")).StatusCode);
