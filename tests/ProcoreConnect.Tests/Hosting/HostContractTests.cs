@@ -8,7 +8,8 @@ using ProcoreConnect.Workspaces;
 namespace ProcoreConnect.Tests.Hosting;
 
 /// <summary>
-/// The app started as the Functions host starts it: listening on Kestrel on the port the host put
+/// The app started as the Functions host starts it: with the environment the host's Linux image and
+/// the host give it (as configuration, in-process), listening on Kestrel on the port the host put
 /// in FUNCTIONS_CUSTOMHANDLER_PORT, polled on <c>GET /</c> from the moment it starts, then reached
 /// only through <see cref="FunctionsHost"/>.
 /// </summary>
@@ -27,7 +28,11 @@ public sealed class HostedAppFixture : KestrelAppFixture
         get
         {
             var settings = base.ExtraSettings;
-            settings[CustomHandlerPort.PortVariable] = Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            foreach (var (key, value) in HostImage.AsConfiguration(Host.HandlerEnvironment(AppContext.BaseDirectory)))
+            {
+                settings[key] = value;
+            }
+
             settings["Service:PublicBaseUrl"] = $"https://{IncomingRequest.PublicHost}";
             return settings;
         }

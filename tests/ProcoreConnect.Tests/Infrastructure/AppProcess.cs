@@ -4,9 +4,10 @@ using System.Diagnostics;
 namespace ProcoreConnect.Tests.Infrastructure;
 
 /// <summary>
-/// The app as its own operating-system process (<c>dotnet ProcoreConnect.dll</c>), configured the
-/// way the Functions host starts it (<c>FUNCTIONS_CUSTOMHANDLER_PORT</c>, settings in the
-/// environment), so tests can run two at once and kill or stop one as the platform would.
+/// The app as its own operating-system process (<c>dotnet ProcoreConnect.dll</c>, or the package's
+/// executable), started the way the Functions host starts it (the host's environment with
+/// <c>FUNCTIONS_CUSTOMHANDLER_PORT</c>, settings in the environment), so tests can run two at once
+/// and kill or stop one as the platform would.
 /// </summary>
 public sealed class AppProcess : IAsyncDisposable
 {
@@ -35,32 +36,28 @@ public sealed class AppProcess : IAsyncDisposable
     /// <summary>Its exit code (after it exited).</summary>
     public int ExitCode => _process.ExitCode;
 
-    /// <summary>Starts the app with these settings (keys as in configuration, <c>:</c>-separated) and waits until it answers.</summary>
+    /// <summary>
+    /// Starts the app (<c>dotnet ProcoreConnect.dll</c> from the tests' folder) with the host's
+    /// environment and these settings (keys as in configuration, <c>:</c>-separated) and waits until it answers.
+    /// </summary>
     public static async Task<AppProcess> StartAsync(IReadOnlyDictionary<string, string?> settings)
     {
         var port = FreePort.Next();
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "ProcoreConnect.dll")])
+        using var host = new FunctionsHost(port);
+        var ownSettings = new Dictionary<string, string?>
         {
-            WorkingDirectory = AppContext.BaseDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
+            ["ASPNETCORE_ENVIRONMENT"] = "Testing",
+            ["Logging:Console:FormatterName"] = "simple",
         };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
-        start.Environment["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        start.Environment["Logging__Console__FormatterName"] = "simple";
         foreach (var (key, value) in settings)
         {
-            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+            ownSettings[key] = value;
         }
 
-        var process = Process.Start(start)!;
-        var app = new AppProcess(process, new Uri($"http://127.0.0.1:{port}"));
-        process.OutputDataReceived += (_, e) => app.Collect(e.Data);
-        process.ErrorDataReceived += (_, e) => app.Collect(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
+        var app = Launch(
+            new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "ProcoreConnect.dll")]),
+            AppContext.BaseDirectory, host.HandlerEnvironment(AppContext.BaseDirectory), port, ownSettings);
+        var process = app._process;
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline)
         {
@@ -85,6 +82,38 @@ public sealed class AppProcess : IAsyncDisposable
 
         await app.DisposeAsync();
         throw new TimeoutException("The app did not answer within 60 s:\n" + string.Join('\n', app.Output));
+    }
+
+    /// <summary>
+    /// Starts a handler as the Functions host does (DefaultWorkerProcessFactory): in
+    /// <paramref name="workingDirectory"/>, with the parent's environment plus
+    /// <paramref name="hostEnvironment"/>, then <paramref name="settings"/> as app settings, its
+    /// output captured. Does not wait for it to answer.
+    /// </summary>
+    public static AppProcess Launch(
+        ProcessStartInfo start, string workingDirectory, IReadOnlyDictionary<string, string> hostEnvironment, int port, IReadOnlyDictionary<string, string?> settings)
+    {
+        start.WorkingDirectory = workingDirectory;
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
+        foreach (var (name, value) in hostEnvironment)
+        {
+            start.Environment[name] = value;
+        }
+
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        var process = Process.Start(start)!;
+        var app = new AppProcess(process, new Uri($"http://127.0.0.1:{port}"));
+        process.OutputDataReceived += (_, e) => app.Collect(e.Data);
+        process.ErrorDataReceived += (_, e) => app.Collect(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return app;
     }
 
     /// <summary>A client that authenticates with <paramref name="apiKey"/>.</summary>
