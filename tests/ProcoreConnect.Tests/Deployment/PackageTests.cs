@@ -76,6 +76,7 @@ public sealed partial class PackageTests(Builds builds)
         Assert.Contains("language: custom", azure);
         Assert.Contains("host: function", azure);
         Assert.Contains("dist: artifacts/procore-connect.zip", azure);
+        Assert.Contains("remoteBuild: false", azure);
         Assert.Contains("run: bash scripts/package.sh", azure);
 
         var script = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "scripts", "package.sh"));
