@@ -12,13 +12,14 @@ public sealed class BuildsGroup : ICollectionFixture<Builds>;
 /// <param name="Zip">The zip.</param>
 /// <param name="Folder">Its files, with the Unix modes the zip records.</param>
 /// <param name="Log">What the script printed.</param>
-public sealed record PackageBuild(string Zip, string Folder, string Log);
+/// <param name="Output">The folder the script wrote to.</param>
+public sealed record PackageBuild(string Zip, string Folder, string Log, string Output);
 
 /// <summary>
 /// The builds of the app the deployment tests share, each made once per run when a test first asks
 /// for it (a failed build is not remembered: the next test tries again): the package and the Debug build.
 /// </summary>
-public sealed class Builds
+public sealed class Builds : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private PackageBuild? _package;
@@ -33,6 +34,17 @@ public sealed class Builds
         await RunAsync("dotnet", ["build", "src/ProcoreConnect", "-c", "Debug", "--nologo", "-v", "quiet"]);
         return _debugFolder = Path.Combine(RepositoryRoot.Path, "src", "ProcoreConnect", "bin", "Debug", "net10.0");
     });
+
+    /// <summary>Removes the package's folders (the Debug build stays where dotnet build puts it).</summary>
+    public void Dispose()
+    {
+        foreach (var folder in new[] { _package?.Output, _package?.Folder }.OfType<string>().Where(Directory.Exists))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+
+        _gate.Dispose();
+    }
 
     /// <summary>Runs a command from the repository root; fails with its output when it fails. Answers its output.</summary>
     public static async Task<string> RunAsync(string command, IEnumerable<string> arguments, string? workingDirectory = null)
@@ -86,6 +98,6 @@ public sealed class Builds
             }
         }
 
-        return new PackageBuild(zip, folder, log);
+        return new PackageBuild(zip, folder, log, output.FullName);
     }
 }

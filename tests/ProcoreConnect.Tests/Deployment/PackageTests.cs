@@ -55,13 +55,20 @@ public sealed partial class PackageTests(Builds builds)
 
         // Byte for byte what the packaged linux-x64 executable writes, as the build did before.
         var before = Directory.CreateTempSubdirectory("bindings-").FullName;
-        await Builds.RunAsync(Path.Combine(package.Folder, "ProcoreConnect"), ["generate-functions", before], package.Folder);
-        var expected = Directory.GetFiles(before, "function.json", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(before, f)).Order().ToList();
-        Assert.Equal(FunctionCatalog.All.Count, expected.Count);
-        Assert.Equal(expected, Directory.GetFiles(package.Folder, "function.json", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(package.Folder, f)).Order());
-        foreach (var file in expected)
+        try
         {
-            Assert.True(File.ReadAllBytes(Path.Combine(before, file)).SequenceEqual(File.ReadAllBytes(Path.Combine(package.Folder, file))), $"{file} differs");
+            await Builds.RunAsync(Path.Combine(package.Folder, "ProcoreConnect"), ["generate-functions", before], package.Folder);
+            var expected = Directory.GetFiles(before, "function.json", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(before, f)).Order().ToList();
+            Assert.Equal(FunctionCatalog.All.Count, expected.Count);
+            Assert.Equal(expected, Directory.GetFiles(package.Folder, "function.json", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(package.Folder, f)).Order());
+            foreach (var file in expected)
+            {
+                Assert.True(File.ReadAllBytes(Path.Combine(before, file)).SequenceEqual(File.ReadAllBytes(Path.Combine(package.Folder, file))), $"{file} differs");
+            }
+        }
+        finally
+        {
+            Directory.Delete(before, recursive: true);
         }
     }
 

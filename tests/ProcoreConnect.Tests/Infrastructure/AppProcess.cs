@@ -13,6 +13,7 @@ public sealed class AppProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
+    private FunctionsHost? _host;
 
     private AppProcess(Process process, Uri baseAddress)
     {
@@ -43,7 +44,7 @@ public sealed class AppProcess : IAsyncDisposable
     public static async Task<AppProcess> StartAsync(IReadOnlyDictionary<string, string?> settings)
     {
         var port = FreePort.Next();
-        using var host = new FunctionsHost(port);
+        var host = new FunctionsHost(port);
         var ownSettings = new Dictionary<string, string?>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Testing",
@@ -57,6 +58,8 @@ public sealed class AppProcess : IAsyncDisposable
         var app = Launch(
             new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "ProcoreConnect.dll")]),
             AppContext.BaseDirectory, host.HandlerEnvironment(AppContext.BaseDirectory), port, ownSettings);
+        // Its stand-in folders (HOME among them) live as long as the process.
+        app._host = host;
         var process = app._process;
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline)
@@ -167,6 +170,7 @@ public sealed class AppProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+        _host?.Dispose();
     }
 
     private void Collect(string? line)

@@ -185,7 +185,11 @@ public sealed class FunctionsHost : IDisposable
         ["RandGuid"] = Guid.NewGuid().ToString(),
     };
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose()
+    {
+        _client.Dispose();
+        Image.Delete();
+    }
 
     // DateTimeOffset values go through DateTimeOffset.Parse(value.ToString()): whole seconds.
     private static string HostDate(DateTimeOffset value) =>

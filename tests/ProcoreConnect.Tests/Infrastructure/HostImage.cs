@@ -83,5 +83,14 @@ public sealed record HostImage(string HostFolder, string Home, int UrlsPort, int
         return settings;
     }
 
+    /// <summary>Removes the stand-in folders.</summary>
+    public void Delete()
+    {
+        foreach (var folder in new[] { HostFolder, Home }.Where(Directory.Exists))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     private static string Port(int port) => port.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
