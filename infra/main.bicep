@@ -10,16 +10,6 @@ param environmentName string
 @description('Azure region of every resource.')
 param location string = resourceGroup().location
 
-// Flex Consumption runs custom handlers: Az.Functions' Flex stack data lists runtime "custom" for
-// FC1 (docs/operations.md, "Hosting plan"). Linux Consumption (Y1) is retired on 30 September 2028; it stays
-// for regions that have no Flex Consumption yet.
-@description('Hosting plan: flex (Flex Consumption, FC1) or consumption (Linux Consumption, Y1, retired 2028-09-30).')
-@allowed([
-  'flex'
-  'consumption'
-])
-param planKind string = 'flex'
-
 @description('Flex Consumption: memory of each instance, in MB.')
 @allowed([
   512
@@ -54,19 +44,12 @@ param deliverSchedule string = '0 * * * * *'
 param refreshConcurrency int = 16
 
 var token = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
-var isFlex = planKind == 'flex'
 var tags = { 'azd-env-name': environmentName }
 var appName = 'func-procore-${token}'
 var queueName = 'refresh-due'
 var pkceOffSettings = [for (environment, i) in pkceOffIn: { name: 'OAuth__PkceOffIn__${i}', value: environment }]
 // Flex Consumption reads the package from this container, with the app's identity.
 var deploymentContainerName = 'app-package-${appName}'
-// Linux Consumption takes the runtime from app settings; Flex Consumption from functionAppConfig.runtime
-// and refuses these settings.
-var consumptionOnlySettings = [
-  { name: 'FUNCTIONS_EXTENSION_VERSION', value: '~4' }
-  { name: 'FUNCTIONS_WORKER_RUNTIME', value: 'custom' }
-]
 
 // Built-in role definition ids (least privilege for what the app does).
 var roles = {
@@ -108,9 +91,8 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   properties: {
     minimumTlsVersion: 'TLS1_2'
     allowBlobPublicAccess: false
-    // The app, the host and Flex Consumption's deployment use the managed identity; a Linux
-    // Consumption deployment still uploads the package with the account key.
-    allowSharedKeyAccess: !isFlex
+    // The app, the host and the deployment use the managed identity: nobody needs the account key.
+    allowSharedKeyAccess: false
     supportsHttpsTrafficOnly: true
   }
 }
@@ -120,7 +102,7 @@ resource blobs 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
   name: 'default'
 }
 
-resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = if (isFlex) {
+resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
   parent: blobs
   name: deploymentContainerName
   properties: { publicAccess: 'None' }
@@ -141,12 +123,15 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   }
 }
 
+// Flex Consumption (FC1) runs custom handlers (runtime "custom" 1.0 in Az.Functions' Flex stack
+// data). Linux Consumption (Y1) is not offered: it is retired on 30 September 2028, and its
+// deployment needs an account key this template does not give out (docs/operations.md, "Hosting plan").
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: 'plan-procore-${token}'
   location: location
   tags: tags
   kind: 'functionapp'
-  sku: isFlex ? { name: 'FC1', tier: 'FlexConsumption' } : { name: 'Y1', tier: 'Dynamic' }
+  sku: { name: 'FC1', tier: 'FlexConsumption' }
   properties: { reserved: true }
 }
 
@@ -161,11 +146,11 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
     serverFarmId: plan.id
     httpsOnly: true
     siteConfig: {
-      // Linux Consumption's custom handler stack sets an empty linuxFxVersion; Flex Consumption has none.
-      linuxFxVersion: isFlex ? null : ''
       ftpsState: 'Disabled'
       minTlsVersion: '1.2'
-      appSettings: concat(isFlex ? [] : consumptionOnlySettings, [
+      // Flex Consumption takes the runtime from functionAppConfig and refuses FUNCTIONS_WORKER_RUNTIME
+      // and FUNCTIONS_EXTENSION_VERSION; it reads the package from the deployment container.
+      appSettings: concat([
         { name: 'AzureWebJobsStorage__accountName', value: storage.name }
         { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }
@@ -184,22 +169,20 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Schedules__DeliverEvents', value: deliverSchedule }
       ], pkceOffSettings)
     }
-    functionAppConfig: isFlex
-      ? {
-          deployment: {
-            storage: {
-              type: 'blobContainer'
-              value: '${storage.properties.primaryEndpoints.blob}${deploymentContainerName}'
-              authentication: { type: 'SystemAssignedIdentity' }
-            }
-          }
-          scaleAndConcurrency: {
-            instanceMemoryMB: instanceMemoryMB
-            maximumInstanceCount: maximumInstanceCount
-          }
-          runtime: { name: 'custom', version: '1.0' }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storage.properties.primaryEndpoints.blob}${deploymentContainerName}'
+          authentication: { type: 'SystemAssignedIdentity' }
         }
-      : null
+      }
+      scaleAndConcurrency: {
+        instanceMemoryMB: instanceMemoryMB
+        maximumInstanceCount: maximumInstanceCount
+      }
+      runtime: { name: 'custom', version: '1.0' }
+    }
   }
 }
 
@@ -268,4 +251,3 @@ output AZURE_APP_INSIGHTS_NAME string = insights.name
 output SERVICE_API_URI string = 'https://${app.properties.defaultHostName}'
 output OAUTH_CALLBACK_URL string = 'https://${app.properties.defaultHostName}/api/oauth/callback'
 output AZURE_KEY_VAULT_URI string = vault.properties.vaultUri
-output AZURE_PLAN_KIND string = planKind

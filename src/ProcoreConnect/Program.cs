@@ -13,7 +13,7 @@ if (args is ["generate-functions", var outputDirectory])
     return;
 }
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(CustomHandlerPort.BuilderOptions(args));
 CustomHandlerPort.Apply(builder);
 builder.Services.AddProcoreConnect();
 builder.AddConnectTelemetry();

@@ -111,6 +111,8 @@ public static class ServiceCollectionExtensions
         services.AddOptions<RefreshOptions>().BindConfiguration(RefreshOptions.Section);
         services.AddSingleton<RefreshDueIndex>();
         services.AddSingleton<RefreshSweeper>();
+        services.AddSingleton<RefreshSlots>();
+        services.AddSingleton<AbandonedRefreshes>();
         services.AddSingleton<ConnectionChecker>();
         services.AddSingleton<LocalQueueWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<LocalQueueWorker>());

@@ -25,6 +25,7 @@ public static class FunctionCatalog
     private const string Connection = "workspaces/{id}/connection";
     private const string Client = "oauth-clients/{name}";
     private const string LinkPage = "connect/{token}";
+    private const string RefreshQueue = RefreshOptions.Section + ":" + nameof(RefreshOptions.QueueName);
 
     /// <summary>Every function the app serves.</summary>
     public static IReadOnlyList<FunctionDefinition> All { get; } =
@@ -74,7 +75,9 @@ public static class FunctionCatalog
         FunctionDefinition.Http(ApiDocsEndpoints.ReferenceFunction, "GET", ApiDocsEndpoints.ReferenceRoute, ApiDocsEndpoints.MapReference, policy: null),
         FunctionDefinition.Timer("PurgeDeletedWorkspaces", "0 */15 * * * *", PurgeDeletedWorkspaces.RunAsync),
         FunctionDefinition.Timer("RefreshTokens", "0 */5 * * * *", RefreshFunctions.SweepAsync),
-        FunctionDefinition.Queue("RefreshWorkspace", RefreshOptions.Section + ":" + nameof(RefreshOptions.QueueName), RefreshFunctions.RefreshOneAsync),
+        FunctionDefinition.Queue("RefreshWorkspace", RefreshQueue, RefreshFunctions.RefreshOneAsync),
+        // The messages the host moved to "{queue}-poison" after host.json's maxDequeueCount failed tries.
+        FunctionDefinition.Queue("RefreshPoisoned", RefreshQueue, RefreshFunctions.GiveUpAsync, RefreshQueueClient.PoisonSuffix),
         FunctionDefinition.Timer("CheckConnections", "0 0 3 * * *", CheckConnections.RunAsync),
         FunctionDefinition.Timer("DeliverEvents", "0 * * * * *", DeliverEvents.RunAsync),
     ];

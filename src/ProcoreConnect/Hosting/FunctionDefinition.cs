@@ -36,6 +36,9 @@ public sealed record FunctionDefinition
     /// <summary>Configuration key of the storage queue's name (queue functions only); the app enqueues to the same queue.</summary>
     public string? QueueSetting { get; init; }
 
+    /// <summary>What follows the configured name in the queue's name (queue functions only): <c>-poison</c> for a poison queue.</summary>
+    public string QueueSuffix { get; init; } = "";
+
     /// <summary>Maps the HTTP function's route onto its minimal-API handler (HTTP functions only).</summary>
     public HttpMapper? MapHttp { get; init; }
 
@@ -59,13 +62,17 @@ public sealed record FunctionDefinition
             AuthLevel = policy is null ? FunctionAuthLevel.Anonymous : FunctionAuthLevel.Function,
         };
 
-    /// <summary>Defines a queue-triggered function on the host's storage account (AzureWebJobsStorage).</summary>
-    public static FunctionDefinition Queue(string name, string queueSetting, QueueHandler handler) =>
+    /// <summary>
+    /// Defines a queue-triggered function on the host's storage account (AzureWebJobsStorage), on the
+    /// queue the setting names followed by <paramref name="queueSuffix"/>.
+    /// </summary>
+    public static FunctionDefinition Queue(string name, string queueSetting, QueueHandler handler, string queueSuffix = "") =>
         new()
         {
             Name = name,
             Trigger = FunctionTrigger.Queue,
             QueueSetting = queueSetting,
+            QueueSuffix = queueSuffix,
             Handler = handler,
         };
 

@@ -45,7 +45,8 @@ public static class FunctionJsonWriter
                     ["type"] = "queueTrigger",
                     ["direction"] = "in",
                     ["name"] = "msg",
-                    ["queueName"] = $"%{AppSettingName(function.QueueSetting!)}%",
+                    // The host resolves every %Setting% in the name, with text around it (NameResolverExtensions.ResolveWholeString).
+                    ["queueName"] = $"%{AppSettingName(function.QueueSetting!)}%{function.QueueSuffix}",
                     // The host's own storage account (AzureWebJobsStorage, identity-based in Azure).
                     ["connection"] = "AzureWebJobsStorage",
                 }),

@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace ProcoreConnect.Refresh;
 
-/// <summary>The handlers of the <c>RefreshTokens</c> timer and the <c>RefreshWorkspace</c> queue function.</summary>
+/// <summary>The handlers of the <c>RefreshTokens</c> timer and the <c>RefreshWorkspace</c> and <c>RefreshPoisoned</c> queue functions.</summary>
 public static class RefreshFunctions
 {
     /// <summary>Timer: sweep the due index.</summary>
@@ -14,9 +14,28 @@ public static class RefreshFunctions
     /// cannot fix it), and so is one where anything was refreshed or skipped: its failed entries
     /// stay in the index, and the next sweep enqueues them again (as the timer path leaves them).
     /// Only a message whose every entry failed (storage or Procore down) goes back for a retry.
+    /// The refreshes of every message the instance handles at once share <see cref="RefreshSlots"/>.
     /// </summary>
     public static async Task<bool> RefreshOneAsync(IServiceProvider services, JsonElement message, CancellationToken cancellationToken) =>
-        await RefreshMessageAsync(services, message, slots: null, cancellationToken);
+        await RefreshMessageAsync(services, message, services.GetRequiredService<RefreshSlots>().Limit, cancellationToken);
+
+    /// <summary>
+    /// Poison queue: a message whose every try failed. Its refreshes are marked failing and counted
+    /// (<see cref="AbandonedRefreshes"/>); the message is completed, also when malformed. A failure to
+    /// record (storage down) answers 500 and the host tries again (a poison queue has no poison queue
+    /// of its own: after its last try the host leaves the message where it is).
+    /// </summary>
+    public static async Task<bool> GiveUpAsync(IServiceProvider services, JsonElement message, CancellationToken cancellationToken)
+    {
+        if (RefreshQueueClient.EntriesOf(message) is not { } entries)
+        {
+            services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RefreshFunctions)).LogWarning("Dropping a malformed message of the refresh poison queue");
+            return true;
+        }
+
+        await services.GetRequiredService<AbandonedRefreshes>().RecordAsync(entries, cancellationToken);
+        return true;
+    }
 
     /// <summary>As <see cref="RefreshOneAsync"/>, with refreshes limited by <paramref name="slots"/> shared among messages.</summary>
     internal static async Task<bool> RefreshMessageAsync(IServiceProvider services, JsonElement message, SemaphoreSlim? slots, CancellationToken cancellationToken)

@@ -28,6 +28,17 @@ public sealed class RefreshOptions
     /// </summary>
     public int EntriesPerMessage { get; set; } = 32;
 
-    /// <summary>A queue message that failed this many times is dropped (the index entry stays, so the next sweep retries).</summary>
+    /// <summary>
+    /// Tries of a queue message before it goes to the poison queue, where the refreshes it names are
+    /// marked as failing (the index entries stay, so the next sweep tries them again). The local
+    /// queue worker's; under the host, <c>host.json</c>'s <c>extensions.queues.maxDequeueCount</c>,
+    /// which is the same (HostJsonTests).
+    /// </summary>
     public int MaxDequeueCount { get; set; } = 5;
+
+    /// <summary>
+    /// How long a failed queue message waits before its next try: a back-off, not an instant retry.
+    /// The local queue worker's; under the host, <c>host.json</c>'s <c>visibilityTimeout</c>, the same.
+    /// </summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMinutes(1);
 }

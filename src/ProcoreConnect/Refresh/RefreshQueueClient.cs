@@ -1,15 +1,25 @@
 using System.Text.Json;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
+using Azure.Storage.Queues.Specialized;
 
 namespace ProcoreConnect.Refresh;
 
 /// <summary>
-/// The queue of due index entries. Messages are JSON: a batch (<see cref="RefreshBatchMessage"/>,
-/// what the sweep sends) or one entry (<see cref="RefreshMessage"/>, what earlier versions sent).
+/// The queue of due index entries, and its poison queue. Messages are JSON: a batch
+/// (<see cref="RefreshBatchMessage"/>, what the sweep sends) or one entry (<see cref="RefreshMessage"/>,
+/// what earlier versions sent).
 /// </summary>
 public sealed class RefreshQueueClient(QueueClient queue)
 {
+    /// <summary>
+    /// The poison queue's name is the queue's followed by this: where the host's queue trigger moves
+    /// a message after its last failed try (Azure/azure-sdk-for-net,
+    /// Microsoft.Azure.WebJobs.Extensions.Storage.Queues, Listeners/QueueListenerFactory.cs).
+    /// </summary>
+    public const string PoisonSuffix = "-poison";
+
+    private readonly QueueClient _poison = queue.GetParentQueueServiceClient().GetQueueClient(queue.Name + PoisonSuffix);
     private Lazy<Task>? _created;
 
     /// <summary>Enqueues one message naming <paramref name="entries"/>.</summary>
@@ -36,6 +46,35 @@ public sealed class RefreshQueueClient(QueueClient queue)
     /// <summary>Deletes a handled message.</summary>
     public Task DeleteAsync(QueueMessage message, CancellationToken cancellationToken) =>
         queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
+
+    /// <summary>Puts a failed message back, visible again after <paramref name="delay"/>.</summary>
+    public Task RetryLaterAsync(QueueMessage message, TimeSpan delay, CancellationToken cancellationToken) =>
+        queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: delay, cancellationToken: cancellationToken);
+
+    /// <summary>Moves a message to the poison queue, as the host does: its body copied, then the original deleted.</summary>
+    public async Task PoisonAsync(QueueMessage message, CancellationToken cancellationToken)
+    {
+        await _poison.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        await _poison.SendMessageAsync(message.Body, cancellationToken: cancellationToken);
+        await DeleteAsync(message, cancellationToken);
+    }
+
+    /// <summary>Takes up to <paramref name="max"/> messages from the poison queue (none when it does not exist).</summary>
+    public async Task<QueueMessage[]> ReceivePoisonedAsync(int max, TimeSpan visibility, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await _poison.ReceiveMessagesAsync(max, visibility, cancellationToken)).Value;
+        }
+        catch (Azure.RequestFailedException ex) when (ex.Status == 404)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>Deletes a handled message of the poison queue.</summary>
+    public Task DeletePoisonedAsync(QueueMessage message, CancellationToken cancellationToken) =>
+        _poison.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
 
     /// <summary>The approximate number of waiting messages.</summary>
     public async Task<int> CountAsync(CancellationToken cancellationToken)

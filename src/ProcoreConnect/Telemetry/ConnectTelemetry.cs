@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 
 namespace ProcoreConnect.Telemetry;
 
-/// <summary>The app's own traces and metrics: refreshes, their failures, token age at refresh, callback outcomes.</summary>
+/// <summary>The app's own traces and metrics: refreshes, their failures, refreshes given up on, token age at refresh, callback outcomes.</summary>
 public sealed class ConnectTelemetry
 {
     /// <summary>The meter and activity source name.</summary>
@@ -15,6 +15,7 @@ public sealed class ConnectTelemetry
     private readonly Counter<long> _refreshes;
     private readonly Histogram<double> _tokenAge;
     private readonly Counter<long> _callbacks;
+    private readonly Counter<long> _abandoned;
 
     /// <summary>Creates the instruments on the app's meter.</summary>
     public ConnectTelemetry(IMeterFactory meters)
@@ -23,6 +24,8 @@ public sealed class ConnectTelemetry
         _refreshes = meter.CreateCounter<long>("procore_connect.refreshes", "{refresh}", "Token refreshes at Procore, by auth flow and outcome.");
         _tokenAge = meter.CreateHistogram<double>("procore_connect.token_age_at_refresh", "s", "How old the access token was when it was replaced.");
         _callbacks = meter.CreateCounter<long>("procore_connect.callbacks", "{callback}", "OAuth callbacks, by outcome.");
+        _abandoned = meter.CreateCounter<long>(
+            "procore_connect.refreshes_abandoned", "{refresh}", "Due refreshes whose queue message reached the poison queue, by auth flow.");
     }
 
     /// <summary>Records one refresh attempt.</summary>
@@ -34,6 +37,9 @@ public sealed class ConnectTelemetry
             _tokenAge.Record(Math.Max(0, age.TotalSeconds), new KeyValuePair<string, object?>("auth_flow", authFlow));
         }
     }
+
+    /// <summary>Records one due refresh the queue gave up on.</summary>
+    public void RefreshAbandoned(string authFlow) => _abandoned.Add(1, new KeyValuePair<string, object?>("auth_flow", authFlow));
 
     /// <summary>Records one callback.</summary>
     public void Callback(string outcome) => _callbacks.Add(1, new KeyValuePair<string, object?>("outcome", outcome));

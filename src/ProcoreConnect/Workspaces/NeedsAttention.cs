@@ -32,6 +32,10 @@ public sealed record NeedsAttentionResponse(
 /// </summary>
 public sealed class NeedsAttention(WorkspaceRepository workspaces, OAuthClientRepository clients, CompanyAccess access, TimeProvider time)
 {
+    // Failing with no back-off running: the refresh queue gave up on it (its message reached the poison queue).
+    private const string RetriedBySweep =
+        "The next refresh sweep tries again. If it lasts, check that the function app reaches its storage and Key Vault (GET /api/health).";
+
     /// <summary>The partner's workspaces and clients that need a person, in id and name order.</summary>
     public async Task<NeedsAttentionResponse> ListAsync(string partnerId, CancellationToken cancellationToken)
     {
@@ -97,7 +101,9 @@ public sealed class NeedsAttention(WorkspaceRepository workspaces, OAuthClientRe
         {
             case ConnectionHealth.RefreshFailing:
                 yield return new(ConnectionHealth.RefreshFailing, w.LastError ?? "Refreshes keep failing.",
-                    $"Procore's token endpoint keeps failing; the service retries (next at {w.Health.RetryAt:u}). Act if it lasts.", w.Health.BrokenSince);
+                    w.Health.RetryAt is { } retryAt
+                        ? $"Procore's token endpoint keeps failing; the service retries (next at {retryAt:u}). Act if it lasts."
+                        : RetriedBySweep, w.Health.BrokenSince);
                 break;
             case ConnectionHealth.InvalidClient:
                 yield return new(ConnectionHealth.InvalidClient, w.LastError ?? "Procore refused the client credentials.",
@@ -127,7 +133,7 @@ public sealed class NeedsAttention(WorkspaceRepository workspaces, OAuthClientRe
                 ? new("client_secret_refused", $"Procore refuses the secret of OAuth client '{client.Ref.Name}' in {where}.",
                     $"Check that the app is installed in {where} and that its credentials there are the client's. If they are: {rotate}", health.BrokenSince)
                 : new("client_token_failing", $"Token requests of OAuth client '{client.Ref.Name}' in {where} keep failing ({health.BrokenReason}).",
-                    $"The service retries (next at {health.RetryAt:u}); act if it lasts.", health.BrokenSince)));
+                    health.RetryAt is { } retryAt ? $"The service retries (next at {retryAt:u}); act if it lasts." : RetriedBySweep, health.BrokenSince)));
         }
 
         if (client.ClientSecretExpiresAt is { } expiresAt && expiresAt - now <= Maintenance.ConnectionChecker.SecretExpiryWarning)

@@ -3,8 +3,9 @@ using System.Text.Json.Nodes;
 namespace ProcoreConnect.Tests.Deployment;
 
 /// <summary>
-/// What infra/main.bicep deploys on each plan: Flex Consumption by default, Linux Consumption (Y1)
-/// as a parameter for regions without Flex. Read from the compiled ARM template.
+/// What infra/main.bicep deploys: Flex Consumption, the only plan it offers (Linux Consumption is
+/// retired on 30 September 2028 and its deployment needs an account key; docs/operations.md,
+/// "Hosting plan"). Read from the compiled ARM template.
 /// </summary>
 public sealed class HostingPlanTests
 {
@@ -13,7 +14,7 @@ public sealed class HostingPlanTests
     private static readonly string[] NotOnFlex = ["FUNCTIONS_WORKER_RUNTIME", "FUNCTIONS_EXTENSION_VERSION", "WEBSITE_RUN_FROM_PACKAGE", "WEBSITE_CONTENTSHARE", "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING"];
 
     [Fact]
-    public void Flex_Consumption_is_the_default_and_runs_the_custom_handler_from_a_container_read_with_the_apps_identity()
+    public void Flex_Consumption_runs_the_custom_handler_from_a_container_read_with_the_apps_identity()
     {
         var flex = ArmTemplate.Deploy();
 
@@ -38,7 +39,7 @@ public sealed class HostingPlanTests
         Assert.Contains(flex.Resources("Microsoft.Storage/storageAccounts/blobServices/containers"), c => ((string)c["name"]!).EndsWith("/" + container, StringComparison.Ordinal));
 
         Assert.Empty(NotOnFlex.Intersect(flex.AppSettings().Keys));
-        // Nothing uses the account key on Flex: the host, the app and the deployment use the identity.
+        // Nothing uses the account key: the host, the app and the deployment use the identity.
         Assert.False((bool)flex.Resources("Microsoft.Storage/storageAccounts").Single()["properties"]!["allowSharedKeyAccess"]!);
     }
 
@@ -53,27 +54,10 @@ public sealed class HostingPlanTests
     }
 
     [Fact]
-    public void Linux_Consumption_remains_a_parameter_with_the_runtime_in_app_settings()
+    public void No_other_plan_can_be_chosen_by_parameter_or_by_azd()
     {
-        var y1 = ArmTemplate.Deploy(new Dictionary<string, JsonNode?> { ["planKind"] = "consumption" });
-
-        var plan = y1.Resources("Microsoft.Web/serverfarms").Single();
-        Assert.Equal("Y1", (string?)plan["sku"]!["name"]);
-        Assert.Equal("Dynamic", (string?)plan["sku"]!["tier"]);
-
-        var site = y1.Resources("Microsoft.Web/sites").Single()["properties"]!;
-        Assert.Null(site["functionAppConfig"]);
-        Assert.Equal("", (string?)site["siteConfig"]!["linuxFxVersion"]);
-        Assert.Equal("custom", y1.AppSettings()["FUNCTIONS_WORKER_RUNTIME"]);
-        Assert.Equal("~4", y1.AppSettings()["FUNCTIONS_EXTENSION_VERSION"]);
-        Assert.Empty(y1.Resources("Microsoft.Storage/storageAccounts/blobServices/containers"));
-    }
-
-    [Fact]
-    public void Azd_passes_the_plan_kind_with_flex_as_its_default()
-    {
-        var parameters = JsonNode.Parse(File.ReadAllText(Path.Combine(Infrastructure.RepositoryRoot.Path, "infra", "main.parameters.json")))!["parameters"]!;
-        Assert.Equal("${AZURE_PLAN_KIND=flex}", (string?)parameters["planKind"]!["value"]);
-        Assert.Contains("planKind", ArmTemplate.ParameterNames);
+        Assert.DoesNotContain("planKind", ArmTemplate.ParameterNames);
+        var parameters = JsonNode.Parse(File.ReadAllText(Path.Combine(Infrastructure.RepositoryRoot.Path, "infra", "main.parameters.json")))!["parameters"]!.AsObject();
+        Assert.Equal(["environmentName", "location"], parameters.Select(p => p.Key));
     }
 }

@@ -1,19 +1,14 @@
-using System.Text.Json.Nodes;
-
 namespace ProcoreConnect.Tests.Deployment;
 
-/// <summary>What infra/main.bicep grants and locks down, read from the compiled ARM template on both plans.</summary>
+/// <summary>What infra/main.bicep grants and locks down, read from the compiled ARM template.</summary>
 public sealed class InfrastructureTests
 {
     private const string MonitoringMetricsPublisher = "3913510d-42f4-4e42-8a64-420c390055eb";
 
-    public static TheoryData<string> Plans => ["flex", "consumption"];
-
-    [Theory]
-    [MemberData(nameof(Plans))]
-    public void The_apps_identity_may_publish_telemetry_to_Application_Insights_which_takes_no_keys(string planKind)
+    [Fact]
+    public void The_apps_identity_may_publish_telemetry_to_Application_Insights_which_takes_no_keys()
     {
-        var template = Deploy(planKind);
+        var template = ArmTemplate.Deploy();
 
         Assert.True((bool)template.Resources("Microsoft.Insights/components").Single()["properties"]!["DisableLocalAuth"]!);
         Assert.Contains(template.Resources("Microsoft.Authorization/roleAssignments"), r =>
@@ -22,11 +17,10 @@ public sealed class InfrastructureTests
             && (string?)r["properties"]!["principalType"] == "ServicePrincipal");
     }
 
-    [Theory]
-    [MemberData(nameof(Plans))]
-    public void Basic_publishing_credentials_are_off_for_the_scm_site_and_ftp(string planKind)
+    [Fact]
+    public void Basic_publishing_credentials_are_off_for_the_scm_site_and_ftp()
     {
-        var policies = Deploy(planKind).Resources("Microsoft.Web/sites/basicPublishingCredentialsPolicies");
+        var policies = ArmTemplate.Deploy().Resources("Microsoft.Web/sites/basicPublishingCredentialsPolicies");
 
         foreach (var kind in new[] { "scm", "ftp" })
         {
@@ -34,11 +28,10 @@ public sealed class InfrastructureTests
         }
     }
 
-    [Theory]
-    [MemberData(nameof(Plans))]
-    public void Key_Vault_audit_events_go_to_the_Log_Analytics_workspace(string planKind)
+    [Fact]
+    public void Key_Vault_audit_events_go_to_the_Log_Analytics_workspace()
     {
-        var template = Deploy(planKind);
+        var template = ArmTemplate.Deploy();
         var workspace = (string)template.Resources("Microsoft.OperationalInsights/workspaces").Single()["name"]!;
 
         Assert.Contains(template.Resources("Microsoft.Insights/diagnosticSettings"), d =>
@@ -46,6 +39,4 @@ public sealed class InfrastructureTests
             && ((string)d["properties"]!["workspaceId"]!).EndsWith("/providers/Microsoft.OperationalInsights/workspaces/" + workspace, StringComparison.Ordinal)
             && d["properties"]!["logs"]!.AsArray().Any(l => (string?)l!["category"] == "AuditEvent" && (bool?)l["enabled"] == true));
     }
-
-    private static ArmTemplate Deploy(string planKind) => ArmTemplate.Deploy(new Dictionary<string, JsonNode?> { ["planKind"] = planKind });
 }

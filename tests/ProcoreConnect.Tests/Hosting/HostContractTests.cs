@@ -8,7 +8,8 @@ using ProcoreConnect.Workspaces;
 namespace ProcoreConnect.Tests.Hosting;
 
 /// <summary>
-/// The app started as the Functions host starts it: listening on Kestrel on the port the host put
+/// The app started as the Functions host starts it: with the environment the host's Linux image and
+/// the host give it (as configuration, in-process), listening on Kestrel on the port the host put
 /// in FUNCTIONS_CUSTOMHANDLER_PORT, polled on <c>GET /</c> from the moment it starts, then reached
 /// only through <see cref="FunctionsHost"/>.
 /// </summary>
@@ -27,7 +28,11 @@ public sealed class HostedAppFixture : KestrelAppFixture
         get
         {
             var settings = base.ExtraSettings;
-            settings[CustomHandlerPort.PortVariable] = Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            foreach (var (key, value) in HostImage.AsConfiguration(Host.HandlerEnvironment(AppContext.BaseDirectory)))
+            {
+                settings[key] = value;
+            }
+
             settings["Service:PublicBaseUrl"] = $"https://{IncomingRequest.PublicHost}";
             return settings;
         }
@@ -99,7 +104,7 @@ public sealed class HostContractTests(HostedAppFixture fixture) : IClassFixture<
         fixture.Clock.Advance(TimeSpan.FromMinutes(81));
         var workspaces = fixture.App.Service<WorkspaceRepository>();
         var before = (await workspaces.FindAsync(id, default))!;
-        var queue = FunctionCatalog.All.Single(f => f.Trigger == FunctionTrigger.Queue);
+        var queue = FunctionCatalog.All.Single(f => f.Name == "RefreshWorkspace");
         var bindingName = (string)FunctionJsonWriter.Build(queue)["bindings"]![0]!["name"]!;
 
         var data = FunctionsHost.QueueData(bindingName, RefreshQueueClient.MessageText(before.Due()));
@@ -111,6 +116,26 @@ public sealed class HostContractTests(HostedAppFixture fixture) : IClassFixture<
         Assert.NotEqual(before.Tokens, (await workspaces.FindAsync(id, default))!.Tokens);
         Assert.Contains(fixture.App.Logs.Lines, l => l.Contains($"Function {queue.Name} invoked by the Functions host, invocation {Host.InvocationIds[^1]}, delivery 2", StringComparison.Ordinal));
         Assert.DoesNotContain(fixture.App.Logs.Lines, l => l.Contains("Dropping a malformed refresh message", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_poison_queue_function_reads_the_message_the_host_moved_there_and_marks_its_refresh_failing()
+    {
+        var id = await fixture.ConnectedWorkspaceAsync(fixture.Simulator.Register());
+        var workspaces = fixture.App.Service<WorkspaceRepository>();
+        var due = (await workspaces.FindAsync(id, default))!.Due();
+        var poisoned = FunctionCatalog.All.Single(f => f.Name == "RefreshPoisoned");
+        var binding = FunctionJsonWriter.Build(poisoned)["bindings"]![0]!;
+        Assert.Equal("%Refresh__QueueName%-poison", (string?)binding["queueName"]);
+
+        // The host copies the message's body to "{queue}-poison" as it was, so it arrives as the original did.
+        var data = FunctionsHost.QueueData((string)binding["name"]!, RefreshQueueClient.MessageText([due]));
+        var result = await Host.InvokeAsync(poisoned.Name, data, FunctionsHost.QueueMetadata(poisoned.Name, dequeueCount: 1, DateTimeOffset.UtcNow));
+
+        Assert.True(result.Succeeded, result.Status.ToString());
+        var marked = (await workspaces.FindAsync(id, default))!;
+        Assert.Equal(ConnectionHealth.RefreshFailing, marked.Health.BrokenReason);
+        Assert.Contains("gave up", marked.LastError, StringComparison.Ordinal);
     }
 
     [Fact]

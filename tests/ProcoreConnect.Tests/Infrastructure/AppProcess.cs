@@ -4,14 +4,16 @@ using System.Diagnostics;
 namespace ProcoreConnect.Tests.Infrastructure;
 
 /// <summary>
-/// The app as its own operating-system process (<c>dotnet ProcoreConnect.dll</c>), configured the
-/// way the Functions host starts it (<c>FUNCTIONS_CUSTOMHANDLER_PORT</c>, settings in the
-/// environment), so tests can run two at once and kill or stop one as the platform would.
+/// The app as its own operating-system process (<c>dotnet ProcoreConnect.dll</c>, or the package's
+/// executable), started the way the Functions host starts it (the host's environment with
+/// <c>FUNCTIONS_CUSTOMHANDLER_PORT</c>, settings in the environment), so tests can run two at once
+/// and kill or stop one as the platform would.
 /// </summary>
 public sealed class AppProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
+    private FunctionsHost? _host;
 
     private AppProcess(Process process, Uri baseAddress)
     {
@@ -35,14 +37,30 @@ public sealed class AppProcess : IAsyncDisposable
     /// <summary>Its exit code (after it exited).</summary>
     public int ExitCode => _process.ExitCode;
 
-    /// <summary>Starts the app with these settings (keys as in configuration, <c>:</c>-separated) and waits until it answers.</summary>
-    public static Task<AppProcess> StartAsync(IReadOnlyDictionary<string, string?> settings)
+    /// <summary>
+    /// Starts the app (<c>dotnet ProcoreConnect.dll</c> from the tests' folder) with the host's
+    /// environment and these settings (keys as in configuration, <c>:</c>-separated) and waits until it answers.
+    /// </summary>
+    public static async Task<AppProcess> StartAsync(IReadOnlyDictionary<string, string?> settings)
     {
         var port = FreePort.Next();
-        var start = Start(AppContext.BaseDirectory, settings);
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
-        start.Environment["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return WaitUntilAnswersAsync(start, new Uri($"http://127.0.0.1:{port}"), "/", TimeSpan.FromSeconds(60));
+        var host = new FunctionsHost(port);
+        var ownSettings = new Dictionary<string, string?>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Testing",
+            ["Logging:Console:FormatterName"] = "simple",
+        };
+        foreach (var (key, value) in settings)
+        {
+            ownSettings[key] = value;
+        }
+
+        var app = Launch(
+            new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "ProcoreConnect.dll")]),
+            AppContext.BaseDirectory, host.HandlerEnvironment(AppContext.BaseDirectory), port, ownSettings);
+        // Its stand-in folders (HOME among them) live as long as the process.
+        app._host = host;
+        return await app.WaitUntilAnswersAsync("/", TimeSpan.FromSeconds(60));
     }
 
     /// <summary>
@@ -54,53 +72,39 @@ public sealed class AppProcess : IAsyncDisposable
     public static Task<AppProcess> StartLocalAsync(IReadOnlyDictionary<string, string?> settings)
     {
         var port = FreePort.Next();
-        var start = Start(System.IO.Path.Combine(RepositoryRoot.Path, "src", "ProcoreConnect"), settings);
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
-        start.Environment["Service__PublicBaseUrl"] = $"http://127.0.0.1:{port}";
-        return WaitUntilAnswersAsync(start, new Uri($"http://127.0.0.1:{port}"), "/api/health", TimeSpan.FromSeconds(120));
-    }
-
-    private static ProcessStartInfo Start(string workingDirectory, IReadOnlyDictionary<string, string?> settings)
-    {
-        var start = new ProcessStartInfo("dotnet", [System.IO.Path.Combine(AppContext.BaseDirectory, "ProcoreConnect.dll")])
+        var ownSettings = new Dictionary<string, string?>
         {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
+            ["Service:PublicBaseUrl"] = $"http://127.0.0.1:{port}",
+            ["Logging:Console:FormatterName"] = "simple",
         };
-        start.Environment["Logging__Console__FormatterName"] = "simple";
         foreach (var (key, value) in settings)
         {
-            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+            ownSettings[key] = value;
         }
 
-        return start;
+        var app = Launch(
+            new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "ProcoreConnect.dll")]),
+            Path.Combine(RepositoryRoot.Path, "src", "ProcoreConnect"), new Dictionary<string, string>(), port, ownSettings);
+        return app.WaitUntilAnswersAsync("/api/health", TimeSpan.FromSeconds(120));
     }
 
-    private static async Task<AppProcess> WaitUntilAnswersAsync(ProcessStartInfo start, Uri baseAddress, string path, TimeSpan patience)
+    private async Task<AppProcess> WaitUntilAnswersAsync(string path, TimeSpan patience)
     {
-        var process = Process.Start(start)!;
-        var app = new AppProcess(process, baseAddress);
-        process.OutputDataReceived += (_, e) => app.Collect(e.Data);
-        process.ErrorDataReceived += (_, e) => app.Collect(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
         var deadline = DateTime.UtcNow + patience;
         while (DateTime.UtcNow < deadline)
         {
-            if (process.HasExited)
+            if (_process.HasExited)
             {
-                throw new InvalidOperationException($"The app exited with {process.ExitCode} while starting:\n{string.Join('\n', app.Output)}");
+                throw new InvalidOperationException($"The app exited with {_process.ExitCode} while starting:\n{string.Join('\n', Output)}");
             }
 
             try
             {
-                if ((await app.Http.GetAsync(path)).IsSuccessStatusCode)
+                if ((await Http.GetAsync(path)).IsSuccessStatusCode)
                 {
-                    return app;
+                    return this;
                 }
             }
             catch (HttpRequestException)
@@ -110,8 +114,40 @@ public sealed class AppProcess : IAsyncDisposable
             await Task.Delay(100);
         }
 
-        await app.DisposeAsync();
-        throw new TimeoutException($"The app did not answer {path} within {patience.TotalSeconds} s:\n" + string.Join('\n', app.Output));
+        await DisposeAsync();
+        throw new TimeoutException($"The app did not answer {path} within {patience.TotalSeconds} s:\n" + string.Join('\n', Output));
+    }
+
+    /// <summary>
+    /// Starts a handler as the Functions host does (DefaultWorkerProcessFactory): in
+    /// <paramref name="workingDirectory"/>, with the parent's environment plus
+    /// <paramref name="hostEnvironment"/>, then <paramref name="settings"/> as app settings, its
+    /// output captured. Does not wait for it to answer.
+    /// </summary>
+    public static AppProcess Launch(
+        ProcessStartInfo start, string workingDirectory, IReadOnlyDictionary<string, string> hostEnvironment, int port, IReadOnlyDictionary<string, string?> settings)
+    {
+        start.WorkingDirectory = workingDirectory;
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
+        foreach (var (name, value) in hostEnvironment)
+        {
+            start.Environment[name] = value;
+        }
+
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        var process = Process.Start(start)!;
+        var app = new AppProcess(process, new Uri($"http://127.0.0.1:{port}"));
+        process.OutputDataReceived += (_, e) => app.Collect(e.Data);
+        process.ErrorDataReceived += (_, e) => app.Collect(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return app;
     }
 
     /// <summary>A client that authenticates with <paramref name="apiKey"/>.</summary>
@@ -165,6 +201,7 @@ public sealed class AppProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+        _host?.Dispose();
     }
 
     private void Collect(string? line)

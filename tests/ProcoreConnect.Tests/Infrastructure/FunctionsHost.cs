@@ -14,7 +14,8 @@ namespace ProcoreConnect.Tests.Infrastructure;
 /// host's source (Azure/azure-functions-host at 89dc438d, src/WebJobs.Script/Workers/Http/
 /// DefaultHttpWorkerService.cs and what it calls). It reaches the handler as the host does: plain
 /// HTTP to 127.0.0.1 on the port it gave the handler, with an HttpClient that keeps no cookies and,
-/// with forwarding on, follows no redirects (CreateHttpClient).
+/// with forwarding on, follows no redirects (CreateHttpClient); and it starts the handler with the
+/// environment the host's Linux image and the host itself give it (<see cref="HandlerEnvironment"/>).
 /// </summary>
 public sealed class FunctionsHost : IDisposable
 {
@@ -34,6 +35,19 @@ public sealed class FunctionsHost : IDisposable
     private readonly int _port;
 
     public FunctionsHost(int port) => _port = port;
+
+    /// <summary>The stand-ins for what the host's image sets (its folder, its ports, a home).</summary>
+    public HostImage Image { get; } = HostImage.Create();
+
+    /// <summary>The worker id the host gives the handler (FUNCTIONS_CUSTOMHANDLER_WORKER_ID) and names in its logs.</summary>
+    public string WorkerId { get; } = Guid.NewGuid().ToString();
+
+    /// <summary>
+    /// The handler's environment on top of the host's own (a child process inherits its parent's):
+    /// the image's variables, the platform's and the host's, with the port this host calls on.
+    /// <paramref name="scriptRoot"/> is the folder of the package (the host's working directory for the handler).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> HandlerEnvironment(string scriptRoot) => Image.HandlerEnvironment(_port, scriptRoot, WorkerId);
 
     /// <summary>Every invocation id the host used, in order.</summary>
     public List<string> InvocationIds { get; } = [];
@@ -171,7 +185,11 @@ public sealed class FunctionsHost : IDisposable
         ["RandGuid"] = Guid.NewGuid().ToString(),
     };
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose()
+    {
+        _client.Dispose();
+        Image.Delete();
+    }
 
     // DateTimeOffset values go through DateTimeOffset.Parse(value.ToString()): whole seconds.
     private static string HostDate(DateTimeOffset value) =>
