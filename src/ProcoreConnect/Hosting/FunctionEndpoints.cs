@@ -36,9 +36,9 @@ public static class FunctionEndpoints
 
             // Only these carry the limiter's metadata: for every other endpoint the rate limiting
             // middleware looks up the metadata, finds none and calls the next one.
-            if (RateLimitedFunctions.Names.Contains(function.Name))
+            if (RateLimitedFunctions.ByName.TryGetValue(function.Name, out var limited))
             {
-                endpoint.RequireRateLimiting(Security.PartnerRateLimitPolicy.Name);
+                endpoint.WithMetadata(limited);
             }
         }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using ProcoreConnect.Clients;
 using ProcoreConnect.Hosting;
 using ProcoreConnect.Security;
 using ProcoreConnect.Tests.Infrastructure;
@@ -95,7 +96,54 @@ public sealed class PartnerRateLimitTests : IDisposable
         Assert.DoesNotContain("GetToken", RateLimitedFunctions.Names);
         Assert.DoesNotContain("Health", RateLimitedFunctions.Names);
         Assert.DoesNotContain("ReceiveProcoreWebhook", RateLimitedFunctions.Names);
-        Assert.All(RateLimitedFunctions.Names, n => Assert.NotNull(FunctionCatalog.All.Single(f => f.Name == n).Policy));
+        // A budget per partner needs an authenticated partner; an anonymous route is charged to its link.
+        Assert.All(RateLimitedFunctions.ByName, f => Assert.Equal(
+            f.Value == RateLimited.PerPartner, FunctionCatalog.All.Single(d => d.Name == f.Key).Policy is not null));
+    }
+
+    [Fact]
+    public async Task Requests_answered_400_use_no_permit()
+    {
+        var client = _app.ClientFor("partner-typos");
+        var id = Connections.NewId();
+        for (var i = 0; i < Limit * 3; i++)
+        {
+            var invalid = await client.PutAsync($"/api/workspaces/{id}/connection", Json.Body(Connections.Valid().With("environment", "staging")));
+            Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.PostAsync("/api/workspaces/Not_An_Id/connect-links", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.PutAsync("/api/partner/webhook", Json.Body(new { url = "http://10.0.0.1/x" }))).StatusCode);
+
+        // The whole budget is still there.
+        for (var i = 0; i < Limit; i++)
+        {
+            Assert.True((await client.PutAsync($"/api/workspaces/{id}/connection", Json.Body(Connections.Valid().With("companyId", 1000 + i)))).IsSuccessStatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await client.PutAsync($"/api/workspaces/{id}/connection", Json.Body(Connections.Valid()))).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_400_after_a_secret_was_written_keeps_its_permit()
+    {
+        // A rotation on a DMSA client no workspace uses writes the candidate secret, then answers 400
+        // naming environment: it reached the secret store, so it is charged like any other call.
+        var client = _app.ClientFor("partner-rotations");
+        var name = Connections.NewClientName();
+        await _app.Service<OAuthClientService>().UpsertAsync(
+            new OAuthClientRef("partner-rotations", name),
+            new OAuthClientSettings { AuthFlow = AuthFlow.ClientCredentials, ClientId = "dmsa-app", ClientSecret = Connections.NewSecret() },
+            null,
+            default);
+        for (var i = 0; i < Limit; i++)
+        {
+            var response = await client.PutAsync($"/api/oauth-clients/{name}/secret", Json.Body(new { clientSecret = Connections.NewSecret() }));
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.True((await response.ReadJsonAsync()).GetProperty("errors").TryGetProperty("environment", out _));
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await client.PutAsync($"/api/oauth-clients/{name}/secret", Json.Body(new { clientSecret = Connections.NewSecret() }))).StatusCode);
     }
 
     [Fact]
