@@ -22,6 +22,8 @@ public static class RateLimitedFunctions
         ["ListInstalledCompanies"] = RateLimited.PerPartner,    // Procore's companies list with the client's token
         ["CreateCompanyWorkspaces"] = RateLimited.PerPartner,
         ["Connect"] = RateLimited.PerPartner,                   // a stored OAuth state, a code exchange to follow
+        ["CreateConnectLink"] = RateLimited.PerPartner,         // a stored link, each a way into a sign-in
+        ["StartConnectLink"] = RateLimited.PerLink("token"),    // anonymous: a stored OAuth state, a code exchange to follow
         ["ValidateConnection"] = RateLimited.PerPartner,        // Procore API calls
         ["ListKnownProjects"] = RateLimited.PerPartner,
         ["RefreshToken"] = RateLimited.PerPartner,              // a refresh at Procore and a secret write on every call

@@ -96,6 +96,8 @@ public sealed class PartnerRateLimitTests : IDisposable
         Assert.DoesNotContain("GetToken", RateLimitedFunctions.Names);
         Assert.DoesNotContain("Health", RateLimitedFunctions.Names);
         Assert.DoesNotContain("ReceiveProcoreWebhook", RateLimitedFunctions.Names);
+        Assert.Contains("CreateConnectLink", RateLimitedFunctions.Names);
+        Assert.Contains("StartConnectLink", RateLimitedFunctions.Names);
         // A budget per partner needs an authenticated partner; an anonymous route is charged to its link.
         Assert.All(RateLimitedFunctions.ByName, f => Assert.Equal(
             f.Value == RateLimited.PerPartner, FunctionCatalog.All.Single(d => d.Name == f.Key).Policy is not null));
@@ -144,6 +146,59 @@ public sealed class PartnerRateLimitTests : IDisposable
         }
 
         Assert.Equal(HttpStatusCode.TooManyRequests, (await client.PutAsync($"/api/oauth-clients/{name}/secret", Json.Body(new { clientSecret = Connections.NewSecret() }))).StatusCode);
+    }
+
+    [Fact]
+    public async Task Creating_connect_links_is_limited_per_partner()
+    {
+        var client = _app.ClientFor("partner-links");
+        var id = Connections.NewId();
+        Assert.Equal(HttpStatusCode.Created, (await client.PutAsync($"/api/workspaces/{id}/connection", Json.Body(Connections.Valid()))).StatusCode);
+        for (var i = 1; i < Limit; i++)
+        {
+            Assert.Equal(HttpStatusCode.Created, (await client.PostAsync($"/api/workspaces/{id}/connect-links", null)).StatusCode);
+        }
+
+        var refused = await client.PostAsync($"/api/workspaces/{id}/connect-links", null);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.NotNull(refused.Headers.RetryAfter?.Delta);
+        Assert.Contains("partner", (await refused.ReadJsonAsync()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(Limit - 1, (await (await client.GetAsync($"/api/workspaces/{id}/audit")).ReadJsonAsync())
+            .EnumerateArray().Count(e => e.GetProperty("action").GetString() == "connect_link.created"));
+    }
+
+    [Fact]
+    public async Task Pressing_connect_is_limited_per_link()
+    {
+        var client = _app.ClientFor("partner-presses");
+        var id = Connections.NewId();
+        Assert.Equal(HttpStatusCode.Created, (await client.PutAsync($"/api/workspaces/{id}/connection", Json.Body(Connections.Valid()))).StatusCode);
+        var first = await LinkPathAsync(client, id);
+        var second = await LinkPathAsync(client, id);
+        var person = _app.AnonymousClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        for (var i = 0; i < Limit; i++)
+        {
+            Assert.Equal(HttpStatusCode.SeeOther, (await person.PostAsync(first, null)).StatusCode);
+        }
+
+        var refused = await person.PostAsync(first, null);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.NotNull(refused.Headers.RetryAfter?.Delta);
+        Assert.Contains("link", (await refused.ReadJsonAsync()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        // Another link, and the partner's own calls, have budgets of their own.
+        Assert.Equal(HttpStatusCode.SeeOther, (await person.PostAsync(second, null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsync($"/api/workspaces/{id}/connect-links", null)).StatusCode);
+        // The token never appears in the logs, the limiter's included.
+        Assert.DoesNotContain(_app.Logs.Lines, l => l.Contains(first.Split('/')[^1], StringComparison.Ordinal));
+    }
+
+    private static async Task<string> LinkPathAsync(HttpClient client, string id)
+    {
+        var created = await client.PostAsync($"/api/workspaces/{id}/connect-links", null);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        return new Uri((await created.ReadJsonAsync()).GetProperty("url").GetString()!).AbsolutePath;
     }
 
     [Fact]
