@@ -123,14 +123,16 @@ public sealed class WorkspaceRepository(TableStore tables)
     /// <summary>
     /// The workspaces (being deleted included) that use <paramref name="client"/>, in one
     /// <paramref name="environment"/> when given. A partner's client can only be used by that
-    /// partner's workspaces (one partition); a public client by anyone's.
+    /// partner's workspaces (one partition); a public client by anyone's, unless
+    /// <paramref name="partnerId"/> names the one partner (one partition) whose are wanted.
     /// </summary>
-    public IAsyncEnumerable<Workspace> ListUsingAsync(OAuthClientRef client, CancellationToken cancellationToken, ProcoreEnvironment? environment = null)
+    public IAsyncEnumerable<Workspace> ListUsingAsync(
+        OAuthClientRef client, CancellationToken cancellationToken, ProcoreEnvironment? environment = null, string? partnerId = null)
     {
         var filter = TableClient.CreateQueryFilter($"ClientOwner eq {client.Owner} and ClientName eq {client.Name}");
-        if (!client.IsPublic)
+        if ((client.IsPublic ? partnerId : client.Owner) is { } partition)
         {
-            filter = TableClient.CreateQueryFilter($"PartitionKey eq {client.Owner}") + " and " + filter;
+            filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition}") + " and " + filter;
         }
 
         if (environment is { } env)
