@@ -27,7 +27,7 @@ app.UseMiddleware<RefusalLogging>();
 app.UseAuthentication();
 app.UseAuthorization();
 // After authorization: it partitions by the authenticated partner, and a refused caller costs no permit.
-app.UseRateLimiter();
+app.UseMiddleware<RateLimiting>();
 app.MapHostReadiness();
 app.MapFunctions(FunctionCatalog.All);
 app.Run();

@@ -111,7 +111,10 @@ public sealed class OAuthClientService(
         new(WriteStatus.Conflict, Detail: $"OAuth client '{client.Name}' is used by {users} workspace{(users == 1 ? "" : "s")}: "
             + "delete them or move them to another client first.");
 
-    /// <summary>How many workspaces (of every partner, for a public client) use the client.</summary>
+    /// <summary>
+    /// How many workspaces use the client: of every partner, for a public client, unless
+    /// <paramref name="partnerId"/> names one, whose partition alone is then read.
+    /// </summary>
     public async Task<int> CountUsersAsync(OAuthClientRef client, CancellationToken cancellationToken, string? partnerId = null)
     {
         var count = 0;

@@ -61,11 +61,7 @@ public static class SecurityExtensions
             });
 
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateOnStartWith(new RateLimitOptionsValidator());
-        services.AddRateLimiter(o =>
-        {
-            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.AddPolicy<string, PartnerRateLimitPolicy>(PartnerRateLimitPolicy.Name);
-        });
+        services.AddSingleton<PermitWindows>();
 
         services.AddAuthorizationBuilder()
             .AddPolicy(Roles.Partner, p => p.RequireAuthenticatedUser().RequireRole(Roles.Partner).RequireClaim(Roles.PartnerClaim))

@@ -123,11 +123,13 @@ public static class ServiceCollectionExtensions
         services.AddHttpClient<ProcoreOAuthClient, ProcoreOAuthClient>((http, sp) =>
                 new(http, sp.GetRequiredService<IOptions<ProcoreOptions>>(), sp.GetRequiredService<ILogger<ProcoreOAuthClient>>()))
             .ConfigureHttpClient(c => c.Timeout = TimeSpan.FromSeconds(30))
-            .ConfigurePrimaryHttpMessageHandler(PooledHandler).SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+            .ConfigurePrimaryHttpMessageHandler(PooledHandler).SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+            .AddHttpMessageHandler(static () => new Security.CostlyWorkHandler());
         services.AddSingleton<ProcoreRateLimits>();
         services.AddHttpClient<ProcoreApiClient, ProcoreApiClient>((http, sp) =>
                 new(http, sp.GetRequiredService<IOptions<ProcoreOptions>>(), sp.GetRequiredService<ProcoreRateLimits>()))
             .ConfigurePrimaryHttpMessageHandler(PooledHandler).SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+            .AddHttpMessageHandler(static () => new Security.CostlyWorkHandler())
             .AddStandardResilienceHandler(o =>
             {
                 // A 429 is not retried here: Procore says when its limit resets, and ProcoreRateLimits waits for that.

@@ -36,6 +36,10 @@ public static class TelemetryExtensions
                     .AddAspNetCoreInstrumentation(o =>
                     {
                         o.Filter = context => context.Request.Path != "/";
+                        // The callback's query is the sign-in's code and state: no span keeps any
+                        // query, whatever OTEL_DOTNET_EXPERIMENTAL_ASPNETCORE_DISABLE_URL_QUERY_REDACTION
+                        // says (the instrumentation's own redaction keeps the names and yields to it).
+                        o.EnrichWithHttpRequest = static (activity, _) => activity.SetTag("url.query", null);
                         // A connect link's path is its secret: the span keeps the route template instead.
                         o.EnrichWithHttpResponse = (activity, response) =>
                         {

@@ -23,7 +23,8 @@ public sealed record FunctionDefinition
 
     /// <summary>
     /// The authorization policy the app enforces itself (null: anonymous). Timer and queue
-    /// functions have none: only the Functions host reaches them, on the handler's local port.
+    /// functions have none: under the Functions host only the host reaches them, on the handler's
+    /// local port; without the host they are the admin's (see <see cref="FunctionEndpoints"/>).
     /// </summary>
     public string? Policy { get; init; }
 

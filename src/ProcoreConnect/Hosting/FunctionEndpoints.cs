@@ -17,6 +17,7 @@ public static class FunctionEndpoints
     /// <summary>Maps every function: HTTP ones at their route, timers and queues at <c>POST /{Name}</c>.</summary>
     public static IEndpointRouteBuilder MapFunctions(this IEndpointRouteBuilder app, IEnumerable<FunctionDefinition> functions)
     {
+        var hosted = CustomHandlerPort.IsHostedByFunctions(app.ServiceProvider.GetRequiredService<IConfiguration>());
         foreach (var function in functions)
         {
             var endpoint = function.Trigger switch
@@ -33,12 +34,19 @@ public static class FunctionEndpoints
             {
                 endpoint.RequireAuthorization(policy);
             }
+            else if (function.Trigger != FunctionTrigger.Http && !hosted)
+            {
+                // Under the host only the host reaches these (it sends no key, on the handler's
+                // loopback port); run on its own, the app may be reachable by anyone who can reach
+                // its port, and a timer or queue call spends Procore refreshes: an operator's only.
+                endpoint.RequireAuthorization(Security.Roles.Admin);
+            }
 
             // Only these carry the limiter's metadata: for every other endpoint the rate limiting
             // middleware looks up the metadata, finds none and calls the next one.
-            if (RateLimitedFunctions.Names.Contains(function.Name))
+            if (RateLimitedFunctions.ByName.TryGetValue(function.Name, out var limited))
             {
-                endpoint.RequireRateLimiting(Security.PartnerRateLimitPolicy.Name);
+                endpoint.WithMetadata(limited);
             }
         }
 

@@ -1,23 +1,37 @@
+using ProcoreConnect.Security;
+
 namespace ProcoreConnect.Hosting;
 
 /// <summary>
-/// The functions rate-limited per partner (<see cref="Security.PartnerRateLimitPolicy"/>): the
-/// calls that write secrets to Key Vault or call Procore. Kept here, by function name, rather than
-/// on each line of <see cref="FunctionCatalog"/>. Not the token API (the hot path; its Procore
-/// calls are single-flight and honour Procore's own limits) and not health (cached); its forced
-/// refresh is, since every call of it spends a refresh.
+/// The rate-limited functions (<see cref="RateLimiting"/>) and whom each call is charged to: the
+/// calls that write secrets to Key Vault, call Procore or start a sign-in. Kept here, by function
+/// name, rather than on each line of <see cref="FunctionCatalog"/>. Not the token API (the hot
+/// path; its Procore calls are single-flight and honour Procore's own limits) and not health
+/// (cached); its forced refresh is, since every call of it spends a refresh.
 /// </summary>
 public static class RateLimitedFunctions
 {
-    /// <summary>The names, as in the function table.</summary>
-    public static IReadOnlySet<string> Names { get; } = new HashSet<string>(StringComparer.Ordinal)
+    /// <summary>Each limited function, by its name in the function table, and its budget.</summary>
+    public static IReadOnlyDictionary<string, RateLimited> ByName { get; } = new Dictionary<string, RateLimited>(StringComparer.Ordinal)
     {
-        "PutConnection", "DeleteConnection",                                // revoke at Procore, write and delete secrets
-        "PutOAuthClient", "DeleteOAuthClient", "RotateOAuthClientSecret",   // client secrets; a rotation proves the secret at Procore
-        "ListInstalledCompanies", "CreateCompanyWorkspaces",                // Procore's companies list with the client's token
-        "Connect",                                                           // a stored OAuth state, a code exchange to follow
-        "ValidateConnection", "ListKnownProjects",                          // Procore API calls
-        "RefreshToken",                                                      // a refresh at Procore and a secret write on every call
-        "ConfigureProcoreWebhook", "SetPartnerWebhook", "DeletePartnerWebhook", // hook and signing secrets
+        ["PutConnection"] = RateLimited.PerPartner,             // revoke at Procore, write and delete secrets
+        ["DeleteConnection"] = RateLimited.PerPartner,
+        ["PutOAuthClient"] = RateLimited.PerPartner,            // client secrets; a rotation proves the secret at Procore
+        ["DeleteOAuthClient"] = RateLimited.PerPartner,
+        ["RotateOAuthClientSecret"] = RateLimited.PerPartner,
+        ["ListInstalledCompanies"] = RateLimited.PerPartner,    // Procore's companies list with the client's token
+        ["CreateCompanyWorkspaces"] = RateLimited.PerPartner,
+        ["Connect"] = RateLimited.PerPartner,                   // a stored OAuth state, a code exchange to follow
+        ["CreateConnectLink"] = RateLimited.PerPartner,         // a stored link, each a way into a sign-in
+        ["StartConnectLink"] = RateLimited.PerLink("token"),    // anonymous: a stored OAuth state, a code exchange to follow
+        ["ValidateConnection"] = RateLimited.PerPartner,        // Procore API calls
+        ["ListKnownProjects"] = RateLimited.PerPartner,
+        ["RefreshToken"] = RateLimited.PerPartner,              // a refresh at Procore and a secret write on every call
+        ["ConfigureProcoreWebhook"] = RateLimited.PerPartner,   // hook and signing secrets
+        ["SetPartnerWebhook"] = RateLimited.PerPartner,
+        ["DeletePartnerWebhook"] = RateLimited.PerPartner,
     };
+
+    /// <summary>The names, as in the function table.</summary>
+    public static IReadOnlySet<string> Names { get; } = ByName.Keys.ToHashSet(StringComparer.Ordinal);
 }

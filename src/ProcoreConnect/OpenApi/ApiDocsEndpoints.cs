@@ -37,7 +37,8 @@ public static class ApiDocsEndpoints
     /// Maps Scalar's reference page (<c>/api/reference</c> redirects to <c>/api/reference/</c>) and
     /// its scripts, served from the Scalar.AspNetCore assembly. Everything Scalar would load from
     /// elsewhere is off (fonts, telemetry, the agent and the developer toolbar), so the page makes no
-    /// request beyond this service.
+    /// request beyond this service, and its Content-Security-Policy (<see cref="ReferencePageHeaders"/>)
+    /// allows none.
     /// </summary>
     public static IEndpointConventionBuilder MapReference(IEndpointRouteBuilder app, FunctionDefinition function)
     {
@@ -45,7 +46,13 @@ public static class ApiDocsEndpoints
         // answers the conventions of all of them, so the function's name (FunctionEndpoints) would
         // name the scripts too, and endpoint names must be unique: it stays on the page alone.
         var reference = app.MapGroup(ReferencePrefix).WithMetadata(function);
+        reference.AddEndpointFilter(static (context, next) =>
+        {
+            ReferencePageHeaders.Apply(context.HttpContext);
+            return next(context);
+        });
         reference.MapScalarApiReference("", options => options
+            .WithNonce()
             .WithTitle("Procore Connect API")
             .WithOpenApiRoutePattern("/api/" + DocumentRoute)
             .AddPreferredSecuritySchemes(ApiDocumentTransformer.ApiKeyScheme)

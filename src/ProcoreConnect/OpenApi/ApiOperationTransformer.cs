@@ -63,15 +63,16 @@ internal sealed class ApiOperationTransformer(IOptions<JsonOptions> json, IOptio
             }
         }
 
-        if (RateLimitedFunctions.Names.Contains(function.Name))
+        if (RateLimitedFunctions.ByName.TryGetValue(function.Name, out var limited))
         {
             await DescribeResponsesAsync(operation,
             [
                 ResponseDoc.Problem(
                     TypedResults.Problem(
-                        "This partner's calls that reach Key Vault or Procore are limited; retry after 42 s. Nothing of this request was done.",
+                        $"{limited.Budget}; retry after 42 s. Nothing of this request was done.",
                         statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests"),
-                    "Over the partner's limit of such calls (`RateLimits:PermitLimit` per `RateLimits:Window`); nothing was done.")
+                    "Over the limit of such calls (`RateLimits:PermitLimit` per `RateLimits:Window`, "
+                    + limited.Scope + "); nothing was done. A call answered `400` uses no permit.")
                     with { Header = ("Retry-After", "Seconds until the window allows another call.") },
             ], context, cancellationToken);
         }

@@ -3,6 +3,7 @@ using ProcoreConnect.Clients;
 using ProcoreConnect.ConnectLinks;
 using ProcoreConnect.Http;
 using ProcoreConnect.Tokens;
+using ProcoreConnect.Webhooks;
 using ProcoreConnect.Workspaces;
 using static ProcoreConnect.OpenApi.ResponseDoc;
 using X = ProcoreConnect.OpenApi.ApiExamples;
@@ -404,13 +405,14 @@ public static class ApiOperations
         {
             Tag = ProcoreWebhooks,
             Summary = "Procore's webhook deliveries",
-            Description = "For Procore, anonymous: the hook's `Authorization` value is checked in constant time. Payload formats v2, v3 and v4 are accepted, "
-                + "stored once per `ulid` (v4: `id`) and acknowledged at once; a repeat answers `duplicate: true`.",
+            Description = "For Procore, anonymous: the hook's `Authorization` value is checked in constant time. Payload formats v2, v3 and v4 are accepted "
+                + "when their `company_id` is the workspace's company, stored once per `ulid` (v4: `id`) and acknowledged at once; a repeat answers `duplicate: true`.",
             Request = new RequestDoc(typeof(System.Text.Json.JsonElement), X.ProcoreDelivery, []),
             Responses =
             [
                 Ok(StatusCodes.Status200OK, "Stored (or a repeat).", X.Delivery),
                 Invalid(Problems.Field("body", "A Procore delivery (payload v2, v3 or v4) with an id or ulid is required."), "Not a Procore delivery; nothing is stored."),
+                Invalid(WebhookEndpoints.OtherCompany(1001), "The delivery's `company_id` is missing or not the workspace's (Procore signs nothing, so the company must match); nothing is stored."),
                 When(StatusCodes.Status401Unauthorized, "Unknown workspace key or wrong `Authorization` value."),
             ],
         },

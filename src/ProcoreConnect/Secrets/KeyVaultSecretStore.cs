@@ -15,6 +15,7 @@ public sealed class KeyVaultSecretStore(SecretClient client) : ISecretStore
     /// <inheritdoc />
     public async Task<SecretReference> SetAsync(string name, string value, CancellationToken cancellationToken)
     {
+        Security.CostlyWork.Note();
         var secret = new KeyVaultSecret(name, value) { Properties = { ContentType = "text/plain" } };
         var stored = await client.SetSecretAsync(secret, cancellationToken);
         return new SecretReference(name, stored.Value.Properties.Version);
@@ -55,6 +56,7 @@ public sealed class KeyVaultSecretStore(SecretClient client) : ISecretStore
     /// <inheritdoc />
     public async Task DisableAsync(SecretReference reference, CancellationToken cancellationToken)
     {
+        Security.CostlyWork.Note();
         try
         {
             await client.UpdateSecretPropertiesAsync(WithVersion(reference), cancellationToken);
@@ -68,6 +70,7 @@ public sealed class KeyVaultSecretStore(SecretClient client) : ISecretStore
     /// <inheritdoc />
     public async Task DeleteAsync(string name, CancellationToken cancellationToken)
     {
+        Security.CostlyWork.Note();
         try
         {
             await client.StartDeleteSecretAsync(name, cancellationToken);

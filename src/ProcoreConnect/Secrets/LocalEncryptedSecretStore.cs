@@ -53,6 +53,7 @@ public sealed class LocalEncryptedSecretStore : ISecretStore
     /// <inheritdoc />
     public async Task<SecretReference> SetAsync(string name, string value, CancellationToken cancellationToken)
     {
+        Security.CostlyWork.Note();
         var reference = new SecretReference(name, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)));
         var sealedValue = Seal(reference, value);
         var table = await _tables.GetAsync(TableName, cancellationToken);
@@ -106,6 +107,7 @@ public sealed class LocalEncryptedSecretStore : ISecretStore
     /// <inheritdoc />
     public async Task DisableAsync(SecretReference reference, CancellationToken cancellationToken)
     {
+        Security.CostlyWork.Note();
         var table = await _tables.GetAsync(TableName, cancellationToken);
         var flag = new TableEntity(reference.Name, reference.Version) { ["Enabled"] = false };
         var latest = await table.GetEntityIfExistsAsync<LocalSecretEntity>(reference.Name, LatestRowKey(reference.Name), ["Version"], cancellationToken);
@@ -146,6 +148,7 @@ public sealed class LocalEncryptedSecretStore : ISecretStore
     /// <inheritdoc />
     public async Task DeleteAsync(string name, CancellationToken cancellationToken)
     {
+        Security.CostlyWork.Note();
         var table = await _tables.GetAsync(TableName, cancellationToken);
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {name}");
         await foreach (var row in table.QueryAsync<LocalSecretEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))

@@ -17,6 +17,19 @@ public sealed class AuthOptions
 
     /// <summary>How long a verified API key is trusted before it is looked up again (revocation delay across instances).</summary>
     public TimeSpan KeyCacheDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long a key id the table does not have is answered "unknown" from memory, so a bad key
+    /// presented again costs no table read. A key created on another instance meanwhile is hidden
+    /// here only if its random id was presented before it existed.
+    /// </summary>
+    public TimeSpan UnknownKeyCacheDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The most unknown key ids remembered at once: callers choose them, so memory is bounded;
+    /// when full, a further unknown id costs its table read as it did before.
+    /// </summary>
+    public int UnknownKeyCacheSize { get; set; } = 10_000;
 }
 
 /// <summary>Microsoft Entra ID settings.</summary>

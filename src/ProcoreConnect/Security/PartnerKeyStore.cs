@@ -10,7 +10,10 @@ namespace ProcoreConnect.Security;
 /// <summary>
 /// Partner API keys: <c>pck_{keyId}_{secret}</c>, 256 random bits of secret, stored as a salted
 /// SHA-256 hash and compared in constant time. A verified key is trusted from memory for
-/// <see cref="AuthOptions.KeyCacheDuration"/>; revocation on this instance applies at once.
+/// <see cref="AuthOptions.KeyCacheDuration"/>; revocation on this instance applies at once. An
+/// unknown key id is remembered as unknown for <see cref="AuthOptions.UnknownKeyCacheDuration"/>
+/// (at most <see cref="AuthOptions.UnknownKeyCacheSize"/> of them), never past the creation of a
+/// key of that id on this instance.
 /// </summary>
 public sealed class PartnerKeyStore(TableStore tables, TimeProvider time, IOptions<AuthOptions> options)
 {
@@ -19,11 +22,21 @@ public sealed class PartnerKeyStore(TableStore tables, TimeProvider time, IOptio
 
     private const string Prefix = "pck_";
     private readonly ConcurrentDictionary<string, (PartnerKeyEntity Row, DateTimeOffset CheckedAt)> _cache = new();
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _unknown = new(StringComparer.Ordinal);
+    private readonly Lock _unknownLock = new();
+    private long _keysCreated;
+    private DateTimeOffset _nextUnknownSweep;
+
+    /// <summary>How many unknown key ids are remembered now.</summary>
+    internal int UnknownKeys => _unknown.Count;
 
     /// <summary>Creates a key for a partner; the value is returned once and never stored.</summary>
-    public async Task<CreatedPartnerKey> CreateAsync(string partnerId, string? name, CancellationToken cancellationToken)
+    public Task<CreatedPartnerKey> CreateAsync(string partnerId, string? name, CancellationToken cancellationToken) =>
+        CreateAsync(partnerId, name, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)), cancellationToken);
+
+    /// <summary>Creates a key of a chosen id: the tests' way to make one whose id was presented before.</summary>
+    internal async Task<CreatedPartnerKey> CreateAsync(string partnerId, string? name, string keyId, CancellationToken cancellationToken)
     {
-        var keyId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
         var secret = System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
         var salt = RandomNumberGenerator.GetBytes(16);
         var row = new PartnerKeyEntity
@@ -38,6 +51,13 @@ public sealed class PartnerKeyStore(TableStore tables, TimeProvider time, IOptio
         };
         var table = await tables.GetAsync(TableName, cancellationToken);
         await table.AddEntityAsync(row, cancellationToken);
+        lock (_unknownLock)
+        {
+            // A lookup that missed before this insert and remembers its miss after it sees the count change.
+            _keysCreated++;
+            _unknown.TryRemove(keyId, out _);
+        }
+
         return new CreatedPartnerKey(keyId, partnerId, name, row.CreatedAt, $"{Prefix}{keyId}_{secret}");
     }
 
@@ -118,15 +138,60 @@ public sealed class PartnerKeyStore(TableStore tables, TimeProvider time, IOptio
             return cached.Row;
         }
 
-        var table = await tables.GetAsync(TableName, cancellationToken);
-        var found = await table.GetEntityIfExistsAsync<PartnerKeyEntity>(keyId, keyId, cancellationToken: cancellationToken);
-        if (!found.HasValue)
+        var limits = options.Value;
+        if (_unknown.TryGetValue(keyId, out var missedAt) && now - missedAt < limits.UnknownKeyCacheDuration)
         {
             return null;
         }
 
+        long createdBefore;
+        lock (_unknownLock)
+        {
+            createdBefore = _keysCreated;
+        }
+
+        var table = await tables.GetAsync(TableName, cancellationToken);
+        var found = await table.GetEntityIfExistsAsync<PartnerKeyEntity>(keyId, keyId, cancellationToken: cancellationToken);
+        if (!found.HasValue)
+        {
+            RememberUnknown(keyId, now, createdBefore, limits);
+            return null;
+        }
+
+        _unknown.TryRemove(keyId, out _);
         _cache[keyId] = (found.Value!, now);
         return found.Value;
+    }
+
+    private void RememberUnknown(string keyId, DateTimeOffset now, long createdBefore, AuthOptions limits)
+    {
+        lock (_unknownLock)
+        {
+            if (_keysCreated != createdBefore)
+            {
+                // A key created here since the read may have this id: remembering the miss could hide it.
+                return;
+            }
+
+            if (_unknown.Count >= limits.UnknownKeyCacheSize && now >= _nextUnknownSweep)
+            {
+                // At most once a cache duration, so a full cache of live entries costs no sweep per miss.
+                foreach (var (id, at) in _unknown)
+                {
+                    if (now - at >= limits.UnknownKeyCacheDuration)
+                    {
+                        _unknown.TryRemove(id, out _);
+                    }
+                }
+
+                _nextUnknownSweep = now + limits.UnknownKeyCacheDuration;
+            }
+
+            if (_unknown.ContainsKey(keyId) || _unknown.Count < limits.UnknownKeyCacheSize)
+            {
+                _unknown[keyId] = now;
+            }
+        }
     }
 
     private static byte[] Hash(byte[] salt, string secret)

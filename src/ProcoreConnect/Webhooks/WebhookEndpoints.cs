@@ -37,8 +37,9 @@ public static class WebhookEndpoints
 
     /// <summary>
     /// <c>POST /api/webhooks/procore/{workspaceKey}</c>: checks the hook's Authorization value in
-    /// constant time, stores the delivery once (by its ULID or id) and acknowledges at once. Any of
-    /// Procore's payload formats (v2, v3, v4) is accepted.
+    /// constant time, checks the delivery's <c>company_id</c> is the workspace's, stores the delivery
+    /// once (by its ULID or id) and acknowledges at once. Any of Procore's payload formats (v2, v3,
+    /// v4) is accepted.
     /// </summary>
     public static async Task<Results<Ok<DeliveryAck>, ValidationProblem, UnauthorizedHttpResult>> Receive(
         string workspaceKey, HttpRequest request, InboundWebhookStore hooks, WorkspaceRepository workspaces, ILoggerFactory loggers, CancellationToken cancellationToken)
@@ -66,14 +67,32 @@ public static class WebhookEndpoints
             return Problems.Field("body", "A Procore delivery (payload v2, v3 or v4) with an id or ulid is required.");
         }
 
+        // Procore signs nothing: the Authorization value proves only who holds it, so the delivery
+        // must also be about this workspace's company. Every payload format carries company_id, so
+        // one without it is refused as unmatched rather than taken on trust.
+        if (delivery.CompanyId != workspace.CompanyId)
+        {
+            logger.LogWarning(
+                "Refused a Procore webhook delivery for workspace {WorkspaceId}: company_id {DeliveryCompanyId} is not the workspace's company",
+                workspace.Id, delivery.CompanyId);
+            return OtherCompany(workspace.CompanyId);
+        }
+
         var first = await hooks.RecordAsync(workspace.Key, delivery, payload, cancellationToken);
         if (first && delivery.ResourceName == "Projects" && delivery.EventType == "create" && delivery.ResourceId is > 0 and var projectId)
         {
-            await hooks.AddProjectAsync(workspace.Key, projectId, delivery.CompanyId ?? workspace.CompanyId, cancellationToken);
+            await hooks.AddProjectAsync(workspace.Key, projectId, workspace.CompanyId, cancellationToken);
         }
 
         return TypedResults.Ok(new DeliveryAck(delivery.Key, Duplicate: !first));
     }
+
+    /// <summary>The 400 for a delivery whose <c>company_id</c> is missing or not the workspace's.</summary>
+    public static ValidationProblem OtherCompany(long workspaceCompanyId) =>
+        Problems.Field(
+            "company_id",
+            $"A delivery for this hook must carry company_id {workspaceCompanyId}, the workspace's company. Nothing was stored; "
+            + "check that the hook was created with this workspace's company.");
 
     /// <summary><c>GET /api/workspaces/{id}/projects</c>: projects Procore announced, and whether the app sees them yet.</summary>
     public static async Task<Results<Ok<IReadOnlyList<KnownProject>>, ValidationProblem, ProblemHttpResult>> Projects(

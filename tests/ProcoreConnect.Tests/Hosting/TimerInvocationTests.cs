@@ -27,7 +27,7 @@ public sealed class TimerInvocationTests : IClassFixture<AppFactory>
     [Fact]
     public async Task The_hosts_timer_payload_is_accepted_and_answered_in_the_custom_handler_shape()
     {
-        var response = await _client.PostAsync("/PurgeDeletedWorkspaces", Json.Raw(HostPayload));
+        var response = await _client.InvokeAsAdminAsync("PurgeDeletedWorkspaces", HostPayload);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await response.ReadJsonAsync();
         Assert.Equal(System.Text.Json.JsonValueKind.Object, body.GetProperty("Outputs").ValueKind);
@@ -35,10 +35,45 @@ public sealed class TimerInvocationTests : IClassFixture<AppFactory>
         Assert.Equal(System.Text.Json.JsonValueKind.Null, body.GetProperty("ReturnValue").ValueKind);
     }
 
+    public static TheoryData<string> HostOnlyFunctions() =>
+        [.. ProcoreConnect.Hosting.FunctionCatalog.All.Where(f => f.Trigger != ProcoreConnect.Hosting.FunctionTrigger.Http).Select(f => f.Name)];
+
+    [Theory]
+    [MemberData(nameof(HostOnlyFunctions))]
+    public async Task Without_the_host_a_timer_or_queue_function_refuses_anyone_but_an_admin_and_does_nothing(string function)
+    {
+        var id = Connections.NewId();
+        (await _client.PutAsync($"/api/workspaces/{id}/connection", Json.Body(Connections.Valid()))).EnsureSuccessStatusCode();
+        var repository = _app.Service<WorkspaceRepository>();
+        var workspace = (await repository.FindAsync(id, default))!;
+        // An abandoned delete: the purge would finish it.
+        await repository.UpdateAsync(workspace with { Status = WorkspaceStatus.Deleting, UpdatedAt = DateTimeOffset.UtcNow.AddHours(-1) }, default);
+        var payload = function == "RefreshWorkspace" ? """{"Data":{"msg":"{}"},"Metadata":{}}""" : HostPayload;
+
+        var anonymous = await _app.AnonymousClient().PostAsync("/" + function, Json.Raw(payload));
+        var partner = await _client.PostAsync("/" + function, Json.Raw(payload));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, partner.StatusCode);
+        Assert.NotNull(await repository.FindAsync(id, default));
+        Assert.Equal(HttpStatusCode.OK, (await _client.InvokeAsAdminAsync(function, payload)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Under_the_host_the_timer_routes_take_the_hosts_calls_without_a_key()
+    {
+        // The host sends no key; it alone reaches the handler's loopback port.
+        using var hosted = AppFactory.With(new Dictionary<string, string?> { [ProcoreConnect.Hosting.CustomHandlerPort.PortVariable] = "45681" });
+
+        var response = await hosted.AnonymousClient().PostAsync("/PurgeDeletedWorkspaces", Json.Raw(HostPayload));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
     [Fact]
     public async Task A_payload_that_is_not_json_is_refused()
     {
-        var response = await _client.PostAsync("/PurgeDeletedWorkspaces", Json.Raw("{not json"));
+        var response = await _client.InvokeAsAdminAsync("PurgeDeletedWorkspaces", "{not json");
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
@@ -62,7 +97,7 @@ public sealed class TimerInvocationTests : IClassFixture<AppFactory>
         var inFlight = (await repository.FindAsync(fresh, default))!;
         await repository.UpdateAsync(inFlight with { Status = WorkspaceStatus.Deleting, UpdatedAt = DateTimeOffset.UtcNow }, default);
 
-        (await _client.PostAsync("/PurgeDeletedWorkspaces", Json.Raw(HostPayload))).EnsureSuccessStatusCode();
+        (await _client.InvokeAsAdminAsync("PurgeDeletedWorkspaces", HostPayload)).EnsureSuccessStatusCode();
 
         Assert.Null(await repository.FindAsync(id, default));
         await Assert.ThrowsAsync<SecretNotFoundException>(() => _app.Service<ISecretStore>().GetAsync(tokens, default));

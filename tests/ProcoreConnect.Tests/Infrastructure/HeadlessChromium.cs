@@ -85,6 +85,8 @@ public sealed class HeadlessChromium : IDisposable
 
         // The browser's own log of every request, so a test can tell where a page reached.
         options.SetLoggingPreference("performance", OpenQA.Selenium.LogLevel.All);
+        // And of its console, where it reports what a Content-Security-Policy refused.
+        options.SetLoggingPreference(LogType.Browser, OpenQA.Selenium.LogLevel.All);
         var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(DriverPath)!, Path.GetFileName(DriverPath));
         service.SuppressInitialDiagnosticInformation = true;
         service.HideCommandPromptWindow = true;
@@ -107,6 +109,10 @@ public sealed class HeadlessChromium : IDisposable
             .Where(message => message.GetProperty("method").GetString() == "Network.requestWillBeSent")
             .Select(message => new Uri(message.GetProperty("params").GetProperty("request").GetProperty("url").GetString()!))
             .ToList();
+
+    /// <summary>The browser console's messages since the last call.</summary>
+    public IReadOnlyList<string> ConsoleMessages() =>
+        _driver.Manage().Logs.GetLog(LogType.Browser).Select(entry => $"{entry.Level}: {entry.Message}").ToList();
 
     /// <summary>Waits until <paramref name="condition"/> holds, for up to <paramref name="seconds"/>.</summary>
     public void WaitUntil(Func<IWebDriver, bool> condition, int seconds = 30) =>

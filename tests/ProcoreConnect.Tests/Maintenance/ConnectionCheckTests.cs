@@ -24,7 +24,7 @@ public sealed class ConnectionCheckTests(ProcoreFixture fixture) : IClassFixture
         (await fixture.Client.GetAsync($"/api/workspaces/{expiring}/token")).EnsureSuccessStatusCode();
         fixture.Simulator.State.RevokeClient(revokedClient.ClientId);
 
-        var response = await fixture.Client.PostAsync("/CheckConnections", Json.Raw("""{"Data":{"timer":{}},"Metadata":{}}"""));
+        var response = await fixture.Client.InvokeAsAdminAsync("CheckConnections", """{"Data":{"timer":{}},"Metadata":{}}""");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
 
         var ok = (await Workspaces.FindAsync(healthy, default))!;

@@ -219,7 +219,34 @@ public sealed class OpenApiDocumentTests(AppFactory app) : IClassFixture<AppFact
             var response = await client.GetAsync(new Uri("/api/reference/" + script, UriKind.Relative));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.Equal("text/javascript", response.Content.Headers.ContentType!.MediaType);
+            Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
         }
+    }
+
+    [Fact]
+    public async Task The_reference_page_sends_a_strict_content_security_policy_nosniff_and_no_referrer()
+    {
+        var page = await app.AnonymousClient().GetAsync(new Uri("/api/reference/", UriKind.Relative));
+        var html = await page.Content.ReadAsStringAsync();
+
+        var policy = page.Headers.GetValues("Content-Security-Policy").Single();
+        var directives = policy.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .ToDictionary(d => d.Split(' ')[0], d => d.Split(' ')[1..]);
+        Assert.Equal(["'none'"], directives["frame-ancestors"]);
+        Assert.Equal(["'none'"], directives["default-src"]);
+        Assert.Equal(["'none'"], directives["base-uri"]);
+        Assert.Equal(["'none'"], directives["form-action"]);
+        Assert.Equal(["'self'"], directives["connect-src"]);
+        // Scripts: the service's files and the page's one inline script, by this response's nonce; never inline code or eval.
+        var nonce = System.Text.RegularExpressions.Regex.Match(html, "<script type=\"module\" nonce=\"([^\"]+)\"").Groups[1].Value;
+        Assert.NotEmpty(nonce);
+        Assert.Equal(["'self'", $"'nonce-{nonce}'"], directives["script-src"]);
+        Assert.DoesNotContain("unsafe-eval", policy, StringComparison.Ordinal);
+        Assert.Equal("nosniff", page.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Equal("no-referrer", page.Headers.GetValues("Referrer-Policy").Single());
+        // A nonce is used once: the next page has another.
+        var again = await app.AnonymousClient().GetAsync(new Uri("/api/reference/", UriKind.Relative));
+        Assert.DoesNotContain(nonce, again.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
     }
 
     private async Task<OpenApiDocument> ReadAsync()

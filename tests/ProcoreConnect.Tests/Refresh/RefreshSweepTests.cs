@@ -28,7 +28,7 @@ public sealed class InlineRefreshSweepTests(InlineSweepFixture fixture) : IClass
         var dueBefore = await Task.WhenAll(ids.Select(async id => (await workspaces.FindAsync(id, default))!.RefreshDueAt));
 
         // Invoked as the Functions host does it.
-        var response = await fixture.Client.PostAsync("/RefreshTokens", Json.Raw("""{"Data":{"timer":{"IsPastDue":false}},"Metadata":{}}"""));
+        var response = await fixture.Client.InvokeAsAdminAsync("RefreshTokens", """{"Data":{"timer":{"IsPastDue":false}},"Metadata":{}}""");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
 
         var after = await fixture.Simulator.StatsAsync();
@@ -171,7 +171,7 @@ public sealed class QueuedRefreshTests(ProcoreFixture fixture) : IClassFixture<P
         // As the host sends it: the message text as a JSON string inside Data.msg.
         var message = RefreshQueueClient.MessageText(before.Due());
         var payload = System.Text.Json.JsonSerializer.Serialize(new { Data = new { msg = message }, Metadata = new { DequeueCount = "1" } });
-        var response = await fixture.Client.PostAsync("/RefreshWorkspace", Json.Raw(payload));
+        var response = await fixture.Client.InvokeAsAdminAsync("RefreshWorkspace", payload);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("RefreshWorkspace completed", (await response.ReadJsonAsync()).GetProperty("Logs")[0].GetString());
@@ -186,7 +186,7 @@ public sealed class QueuedRefreshTests(ProcoreFixture fixture) : IClassFixture<P
     [InlineData("""{"Data":""", HttpStatusCode.BadRequest)]
     public async Task Malformed_queue_invocations_are_completed_or_refused_never_crash(string payload, HttpStatusCode expected)
     {
-        var response = await fixture.Client.PostAsync("/RefreshWorkspace", Json.Raw(payload));
+        var response = await fixture.Client.InvokeAsAdminAsync("RefreshWorkspace", payload);
         Assert.Equal(expected, response.StatusCode);
     }
 }

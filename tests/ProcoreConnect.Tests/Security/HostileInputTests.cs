@@ -232,7 +232,7 @@ public sealed class HostileInputTests(HostileFixture fixture, ITestOutputHelper 
                     Encoding.UTF8.GetBytes($$"""{"ulid": "01J{{r.Next():D10}}", "resource_name": "Projects", "event_type": "create", "resource_id": 1, "pad": "{{padding}}"}"""),
                     json, [("Authorization", hook.Authorization)]);
             }
-            default: // non-JSON host invocations of timers and the queue function
+            default: // non-JSON host invocations of timers and the queue function, without the host: refused as not the admin's
                 return new Plan("bad-invocation", "anonymous", HttpMethod.Post, Pick(r, ["/RefreshTokens", "/CheckConnections", "/PurgeDeletedWorkspaces", "/DeliverEvents", "/RefreshWorkspace"]),
                     Encoding.UTF8.GetBytes(Pick(r, ["{", "not json", "{\"Data\":", "\u0000\u0001"])), json, []);
         }

@@ -1,4 +1,5 @@
 using System.Net;
+using ProcoreConnect.Clients;
 using ProcoreConnect.Hosting;
 using ProcoreConnect.Security;
 using ProcoreConnect.Tests.Infrastructure;
@@ -95,7 +96,109 @@ public sealed class PartnerRateLimitTests : IDisposable
         Assert.DoesNotContain("GetToken", RateLimitedFunctions.Names);
         Assert.DoesNotContain("Health", RateLimitedFunctions.Names);
         Assert.DoesNotContain("ReceiveProcoreWebhook", RateLimitedFunctions.Names);
-        Assert.All(RateLimitedFunctions.Names, n => Assert.NotNull(FunctionCatalog.All.Single(f => f.Name == n).Policy));
+        Assert.Contains("CreateConnectLink", RateLimitedFunctions.Names);
+        Assert.Contains("StartConnectLink", RateLimitedFunctions.Names);
+        // A budget per partner needs an authenticated partner; an anonymous route is charged to its link.
+        Assert.All(RateLimitedFunctions.ByName, f => Assert.Equal(
+            f.Value == RateLimited.PerPartner, FunctionCatalog.All.Single(d => d.Name == f.Key).Policy is not null));
+    }
+
+    [Fact]
+    public async Task Requests_answered_400_use_no_permit()
+    {
+        var client = _app.ClientFor("partner-typos");
+        var id = Connections.NewId();
+        for (var i = 0; i < Limit * 3; i++)
+        {
+            var invalid = await client.PutAsync($"/api/workspaces/{id}/connection", Json.Body(Connections.Valid().With("environment", "staging")));
+            Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.PostAsync("/api/workspaces/Not_An_Id/connect-links", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.PutAsync("/api/partner/webhook", Json.Body(new { url = "http://10.0.0.1/x" }))).StatusCode);
+
+        // The whole budget is still there.
+        for (var i = 0; i < Limit; i++)
+        {
+            Assert.True((await client.PutAsync($"/api/workspaces/{id}/connection", Json.Body(Connections.Valid().With("companyId", 1000 + i)))).IsSuccessStatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await client.PutAsync($"/api/workspaces/{id}/connection", Json.Body(Connections.Valid()))).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_400_after_a_secret_was_written_keeps_its_permit()
+    {
+        // A rotation on a DMSA client no workspace uses writes the candidate secret, then answers 400
+        // naming environment: it reached the secret store, so it is charged like any other call.
+        var client = _app.ClientFor("partner-rotations");
+        var name = Connections.NewClientName();
+        await _app.Service<OAuthClientService>().UpsertAsync(
+            new OAuthClientRef("partner-rotations", name),
+            new OAuthClientSettings { AuthFlow = AuthFlow.ClientCredentials, ClientId = "dmsa-app", ClientSecret = Connections.NewSecret() },
+            null,
+            default);
+        for (var i = 0; i < Limit; i++)
+        {
+            var response = await client.PutAsync($"/api/oauth-clients/{name}/secret", Json.Body(new { clientSecret = Connections.NewSecret() }));
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.True((await response.ReadJsonAsync()).GetProperty("errors").TryGetProperty("environment", out _));
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await client.PutAsync($"/api/oauth-clients/{name}/secret", Json.Body(new { clientSecret = Connections.NewSecret() }))).StatusCode);
+    }
+
+    [Fact]
+    public async Task Creating_connect_links_is_limited_per_partner()
+    {
+        var client = _app.ClientFor("partner-links");
+        var id = Connections.NewId();
+        Assert.Equal(HttpStatusCode.Created, (await client.PutAsync($"/api/workspaces/{id}/connection", Json.Body(Connections.Valid()))).StatusCode);
+        for (var i = 1; i < Limit; i++)
+        {
+            Assert.Equal(HttpStatusCode.Created, (await client.PostAsync($"/api/workspaces/{id}/connect-links", null)).StatusCode);
+        }
+
+        var refused = await client.PostAsync($"/api/workspaces/{id}/connect-links", null);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.NotNull(refused.Headers.RetryAfter?.Delta);
+        Assert.Contains("partner", (await refused.ReadJsonAsync()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(Limit - 1, (await (await client.GetAsync($"/api/workspaces/{id}/audit")).ReadJsonAsync())
+            .EnumerateArray().Count(e => e.GetProperty("action").GetString() == "connect_link.created"));
+    }
+
+    [Fact]
+    public async Task Pressing_connect_is_limited_per_link()
+    {
+        var client = _app.ClientFor("partner-presses");
+        var id = Connections.NewId();
+        Assert.Equal(HttpStatusCode.Created, (await client.PutAsync($"/api/workspaces/{id}/connection", Json.Body(Connections.Valid()))).StatusCode);
+        var first = await LinkPathAsync(client, id);
+        var second = await LinkPathAsync(client, id);
+        var person = _app.AnonymousClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        for (var i = 0; i < Limit; i++)
+        {
+            Assert.Equal(HttpStatusCode.SeeOther, (await person.PostAsync(first, null)).StatusCode);
+        }
+
+        var refused = await person.PostAsync(first, null);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.NotNull(refused.Headers.RetryAfter?.Delta);
+        Assert.Contains("link", (await refused.ReadJsonAsync()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        // Another link, and the partner's own calls, have budgets of their own.
+        Assert.Equal(HttpStatusCode.SeeOther, (await person.PostAsync(second, null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsync($"/api/workspaces/{id}/connect-links", null)).StatusCode);
+        // The token never appears in the logs, the limiter's included.
+        Assert.DoesNotContain(_app.Logs.Lines, l => l.Contains(first.Split('/')[^1], StringComparison.Ordinal));
+    }
+
+    private static async Task<string> LinkPathAsync(HttpClient client, string id)
+    {
+        var created = await client.PostAsync($"/api/workspaces/{id}/connect-links", null);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        return new Uri((await created.ReadJsonAsync()).GetProperty("url").GetString()!).AbsolutePath;
     }
 
     [Fact]

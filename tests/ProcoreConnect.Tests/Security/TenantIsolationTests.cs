@@ -163,7 +163,7 @@ public sealed class OAuthStateLifetimeTests(ProcoreFixture fixture) : IClassFixt
         await states.SaveAsync(expired, default);
         await states.SaveAsync(live, default);
 
-        (await fixture.Client.PostAsync("/PurgeDeletedWorkspaces", Json.Raw("""{"Data":{"timer":{}},"Metadata":{}}"""))).EnsureSuccessStatusCode();
+        (await fixture.Client.InvokeAsAdminAsync("PurgeDeletedWorkspaces", """{"Data":{"timer":{}},"Metadata":{}}""")).EnsureSuccessStatusCode();
 
         var table = await fixture.App.Service<TableStore>().GetAsync(ProcoreConnect.OAuth.OAuthStateStore.TableName, default);
         var remaining = new List<DateTimeOffset>();

@@ -12,10 +12,10 @@ namespace ProcoreConnect.Tests.Webhooks;
 public sealed class ProcoreWebhookTests(ProcoreFixture fixture) : IClassFixture<ProcoreFixture>
 {
     // Deliveries as Procore sends them, in each payload format (built by the simulator from Procore's documented examples).
-    private static object Delivery(string format = "v2", string resource = "Projects", string eventType = "create", long resourceId = 555) =>
+    private static object Delivery(string format = "v2", string resource = "Projects", string eventType = "create", long resourceId = 555, long companyId = 1001) =>
         WebhookPayloads.Build(new WebhookDeliveryRequest
         {
-            Url = new Uri("http://unused"), Format = format, ResourceName = resource, EventType = eventType, ResourceId = resourceId, CompanyId = 1001, ProjectId = resourceId,
+            Url = new Uri("http://unused"), Format = format, ResourceName = resource, EventType = eventType, ResourceId = resourceId, CompanyId = companyId, ProjectId = resourceId,
         }, DateTimeOffset.UtcNow)!;
 
     private async Task<(string Id, string Key, InboundHookSettings Hook)> ConfiguredAsync(params long[] permittedProjects)
@@ -166,6 +166,34 @@ public sealed class ProcoreWebhookTests(ProcoreFixture fixture) : IClassFixture<
         Assert.Equal([555L, 777L], projects.Select(p => p.ProjectId).Order());
         Assert.True(projects.Single(p => p.ProjectId == 555).VisibleToApp);
         Assert.False(projects.Single(p => p.ProjectId == 777).VisibleToApp);
+    }
+
+    [Theory]
+    [InlineData("v2", 1002L)]
+    [InlineData("v3", 1002L)]
+    [InlineData("v4", 1002L)]
+    [InlineData("v2", null)]
+    [InlineData("v4", null)]
+    public async Task A_delivery_for_another_company_or_none_is_refused_naming_company_id_and_stores_nothing(string format, long? companyId)
+    {
+        // Procore signs nothing: whoever holds a hook's Authorization value must not store another company's events in this workspace.
+        var (id, key, hook) = await ConfiguredAsync();
+        var body = JsonSerializer.SerializeToNode(Delivery(format, companyId: companyId ?? 1001))!.AsObject();
+        if (companyId is null)
+        {
+            body.Remove("company_id");
+        }
+
+        var response = await DeliverAsync(key, hook.Authorization, body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var message = (await response.ReadJsonAsync()).GetProperty("errors").GetProperty("company_id")[0].GetString();
+        Assert.Contains("1001", message, StringComparison.Ordinal);
+        Assert.Equal(0, await StoredDeliveriesAsync(key));
+        Assert.Empty(await (await fixture.Client.GetAsync($"/api/workspaces/{id}/projects")).ReadAsync<List<KnownProject>>());
+        // The same delivery for the workspace's own company is stored.
+        Assert.Equal(HttpStatusCode.OK, (await DeliverAsync(key, hook.Authorization, Delivery(format))).StatusCode);
     }
 
     [Theory]

@@ -1,0 +1,47 @@
+namespace ProcoreConnect.Security;
+
+/// <summary>
+/// Endpoint metadata: each call spends a permit of <see cref="RateLimitOptions"/> from the budget
+/// of the partition it is charged to (see <see cref="RateLimiting"/>).
+/// </summary>
+public sealed class RateLimited
+{
+    private readonly Func<HttpContext, string> _partitionOf;
+
+    private RateLimited(Func<HttpContext, string> partitionOf, string scope, string budget)
+    {
+        _partitionOf = partitionOf;
+        Scope = scope;
+        Budget = budget;
+    }
+
+    /// <summary>
+    /// Charged to the authenticated partner (an operator's admin calls share one budget). The
+    /// limiter runs after authorization, so every caller it sees has passed the endpoint's policy.
+    /// </summary>
+    public static RateLimited PerPartner { get; } = new(
+        static context => context.User.PartnerId() is { } partner ? "partner:" + partner : "operator",
+        "per partner",
+        "This partner's calls that reach Key Vault or Procore are limited");
+
+    /// <summary>
+    /// Charged to the link whose token is the route value <paramref name="routeValue"/>. The link
+    /// page is anonymous, so there is no partner to charge, and a client address proves nothing
+    /// (behind the Functions host and its front end it is theirs, or a header the client wrote):
+    /// the link is the one thing every press names. Keyed by the token's SHA-256, so the limiter's
+    /// memory never holds a usable link.
+    /// </summary>
+    public static RateLimited PerLink(string routeValue) => new(
+        context => "link:" + PartnerKeyStore.Sha256Hex(context.GetRouteValue(routeValue) as string ?? ""),
+        "per link",
+        "Sign-ins started from this link are limited");
+
+    /// <summary>Whom a budget belongs to, for the documentation: "per partner" or "per link".</summary>
+    public string Scope { get; }
+
+    /// <summary>What the 429 says is limited, as the start of a sentence.</summary>
+    public string Budget { get; }
+
+    /// <summary>The partition a request is charged to.</summary>
+    public string PartitionOf(HttpContext context) => _partitionOf(context);
+}
