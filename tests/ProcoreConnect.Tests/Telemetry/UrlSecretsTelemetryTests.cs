@@ -8,7 +8,7 @@ namespace ProcoreConnect.Tests.Telemetry;
 
 /// <summary>
 /// What telemetry keeps of request URLs that hold secrets: a connect link's token (its path) and
-/// the callback's code and state (its query). See docs/security-telemetry.md.
+/// the callback's code and state (its query). See docs/security.md, "What telemetry records of request URLs".
 /// </summary>
 public sealed class UrlSecretsTelemetryTests
 {
