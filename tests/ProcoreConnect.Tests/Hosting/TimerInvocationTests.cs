@@ -48,7 +48,8 @@ public sealed class TimerInvocationTests : IClassFixture<AppFactory>
         var workspace = (await repository.FindAsync(id, default))!;
         // An abandoned delete: the purge would finish it.
         await repository.UpdateAsync(workspace with { Status = WorkspaceStatus.Deleting, UpdatedAt = DateTimeOffset.UtcNow.AddHours(-1) }, default);
-        var payload = function == "RefreshWorkspace" ? """{"Data":{"msg":"{}"},"Metadata":{}}""" : HostPayload;
+        var isQueue = ProcoreConnect.Hosting.FunctionCatalog.All.Single(f => f.Name == function).Trigger == ProcoreConnect.Hosting.FunctionTrigger.Queue;
+        var payload = isQueue ? """{"Data":{"msg":"{}"},"Metadata":{}}""" : HostPayload;
 
         var anonymous = await _app.AnonymousClient().PostAsync("/" + function, Json.Raw(payload));
         var partner = await _client.PostAsync("/" + function, Json.Raw(payload));

@@ -97,7 +97,7 @@ public sealed class RefreshSlotsTests(TwoSlotsFixture fixture) : IClassFixture<T
         var invocations = due.Chunk(2).Select(entries =>
         {
             var payload = System.Text.Json.JsonSerializer.Serialize(new { Data = new { msg = RefreshQueueClient.MessageText(entries) }, Metadata = new { DequeueCount = "1" } });
-            return fixture.Client.PostAsync("/RefreshWorkspace", Json.Raw(payload));
+            return fixture.Client.InvokeAsAdminAsync("RefreshWorkspace", payload);
         });
         var answers = await Task.WhenAll(invocations);
 
