@@ -20,6 +20,9 @@ public sealed class AppProcess : IAsyncDisposable
         Http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(2) };
     }
 
+    /// <summary>How long a start may take before it counts as failed: generous, for a machine busy with a build.</summary>
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
+
     /// <summary>Where it listens (loopback).</summary>
     public Uri BaseAddress { get; }
 
@@ -61,7 +64,7 @@ public sealed class AppProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var deadline = DateTime.UtcNow + StartTimeout;
         while (DateTime.UtcNow < deadline)
         {
             if (process.HasExited)
@@ -84,7 +87,7 @@ public sealed class AppProcess : IAsyncDisposable
         }
 
         await app.DisposeAsync();
-        throw new TimeoutException("The app did not answer within 60 s:\n" + string.Join('\n', app.Output));
+        throw new TimeoutException($"The app did not answer within {StartTimeout.TotalSeconds:F0} s:\n" + string.Join('\n', app.Output));
     }
 
     /// <summary>A client that authenticates with <paramref name="apiKey"/>.</summary>
