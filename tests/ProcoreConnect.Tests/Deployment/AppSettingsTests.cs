@@ -16,6 +16,7 @@ namespace ProcoreConnect.Tests.Deployment;
 /// </summary>
 public sealed partial class AppSettingsTests
 {
+    [Slow(SlowKind.Process)]
     [Theory]
     [InlineData("flex")]
     [InlineData("consumption")]

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ProcoreConnect.Tests.Infrastructure;
 
 namespace ProcoreConnect.Tests.Deployment;
 
@@ -6,6 +7,7 @@ namespace ProcoreConnect.Tests.Deployment;
 /// What infra/main.bicep deploys on each plan: Flex Consumption by default, Linux Consumption (Y1)
 /// as a parameter for regions without Flex. Read from the compiled ARM template.
 /// </summary>
+[Slow(SlowKind.Process)]
 public sealed class HostingPlanTests
 {
     // Settings Flex Consumption replaces with functionAppConfig (runtime) or its own deployment

@@ -9,6 +9,7 @@ namespace ProcoreConnect.Tests.Deployment;
 /// <summary>Builds the deployable zip with scripts/package.sh and checks it is what the Functions host expects.</summary>
 public sealed class PackageTests
 {
+    [Slow(SlowKind.Process)]
     [Fact]
     public async Task The_package_holds_host_json_the_executable_and_every_function()
     {

@@ -9,6 +9,7 @@ namespace ProcoreConnect.Tests.OpenApi;
 /// the document client-side): it renders the operations of <c>/api/openapi.json</c> and asks
 /// nothing of any host but the service.
 /// </summary>
+[Slow(SlowKind.Browser)]
 public sealed class ReferencePageBrowserTests(KestrelAppFixture fixture, ITestOutputHelper output) : IClassFixture<KestrelAppFixture>
 {
     [Fact]

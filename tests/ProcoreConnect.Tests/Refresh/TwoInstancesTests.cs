@@ -14,6 +14,7 @@ namespace ProcoreConnect.Tests.Refresh;
 /// killed (SIGKILL) or stopped (SIGTERM) mid-sweep loses nothing outside the window between
 /// Procore's answer and the write that stores it.
 /// </summary>
+[Slow(SlowKind.Process)]
 [Collection(nameof(TwoInstancesTests))]
 public sealed class TwoInstancesTests(ITestOutputHelper output) : IAsyncLifetime
 {
