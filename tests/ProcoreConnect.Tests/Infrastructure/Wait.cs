@@ -31,19 +31,6 @@ public static class Wait
         UntilAsync(() => Task.FromResult(condition()), what, within);
 
     /// <summary>Awaits <paramref name="task"/>, failing with a message naming <paramref name="what"/> when it takes longer than the deadline.</summary>
-    public static async Task<T> ForAsync<T>(Task<T> task, string what, TimeSpan? within = null)
-    {
-        try
-        {
-            return await task.WaitAsync(within ?? Patience);
-        }
-        catch (TimeoutException e)
-        {
-            throw new TimeoutException($"Waited {(within ?? Patience).TotalSeconds:F0} s for {what}.", e);
-        }
-    }
-
-    /// <inheritdoc cref="ForAsync{T}(Task{T}, string, TimeSpan?)"/>
     public static async Task ForAsync(Task task, string what, TimeSpan? within = null)
     {
         try
@@ -54,5 +41,12 @@ public static class Wait
         {
             throw new TimeoutException($"Waited {(within ?? Patience).TotalSeconds:F0} s for {what}.", e);
         }
+    }
+
+    /// <inheritdoc cref="ForAsync(Task, string, TimeSpan?)"/>
+    public static async Task<T> ForAsync<T>(Task<T> task, string what, TimeSpan? within = null)
+    {
+        await ForAsync((Task)task, what, within);
+        return await task;
     }
 }
