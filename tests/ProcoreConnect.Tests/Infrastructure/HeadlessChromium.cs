@@ -159,5 +159,11 @@ public sealed class HeadlessChromium : IDisposable
         {
             return true;
         }
+        catch (UnknownErrorException e) when (e.Message.Contains("does not belong to the document", StringComparison.Ordinal))
+        {
+            // Chromium's answer when the element's document has just been replaced, before it
+            // reports the element stale: the browser has left the page all the same.
+            return true;
+        }
     }
 }
