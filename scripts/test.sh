@@ -7,19 +7,21 @@
 #   scripts/test.sh --fast   the in-process tests: leaves out those marked [Slow(...)] (browsers,
 #                            other processes, scale and chaos runs), and with them the Chromium
 #                            install check and the Bicep lint, which only those need
+# Further options go to dotnet test (e.g. --logger "trx;LogFileName=run.trx" for each test's times).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 fast=false
 lane=""
+if [ "${1:-}" = "--fast" ]; then
+  fast=true
+  lane=" (fast lane: tests marked slow left out)"
+  shift
+fi
 case "${1:-}" in
-  "") ;;
-  --fast)
-    fast=true
-    lane=" (fast lane: tests marked slow left out)"
-    ;;
+  "" | -*) ;;
   *)
-    echo "usage: scripts/test.sh [--fast]" >&2
+    echo "usage: scripts/test.sh [--fast] [dotnet test options, e.g. --logger trx]" >&2
     exit 2
     ;;
 esac
@@ -37,7 +39,7 @@ shots=tests/ProcoreConnect.Tests/bin/Release/net10.0/screenshots
 rm -rf "$shots"
 log=$(mktemp)
 status=0
-dotnet test Functions.sln -c Release --nologo "${filter[@]}" 2>&1 | tee "$log" || status=$?
+dotnet test Functions.sln -c Release --nologo "${filter[@]}" "$@" 2>&1 | tee "$log" || status=$?
 summary=$(grep -Eo 'Failed: +[0-9]+, Passed: +[0-9]+, Skipped: +[0-9]+' "$log" | tail -n 1 || true)
 if [ -n "$summary" ]; then
   failed=$(sed -E 's/Failed: +([0-9]+).*/\1/' <<<"$summary")
