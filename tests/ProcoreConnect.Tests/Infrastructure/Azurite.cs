@@ -38,11 +38,10 @@ public sealed class Azurite
     public static string NewPrefix() => "t" + Guid.NewGuid().ToString("N")[..10];
 
     /// <summary>
-    /// Starts an Azurite on these ports and waits until each of its three services says it is
-    /// listening. When it exits or the wait runs out first, the exception carries Azurite's own
-    /// output and its exit code, and no process is left behind.
+    /// Node's arguments for an Azurite on these ports, in memory and silent, that ends by itself once
+    /// the process that started it is gone (Infrastructure/exit-with-parent.js).
     /// </summary>
-    public static Azurite Start(int blob, int queue, int table, TimeSpan timeout)
+    public static IReadOnlyList<string> Arguments(int blob, int queue, int table)
     {
         var script = Path.Combine(RepositoryRoot.Path, "node_modules", "azurite", "dist", "src", "azurite.js");
         if (!File.Exists(script))
@@ -50,15 +49,25 @@ public sealed class Azurite
             throw new InvalidOperationException($"Azurite is not installed ({script} missing): run scripts/ensure-tools.sh.");
         }
 
-        var start = new ProcessStartInfo("node")
+        return
+        [
+            "--require", Path.Combine(AppContext.BaseDirectory, "Infrastructure", "exit-with-parent.js"),
+            script, "--silent", "--inMemoryPersistence", "--disableTelemetry", "--skipApiVersionCheck",
+            "--blobHost", "127.0.0.1", "--blobPort", blob.ToString(),
+            "--queueHost", "127.0.0.1", "--queuePort", queue.ToString(),
+            "--tableHost", "127.0.0.1", "--tablePort", table.ToString(),
+        ];
+    }
+
+    /// <summary>
+    /// Starts an Azurite on these ports and waits until each of its three services says it is
+    /// listening. When it exits or the wait runs out first, the exception carries Azurite's own
+    /// output and its exit code, and no process is left behind.
+    /// </summary>
+    public static Azurite Start(int blob, int queue, int table, TimeSpan timeout)
+    {
+        var start = new ProcessStartInfo("node", Arguments(blob, queue, table))
         {
-            ArgumentList =
-            {
-                script, "--silent", "--inMemoryPersistence", "--disableTelemetry", "--skipApiVersionCheck",
-                "--blobHost", "127.0.0.1", "--blobPort", blob.ToString(),
-                "--queueHost", "127.0.0.1", "--queuePort", queue.ToString(),
-                "--tableHost", "127.0.0.1", "--tablePort", table.ToString(),
-            },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,

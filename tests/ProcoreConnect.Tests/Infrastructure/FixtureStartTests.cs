@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
@@ -46,5 +47,38 @@ public sealed class FixtureStartTests
 
         Assert.Contains("exited with code 1", failure.Message, StringComparison.Ordinal);
         Assert.Contains($"EADDRINUSE: address already in use 127.0.0.1:{port}", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_azurite_whose_test_process_is_gone_ends_by_itself()
+    {
+        // A parent of its own, killed as a test host can be: a shell that starts Azurite in the
+        // background, says its pid and passes on its output.
+        var node = "node " + string.Join(' ', Azurite.Arguments(FreePort.Next(), FreePort.Next(), FreePort.Next()).Select(a => $"'{a}'"));
+        using var shell = Process.Start(new ProcessStartInfo("bash", ["-c", node + " & echo \"pid $!\"; wait"]) { RedirectStandardOutput = true })!;
+        int? pid = null;
+        try
+        {
+            var listening = false;
+            while (pid is null || !listening)
+            {
+                var line = await Wait.ForAsync(shell.StandardOutput.ReadLineAsync(), "Azurite's pid and its table service listening")
+                    ?? throw new InvalidOperationException("The shell ended before Azurite was listening.");
+                pid = line.StartsWith("pid ", StringComparison.Ordinal) ? int.Parse(line[4..], System.Globalization.CultureInfo.InvariantCulture) : pid;
+                listening |= line.Contains("Azurite Table service is successfully listening", StringComparison.Ordinal);
+            }
+
+            shell.Kill();
+            await shell.WaitForExitAsync();
+
+            await Wait.UntilAsync(() => !Directory.Exists($"/proc/{pid}"), "Azurite to end once the process that started it was killed", TimeSpan.FromSeconds(60));
+        }
+        finally
+        {
+            if (pid is { } left && Directory.Exists($"/proc/{left}"))
+            {
+                Process.GetProcessById(left).Kill();
+            }
+        }
     }
 }
