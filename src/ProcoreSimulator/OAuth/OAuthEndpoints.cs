@@ -116,6 +116,11 @@ public static class OAuthEndpoints
             await Task.Delay(faults.TokenAnswerLatencyMs, CancellationToken.None);
         }
 
+        if (faults.TokenAnswersHeldUntil is { } held)
+        {
+            await held;
+        }
+
         return Results.Json(outcome.Body, statusCode: outcome.Status);
     }
 

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace ProcoreSimulator.State;
 
 /// <summary>Knobs that make the simulator misbehave the way Procore sometimes does.</summary>
@@ -12,6 +14,14 @@ public sealed record SimulatorFaults
     /// new one (the window no client can close).
     /// </summary>
     public int TokenAnswerLatencyMs { get; init; }
+
+    /// <summary>
+    /// Like <see cref="TokenAnswerLatencyMs"/>, but for as long as a test in the same process
+    /// decides: every token answer, once its request is processed, waits until this task completes.
+    /// Not settable over HTTP.
+    /// </summary>
+    [JsonIgnore]
+    public Task? TokenAnswersHeldUntil { get; init; }
 
     /// <summary>Delay added to every REST request.</summary>
     public int ApiLatencyMs { get; init; }

@@ -56,18 +56,15 @@ public sealed class ClientTokenHealthTests(ClientTokenHealthTests.Fixture fixtur
         Assert.NotNull(held);
         var before = (await fixture.Simulator.StatsAsync()).ClientCredentialsGrants;
 
+        var polling = fixture.Clock.NextTimer(ProcoreFixture.LeasePoll);
         var waiting = Client.GetAsync($"/api/workspaces/{id}/token");
-        await Task.Delay(300);
+        await Wait.ForAsync(polling, "the token call to find the lease held and start polling it");
         // The other instance's token request failed: it records the back-off and lets go.
         var now = fixture.Clock.GetUtcNow();
         await fixture.App.Service<OAuthClientRepository>().ChangeAsync(clientRef, c => c.WithTokenHealth(
             ProcoreEnvironment.Production, c.TokenHealthIn(ProcoreEnvironment.Production).RefreshFailed(ConnectionHealth.RefreshFailing, transient: true, now)), default);
         await leases.ReleaseAsync(held!, default);
-        while (!waiting.IsCompleted)
-        {
-            fixture.Clock.Advance(TimeSpan.FromMilliseconds(250)); // the waiter's poll
-            await Task.Delay(20);
-        }
+        await fixture.Clock.AdvanceUntilAsync(waiting, ProcoreFixture.LeasePoll, "the waiting token call");
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await waiting).StatusCode); // no token yet, and backing off
         Assert.Equal(before, (await fixture.Simulator.StatsAsync()).ClientCredentialsGrants);

@@ -12,6 +12,7 @@ namespace ProcoreConnect.Tests.ConnectLinks;
 /// its page, the simulator's Procore sign-in, the callback page. The app listens on Kestrel and
 /// the simulator on loopback; screenshots go to <see cref="HeadlessChromium.ScreenshotFolder"/>.
 /// </summary>
+[Slow(SlowKind.Browser)]
 public sealed class ConnectLinkBrowserTests(KestrelAppFixture fixture, ITestOutputHelper output) : IClassFixture<KestrelAppFixture>
 {
     private const string AppName = "Acme sync (code flow)";

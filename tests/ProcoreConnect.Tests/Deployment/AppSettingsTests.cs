@@ -16,6 +16,7 @@ namespace ProcoreConnect.Tests.Deployment;
 /// </summary>
 public sealed partial class AppSettingsTests
 {
+    [Slow(SlowKind.Process)]
     [Fact]
     public void Every_setting_a_binding_names_is_set_by_the_bicep_template() =>
         AssertDefined(ArmTemplate.Deploy().AppSettings(), "infra/main.bicep");

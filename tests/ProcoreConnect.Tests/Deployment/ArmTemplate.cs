@@ -18,7 +18,7 @@ public sealed class ArmTemplate
     /// <summary>The value of anything Azure computes at deployment time.</summary>
     public const string Runtime = "{runtime}";
 
-    private static readonly Lazy<JsonObject> Compiled = new(Compile);
+    private static readonly StartedOnce<JsonObject> Compiled = new(Compile);
 
     private readonly JsonObject _template;
     private readonly IReadOnlyDictionary<string, JsonNode?> _parameters;
@@ -112,7 +112,7 @@ public sealed class ArmTemplate
         process.WaitForExit();
         if (process.ExitCode != 0)
         {
-            throw new InvalidOperationException("bicep build failed: " + error.Result);
+            throw new InvalidOperationException($"bicep build exited with code {process.ExitCode}: " + error.Result);
         }
 
         return JsonNode.Parse(json)!.AsObject();

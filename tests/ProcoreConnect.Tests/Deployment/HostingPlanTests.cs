@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ProcoreConnect.Tests.Infrastructure;
 
 namespace ProcoreConnect.Tests.Deployment;
 
@@ -7,6 +8,7 @@ namespace ProcoreConnect.Tests.Deployment;
 /// retired on 30 September 2028 and its deployment needs an account key; docs/operations.md,
 /// "Hosting plan"). Read from the compiled ARM template.
 /// </summary>
+[Slow(SlowKind.Process)]
 public sealed class HostingPlanTests
 {
     // Settings Flex Consumption replaces with functionAppConfig (runtime) or its own deployment

@@ -1,6 +1,9 @@
+using ProcoreConnect.Tests.Infrastructure;
+
 namespace ProcoreConnect.Tests.Deployment;
 
 /// <summary>What infra/main.bicep grants and locks down, read from the compiled ARM template.</summary>
+[Slow(SlowKind.Process)]
 public sealed class InfrastructureTests
 {
     private const string MonitoringMetricsPublisher = "3913510d-42f4-4e42-8a64-420c390055eb";

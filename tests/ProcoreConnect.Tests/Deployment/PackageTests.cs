@@ -9,6 +9,7 @@ namespace ProcoreConnect.Tests.Deployment;
 
 /// <summary>Builds the deployable zip with scripts/package.sh and checks it is what the Functions host expects.</summary>
 [Collection(nameof(Builds))]
+[Slow(SlowKind.Process)]
 public sealed partial class PackageTests(Builds builds)
 {
     [Fact]

@@ -13,6 +13,7 @@ namespace ProcoreConnect.Tests.Docs;
 /// become the free ports this test uses (Azurite too runs on free ports, and the app's tables and
 /// queue get names of their own, so the storage is as empty as a fresh start-local's).
 /// </summary>
+[Slow(SlowKind.Process)]
 public sealed partial class ReadmeTourTests : IAsyncLifetime
 {
     private const string Tour = "A five-minute tour";

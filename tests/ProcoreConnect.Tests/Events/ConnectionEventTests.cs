@@ -140,17 +140,14 @@ public sealed class ConnectionEventTests(ProcoreFixture fixture) : IClassFixture
         Assert.NotNull(held);
         var start = await TokenRequestsAsync();
 
+        var polling = fixture.Clock.NextTimer(ProcoreFixture.LeasePoll);
         var waiting = client.GetAsync($"/api/workspaces/{id}/token");
-        await Task.Delay(300);
+        await Wait.ForAsync(polling, "the token call to find the lease held and start polling it");
         // The other instance's refresh failed in transit: it records the back-off and lets go.
         await fixture.App.Service<TokenPersister>().RecordFailureAsync(
             workspace, WorkspaceStatus.Connected, "Procore's token endpoint failed.", ConnectionHealth.RefreshFailing, transient: true, default);
         await leases.ReleaseAsync(held!, default);
-        while (!waiting.IsCompleted)
-        {
-            fixture.Clock.Advance(TimeSpan.FromMilliseconds(250)); // the waiter's poll
-            await Task.Delay(20);
-        }
+        await fixture.Clock.AdvanceUntilAsync(waiting, ProcoreFixture.LeasePoll, "the waiting token call");
 
         Assert.Equal(HttpStatusCode.OK, (await waiting).StatusCode); // the still-valid token
         Assert.Equal(start, await TokenRequestsAsync()); // and nothing presented to Procore

@@ -16,6 +16,7 @@ namespace ProcoreConnect.Tests.Hosting;
 /// appsettings.json); the host waits 30 s for <c>GET /</c> on its port and gives up.
 /// </summary>
 [Collection(nameof(Builds))]
+[Slow(SlowKind.Process)]
 public sealed class HostEnvironmentTests(Builds builds)
 {
     [Fact]

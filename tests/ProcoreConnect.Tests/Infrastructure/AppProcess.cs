@@ -22,6 +22,9 @@ public sealed class AppProcess : IAsyncDisposable
         Http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(2) };
     }
 
+    /// <summary>How long a start may take before it counts as failed: generous, for a machine busy with a build.</summary>
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
+
     /// <summary>Where it listens (loopback).</summary>
     public Uri BaseAddress { get; }
 
@@ -60,7 +63,7 @@ public sealed class AppProcess : IAsyncDisposable
             AppContext.BaseDirectory, host.HandlerEnvironment(AppContext.BaseDirectory), port, ownSettings);
         // Its stand-in folders (HOME among them) live as long as the process.
         app._host = host;
-        return await app.WaitUntilAnswersAsync("/", TimeSpan.FromSeconds(60));
+        return await app.WaitUntilAnswersAsync("/", StartTimeout);
     }
 
     /// <summary>
@@ -87,7 +90,7 @@ public sealed class AppProcess : IAsyncDisposable
         var app = Launch(
             new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "ProcoreConnect.dll")]),
             Path.Combine(RepositoryRoot.Path, "src", "ProcoreConnect"), new Dictionary<string, string>(), port, ownSettings);
-        return app.WaitUntilAnswersAsync("/api/health", TimeSpan.FromSeconds(120));
+        return app.WaitUntilAnswersAsync("/api/health", StartTimeout);
     }
 
     private async Task<AppProcess> WaitUntilAnswersAsync(string path, TimeSpan patience)

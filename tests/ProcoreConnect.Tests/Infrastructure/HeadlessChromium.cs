@@ -41,6 +41,10 @@ public sealed class HeadlessChromium : IDisposable
         "--window-size=1000,760",
     ];
 
+    // How long chromedriver may take to start, a command to answer, or a page to get where a test
+    // waits for it: Chromium starts in seconds on an idle machine and far slower beside a build.
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
+
     private readonly ChromeDriverService _service;
     private readonly ChromeDriver _driver;
     private readonly string _profile;
@@ -90,9 +94,10 @@ public sealed class HeadlessChromium : IDisposable
         var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(DriverPath)!, Path.GetFileName(DriverPath));
         service.SuppressInitialDiagnosticInformation = true;
         service.HideCommandPromptWindow = true;
+        service.InitializationTimeout = Patience;
         try
         {
-            return new HeadlessChromium(service, new ChromeDriver(service, options, TimeSpan.FromSeconds(60)), profile);
+            return new HeadlessChromium(service, new ChromeDriver(service, options, Patience), profile);
         }
         catch
         {
@@ -114,9 +119,9 @@ public sealed class HeadlessChromium : IDisposable
     public IReadOnlyList<string> ConsoleMessages() =>
         _driver.Manage().Logs.GetLog(LogType.Browser).Select(entry => $"{entry.Level}: {entry.Message}").ToList();
 
-    /// <summary>Waits until <paramref name="condition"/> holds, for up to <paramref name="seconds"/>.</summary>
-    public void WaitUntil(Func<IWebDriver, bool> condition, int seconds = 30) =>
-        new WebDriverWait(_driver, TimeSpan.FromSeconds(seconds)).Until(condition);
+    /// <summary>Waits until <paramref name="condition"/> holds, for up to <see cref="Patience"/>.</summary>
+    public void WaitUntil(Func<IWebDriver, bool> condition) =>
+        new WebDriverWait(_driver, Patience).Until(condition);
 
     /// <summary>Navigates to <paramref name="url"/> and waits for the page to load.</summary>
     public void Open(Uri url) => _driver.Navigate().GoToUrl(url);
@@ -126,7 +131,7 @@ public sealed class HeadlessChromium : IDisposable
     {
         var before = _driver.FindElement(By.TagName("html"));
         _driver.FindElement(by).Click();
-        new WebDriverWait(_driver, TimeSpan.FromSeconds(15)).Until(_ => IsStale(before));
+        new WebDriverWait(_driver, Patience).Until(_ => IsStale(before));
     }
 
     /// <summary>The text of what <paramref name="by"/> finds.</summary>
@@ -158,6 +163,12 @@ public sealed class HeadlessChromium : IDisposable
         }
         catch (StaleElementReferenceException)
         {
+            return true;
+        }
+        catch (UnknownErrorException e) when (e.Message.Contains("does not belong to the document", StringComparison.Ordinal))
+        {
+            // Chromium's answer when the element's document has just been replaced, before it
+            // reports the element stale: the browser has left the page all the same.
             return true;
         }
     }

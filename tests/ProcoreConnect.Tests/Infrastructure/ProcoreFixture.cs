@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.Time.Testing;
 using ProcoreSimulator.State;
 
 namespace ProcoreConnect.Tests.Infrastructure;
@@ -11,7 +10,10 @@ public class ProcoreFixture : IAsyncLifetime
 
     public AppFactory App { get; private set; } = null!;
 
-    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+    public TestClock Clock { get; } = new(DateTimeOffset.UtcNow);
+
+    /// <summary>How often a caller waiting for another holder's refresh lease tries again (RefreshLeaseStore's poll).</summary>
+    public static readonly TimeSpan LeasePoll = TimeSpan.FromMilliseconds(250);
 
     public HttpClient Client { get; private set; } = null!;
 

@@ -16,6 +16,7 @@ namespace ProcoreConnect.Tests.Refresh;
 /// answered, nothing persisted) can leave a workspace broken, and that no refresh token is ever
 /// refreshed twice at once.
 /// </summary>
+[Slow(SlowKind.Chaos)]
 public sealed class CrashSafetyTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Workspaces = 24;

@@ -10,6 +10,7 @@ using Xunit.Abstractions;
 namespace ProcoreConnect.Tests.Refresh;
 
 /// <summary>With 10,000 workspaces indexed, reading what is due transfers only the due entries.</summary>
+[Slow(SlowKind.Scale)]
 public sealed class DueIndexScaleTests(ITestOutputHelper output)
 {
     [Fact]

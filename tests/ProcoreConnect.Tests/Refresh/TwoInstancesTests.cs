@@ -1,6 +1,10 @@
 using System.Net;
 using System.Security.Cryptography;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Options;
+using ProcoreConnect.Refresh;
 using ProcoreConnect.Security;
+using ProcoreConnect.Storage;
 using ProcoreConnect.Tests.Infrastructure;
 using ProcoreConnect.Tokens;
 using ProcoreSimulator.State;
@@ -14,6 +18,7 @@ namespace ProcoreConnect.Tests.Refresh;
 /// killed (SIGKILL) or stopped (SIGTERM) mid-sweep loses nothing outside the window between
 /// Procore's answer and the write that stores it.
 /// </summary>
+[Slow(SlowKind.Process)]
 [Collection(nameof(TwoInstancesTests))]
 public sealed class TwoInstancesTests(ITestOutputHelper output) : IAsyncLifetime
 {
@@ -35,15 +40,16 @@ public sealed class TwoInstancesTests(ITestOutputHelper output) : IAsyncLifetime
         await _simulator.DisposeAsync();
     }
 
-    private sealed record Pair(AppProcess A, AppProcess B, HttpClient PartnerA, HttpClient PartnerB, IReadOnlyList<string> Ids);
+    private sealed record Pair(AppProcess A, AppProcess B, HttpClient PartnerA, HttpClient PartnerB, IReadOnlyList<string> Ids, TableStore Tables);
 
     // Two instances of one deployment, and `count` connected workspaces whose tokens are due.
     private async Task<Pair> StartAsync(int count, int answerLatencyMs = 0, int sweepConcurrency = 16)
     {
+        var prefix = Azurite.NewPrefix();
         var settings = new Dictionary<string, string?>(_simulator.Settings())
         {
             ["Storage:ConnectionString"] = Azurite.Instance.ConnectionString,
-            ["Storage:TablePrefix"] = Azurite.NewPrefix(),
+            ["Storage:TablePrefix"] = prefix,
             ["SecretStore:LocalKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             ["Auth:AdminKeySha256"] = PartnerKeyStore.Sha256Hex(AdminKey),
             ["Refresh:UseQueue"] = "false",
@@ -81,9 +87,39 @@ public sealed class TwoInstancesTests(ITestOutputHelper output) : IAsyncLifetime
         }
 
         _simulator.State.SetFaults(new SimulatorFaults { TokenAnswerLatencyMs = answerLatencyMs });
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
-        return new Pair(a, b, partnerA, partnerB, ids);
+        // The instances' own storage, read as they read it.
+        var tables = new TableStore(new TableServiceClient(Azurite.Instance.ConnectionString), Options.Create(new StorageOptions { TablePrefix = prefix }));
+        var index = new RefreshDueIndex(tables);
+        await Wait.UntilAsync(
+            async () => (await index.DueAsync(DateTimeOffset.UtcNow, count + 1, default)).Count >= count,
+            $"the due index to list all {count} workspaces as due");
+        return new Pair(a, b, partnerA, partnerB, ids, tables);
     }
+
+    // Until no lease is live: those a stopped instance left behind have run out.
+    private static Task LeasesExpiredAsync(Pair pair) =>
+        Wait.UntilAsync(
+            async () =>
+            {
+                var leases = await pair.Tables.GetAsync(RefreshLeaseStore.TableName, default);
+                await foreach (var lease in leases.QueryAsync<TableEntity>())
+                {
+                    if (lease.GetDateTimeOffset("ExpiresAt") > DateTimeOffset.UtcNow)
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            },
+            "every refresh lease to be released or expired");
+
+    // Until the simulator has processed `count` more refreshes: the sweeps are under way, and with an
+    // answer latency, those refreshes' answers are still travelling.
+    private Task RefreshesProcessedAsync(SimulatorStats before, int count) =>
+        Wait.UntilAsync(
+            () => _simulator.State.Stats().RefreshTokenGrants - before.RefreshTokenGrants >= count,
+            $"Procore to process {count} refreshes of the sweeps");
 
     // Every workspace's token through `via`: how many answer with a token, and how many need a person.
     private static async Task<(int Ok, int Broken)> TokensAsync(HttpClient via, IEnumerable<string> ids)
@@ -143,13 +179,13 @@ public sealed class TwoInstancesTests(ITestOutputHelper output) : IAsyncLifetime
 
         var sweepA = pair.A.InvokeTimerAsync("RefreshTokens");
         var sweepB = pair.B.InvokeTimerAsync("RefreshTokens");
-        await Task.Delay(TimeSpan.FromMilliseconds(900));
+        await RefreshesProcessedAsync(before, concurrency);
         pair.A.Kill();
         await Assert.ThrowsAnyAsync<Exception>(() => sweepA);
         Assert.Equal(HttpStatusCode.OK, (await sweepB).StatusCode);
 
         // The dead instance's leases run out; the survivor's next sweep finds what it left.
-        await Task.Delay(TimeSpan.FromSeconds(6));
+        await LeasesExpiredAsync(pair);
         Assert.Equal(HttpStatusCode.OK, (await pair.B.InvokeTimerAsync("RefreshTokens")).StatusCode);
 
         var (ok, broken) = await TokensAsync(pair.PartnerB, pair.Ids);
@@ -166,18 +202,19 @@ public sealed class TwoInstancesTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task An_instance_stopped_with_SIGTERM_mid_sweep_finishes_what_it_started_and_loses_nothing()
     {
-        var pair = await StartAsync(48, answerLatencyMs: 250, sweepConcurrency: 4);
+        const int concurrency = 4;
+        var pair = await StartAsync(48, answerLatencyMs: 250, sweepConcurrency: concurrency);
         var before = await _simulator.StatsAsync();
 
         var sweep = pair.A.InvokeTimerAsync("RefreshTokens");
-        await Task.Delay(TimeSpan.FromMilliseconds(900));
+        await RefreshesProcessedAsync(before, concurrency);
         pair.A.Terminate();
         Assert.True(await pair.A.WaitForExitAsync(TimeSpan.FromSeconds(20)), "the instance did not stop within 20 s of SIGTERM");
         var answered = sweep.IsCompletedSuccessfully ? (await sweep).StatusCode.ToString() : "nothing";
         output.WriteLine($"exit code {pair.A.ExitCode}; sweep answered {answered}");
         Assert.Equal(0, pair.A.ExitCode);
 
-        await Task.Delay(TimeSpan.FromSeconds(6));
+        await LeasesExpiredAsync(pair);
         Assert.Equal(HttpStatusCode.OK, (await pair.B.InvokeTimerAsync("RefreshTokens")).StatusCode);
 
         var (ok, broken) = await TokensAsync(pair.PartnerB, pair.Ids);

@@ -7,11 +7,13 @@ public sealed class SecretVersionCacheTests
     [Fact]
     public async Task Callers_asking_for_one_version_at_once_share_one_read()
     {
-        var store = new SlowStore();
+        var store = new HeldStore(held: true);
         var cache = new SecretVersionCache(store);
         var reference = new SecretReference("oc-a-client-secret", "v1");
 
-        var values = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => cache.GetAsync(reference, default)));
+        var callers = Enumerable.Range(0, 40).Select(_ => cache.GetAsync(reference, default)).ToList();
+        store.Release();
+        var values = await Task.WhenAll(callers);
         await cache.GetAsync(reference, default);
 
         Assert.All(values, v => Assert.Equal("value of v1", v));
@@ -23,7 +25,7 @@ public sealed class SecretVersionCacheTests
     [InlineData(false)]
     public async Task A_failed_read_is_not_remembered(bool throwsBeforeAwaiting)
     {
-        var store = new SlowStore { FailNext = true, ThrowsBeforeAwaiting = throwsBeforeAwaiting };
+        var store = new HeldStore(held: false) { FailNext = true, ThrowsBeforeAwaiting = throwsBeforeAwaiting };
         var cache = new SecretVersionCache(store);
         var reference = new SecretReference("oc-a-client-secret", "v1");
 
@@ -32,10 +34,13 @@ public sealed class SecretVersionCacheTests
         Assert.Equal(2, store.Reads);
     }
 
-    /// <summary>A store whose reads take a while, so concurrent callers overlap.</summary>
-    private sealed class SlowStore : ISecretStore
+    /// <summary>A store whose reads, when held, wait until the test releases them, so concurrent callers overlap.</summary>
+    private sealed class HeldStore(bool held) : ISecretStore
     {
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _reads;
+
+        public void Release() => _released.TrySetResult();
 
         public int Reads => _reads;
 
@@ -44,7 +49,7 @@ public sealed class SecretVersionCacheTests
         /// <summary>Fails as a store that checks before its first await does: a synchronous throw.</summary>
         public bool ThrowsBeforeAwaiting { get; init; }
 
-        public string Kind => "slow";
+        public string Kind => "held";
 
         public Task<string> GetAsync(SecretReference reference, CancellationToken cancellationToken)
         {
@@ -60,7 +65,12 @@ public sealed class SecretVersionCacheTests
 
         private async Task<string> ReadAsync(SecretReference reference, CancellationToken cancellationToken)
         {
-            await Task.Delay(50, cancellationToken);
+            await Task.Yield();
+            if (held)
+            {
+                await _released.Task.WaitAsync(cancellationToken);
+            }
+
             if (FailNext)
             {
                 FailNext = false;

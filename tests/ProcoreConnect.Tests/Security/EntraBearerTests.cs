@@ -9,19 +9,20 @@ using ProcoreConnect.Tests.Infrastructure;
 
 namespace ProcoreConnect.Tests.Security;
 
-/// <summary>Entra ID bearer tokens, validated by JwtBearer against a key the test holds (no network).</summary>
-public sealed class EntraBearerTests : IDisposable
+/// <summary>
+/// The app accepting Entra ID bearer tokens signed with a key the tests hold (no network), shared
+/// by the tests of <see cref="EntraBearerTests"/>: one app start and one RSA key for the class.
+/// </summary>
+public sealed class EntraFixture : IDisposable
 {
-    private const string Issuer = "https://login.microsoftonline.com/00000000-0000-0000-0000-000000000001/v2.0";
-    private const string Audience = "api://procore-connect";
+    public const string Issuer = "https://login.microsoftonline.com/00000000-0000-0000-0000-000000000001/v2.0";
+    public const string Audience = "api://procore-connect";
     private readonly RSA _rsa = RSA.Create(2048);
-    private readonly RsaSecurityKey _key;
-    private readonly AppFactory _app;
 
-    public EntraBearerTests()
+    public EntraFixture()
     {
-        _key = new RsaSecurityKey(_rsa) { KeyId = "test-key" };
-        _app = AppFactory.With(new Dictionary<string, string?>
+        Key = new RsaSecurityKey(_rsa) { KeyId = "test-key" };
+        App = AppFactory.With(new Dictionary<string, string?>
         {
             ["Auth:Entra:Audience"] = Audience,
             ["Auth:Entra:Partners:11111111-aaaa-bbbb-cccc-000000000001"] = "partner-entra",
@@ -29,18 +30,31 @@ public sealed class EntraBearerTests : IDisposable
         {
             // Stands in for the tenant's OpenID metadata, which tests cannot fetch.
             var configuration = new OpenIdConnectConfiguration { Issuer = Issuer };
-            configuration.SigningKeys.Add(_key);
+            configuration.SigningKeys.Add(Key);
             o.Configuration = configuration;
             o.TokenValidationParameters.ValidIssuer = Issuer;
-            o.TokenValidationParameters.IssuerSigningKey = _key;
+            o.TokenValidationParameters.IssuerSigningKey = Key;
         }));
     }
 
+    public RsaSecurityKey Key { get; }
+
+    public AppFactory App { get; }
+
     public void Dispose()
     {
-        _app.Dispose();
+        App.Dispose();
         _rsa.Dispose();
     }
+}
+
+/// <summary>Entra ID bearer tokens, validated by JwtBearer against a key the test holds (no network).</summary>
+public sealed class EntraBearerTests(EntraFixture fixture) : IClassFixture<EntraFixture>
+{
+    private const string Issuer = EntraFixture.Issuer;
+    private const string Audience = EntraFixture.Audience;
+    private readonly RsaSecurityKey _key = fixture.Key;
+    private readonly AppFactory _app = fixture.App;
 
     private HttpClient ClientWith(string token)
     {
@@ -90,8 +104,9 @@ public sealed class EntraBearerTests : IDisposable
     {
         var client = ClientWith(Token(["ProcoreConnect.Partner"]));
         var id = Connections.NewId();
-        Assert.Equal(HttpStatusCode.Created, (await client.PutAsync($"/api/oauth-clients/{Connections.DefaultClient}", Json.Body(Connections.Client()))).StatusCode);
-        Assert.Equal(HttpStatusCode.Created, (await client.PutAsync($"/api/workspaces/{id}/connection", Json.Body(Connections.Valid()))).StatusCode);
+        var oauthClient = Connections.NewClientName(); // the app is shared by the class: a client no other test created
+        Assert.Equal(HttpStatusCode.Created, (await client.PutAsync($"/api/oauth-clients/{oauthClient}", Json.Body(Connections.Client()))).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await client.PutAsync($"/api/workspaces/{id}/connection", Json.Body(Connections.Valid(oauthClient)))).StatusCode);
         var workspace = await _app.Service<ProcoreConnect.Workspaces.WorkspaceRepository>().FindAsync(new ProcoreConnect.Workspaces.WorkspaceRef("partner-entra", id), default);
         Assert.Equal("partner-entra", workspace!.PartnerId);
         // The API-key partner does not see it.

@@ -44,6 +44,7 @@ public sealed class HostileFixture : ProcoreFixture
 /// Ten thousand generated hostile requests across every endpoint: each is built to be refused.
 /// None may answer 5xx, change any stored row, or echo a secret in a response or a log line.
 /// </summary>
+[Slow(SlowKind.Scale)]
 public sealed class HostileInputTests(HostileFixture fixture, ITestOutputHelper output) : IClassFixture<HostileFixture>
 {
     private const int Requests = 10_000;

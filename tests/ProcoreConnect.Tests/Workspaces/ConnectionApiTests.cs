@@ -321,17 +321,19 @@ public sealed class ConnectionApiTests : IClassFixture<AppFactory>
     [Fact]
     public async Task A_workspace_written_after_its_client_was_deleted_is_undone()
     {
-        // Every workspace insert waits 300 ms at storage: the create has read the client (active),
-        // the delete marks, counts no workspace and removes the client, then the insert lands.
-        using var slowed = new AppFactory().WithServices(s => s.AddSingleton(SlowWorkspaceInserts()));
+        // The workspace insert is held at storage: the create has read the client (active), the
+        // delete marks, counts no workspace and removes the client, then the insert lands.
+        var held = new HeldInsert("Workspaces");
+        using var slowed = new AppFactory().WithServices(s => s.AddSingleton(HoldingWorkspaceInserts(held)));
         var client = slowed.CreateClient();
         var name = Connections.NewClientName();
         (await client.PutAsync($"/api/oauth-clients/{name}", Json.Body(Connections.Client()))).EnsureSuccessStatusCode();
         var id = Connections.NewId();
 
         var create = client.PutAsync($"/api/workspaces/{id}/connection", Json.Body(Connections.Valid(name)));
-        await Task.Delay(100);
-        var delete = await client.DeleteAsync($"/api/oauth-clients/{name}");
+        await Wait.ForAsync(held.Reached, "the create to reach its workspace insert");
+        var delete = await Wait.ForAsync(client.DeleteAsync($"/api/oauth-clients/{name}"), "the client's delete");
+        held.Release();
 
         Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
         var created = await create;
@@ -340,24 +342,32 @@ public sealed class ConnectionApiTests : IClassFixture<AppFactory>
         Assert.Null(await slowed.Service<WorkspaceRepository>().FindAsync(id, default));
     }
 
-    private static TableServiceClient SlowWorkspaceInserts()
+    private static TableServiceClient HoldingWorkspaceInserts(HeldInsert held)
     {
         var options = new TableClientOptions();
-        options.AddPolicy(new DelayPolicy("Workspaces", TimeSpan.FromMilliseconds(300)), Azure.Core.HttpPipelinePosition.PerCall);
+        options.AddPolicy(held, Azure.Core.HttpPipelinePosition.PerCall);
         return new TableServiceClient(Azurite.Instance.ConnectionString, options);
     }
 
-    /// <summary>Holds inserts (POST) into one table for a while before sending them.</summary>
-    private sealed class DelayPolicy(string table, TimeSpan delay) : Azure.Core.Pipeline.HttpPipelinePolicy
+    /// <summary>Holds the first insert (POST) into one table until the test releases it, and says when it arrived.</summary>
+    private sealed class HeldInsert(string table) : Azure.Core.Pipeline.HttpPipelinePolicy
     {
+        private readonly TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Reached => _reached.Task;
+
+        public void Release() => _released.TrySetResult();
+
         public override void Process(Azure.Core.HttpMessage message, ReadOnlyMemory<Azure.Core.Pipeline.HttpPipelinePolicy> pipeline) =>
             ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
 
         public override async ValueTask ProcessAsync(Azure.Core.HttpMessage message, ReadOnlyMemory<Azure.Core.Pipeline.HttpPipelinePolicy> pipeline)
         {
-            if (message.Request.Method == Azure.Core.RequestMethod.Post && message.Request.Uri.Path.EndsWith(table, StringComparison.Ordinal))
+            if (message.Request.Method == Azure.Core.RequestMethod.Post && message.Request.Uri.Path.EndsWith(table, StringComparison.Ordinal)
+                && _reached.TrySetResult())
             {
-                await Task.Delay(delay);
+                await _released.Task;
             }
 
             await ProcessNextAsync(message, pipeline);

@@ -165,12 +165,15 @@ public sealed class RefreshTokenImportTests(ProcoreFixture fixture) : IClassFixt
         var otherApp = fixture.Simulator.Register();
         var other = await fixture.CreateClientAsync(otherApp);
         var (_, refresh) = fixture.Simulator.GrantElsewhere(otherApp);
-        fixture.Simulator.State.SetFaults(new SimulatorFaults { TokenAnswerLatencyMs = 1500 });
+        var answer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var redeemed = fixture.Simulator.State.Stats().RefreshTokenGrants;
+        fixture.Simulator.State.SetFaults(new SimulatorFaults { TokenAnswersHeldUntil = answer.Task });
         try
         {
             var move = PutAsync(id, other, refresh); // tags left out
-            await Task.Delay(500);
+            await Wait.UntilAsync(() => fixture.Simulator.State.Stats().RefreshTokenGrants > redeemed, "Procore to redeem the move's refresh token");
             Assert.Equal(HttpStatusCode.OK, (await PutAsync(id, app.ClientId, null, new { crm = "A-7" })).StatusCode); // lands first
+            answer.SetResult();
 
             var moved = await move;
 
@@ -180,6 +183,7 @@ public sealed class RefreshTokenImportTests(ProcoreFixture fixture) : IClassFixt
         }
         finally
         {
+            answer.TrySetResult();
             fixture.Simulator.State.SetFaults(new SimulatorFaults());
         }
 
@@ -200,17 +204,14 @@ public sealed class RefreshTokenImportTests(ProcoreFixture fixture) : IClassFixt
         var held = await leases.TryAcquireAsync(row.Key, "an-instance-refreshing", default); // a refresh in flight elsewhere
         Assert.NotNull(held);
 
+        var polling = fixture.Clock.NextTimer(ProcoreFixture.LeasePoll);
         var move = PutAsync(id, other, refresh);
-        await Task.Delay(700);
+        await Wait.ForAsync(polling, "the move to find the lease held and start polling it");
         Assert.False(move.IsCompleted); // it waits for the lease
         Assert.Equal(row.Client, (await Workspaces.FindAsync(id, default))!.Client);
 
         await leases.ReleaseAsync(held!, default);
-        while (!move.IsCompleted)
-        {
-            fixture.Clock.Advance(TimeSpan.FromMilliseconds(250)); // its poll
-            await Task.Delay(20);
-        }
+        await fixture.Clock.AdvanceUntilAsync(move, ProcoreFixture.LeasePoll, "the move");
 
         Assert.Equal(HttpStatusCode.OK, (await move).StatusCode);
         Assert.Equal(other, (await Workspaces.FindAsync(id, default))!.Client.Name);
