@@ -36,7 +36,7 @@ public sealed class TimerInvocationTests : IClassFixture<AppFactory>
     }
 
     public static TheoryData<string> HostOnlyFunctions() =>
-        [.. ProcoreConnect.Hosting.FunctionCatalog.All.Where(f => f.Trigger != ProcoreConnect.Hosting.FunctionTrigger.Http).Select(f => f.Name)];
+        [.. ProcoreConnect.Extensions.FunctionCatalog.All.Where(f => f.Trigger != ProcoreConnect.Hosting.FunctionTrigger.Http).Select(f => f.Name)];
 
     [Theory]
     [MemberData(nameof(HostOnlyFunctions))]
