@@ -1,6 +1,9 @@
+using ProcoreConnect.ClientManagement;
 using ProcoreConnect.Clients;
+using ProcoreConnect.Procore;
 using ProcoreConnect.Refresh;
 using ProcoreConnect.Tokens;
+using ProcoreConnect.WorkspaceConnections;
 using ProcoreConnect.Workspaces;
 using ProcoreSimulator.State;
 

@@ -1,9 +1,11 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using ProcoreConnect.ClientManagement;
 using ProcoreConnect.Clients;
 using ProcoreConnect.Procore;
 using ProcoreConnect.Refresh;
 using ProcoreConnect.Tokens;
+using ProcoreConnect.WorkspaceConnections;
 using ProcoreConnect.Workspaces;
 using ProcoreSimulator;
 using ProcoreSimulator.State;

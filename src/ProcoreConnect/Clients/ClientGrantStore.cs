@@ -2,8 +2,8 @@ using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using ProcoreConnect.Common;
+using ProcoreConnect.Procore;
 using ProcoreConnect.Storage;
-using ProcoreConnect.Workspaces;
 
 namespace ProcoreConnect.Clients;
 

@@ -1,4 +1,4 @@
-using ProcoreConnect.Workspaces;
+using ProcoreConnect.Procore;
 
 namespace ProcoreConnect.Clients;
 

@@ -1,6 +1,5 @@
 using ProcoreConnect.Procore;
 using ProcoreConnect.Secrets;
-using ProcoreConnect.Workspaces;
 
 namespace ProcoreConnect.Clients;
 

@@ -1,6 +1,6 @@
 using Azure;
+using ProcoreConnect.Procore;
 using ProcoreConnect.Secrets;
-using ProcoreConnect.Workspaces;
 
 namespace ProcoreConnect.Clients;
 

@@ -1,9 +1,9 @@
 using Azure;
 using Azure.Data.Tables;
 using ProcoreConnect.Common;
+using ProcoreConnect.Procore;
 using ProcoreConnect.Secrets;
 
-using ProcoreConnect.Workspaces;
 
 namespace ProcoreConnect.Clients;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using ProcoreConnect.Http;
-using ProcoreConnect.Workspaces;
+using ProcoreConnect.Procore;
 
 namespace ProcoreConnect.ConnectLinks;
 

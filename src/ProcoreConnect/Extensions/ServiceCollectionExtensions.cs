@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
+using ProcoreConnect.ConnectLinks;
 using ProcoreConnect.Health;
 using ProcoreConnect.Hosting;
 using ProcoreConnect.OAuth;
@@ -8,6 +9,7 @@ using ProcoreConnect.Procore;
 using ProcoreConnect.Refresh;
 using ProcoreConnect.Tokens;
 using ProcoreConnect.Validation;
+using ProcoreConnect.WorkspaceConnections;
 using ProcoreConnect.Workspaces;
 
 namespace ProcoreConnect.Extensions;
@@ -41,7 +43,7 @@ public static class ServiceCollectionExtensions
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower));
-            o.SerializerOptions.TypeInfoResolverChain.Insert(0, Http.HttpJsonContext.Default);
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, HttpJsonContext.Default);
             // Numbers are numbers: JsonBody reads request bodies strictly (a quoted number is refused),
             // so the generated schemas must not offer the web default's "integer or string". Nothing
             // binds a body through these options; answers are written the same either way.
@@ -66,8 +68,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<NeedsAttention>();
         services.AddSingleton<WorkspaceConnectionService>();
         services.AddSingleton<Clients.OAuthClientRepository>();
-        services.AddSingleton<Clients.OAuthClientService>();
-        services.AddSingleton<Clients.InstalledCompaniesService>();
+        services.AddSingleton<ClientManagement.OAuthClientService>();
+        services.AddSingleton<ClientManagement.InstalledCompaniesService>();
         services.AddSingleton<Migrations.InlineClientMigration>();
 
         services.AddOptions<OAuthOptions>().BindConfiguration(OAuthOptions.Section).ValidateOnStartWith(new OAuthOptionsValidator());
@@ -77,8 +79,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<Clients.ClientHealthRecorder>();
         services.AddSingleton<Clients.ClientRefusals>();
         services.AddSingleton<Clients.ClientGrantStore>();
-        services.AddSingleton<Clients.CompanyAccess>();
-        services.AddSingleton<Clients.GrantChanges>();
+        services.AddSingleton<Workspaces.CompanyAccess>();
+        services.AddSingleton<ClientManagement.GrantChanges>();
         services.AddSingleton<GrantRevoker>();
         services.AddSingleton<SignInCompanyCheck>();
         services.AddSingleton<ConnectFlow>();

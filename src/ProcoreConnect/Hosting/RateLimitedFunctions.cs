@@ -1,3 +1,4 @@
+using ProcoreConnect.Extensions;
 using ProcoreConnect.Security;
 
 namespace ProcoreConnect.Hosting;

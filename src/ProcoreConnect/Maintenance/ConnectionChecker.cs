@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Options;
 using ProcoreConnect.Clients;
+using ProcoreConnect.Procore;
 using ProcoreConnect.Refresh;
+using ProcoreConnect.Tokens;
 using ProcoreConnect.Validation;
 using ProcoreConnect.Workspaces;
 

@@ -4,9 +4,10 @@ using Azure.Data.Tables;
 using ProcoreConnect.Audit;
 using ProcoreConnect.Clients;
 using ProcoreConnect.Common;
-using ProcoreConnect.Refresh;
+using ProcoreConnect.Procore;
 using ProcoreConnect.Secrets;
 using ProcoreConnect.Storage;
+using ProcoreConnect.Tokens;
 using ProcoreConnect.Workspaces;
 
 namespace ProcoreConnect.Migrations;

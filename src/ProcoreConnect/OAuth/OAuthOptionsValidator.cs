@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using ProcoreConnect.Common;
-using ProcoreConnect.Workspaces;
+using ProcoreConnect.Procore;
 
 namespace ProcoreConnect.OAuth;
 

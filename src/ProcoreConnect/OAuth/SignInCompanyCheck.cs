@@ -1,3 +1,4 @@
+using ProcoreConnect.Clients;
 using ProcoreConnect.Procore;
 using ProcoreConnect.Workspaces;
 

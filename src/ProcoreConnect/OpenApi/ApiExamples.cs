@@ -10,6 +10,7 @@ using ProcoreConnect.Security;
 using ProcoreConnect.Tokens;
 using ProcoreConnect.Validation;
 using ProcoreConnect.Webhooks;
+using ProcoreConnect.WorkspaceConnections;
 using ProcoreConnect.Workspaces;
 
 namespace ProcoreConnect.OpenApi;
@@ -118,7 +119,7 @@ internal static class ApiExamples
 
     public static readonly ClientGrantRequest GrantRequest = new() { CompanyIds = [1002, 1003], Environments = ["production"] };
 
-    public static readonly ClientGrant Grant = new("shared-dmsa", PartnerId, [1002, 1003], [ProcoreConnect.Workspaces.ProcoreEnvironment.Production], Created);
+    public static readonly ClientGrant Grant = new("shared-dmsa", PartnerId, [1002, 1003], [ProcoreConnect.Procore.ProcoreEnvironment.Production], Created);
 
     public static readonly Partners.PartnerSettingsRequest PartnerSettingsRequest = new() { AllowedReturnOrigins = ["https://app.my-platform.example"] };
 

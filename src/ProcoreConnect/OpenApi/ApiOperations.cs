@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using ProcoreConnect.ClientManagement;
 using ProcoreConnect.Clients;
 using ProcoreConnect.ConnectLinks;
 using ProcoreConnect.Http;

@@ -1,7 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using ProcoreConnect.Workspaces;
 
 namespace ProcoreConnect.Procore;
 

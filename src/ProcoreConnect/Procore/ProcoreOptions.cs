@@ -1,5 +1,3 @@
-using ProcoreConnect.Workspaces;
-
 namespace ProcoreConnect.Procore;
 
 /// <summary>

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using ProcoreConnect.Clients;
 using ProcoreConnect.Events;
 using ProcoreConnect.Telemetry;
+using ProcoreConnect.Tokens;
 using ProcoreConnect.Workspaces;
 
 namespace ProcoreConnect.Refresh;

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using ProcoreConnect.Clients;
 using ProcoreConnect.Common;
+using ProcoreConnect.Procore;
 using ProcoreConnect.Tokens;
 using ProcoreConnect.Workspaces;
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using Azure.Storage.Queues.Specialized;
+using ProcoreConnect.Tokens;
 
 namespace ProcoreConnect.Refresh;
 

@@ -1,5 +1,5 @@
 using ProcoreConnect.Common;
-using ProcoreConnect.Workspaces;
+using ProcoreConnect.Procore;
 
 namespace ProcoreConnect.Secrets;
 

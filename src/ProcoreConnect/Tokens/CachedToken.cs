@@ -1,5 +1,5 @@
+using ProcoreConnect.Procore;
 using ProcoreConnect.Secrets;
-using ProcoreConnect.Workspaces;
 
 namespace ProcoreConnect.Tokens;
 

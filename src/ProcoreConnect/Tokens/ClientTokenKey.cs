@@ -1,6 +1,6 @@
 using ProcoreConnect.Clients;
 using ProcoreConnect.Common;
-using ProcoreConnect.Workspaces;
+using ProcoreConnect.Procore;
 
 namespace ProcoreConnect.Tokens;
 

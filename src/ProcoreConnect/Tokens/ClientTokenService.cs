@@ -2,10 +2,8 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using ProcoreConnect.Clients;
 using ProcoreConnect.Procore;
-using ProcoreConnect.Refresh;
 using ProcoreConnect.Secrets;
 using ProcoreConnect.Telemetry;
-using ProcoreConnect.Workspaces;
 
 namespace ProcoreConnect.Tokens;
 
@@ -247,7 +245,7 @@ public sealed class ClientTokenService(
         {
             var token = await PersistAsync(key, client, result.Tokens!, previous, leaveOldEntry);
             logger.LogInformation("Shared token of OAuth client {Client} in {Environment} fetched, expires {ExpiresAt}", client.Ref, key.Environment, token.ExpiresAt);
-            if (current != Workspaces.ConnectionHealth.Ok)
+            if (current != Clients.ConnectionHealth.Ok)
             {
                 await health.RecordAsync(client, key.Environment, (_, h) => h.Refreshed());
             }
@@ -268,7 +266,7 @@ public sealed class ClientTokenService(
         }
 
         logger.LogWarning("Token request of OAuth client {Client} in {Environment} failed: {Status} {Error}", client.Ref, key.Environment, result.Status, result.Error);
-        var backedOff = await health.RecordAsync(client, key.Environment, (_, h) => h.RefreshFailed(Workspaces.ConnectionHealth.RefreshFailing, transient: true, now));
+        var backedOff = await health.RecordAsync(client, key.Environment, (_, h) => h.RefreshFailed(Clients.ConnectionHealth.RefreshFailing, transient: true, now));
         if (!forced && previous is not null && Belongs(previous, client) && previous.ExpiresAt > now)
         {
             // Procore is failing but the current token still works: hand it out, and try again after the back-off.

@@ -1,7 +1,6 @@
 using ProcoreConnect.Clients;
 using ProcoreConnect.Procore;
 using ProcoreConnect.Secrets;
-using ProcoreConnect.Workspaces;
 
 namespace ProcoreConnect.Tokens;
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
+using ProcoreConnect.Clients;
 using ProcoreConnect.Procore;
-using ProcoreConnect.Refresh;
 using ProcoreConnect.Secrets;
 using ProcoreConnect.Storage;
 using ProcoreConnect.Workspaces;

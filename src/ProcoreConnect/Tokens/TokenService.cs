@@ -3,7 +3,6 @@ using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 using ProcoreConnect.Clients;
 using ProcoreConnect.Procore;
-using ProcoreConnect.Refresh;
 using ProcoreConnect.Secrets;
 using ProcoreConnect.Telemetry;
 using ProcoreConnect.Workspaces;

@@ -1,4 +1,5 @@
 using ProcoreConnect.Common;
+using ProcoreConnect.Procore;
 
 namespace ProcoreConnect.Workspaces;
 

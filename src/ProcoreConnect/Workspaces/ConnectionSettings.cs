@@ -1,3 +1,5 @@
+using ProcoreConnect.Procore;
+
 namespace ProcoreConnect.Workspaces;
 
 /// <summary>A <see cref="ConnectionRequest"/> that passed validation.</summary>

@@ -1,5 +1,6 @@
 using Azure;
 using ProcoreConnect.Clients;
+using ProcoreConnect.Procore;
 using ProcoreConnect.Secrets;
 
 namespace ProcoreConnect.Workspaces;

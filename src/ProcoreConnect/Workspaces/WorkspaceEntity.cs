@@ -2,6 +2,7 @@ using Azure;
 using Azure.Data.Tables;
 using ProcoreConnect.Clients;
 using ProcoreConnect.Common;
+using ProcoreConnect.Procore;
 using ProcoreConnect.Secrets;
 
 namespace ProcoreConnect.Workspaces;

@@ -1,5 +1,6 @@
 using System.Net;
 using ProcoreConnect.Clients;
+using ProcoreConnect.Procore;
 using ProcoreConnect.Refresh;
 using ProcoreConnect.Tests.Infrastructure;
 using ProcoreConnect.Tokens;

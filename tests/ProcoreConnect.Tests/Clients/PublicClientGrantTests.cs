@@ -1,9 +1,11 @@
 using System.Net;
 using System.Text.Json;
 using ProcoreConnect.Clients;
+using ProcoreConnect.Procore;
 using ProcoreConnect.Tests.Infrastructure;
 using ProcoreConnect.Tokens;
 using ProcoreConnect.Validation;
+using ProcoreConnect.WorkspaceConnections;
 using ProcoreConnect.Workspaces;
 using ProcoreSimulator.State;
 

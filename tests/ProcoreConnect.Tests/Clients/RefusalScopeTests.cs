@@ -1,7 +1,8 @@
 using System.Net;
 using ProcoreConnect.Clients;
+using ProcoreConnect.Procore;
 using ProcoreConnect.Tests.Infrastructure;
-using ProcoreConnect.Workspaces;
+using ProcoreConnect.WorkspaceConnections;
 using ProcoreSimulator.State;
 
 namespace ProcoreConnect.Tests.Clients;

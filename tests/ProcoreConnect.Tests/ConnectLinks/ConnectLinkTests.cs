@@ -443,7 +443,7 @@ public sealed partial class ConnectLinkTests(ProcoreFixture fixture) : IClassFix
         var (recent, _) = await CreateLinkAsync(id, new { lifetimeSeconds = 60 });
         fixture.Clock.Advance(TimeSpan.FromMinutes(5));
 
-        await ProcoreConnect.Maintenance.PurgeDeletedWorkspaces.RunAsync(fixture.App.Services, default);
+        await ProcoreConnect.WorkspaceConnections.PurgeDeletedWorkspaces.RunAsync(fixture.App.Services, default);
 
         var store = fixture.App.Service<ConnectLinkStore>();
         Assert.Null(await store.FindAsync(ConnectLinkStore.IdOf(old)!, default));

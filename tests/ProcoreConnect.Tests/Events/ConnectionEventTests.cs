@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using ProcoreConnect.Clients;
 using ProcoreConnect.Events;
 using ProcoreConnect.Tests.Infrastructure;
 using ProcoreConnect.Tokens;

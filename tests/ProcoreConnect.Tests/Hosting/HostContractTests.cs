@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using ProcoreConnect.Clients;
+using ProcoreConnect.Extensions;
 using ProcoreConnect.Hosting;
 using ProcoreConnect.Refresh;
 using ProcoreConnect.Tests.Infrastructure;

@@ -1,3 +1,4 @@
+using ProcoreConnect.Extensions;
 using ProcoreConnect.Hosting;
 
 namespace ProcoreConnect.Tests.Hosting;

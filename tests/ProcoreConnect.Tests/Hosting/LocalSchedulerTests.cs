@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using ProcoreConnect.Hosting;
+using ProcoreConnect.Extensions;
 using ProcoreConnect.Tests.Infrastructure;
 
 namespace ProcoreConnect.Tests.Hosting;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using ProcoreConnect.ClientManagement;
 using ProcoreConnect.Clients;
 using ProcoreConnect.Security;
 using Microsoft.AspNetCore.Hosting;

@@ -58,9 +58,9 @@ public static class Connections
         workspaces.FindAsync(new WorkspaceRef(AppFactory.DefaultPartner, id), cancellationToken);
 
     /// <summary>The workspace's current due-index entry.</summary>
-    public static ProcoreConnect.Refresh.DueWorkspace Due(this Workspace workspace) => new(workspace.Ref, workspace.Key, workspace.RefreshDueAt!.Value);
+    public static ProcoreConnect.Tokens.DueWorkspace Due(this Workspace workspace) => new(workspace.Ref, workspace.Key, workspace.RefreshDueAt!.Value);
 
     /// <summary>True when <paramref name="entry"/> is for the default partner's workspace <paramref name="id"/>.</summary>
-    public static bool IsFor(this ProcoreConnect.Refresh.DueRefresh entry, string id) =>
-        entry is ProcoreConnect.Refresh.DueWorkspace w && w.Workspace == new WorkspaceRef(AppFactory.DefaultPartner, id);
+    public static bool IsFor(this ProcoreConnect.Tokens.DueRefresh entry, string id) =>
+        entry is ProcoreConnect.Tokens.DueWorkspace w && w.Workspace == new WorkspaceRef(AppFactory.DefaultPartner, id);
 }

@@ -1,7 +1,7 @@
 using System.Net;
 using ProcoreConnect.Maintenance;
-using ProcoreConnect.Refresh;
 using ProcoreConnect.Tests.Infrastructure;
+using ProcoreConnect.Tokens;
 using ProcoreConnect.Workspaces;
 
 namespace ProcoreConnect.Tests.Maintenance;

@@ -4,7 +4,6 @@ using Azure.Data.Tables;
 using ProcoreConnect.Clients;
 using ProcoreConnect.Migrations;
 using ProcoreConnect.Procore;
-using ProcoreConnect.Refresh;
 using ProcoreConnect.Secrets;
 using ProcoreConnect.Security;
 using ProcoreConnect.Storage;

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using ProcoreConnect.Secrets;
 using ProcoreConnect.Tests.Infrastructure;
 using ProcoreConnect.Tokens;
+using ProcoreConnect.WorkspaceConnections;
 using ProcoreConnect.Workspaces;
 
 namespace ProcoreConnect.Tests.OAuth;

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using ProcoreConnect.Procore;
 using ProcoreConnect.Tests.Infrastructure;
-using ProcoreConnect.Workspaces;
 using ProcoreSimulator.State;
 
 namespace ProcoreConnect.Tests.Procore;

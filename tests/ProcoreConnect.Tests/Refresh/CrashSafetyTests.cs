@@ -99,7 +99,7 @@ public sealed class CrashSafetyTests(ITestOutputHelper output) : IAsyncLifetime
             else
             {
                 fails++;
-                _clock.Advance(ProcoreConnect.Workspaces.ConnectionHealth.Backoff(1)); // a failed refresh is not retried before its back-off
+                _clock.Advance(ProcoreConnect.Clients.ConnectionHealth.Backoff(1)); // a failed refresh is not retried before its back-off
             }
 
             // Recovery: the next caller, the timer, or two instances at once.

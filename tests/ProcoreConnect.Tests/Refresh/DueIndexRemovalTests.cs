@@ -2,9 +2,9 @@ using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
-using ProcoreConnect.Refresh;
 using ProcoreConnect.Storage;
 using ProcoreConnect.Tests.Infrastructure;
+using ProcoreConnect.Tokens;
 
 namespace ProcoreConnect.Tests.Refresh;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using ProcoreConnect.Refresh;
 using ProcoreConnect.Tests.Infrastructure;
+using ProcoreConnect.Tokens;
 using ProcoreConnect.Workspaces;
 
 namespace ProcoreConnect.Tests.Refresh;

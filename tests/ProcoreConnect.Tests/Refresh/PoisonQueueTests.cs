@@ -4,10 +4,11 @@ using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using ProcoreConnect.Clients;
 using ProcoreConnect.Refresh;
 using ProcoreConnect.Telemetry;
 using ProcoreConnect.Tests.Infrastructure;
-using ProcoreConnect.Workspaces;
+using ProcoreConnect.WorkspaceConnections;
 
 namespace ProcoreConnect.Tests.Refresh;
 

@@ -7,6 +7,7 @@ using ProcoreConnect.Secrets;
 using ProcoreConnect.Storage;
 using ProcoreConnect.Tests.Infrastructure;
 using ProcoreConnect.Tokens;
+using ProcoreConnect.WorkspaceConnections;
 using ProcoreConnect.Workspaces;
 
 namespace ProcoreConnect.Tests.Refresh;
@@ -44,7 +45,7 @@ public sealed class RefreshProcess : IAsyncDisposable
 
     public WorkspaceConnectionService Connections => _services.GetRequiredService<WorkspaceConnectionService>();
 
-    public ProcoreConnect.Clients.OAuthClientService Clients => _services.GetRequiredService<ProcoreConnect.Clients.OAuthClientService>();
+    public ProcoreConnect.ClientManagement.OAuthClientService Clients => _services.GetRequiredService<ProcoreConnect.ClientManagement.OAuthClientService>();
 
     public RefreshDueIndex Index => _services.GetRequiredService<RefreshDueIndex>();
 

@@ -2,6 +2,7 @@ using System.Net;
 using ProcoreConnect.Procore;
 using ProcoreConnect.Refresh;
 using ProcoreConnect.Tests.Infrastructure;
+using ProcoreConnect.Tokens;
 using ProcoreConnect.Workspaces;
 
 namespace ProcoreConnect.Tests.Refresh;

@@ -1,4 +1,5 @@
 using ProcoreConnect.Audit;
+using ProcoreConnect.ClientManagement;
 using ProcoreConnect.Clients;
 using ProcoreConnect.Tests.Infrastructure;
 using ProcoreConnect.Workspaces;

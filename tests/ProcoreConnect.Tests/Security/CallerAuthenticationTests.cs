@@ -1,5 +1,6 @@
 using System.Net;
 using Azure.Data.Tables;
+using ProcoreConnect.Extensions;
 using ProcoreConnect.Hosting;
 using ProcoreConnect.Security;
 using ProcoreConnect.Storage;

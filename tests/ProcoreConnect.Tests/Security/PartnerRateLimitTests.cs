@@ -1,5 +1,7 @@
 using System.Net;
+using ProcoreConnect.ClientManagement;
 using ProcoreConnect.Clients;
+using ProcoreConnect.Extensions;
 using ProcoreConnect.Hosting;
 using ProcoreConnect.Security;
 using ProcoreConnect.Tests.Infrastructure;

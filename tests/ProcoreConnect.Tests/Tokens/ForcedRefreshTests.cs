@@ -1,5 +1,5 @@
 using System.Net;
-using ProcoreConnect.Refresh;
+using ProcoreConnect.Clients;
 using ProcoreConnect.Tests.Infrastructure;
 using ProcoreConnect.Tokens;
 using ProcoreConnect.Workspaces;

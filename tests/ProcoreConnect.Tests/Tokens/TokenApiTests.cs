@@ -1,4 +1,5 @@
 using System.Net;
+using ProcoreConnect.Clients;
 using ProcoreConnect.Secrets;
 using ProcoreConnect.Tests.Infrastructure;
 using ProcoreConnect.Tokens;
@@ -180,7 +181,7 @@ public sealed class TokenApiTests(ProcoreFixture fixture) : IClassFixture<Procor
         var id = await fixture.ConnectedWorkspaceAsync(app);
         var secrets = fixture.App.Service<ISecretStore>();
         var persister = new TokenPersister(
-            new FlakySecretStore(secrets, failures: 2), Workspaces, fixture.App.Service<ProcoreConnect.Refresh.RefreshDueIndex>(), TimeProvider.System,
+            new FlakySecretStore(secrets, failures: 2), Workspaces, fixture.App.Service<ProcoreConnect.Tokens.RefreshDueIndex>(), TimeProvider.System,
             Microsoft.Extensions.Options.Options.Create(new TokenOptions()), fixture.App.Service<ILogger<TokenPersister>>());
         var workspace = (await Workspaces.FindAsync(id, default))!;
 
@@ -199,7 +200,7 @@ public sealed class TokenApiTests(ProcoreFixture fixture) : IClassFixture<Procor
         var app = fixture.Simulator.Register();
         var id = await fixture.ConnectedWorkspaceAsync(app);
         var persister = new TokenPersister(
-            new FlakySecretStore(fixture.App.Service<ISecretStore>(), failures: 100), Workspaces, fixture.App.Service<ProcoreConnect.Refresh.RefreshDueIndex>(), TimeProvider.System,
+            new FlakySecretStore(fixture.App.Service<ISecretStore>(), failures: 100), Workspaces, fixture.App.Service<ProcoreConnect.Tokens.RefreshDueIndex>(), TimeProvider.System,
             Microsoft.Extensions.Options.Options.Create(new TokenOptions { PersistAttempts = 2 }), fixture.App.Service<ILogger<TokenPersister>>());
         var workspace = (await Workspaces.FindAsync(id, default))!;
 

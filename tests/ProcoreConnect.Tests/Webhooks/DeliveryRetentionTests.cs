@@ -1,9 +1,9 @@
 using Azure.Data.Tables;
 using Microsoft.Extensions.Time.Testing;
-using ProcoreConnect.Maintenance;
 using ProcoreConnect.Storage;
 using ProcoreConnect.Tests.Infrastructure;
 using ProcoreConnect.Webhooks;
+using ProcoreConnect.WorkspaceConnections;
 
 namespace ProcoreConnect.Tests.Webhooks;
 

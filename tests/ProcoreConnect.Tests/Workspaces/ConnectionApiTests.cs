@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Azure.Data.Tables;
 using ProcoreConnect.Clients;
+using ProcoreConnect.Procore;
 using ProcoreConnect.Secrets;
 using ProcoreConnect.Storage;
 using ProcoreConnect.Tests.Infrastructure;

@@ -1,7 +1,8 @@
+using ProcoreConnect.Clients;
 using ProcoreConnect.Tokens;
 using ProcoreConnect.Workspaces;
 
-namespace ProcoreConnect.Clients;
+namespace ProcoreConnect.ClientManagement;
 
 /// <summary>
 /// Makes a changed grant hold at once on this instance: tokens held in memory for the workspaces

@@ -1,4 +1,5 @@
 using Azure;
+using ProcoreConnect.Clients;
 using ProcoreConnect.Common;
 using ProcoreConnect.Procore;
 using ProcoreConnect.Secrets;
@@ -6,7 +7,7 @@ using ProcoreConnect.Storage;
 using ProcoreConnect.Tokens;
 using ProcoreConnect.Workspaces;
 
-namespace ProcoreConnect.Clients;
+namespace ProcoreConnect.ClientManagement;
 
 /// <summary>
 /// Creates, changes, rotates and deletes OAuth clients, keeping the rows and the secret store

@@ -3,11 +3,11 @@ using Azure;
 using Azure.Data.Tables;
 using ProcoreConnect.Clients;
 using ProcoreConnect.Common;
+using ProcoreConnect.Procore;
 using ProcoreConnect.Storage;
-using ProcoreConnect.Tokens;
 using ProcoreConnect.Workspaces;
 
-namespace ProcoreConnect.Refresh;
+namespace ProcoreConnect.Tokens;
 
 /// <summary>
 /// The index of tokens by refresh due time: authorization-code workspaces and the shared tokens of

@@ -1,4 +1,4 @@
-namespace ProcoreConnect.Workspaces;
+namespace ProcoreConnect.Procore;
 
 /// <summary>Which Procore a workspace talks to. Wire names: production, sandbox, monthly.</summary>
 public enum ProcoreEnvironment

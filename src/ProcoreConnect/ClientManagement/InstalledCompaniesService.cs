@@ -1,9 +1,11 @@
+using ProcoreConnect.Clients;
 using ProcoreConnect.Common;
 using ProcoreConnect.Procore;
 using ProcoreConnect.Tokens;
+using ProcoreConnect.WorkspaceConnections;
 using ProcoreConnect.Workspaces;
 
-namespace ProcoreConnect.Clients;
+namespace ProcoreConnect.ClientManagement;
 
 /// <summary>
 /// The companies where a DMSA app is installed, as Procore lists them for the app's token, beside

@@ -5,8 +5,9 @@ using ProcoreConnect.Procore;
 using ProcoreConnect.Secrets;
 using ProcoreConnect.Storage;
 using ProcoreConnect.Tokens;
+using ProcoreConnect.Workspaces;
 
-namespace ProcoreConnect.Workspaces;
+namespace ProcoreConnect.WorkspaceConnections;
 
 /// <summary>
 /// Creates, changes and deletes workspace connections, keeping the table rows and the secret store

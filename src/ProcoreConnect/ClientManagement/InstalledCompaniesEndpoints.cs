@@ -1,11 +1,13 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using ProcoreConnect.Clients;
 using ProcoreConnect.Common;
 using ProcoreConnect.Http;
+using ProcoreConnect.Procore;
 using ProcoreConnect.Security;
 using ProcoreConnect.Workspaces;
 
-namespace ProcoreConnect.Clients;
+namespace ProcoreConnect.ClientManagement;
 
 /// <summary>
 /// <c>/api/oauth-clients/{name}/companies</c>: where a partner's DMSA app is installed, and

@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Options;
 using NCrontab;
+using ProcoreConnect.Hosting;
 
-namespace ProcoreConnect.Hosting;
+namespace ProcoreConnect.Extensions;
 
 /// <summary>
 /// Fires the timer functions on their schedules when the app runs on its own; under the Functions

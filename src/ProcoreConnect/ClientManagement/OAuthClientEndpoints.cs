@@ -1,13 +1,15 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ProcoreConnect.Audit;
+using ProcoreConnect.Clients;
 using ProcoreConnect.Common;
 using ProcoreConnect.Http;
+using ProcoreConnect.Procore;
 using ProcoreConnect.Security;
 using ProcoreConnect.Tokens;
 using ProcoreConnect.Workspaces;
 
-namespace ProcoreConnect.Clients;
+namespace ProcoreConnect.ClientManagement;
 
 /// <summary>
 /// <c>/api/oauth-clients</c>: a partner's reusable OAuth clients, and (for admins) the public ones

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 using ProcoreConnect.Health;
 using ProcoreConnect.Tokens;
 
-namespace ProcoreConnect.Http;
+namespace ProcoreConnect.Extensions;
 
 /// <summary>
 /// Compile-time JSON metadata for the answers of the start-up and hot paths (health, token).

@@ -1,4 +1,4 @@
-namespace ProcoreConnect.Workspaces;
+namespace ProcoreConnect.Clients;
 
 /// <summary>
 /// Whether a connection works, as partners see it, and when its token may be tried again: a

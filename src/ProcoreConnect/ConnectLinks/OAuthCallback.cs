@@ -1,14 +1,14 @@
 using System.Globalization;
 using Microsoft.AspNetCore.WebUtilities;
 using ProcoreConnect.Clients;
-using ProcoreConnect.ConnectLinks;
 using ProcoreConnect.Http;
+using ProcoreConnect.OAuth;
 using ProcoreConnect.Procore;
 using ProcoreConnect.Secrets;
 using ProcoreConnect.Tokens;
 using ProcoreConnect.Validation;
 
-namespace ProcoreConnect.OAuth;
+namespace ProcoreConnect.ConnectLinks;
 
 /// <summary>
 /// The end of the code flow (<c>GET /api/oauth/callback</c>): in the browser that pressed Connect

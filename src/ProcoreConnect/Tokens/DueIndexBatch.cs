@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace ProcoreConnect.Refresh;
+namespace ProcoreConnect.Tokens;
 
 /// <summary>
 /// The new due-index entries of one batch of refreshes (a lease batch of the sweep, or one queue

@@ -1,7 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
 
-namespace ProcoreConnect.Refresh;
+namespace ProcoreConnect.Tokens;
 
 /// <summary>
 /// A <c>RefreshIndex</c> row. One partition, RowKey = the due time in UTC ticks (19 digits) + "_" +

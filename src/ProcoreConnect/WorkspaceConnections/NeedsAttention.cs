@@ -1,6 +1,8 @@
 using ProcoreConnect.Clients;
+using ProcoreConnect.Procore;
+using ProcoreConnect.Workspaces;
 
-namespace ProcoreConnect.Workspaces;
+namespace ProcoreConnect.WorkspaceConnections;
 
 /// <summary>Something a person has to look at, and what to do about it.</summary>
 /// <param name="Code">What is wrong (see docs/api.md, "Workspaces that need a person").</param>

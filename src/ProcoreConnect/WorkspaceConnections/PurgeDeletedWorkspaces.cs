@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 using ProcoreConnect.Webhooks;
 using ProcoreConnect.Workspaces;
 
-namespace ProcoreConnect.Maintenance;
+namespace ProcoreConnect.WorkspaceConnections;
 
 /// <summary>
 /// Timer function: finishes deletes that were cut short (a crash between marking a workspace

@@ -1,10 +1,11 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using ProcoreConnect.Audit;
 using ProcoreConnect.Http;
 using ProcoreConnect.Security;
 using ProcoreConnect.Workspaces;
 
-namespace ProcoreConnect.Audit;
+namespace ProcoreConnect.WorkspaceConnections;
 
 /// <summary><c>GET /api/workspaces/{id}/audit</c>: the workspace's configuration history.</summary>
 public static class AuditEndpoints

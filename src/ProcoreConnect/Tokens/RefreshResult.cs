@@ -1,4 +1,4 @@
-namespace ProcoreConnect.Refresh;
+namespace ProcoreConnect.Tokens;
 
 /// <summary>What a refresh of one due workspace did.</summary>
 public enum RefreshResult
@@ -15,6 +15,3 @@ public enum RefreshResult
     /// <summary>Procore or storage failed; the entry stays and the next sweep retries.</summary>
     Failed,
 }
-
-/// <summary>Counts of one sweep.</summary>
-public sealed record SweepSummary(int Due, int Enqueued, int Refreshed, int Skipped, int Failed);

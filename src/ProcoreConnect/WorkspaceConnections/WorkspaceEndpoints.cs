@@ -6,8 +6,9 @@ using ProcoreConnect.Common;
 using ProcoreConnect.Http;
 using ProcoreConnect.Procore;
 using ProcoreConnect.Security;
+using ProcoreConnect.Workspaces;
 
-namespace ProcoreConnect.Workspaces;
+namespace ProcoreConnect.WorkspaceConnections;
 
 /// <summary>The connector configuration API partner platforms call.</summary>
 public static class WorkspaceEndpoints

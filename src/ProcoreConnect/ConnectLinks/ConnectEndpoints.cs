@@ -1,8 +1,9 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using ProcoreConnect.Http;
+using ProcoreConnect.OAuth;
 using ProcoreConnect.Workspaces;
 
-namespace ProcoreConnect.OAuth;
+namespace ProcoreConnect.ConnectLinks;
 
 /// <summary>The end of the authorization code flow (Procore's redirect back), and the refusals every way in shares.</summary>
 public static class ConnectEndpoints

@@ -1,7 +1,6 @@
-using ProcoreConnect.Tokens;
 using ProcoreConnect.Workspaces;
 
-namespace ProcoreConnect.Refresh;
+namespace ProcoreConnect.Tokens;
 
 /// <summary>A due-index entry: something whose token should be refreshed at <see cref="DueAt"/>.</summary>
 public abstract record DueRefresh(DateTimeOffset DueAt)

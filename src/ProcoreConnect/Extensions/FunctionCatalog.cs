@@ -1,20 +1,19 @@
 using ProcoreConnect.Admin;
-using ProcoreConnect.Audit;
-using ProcoreConnect.Clients;
+using ProcoreConnect.ClientManagement;
 using ProcoreConnect.ConnectLinks;
 using ProcoreConnect.Events;
 using ProcoreConnect.Health;
+using ProcoreConnect.Hosting;
 using ProcoreConnect.Http;
 using ProcoreConnect.Maintenance;
-using ProcoreConnect.OAuth;
 using ProcoreConnect.OpenApi;
 using ProcoreConnect.Refresh;
 using ProcoreConnect.Tokens;
 using ProcoreConnect.Validation;
 using ProcoreConnect.Webhooks;
-using ProcoreConnect.Workspaces;
+using ProcoreConnect.WorkspaceConnections;
 
-namespace ProcoreConnect.Hosting;
+namespace ProcoreConnect.Extensions;
 
 /// <summary>
 /// The one table of functions. The app's routes and every generated <c>function.json</c> come
