@@ -2,18 +2,10 @@ using ProcoreConnect.Extensions;
 using ProcoreConnect.Hosting;
 using ProcoreConnect.Security;
 
-if (args is ["generate-functions", var outputDirectory])
-{
-    // Run by the publish step: writes {Function}/function.json for the Functions host.
-    foreach (var path in FunctionJsonWriter.WriteAll(FunctionCatalog.All, outputDirectory))
-    {
-        Console.WriteLine(path);
-    }
-
-    return;
-}
-
-var builder = WebApplication.CreateBuilder(CustomHandlerPort.BuilderOptions(args));
+// Run by the publish step: writes {Function}/function.json for the Functions host, read from the
+// endpoints the app maps. The directory is no argument of the app's own.
+var generate = args is ["generate-functions", _];
+var builder = WebApplication.CreateBuilder(CustomHandlerPort.BuilderOptions(generate ? [] : args));
 CustomHandlerPort.Apply(builder);
 builder.Services.AddProcoreConnect();
 builder.AddConnectTelemetry();
@@ -28,8 +20,18 @@ app.UseAuthentication();
 app.UseAuthorization();
 // After authorization: it partitions by the authenticated partner, and a refused caller costs no permit.
 app.UseMiddleware<RateLimiting>();
-app.MapHostReadiness();
-app.MapFunctions(FunctionCatalog.All);
+app.MapProcoreConnect();
+
+if (args is ["generate-functions", var outputDirectory])
+{
+    foreach (var path in FunctionJsonWriter.WriteAll(FunctionDefinition.In(app), outputDirectory))
+    {
+        Console.WriteLine(path);
+    }
+
+    return;
+}
+
 app.Run();
 
 /// <summary>The app's entry point, public for the integration tests' WebApplicationFactory.</summary>

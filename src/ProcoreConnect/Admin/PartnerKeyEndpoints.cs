@@ -2,8 +2,10 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ProcoreConnect.Audit;
 using ProcoreConnect.Http;
+using ProcoreConnect.OpenApi;
 using ProcoreConnect.Security;
 using ProcoreConnect.Workspaces;
+using static ProcoreConnect.OpenApi.ResponseDoc;
 
 namespace ProcoreConnect.Admin;
 
@@ -12,6 +14,43 @@ public static class PartnerKeyEndpoints
 {
     /// <summary>The body of a key creation.</summary>
     public sealed record CreateKeyRequest(string? Name);
+
+    /// <summary>
+    /// Maps a partner's keys, for admins. Not under <c>admin/</c>: the Functions host refuses every
+    /// route that starts with <c>admin</c> or <c>runtime</c>, its own built-in routes (see HostRouteTests).
+    /// </summary>
+    public static IEndpointRouteBuilder MapPartnerKeys(this IEndpointRouteBuilder api)
+    {
+        var keys = api.MapGroup("partners/{partnerId}").RequireAuthorization(Roles.Admin).WithTags(ApiTags.Administration);
+        keys.MapPost("keys", CreateKey)
+            .WithName("CreatePartnerKey")
+            .WithSummary("Create a partner API key")
+            .WithDescription("The key is in this answer only (`Cache-Control: no-store`); the service keeps a salted hash. The body is optional.")
+            .WithRequestBody(static () => new RequestDoc(typeof(CreateKeyRequest), Examples.KeyRequest, [], Optional: true))
+            .WithResponses(static () =>
+            [
+                Ok(StatusCodes.Status201Created, "Created; send it as `X-Api-Key`.", Examples.CreatedKey),
+                InvalidPartnerId,
+                Invalid(Problems.Field("name", "At most 100 characters, no control characters."), "`name` is too long or has control characters."),
+            ]);
+        keys.MapGet("keys", ListKeys)
+            .WithName("ListPartnerKeys")
+            .WithSummary("List a partner's API keys")
+            .WithResponses(static () => [Ok(StatusCodes.Status200OK, "Ids, names and dates, never keys.", Examples.Keys), InvalidPartnerId]);
+        keys.MapDelete("keys/{keyId}", RevokeKey)
+            .WithName("RevokePartnerKey")
+            .WithSummary("Revoke a partner API key")
+            .WithDescription("Immediately on the instance that revokes it, within `Auth:KeyCacheDuration` (30 s) on the others.")
+            .WithResponses(static () =>
+            [
+                Ok(StatusCodes.Status204NoContent, "Revoked."),
+                InvalidPartnerId,
+                Invalid(Problems.Field("keyId", "Key ids are 16 lower-case hex characters."), "`keyId` is not a key id."),
+                Problem(TypedResults.Problem($"Key '816891213d8e0f5f' of partner '{ApiExamples.PartnerId}' was not found.", statusCode: StatusCodes.Status404NotFound, title: "Not found"),
+                    "The partner has no such key."),
+            ]);
+        return api;
+    }
 
     /// <summary><c>POST /api/partners/{partnerId}/keys</c>: the key is in this response only.</summary>
     public static async Task<Results<Created<CreatedPartnerKey>, ValidationProblem>> CreateKey(
@@ -72,5 +111,16 @@ public static class PartnerKeyEndpoints
 
         await audit.RecordAsync("partner:" + partnerId, user.Actor(), "partner.key_revoked", keyId, cancellationToken);
         return TypedResults.NoContent();
+    }
+
+    private static ResponseDoc InvalidPartnerId => Invalid(Problems.InvalidPartnerId(), "The partner id is not of the workspace id shape.");
+
+    private static class Examples
+    {
+        public static readonly CreateKeyRequest KeyRequest = new("production");
+
+        public static readonly CreatedPartnerKey CreatedKey = new("816891213d8e0f5f", ApiExamples.PartnerId, "production", ApiExamples.Created, "pck_816891213d8e0f5f_(shown once)");
+
+        public static readonly IReadOnlyList<PartnerKey> Keys = [new PartnerKey("816891213d8e0f5f", ApiExamples.PartnerId, "production", ApiExamples.Created, null)];
     }
 }

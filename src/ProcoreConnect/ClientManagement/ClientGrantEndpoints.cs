@@ -4,9 +4,11 @@ using ProcoreConnect.Audit;
 using ProcoreConnect.Clients;
 using ProcoreConnect.Common;
 using ProcoreConnect.Http;
+using ProcoreConnect.OpenApi;
 using ProcoreConnect.Procore;
 using ProcoreConnect.Security;
 using ProcoreConnect.Workspaces;
+using static ProcoreConnect.OpenApi.ResponseDoc;
 
 namespace ProcoreConnect.ClientManagement;
 
@@ -18,6 +20,35 @@ public static class ClientGrantEndpoints
 {
     /// <summary>The most companies one grant lists.</summary>
     public const int MaxCompanies = 1000;
+
+    /// <summary>Maps a partner's grant on a public client, for admins.</summary>
+    public static IEndpointRouteBuilder MapClientGrants(this IEndpointRouteBuilder api)
+    {
+        var grant = api.MapGroup("oauth-clients/{name}/grants").RequireAuthorization(Roles.Admin).WithTags(ApiTags.OAuthClients);
+        grant.MapPut("{partnerId}", Put)
+            .WithName("PutOAuthClientGrant")
+            .WithSummary("Grant a partner companies on a public client (admin only)")
+            .WithDescription("Replaces the list. On a public client-credentials client a partner may use only granted companies (the app's token reaches every "
+                + "company that installed it); on a public code-flow client a grant, when set, restricts the partner to it. Workspaces on companies no "
+                + "longer granted get no token (`403 grant_revoked`) and show `grant_revoked` in needs-attention.")
+            .WithRequestBody(static () => RequestDoc.Json(Examples.GrantRequest, "companyIds"))
+            .WithResponses(static () =>
+            [
+                Ok(StatusCodes.Status200OK, "The grant as stored.", Examples.Grant),
+                Invalid(Problems.Field("companyIds", $"Required: a list of at most {MaxCompanies} positive Procore company ids ([] grants none)."), "`companyIds` (or the route) is invalid."),
+                NoGrantOrClient with { Description = "No public client of this name." },
+            ]);
+        grant.MapGet("{partnerId}", Get)
+            .WithName("GetOAuthClientGrant")
+            .WithSummary("A partner's grant on a public client (admin only)")
+            .WithResponses(static () => [Ok(StatusCodes.Status200OK, "The grant.", Examples.Grant), OAuthClientEndpoints.InvalidNameDoc, NoGrantOrClient]);
+        grant.MapDelete("{partnerId}", Delete)
+            .WithName("DeleteOAuthClientGrant")
+            .WithSummary("Remove a partner's grant on a public client (admin only)")
+            .WithDescription("On a client-credentials client the partner then may use no company; on a code-flow client, any its people sign in to.")
+            .WithResponses(static () => [Ok(StatusCodes.Status204NoContent, "Removed."), OAuthClientEndpoints.InvalidNameDoc, NoGrantOrClient]);
+        return api;
+    }
 
     /// <summary><c>PUT</c>: sets (replaces) the partner's companies on the public client.</summary>
     public static async Task<Results<Ok<ClientGrant>, ValidationProblem, ProblemHttpResult>> Put(
@@ -148,4 +179,15 @@ public static class ClientGrantEndpoints
     private static ProblemHttpResult NotPublic(string name) => TypedResults.Problem(
         $"There is no public OAuth client named '{name}': grants exist only on public clients (a partner's own clients serve all its companies).",
         statusCode: StatusCodes.Status404NotFound, title: "Not found");
+
+    private static ResponseDoc NoGrantOrClient => Problem(
+        TypedResults.Problem($"Partner '{ApiExamples.PartnerId}' has no grant on OAuth client 'shared-dmsa'.", statusCode: StatusCodes.Status404NotFound, title: "Not found"),
+        "No public client of this name, or no grant for the partner.");
+
+    private static class Examples
+    {
+        public static readonly ClientGrantRequest GrantRequest = new() { CompanyIds = [1002, 1003], Environments = ["production"] };
+
+        public static readonly ClientGrant Grant = new("shared-dmsa", ApiExamples.PartnerId, [1002, 1003], [ProcoreEnvironment.Production], ApiExamples.Created);
+    }
 }

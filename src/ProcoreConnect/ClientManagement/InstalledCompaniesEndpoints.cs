@@ -3,9 +3,12 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using ProcoreConnect.Clients;
 using ProcoreConnect.Common;
 using ProcoreConnect.Http;
+using ProcoreConnect.OpenApi;
 using ProcoreConnect.Procore;
 using ProcoreConnect.Security;
+using ProcoreConnect.Tokens;
 using ProcoreConnect.Workspaces;
+using static ProcoreConnect.OpenApi.ResponseDoc;
 
 namespace ProcoreConnect.ClientManagement;
 
@@ -17,6 +20,29 @@ public static class InstalledCompaniesEndpoints
 {
     private const int MaxPrefixLength = WorkspaceIdMaxLength - 19;
     private const int WorkspaceIdMaxLength = 64;
+
+    /// <summary>
+    /// Maps the installed companies of a partner's own client-credentials client, for the partner:
+    /// rate limited, since each call lists Procore's companies with the client's token.
+    /// </summary>
+    public static IEndpointRouteBuilder MapInstalledCompanies(this IEndpointRouteBuilder api)
+    {
+        var companies = api.MapGroup("oauth-clients/{name}").RequireAuthorization(Roles.Partner).WithTags(ApiTags.OAuthClients)
+            .WithMetadata(RateLimited.PerPartner);
+        companies.MapGet("companies", ListCompanies)
+            .WithName("ListInstalledCompanies")
+            .WithSummary("DMSA: the companies where the app is installed")
+            .WithDescription("Lists Procore's `/rest/v1.0/companies` for the caller's own client-credentials client, each company with the caller's workspaces mapped to it.")
+            .WithResponses(static () => Responses(Ok(StatusCodes.Status200OK, "The installed companies.", Examples.InstalledCompanies)));
+        companies.MapPost("companies", CreateWorkspaces)
+            .WithName("CreateCompanyWorkspaces")
+            .WithSummary("DMSA: create workspaces for installed companies")
+            .WithDescription("One workspace per chosen company (`companyIds`), or per installed company without one; ids are `workspaceIdPrefix` and the company id. "
+                + "The answer has a result per company.")
+            .WithRequestBody(static () => RequestDoc.Json(Examples.CreateCompanyWorkspaces, "environment"))
+            .WithResponses(static () => Responses(Ok(StatusCodes.Status200OK, "What happened for each company.", Examples.CompanyWorkspaces)));
+        return api;
+    }
 
     /// <summary><c>GET …/companies?environment=&amp;companyId=</c>.</summary>
     public static async Task<Results<Ok<InstalledCompaniesResponse>, ValidationProblem, ProblemHttpResult>> ListCompanies(
@@ -156,5 +182,45 @@ public static class InstalledCompaniesEndpoints
             503 => "Token being fetched",
             _ => "Procore unavailable",
         }, extensions: extensions);
+    }
+
+    private static IReadOnlyList<ResponseDoc> Responses(ResponseDoc ok) =>
+    [
+        ok,
+        OAuthClientEndpoints.InvalidNameDoc,
+        Invalid(Problems.Field("environment", "Required: one of production, sandbox, monthly."), "`environment` (or another field) is missing or invalid."),
+        ResponseDoc.Problem(TypedResults.Problem("OAuth client 'shared-dmsa' is a public client: the companies that installed its app are listed only to the operator.",
+            statusCode: StatusCodes.Status403Forbidden, title: "Public client"), "The name is a public client's."),
+        OAuthClientEndpoints.NoClientDoc,
+        ResponseDoc.Problem(TypedResults.Problem("Only a client_credentials (DMSA) client can list the companies its app is installed in.",
+            statusCode: StatusCodes.Status409Conflict, title: "Not possible for this client"), "Not a client-credentials client, or Procore refused its credentials."),
+        ResponseDoc.Problem(TypedResults.Problem("Procore's rate limit for the app is exhausted; retry later.",
+            statusCode: StatusCodes.Status429TooManyRequests, title: "Rate limited"), "Procore's rate limit is exhausted; retry after `Retry-After` seconds.")
+            with { Header = ("Retry-After", "Seconds until Procore's limit resets.") },
+        TokenEndpoints.ProcoreUnavailable,
+        ResponseDoc.Problem(TypedResults.Problem("Another instance is fetching the client's token; retry shortly.",
+            statusCode: StatusCodes.Status503ServiceUnavailable, title: "Token being fetched"), "Another instance is fetching the token; retry shortly."),
+    ];
+
+    private static class Examples
+    {
+        public static readonly InstalledCompaniesResponse InstalledCompanies = new(
+            "acme-dmsa",
+            ProcoreEnvironment.Production,
+            [new InstalledCompany(1001, "Acme Builders", true, ["procore-1001"]), new InstalledCompany(1002, "Beta Construction", true, [])]);
+
+        public static readonly CreateCompanyWorkspacesRequest CreateCompanyWorkspaces = new()
+        {
+            Environment = "production",
+            CompanyIds = [1001, 1002],
+        };
+
+        public static readonly CreateCompanyWorkspacesResponse CompanyWorkspaces = new(
+            "acme-dmsa",
+            ProcoreEnvironment.Production,
+            [
+                new CompanyWorkspaceResult(1001, "procore-1001", CompanyWorkspaceOutcome.AlreadyMapped),
+                new CompanyWorkspaceResult(1002, "procore-1002", CompanyWorkspaceOutcome.Created),
+            ]);
     }
 }

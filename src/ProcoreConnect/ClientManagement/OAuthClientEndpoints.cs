@@ -4,10 +4,12 @@ using ProcoreConnect.Audit;
 using ProcoreConnect.Clients;
 using ProcoreConnect.Common;
 using ProcoreConnect.Http;
+using ProcoreConnect.OpenApi;
 using ProcoreConnect.Procore;
 using ProcoreConnect.Security;
 using ProcoreConnect.Tokens;
 using ProcoreConnect.Workspaces;
+using static ProcoreConnect.OpenApi.ResponseDoc;
 
 namespace ProcoreConnect.ClientManagement;
 
@@ -17,6 +19,79 @@ namespace ProcoreConnect.ClientManagement;
 /// </summary>
 public static class OAuthClientEndpoints
 {
+    /// <summary>
+    /// Maps the clients, for partners (their own) and admins (the public ones). The writes are rate
+    /// limited: they write client secrets, and a rotation proves the secret at Procore.
+    /// </summary>
+    public static IEndpointRouteBuilder MapOAuthClients(this IEndpointRouteBuilder api)
+    {
+        // No prefix of its own, for the list's route (see MapWorkspaces).
+        var clients = api.MapGroup("").RequireAuthorization(Roles.PartnerOrAdmin).WithTags(ApiTags.OAuthClients);
+        clients.MapGet("oauth-clients", ListClients)
+            .WithName("ListOAuthClients")
+            .WithSummary("List OAuth clients: the caller's, then the public ones")
+            .WithResponses(static () => [Ok(StatusCodes.Status200OK, "A page of clients (never a secret).", Examples.Clients), ApiParameters.InvalidPaging]);
+        clients.MapGet("oauth-clients/{name}", GetClient)
+            .WithName("GetOAuthClient")
+            .WithSummary("Read an OAuth client")
+            .WithDescription("The caller's client of this name, else the public one; `workspaceCount` counts the caller's own workspaces only.")
+            .WithETag()
+            .WithResponses(static () => [Ok(StatusCodes.Status200OK, "The client, with the secret's status only.", Examples.Client), InvalidNameDoc, NoClientDoc]);
+        clients.MapPut("oauth-clients/{name}", PutClient)
+            .WithName("PutOAuthClient")
+            .WithSummary("Create or update an OAuth client")
+            .WithDescription("An admin writes public clients, which every partner may name. `clientSecret` is write-only: required on create, "
+                + "absent on update keeps the current one. `authFlow` is fixed once the client exists, and `clientId` cannot change while a workspace uses the client.")
+            .WithMetadata(RateLimited.PerPartner)
+            .WithRequestBody(static () => RequestDoc.Json(Examples.ClientRequest, "authFlow", "clientId"))
+            .WithIfMatch()
+            .WithETag()
+            .WithResponses(static () =>
+            [
+                Ok(StatusCodes.Status201Created, "Created.", Examples.Client with { WorkspaceCount = null }),
+                Ok(StatusCodes.Status200OK, "Updated.", Examples.Client with { WorkspaceCount = null }),
+                InvalidNameDoc,
+                Invalid(Problems.Fields(OAuthClientRequestValidator.Validate(Examples.ClientRequest with { AuthFlow = "password" }).Errors),
+                    "A field is missing or invalid; `errors` names every one."),
+                Problem(Problems.Conflict($"OAuth client '{ApiExamples.ClientName}' was changed by a concurrent request; read it and retry."),
+                    "Another write won the race, the name is a public client's, or `clientId` changed while workspaces use the client."),
+            ]);
+        clients.MapDelete("oauth-clients/{name}", DeleteClient)
+            .WithName("DeleteOAuthClient")
+            .WithSummary("Delete an OAuth client and its secrets")
+            .WithMetadata(RateLimited.PerPartner)
+            .WithIfMatch()
+            .WithResponses(static () =>
+            [
+                Ok(StatusCodes.Status204NoContent, "Deleted."),
+                InvalidNameDoc,
+                PublicClientDoc,
+                NoClientDoc,
+                Problem(Problems.Conflict($"OAuth client '{ApiExamples.ClientName}' is used by 3 workspaces: delete them or move them to another client first."),
+                    "Workspaces still use the client (for a public client, any partner's); nothing changed."),
+            ]);
+        clients.MapPut("oauth-clients/{name}/secret", RotateSecret)
+            .WithName("RotateOAuthClientSecret")
+            .WithSummary("Rotate the client secret for every workspace of the client")
+            .WithDescription("Stores the new secret as a new version, proves it against Procore (a client-credentials token request in `environment` "
+                + "or a workspace's; for the code flow, a refresh of one connected workspace), and only then makes it current.")
+            .WithMetadata(RateLimited.PerPartner)
+            .WithRequestBody(static () => RequestDoc.Json(Examples.SecretRotation, "clientSecret"))
+            .WithResponses(static () =>
+            [
+                Ok(StatusCodes.Status200OK, "The new secret is current.", Examples.Client with { WorkspaceCount = null }),
+                InvalidNameDoc,
+                Invalid(Problems.Field("clientSecret", "Required: " + OAuthClientRequestValidator.SecretRule), "`clientSecret` or `environment` is missing or invalid."),
+                PublicClientDoc,
+                NoClientDoc,
+                Problem(Problems.Conflict("No workspace of the client is connected: the new secret cannot be proven yet."),
+                    "Nothing to prove the secret with (no connected workspace), or the client changed meanwhile."),
+                Problem(SecretRefused(), "Procore refused the new secret; the current one stays in use."),
+                TokenEndpoints.ProcoreUnavailable,
+            ]);
+        return api;
+    }
+
     /// <summary><c>GET /api/oauth-clients/{name}</c>: the caller's client of that name, else the public one.</summary>
     public static async Task<Results<Ok<OAuthClientResponse>, ValidationProblem, ProblemHttpResult>> GetClient(
         string name, ClaimsPrincipal user, OAuthClientRepository clients, OAuthClientService service, CompanyAccess access, HttpResponse response,
@@ -248,4 +323,51 @@ public static class OAuthClientEndpoints
             WriteStatus.PreconditionFailed => Problems.PreconditionFailed(outcome.Detail!),
             _ => Problems.Conflict(outcome.Detail ?? "Conflict."),
         };
+
+    /// <summary>The 400 of a name of the wrong shape, for the descriptions of the client's endpoints.</summary>
+    internal static ResponseDoc InvalidNameDoc => Invalid(InvalidName(), "The name is not an OAuth client name.");
+
+    /// <summary>The 404 of a client the caller cannot read, for the descriptions of the client's endpoints.</summary>
+    internal static ResponseDoc NoClientDoc => Problem(NotFound(ApiExamples.ClientName), "Neither the caller nor the operator has an OAuth client of this name.");
+
+    private static ResponseDoc PublicClientDoc =>
+        Problem(PublicIsReadOnly("shared-dmsa"), "The name is a public client's: partners use it, only the operator changes it.");
+
+    private static class Examples
+    {
+        public static readonly OAuthClientRequest ClientRequest = new()
+        {
+            AuthFlow = "authorization_code",
+            ClientId = "3f1c0a7e9b2d4c68",
+            ClientSecret = "(the secret from Procore's Developer Portal)",
+            ClientSecretExpiresAt = new DateTimeOffset(2027, 6, 1, 0, 0, 0, TimeSpan.Zero),
+            DisplayName = "Acme sync (code flow)",
+        };
+
+        public static readonly OAuthClientResponse Client = new()
+        {
+            Name = ApiExamples.ClientName,
+            DisplayName = "Acme sync (code flow)",
+            Public = false,
+            AuthFlow = AuthFlow.AuthorizationCode,
+            ClientId = "3f1c0a7e9b2d4c68",
+            ClientSecret = new ClientSecretStatus(true, ApiExamples.Created, new DateTimeOffset(2027, 6, 1, 0, 0, 0, TimeSpan.Zero)),
+            WorkspaceCount = 2,
+            CreatedAt = ApiExamples.Created,
+            UpdatedAt = ApiExamples.Created,
+        };
+
+        public static readonly OAuthClientListResponse Clients = new(
+            [
+                Client with { WorkspaceCount = null },
+                Client with { Name = "shared-dmsa", DisplayName = "Shared by the operator", Public = true, AuthFlow = AuthFlow.ClientCredentials, WorkspaceCount = null },
+            ],
+            null);
+
+        public static readonly SecretRotationRequest SecretRotation = new()
+        {
+            ClientSecret = "(the new secret from Procore's Developer Portal)",
+            ClientSecretExpiresAt = new DateTimeOffset(2027, 12, 1, 0, 0, 0, TimeSpan.Zero),
+        };
+    }
 }

@@ -2,8 +2,10 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ProcoreConnect.Http;
 using ProcoreConnect.OAuth;
+using ProcoreConnect.OpenApi;
 using ProcoreConnect.Security;
 using ProcoreConnect.Workspaces;
+using static ProcoreConnect.OpenApi.ResponseDoc;
 
 namespace ProcoreConnect.ConnectLinks;
 
@@ -19,20 +21,86 @@ public static class ConnectLinkEndpoints
     /// <summary>How long a link lives unless the partner says otherwise: 1 hour.</summary>
     public const long DefaultLifetimeSeconds = 3600;
 
+    /// <summary>
+    /// Maps the partner's two ways into a sign-in (a redirect and a link of its own) and the link's
+    /// page: a person's browser opens it without credentials, the token in the path being the
+    /// credential, so the path is kept out of logs and traces.
+    /// </summary>
+    public static IEndpointRouteBuilder MapConnectLinks(this IEndpointRouteBuilder api)
+    {
+        var workspace = api.MapWorkspaceGroup().WithTags(ApiTags.Connecting);
+        workspace.MapGet("connect", Connect)
+            .WithName("Connect")
+            .WithSummary("Start the authorization code flow")
+            .WithDescription("Call it server-side with the partner's credentials and send the person's browser to the `Location` it answers "
+                + $"(the browser holds no API key): a new connect link's page, valid {ConnectRedirectLifetime.TotalMinutes} minutes, "
+                + "whose Connect button starts the sign-in in that browser. Every sign-in starts on this service's page, so it can finish only in the browser that started it.")
+            .WithMetadata(RateLimited.PerPartner) // a stored OAuth state, a code exchange to follow
+            .WithResponses(static () =>
+            [
+                Redirect("To a new connect link's page.", "https://connect.example.com/api/connect/(a new link's token)"),
+                WorkspaceRoutes.InvalidId,
+                Invalid(ConnectEndpoints.InvalidReturnUrl(), "`returnUrl` is not on one of the caller's allowed return origins."),
+                WorkspaceRoutes.NotFound,
+                ClientCredentialsRefusal,
+            ]);
+        workspace.MapPost("connect-links", Create)
+            .WithName("CreateConnectLink")
+            .WithSummary("A link to send the person who signs in")
+            .WithDescription("For an authorization-code workspace: a URL of this service that works in a plain browser without credentials, "
+                + "shown once (only its hash is kept). It works until `expiresAt` and until a sign-in through it connects the workspace. "
+                + "The body and each field are optional.")
+            .WithMetadata(RateLimited.PerPartner) // a stored link, each a way into a sign-in
+            .WithRequestBody(static () => RequestDoc.Json(Examples.ConnectLinkRequest) with { Optional = true })
+            .WithResponses(static () =>
+            [
+                Ok(StatusCodes.Status201Created, "The link and when it stops working.", Examples.ConnectLink),
+                WorkspaceRoutes.InvalidId,
+                Invalid(Problems.Field("lifetimeSeconds", $"Must be a whole number of seconds from 1 to {MaxLifetimeSeconds} (7 days); the default is {DefaultLifetimeSeconds}."),
+                    "`returnUrl` is not on an allowed origin, or `lifetimeSeconds` is out of range."),
+                WorkspaceRoutes.NotFound,
+                ClientCredentialsRefusal,
+            ]);
+
+        var link = api.MapGroup("connect").WithMetadata(SecretInPath.Instance).WithTags(ApiTags.Connecting);
+        link.MapGet("{token}", Show)
+            .WithName("ShowConnectLink")
+            .WithSummary("The connect link's page (for a person's browser)")
+            .WithDescription("Anonymous; the token in the path is the credential. Opening it changes nothing: it shows the workspace, the company "
+                + "and a Connect button (a form posting to the same URL).")
+            .WithResponses(static () =>
+            [
+                Html(StatusCodes.Status200OK, "Open (or a sign-in in progress, or already connected): the page."),
+                Html(StatusCodes.Status404NotFound, "No such link, or its workspace is gone."),
+                Html(StatusCodes.Status410Gone, "The link was used or expired."),
+            ]);
+        link.MapPost("{token}", Start)
+            .WithName("StartConnectLink")
+            .WithSummary("The page's Connect button")
+            .WithDescription("Anonymous: claims the link for a new sign-in (replacing an unfinished one), sets the sign-in's cookie (HttpOnly, "
+                + "SameSite=Lax; `__Host-` and Secure when the service's URL is https) and sends the browser to Procore with a PKCE challenge. "
+                + "A link that is used, expired, gone or whose workspace is connected answers its page and nothing is written.")
+            .WithMetadata(RateLimited.PerLink("token")) // anonymous: a stored OAuth state, a code exchange to follow
+            .WithResponses(static () =>
+            [
+                Redirect("To Procore's sign-in.", "https://login.procore.com/oauth/authorize?response_type=code&client_id=…&state=…", StatusCodes.Status303SeeOther),
+                Html(StatusCodes.Status200OK, "The workspace is already connected: the page says so."),
+                Html(StatusCodes.Status403Forbidden, "The browser says another site posted the form (`Sec-Fetch-Site`, else `Origin`): nothing is done."),
+                Html(StatusCodes.Status404NotFound, "No such link, or its workspace is gone."),
+                Html(StatusCodes.Status410Gone, "The link was used or expired."),
+            ]);
+        return api;
+    }
+
     /// <summary><c>POST /api/workspaces/{id}/connect-links</c>: a new link for a code-flow workspace.</summary>
     public static async Task<Results<Created<ConnectLinkResponse>, ValidationProblem, ProblemHttpResult>> Create(
-        string id,
+        WorkspaceRoute route,
         HttpRequest request,
         ClaimsPrincipal user,
         ConnectFlow flow,
         ConnectLinkService service,
         CancellationToken cancellationToken)
     {
-        if (!WorkspaceId.IsValid(id))
-        {
-            return Problems.InvalidWorkspaceId();
-        }
-
         // No body at all is the common case (every default); a body, when sent, is read strictly.
         var body = new ConnectLinkRequest();
         if (request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0 || request.HasJsonContentType())
@@ -47,8 +115,7 @@ public static class ConnectLinkEndpoints
         }
 
         var errors = new Dictionary<string, List<string>>();
-        var partnerId = user.PartnerId()!;
-        var (allowed, returnTo) = await flow.ReturnUrlAsync(partnerId, body.ReturnUrl, cancellationToken);
+        var (allowed, returnTo) = await flow.ReturnUrlAsync(route.Ref.PartnerId, body.ReturnUrl, cancellationToken);
         if (!allowed)
         {
             errors["returnUrl"] = [ReturnUrls.Rule];
@@ -65,10 +132,10 @@ public static class ConnectLinkEndpoints
             return Problems.Fields(errors);
         }
 
-        var target = await flow.FindAsync(new WorkspaceRef(partnerId, id), key: null, cancellationToken);
+        var target = await flow.FindAsync(route.Ref, key: null, cancellationToken);
         if (!target.CanConnect)
         {
-            return ConnectEndpoints.Refused(id, target);
+            return ConnectEndpoints.Refused(route.Id, target);
         }
 
         return TypedResults.Created((string?)null, await service.CreateAsync(target, returnTo, TimeSpan.FromSeconds(lifetime), user.Actor(), cancellationToken));
@@ -83,24 +150,18 @@ public static class ConnectLinkEndpoints
     /// starts on this service's page, which ties it to the browser that presses Connect.
     /// </summary>
     public static async Task<Results<RedirectHttpResult, ValidationProblem, ProblemHttpResult>> Connect(
-        string id, string? returnUrl, ClaimsPrincipal user, ConnectFlow flow, ConnectLinkService service, CancellationToken cancellationToken)
+        WorkspaceRoute route, string? returnUrl, ClaimsPrincipal user, ConnectFlow flow, ConnectLinkService service, CancellationToken cancellationToken)
     {
-        if (!WorkspaceId.IsValid(id))
-        {
-            return Problems.InvalidWorkspaceId();
-        }
-
-        var partnerId = user.PartnerId()!;
-        var (allowed, returnTo) = await flow.ReturnUrlAsync(partnerId, returnUrl, cancellationToken);
+        var (allowed, returnTo) = await flow.ReturnUrlAsync(route.Ref.PartnerId, returnUrl, cancellationToken);
         if (!allowed)
         {
             return ConnectEndpoints.InvalidReturnUrl();
         }
 
-        var target = await flow.FindAsync(new WorkspaceRef(partnerId, id), key: null, cancellationToken);
+        var target = await flow.FindAsync(route.Ref, key: null, cancellationToken);
         if (!target.CanConnect)
         {
-            return ConnectEndpoints.Refused(id, target);
+            return ConnectEndpoints.Refused(route.Id, target);
         }
 
         var link = await service.CreateAsync(target, returnTo, ConnectRedirectLifetime, user.Actor(), cancellationToken, reconnect: true);
@@ -128,5 +189,24 @@ public static class ConnectLinkEndpoints
         }
 
         return await service.StartAsync(token, cancellationToken);
+    }
+
+    private static ResponseDoc ClientCredentialsRefusal => Problem(
+        Problems.Conflict("This workspace uses client_credentials: it connects without a browser (call /token or /validate)."),
+        "The workspace's client uses client credentials, or no longer exists.");
+
+    private static class Examples
+    {
+        public static readonly ConnectLinkRequest ConnectLinkRequest = new()
+        {
+            ReturnUrl = "https://partner.example.com/done",
+            LifetimeSeconds = 86400,
+        };
+
+        public static readonly ConnectLinkResponse ConnectLink = new()
+        {
+            Url = new Uri("https://procore-connect.example.com/api/connect/0sT3kQ9vR2m8pW4xY7zA1bC5dE6fG8hJ0kL2nM4pQ6r"),
+            ExpiresAt = ApiExamples.Later.AddDays(1),
+        };
     }
 }

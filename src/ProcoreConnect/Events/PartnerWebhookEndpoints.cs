@@ -4,13 +4,47 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using ProcoreConnect.Audit;
 using ProcoreConnect.Http;
+using ProcoreConnect.OpenApi;
 using ProcoreConnect.Security;
+using static ProcoreConnect.OpenApi.ResponseDoc;
 
 namespace ProcoreConnect.Events;
 
 /// <summary>The caller partner's event webhook: <c>/api/partner/webhook</c> and its delivery record.</summary>
 public static class PartnerWebhookEndpoints
 {
+    /// <summary>Maps the caller's webhook and its events, for partners.</summary>
+    public static IEndpointRouteBuilder MapPartnerWebhook(this IEndpointRouteBuilder api)
+    {
+        var partner = api.MapGroup("partner").RequireAuthorization(Roles.Partner).WithTags(ApiTags.PartnerEvents);
+        partner.MapPut("webhook", Set)
+            .WithName("SetPartnerWebhook")
+            .WithSummary("Register the caller's event webhook")
+            .WithDescription("Events (`connected`, `refresh_failed`, `needs_reauthorization`, `secret_expiring`) are posted to the URL, signed with the secret "
+                + "answered here once (`Cache-Control: no-store`). Calling again replaces URL and secret.")
+            .WithMetadata(RateLimited.PerPartner)
+            .WithRequestBody(static () => RequestDoc.Json(Examples.PartnerWebhook, "url"))
+            .WithResponses(static () =>
+            [
+                Ok(StatusCodes.Status200OK, "Registered; the signing secret is shown this once.", Examples.PartnerWebhookRegistration),
+                Invalid(Problems.Field("url", "Must be an absolute https URL (at most 2048 characters, no credentials, not a private or link-local address)."), "`url` is not acceptable."),
+            ]);
+        partner.MapGet("webhook", Get)
+            .WithName("GetPartnerWebhook")
+            .WithSummary("Read the caller's event webhook")
+            .WithResponses(static () => [Ok(StatusCodes.Status200OK, "The URL (never the secret).", Examples.PartnerWebhookView), When(StatusCodes.Status404NotFound, "None is registered.")]);
+        partner.MapDelete("webhook", Delete)
+            .WithName("DeletePartnerWebhook")
+            .WithSummary("Stop sending events")
+            .WithMetadata(RateLimited.PerPartner)
+            .WithResponses(static () => [Ok(StatusCodes.Status204NoContent, "Removed."), When(StatusCodes.Status404NotFound, "None is registered.")]);
+        partner.MapGet("events", ListEvents)
+            .WithName("ListPartnerEvents")
+            .WithSummary("The caller's newest 100 events and their delivery state")
+            .WithResponses(static () => [Ok(StatusCodes.Status200OK, "Newest first.", Examples.Events)]);
+        return api;
+    }
+
     /// <summary><c>PUT</c>: register the URL; the signing secret is in this response only.</summary>
     public static async Task<Results<Ok<PartnerWebhookRegistration>, ValidationProblem>> Set(
         HttpRequest request, ClaimsPrincipal user, PartnerWebhookStore webhooks, PublicAddressConnector connector, AuditLog audit, IOptions<EventOptions> options,
@@ -89,5 +123,20 @@ public static class PartnerWebhookEndpoints
     {
         var name = host.TrimEnd('.');
         return name.Equals("localhost", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static class Examples
+    {
+        public static readonly PartnerWebhookRequest PartnerWebhook = new("https://events.my-platform.example/procore-connect");
+
+        public static readonly PartnerWebhookRegistration PartnerWebhookRegistration = new(
+            new Uri("https://events.my-platform.example/procore-connect"), "(a random signing secret, shown once)", ApiExamples.Created);
+
+        public static readonly PartnerWebhookView PartnerWebhookView = new(new Uri("https://events.my-platform.example/procore-connect"), true, ApiExamples.Created);
+
+        public static readonly IReadOnlyList<EventRecord> Events =
+        [
+            new EventRecord("01JD7S9B4C6E8G0J2L4N6Q8S0U", EventTypes.Connected, ApiExamples.WorkspaceId, "delivered", 1, 200, null, ApiExamples.Created, ApiExamples.Created.AddSeconds(1)),
+        ];
     }
 }

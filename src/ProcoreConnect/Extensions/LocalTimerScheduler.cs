@@ -9,6 +9,7 @@ namespace ProcoreConnect.Extensions;
 /// host the host does this and the scheduler stays idle.
 /// </summary>
 public sealed class LocalTimerScheduler(
+    EndpointDataSource endpoints,
     IServiceScopeFactory scopes,
     IConfiguration configuration,
     IOptions<SchedulerOptions> options,
@@ -25,18 +26,18 @@ public sealed class LocalTimerScheduler(
             return Task.CompletedTask;
         }
 
-        var timers = FunctionCatalog.All.Where(f => f.Trigger == FunctionTrigger.Timer);
+        var timers = FunctionDefinition.In(endpoints.Endpoints).Where(f => f.Trigger == FunctionTrigger.Timer);
         return Task.WhenAll(timers.Select(t => RunAsync(t, stoppingToken)));
     }
 
-    /// <summary>The schedule a timer function runs on: configuration first, the table's default otherwise.</summary>
+    /// <summary>The schedule a timer function runs on: configuration first, its declared default otherwise.</summary>
     public static CrontabSchedule ScheduleOf(FunctionDefinition timer, IConfiguration configuration) =>
-        CrontabSchedule.Parse(configuration[timer.ScheduleSetting!] ?? timer.DefaultSchedule!, WithSeconds);
+        CrontabSchedule.Parse(configuration[timer.Binding.ScheduleSetting!] ?? timer.Binding.DefaultSchedule!, WithSeconds);
 
     private async Task RunAsync(FunctionDefinition timer, CancellationToken stoppingToken)
     {
         var schedule = ScheduleOf(timer, configuration);
-        var handler = (TimerHandler)timer.Handler!;
+        var handler = (TimerHandler)timer.Binding.Handler!;
         while (!stoppingToken.IsCancellationRequested)
         {
             var now = time.GetUtcNow();

@@ -1,5 +1,4 @@
 using Microsoft.OpenApi;
-using ProcoreConnect.Hosting;
 using ProcoreConnect.OpenApi;
 
 namespace ProcoreConnect.Extensions;
@@ -14,11 +13,9 @@ public static class OpenApiExtensions
         services.AddOpenApi(ApiDocument.Name, options =>
         {
             options.OpenApiVersion = OpenApiSpecVersion.OpenApi3_1;
-            // The HTTP functions, each once: not the timers' and queues' invocation paths (only the
-            // Functions host calls them), nor the documentation's own functions.
-            options.ShouldInclude = description =>
-                description.ActionDescriptor.EndpointMetadata.OfType<FunctionDefinition>().LastOrDefault() is { Trigger: FunctionTrigger.Http } function
-                && !ApiOperations.DocumentationFunctions.Contains(function.Name);
+            // Every endpoint but those that say otherwise (ExcludeFromDescription): the timers' and
+            // queues' invocation paths (only the Functions host calls them), the host's readiness
+            // probe, and the documentation's own functions.
             options.AddDocumentTransformer<ApiDocumentTransformer>();
             options.AddOperationTransformer<ApiOperationTransformer>();
         });

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ProcoreConnect.Hosting;
 
-/// <summary>Maps the function table onto minimal-API routes, and the host's readiness probe.</summary>
+/// <summary>Maps functions: the <c>/api</c> group of the HTTP ones, timers and queues, and the host's readiness probe.</summary>
 public static class FunctionEndpoints
 {
     /// <summary>
@@ -14,43 +14,46 @@ public static class FunctionEndpoints
     /// </summary>
     public const string InvocationIdHeader = "X-Azure-Functions-InvocationId";
 
-    /// <summary>Maps every function: HTTP ones at their route, timers and queues at <c>POST /{Name}</c>.</summary>
-    public static IEndpointRouteBuilder MapFunctions(this IEndpointRouteBuilder app, IEnumerable<FunctionDefinition> functions)
-    {
-        var hosted = CustomHandlerPort.IsHostedByFunctions(app.ServiceProvider.GetRequiredService<IConfiguration>());
-        foreach (var function in functions)
-        {
-            var endpoint = function.Trigger switch
-            {
-                FunctionTrigger.Http => function.MapHttp!(app, function),
-                FunctionTrigger.Timer or FunctionTrigger.Queue => app.MapPost(
-                    function.AppPath,
-                    (HttpRequest request, IServiceProvider services, ILoggerFactory loggers, CancellationToken cancellationToken) =>
-                        InvokeAsync(function, request, services, loggers, cancellationToken)),
-                _ => throw new InvalidOperationException($"Unknown trigger {function.Trigger}."),
-            };
-            endpoint.WithName(function.Name).WithMetadata(function);
-            if (function.Policy is { } policy)
-            {
-                endpoint.RequireAuthorization(policy);
-            }
-            else if (function.Trigger != FunctionTrigger.Http && !hosted)
-            {
-                // Under the host only the host reaches these (it sends no key, on the handler's
-                // loopback port); run on its own, the app may be reachable by anyone who can reach
-                // its port, and a timer or queue call spends Procore refreshes: an operator's only.
-                endpoint.RequireAuthorization(Security.Roles.Admin);
-            }
+    /// <summary>Where the host forwards HTTP functions: its route prefix (<c>host.json</c>, <c>extensions.http.routePrefix</c>).</summary>
+    public const string HttpPrefix = "/api/";
 
-            // Only these carry the limiter's metadata: for every other endpoint the rate limiting
-            // middleware looks up the metadata, finds none and calls the next one.
-            if (RateLimitedFunctions.ByName.TryGetValue(function.Name, out var limited))
-            {
-                endpoint.WithMetadata(limited);
-            }
+    /// <summary>
+    /// The group every HTTP function is mapped in: <c>/api</c>, each endpoint an HTTP function of the
+    /// endpoint's name, at its route, with its methods, anonymous to the host when the app lets
+    /// anyone call it (<see cref="FunctionDefinition"/>).
+    /// </summary>
+    public static RouteGroupBuilder MapHttpFunctions(this IEndpointRouteBuilder app) =>
+        app.MapGroup(HttpPrefix.TrimEnd('/')).WithMetadata(FunctionBinding.Http);
+
+    /// <summary>A timer function at <c>POST /{name}</c>, on <c>Schedules:{name}</c> or <paramref name="defaultSchedule"/>.</summary>
+    public static RouteHandlerBuilder MapTimer(this IEndpointRouteBuilder app, string name, string defaultSchedule, TimerHandler handler) =>
+        app.MapInvocation(name, FunctionBinding.Timer(name, defaultSchedule, handler));
+
+    /// <summary>
+    /// A queue function at <c>POST /{name}</c>, on the queue the setting names followed by
+    /// <paramref name="queueSuffix"/>, on the host's storage account (AzureWebJobsStorage).
+    /// </summary>
+    public static RouteHandlerBuilder MapQueue(this IEndpointRouteBuilder app, string name, string queueSetting, QueueHandler handler, string queueSuffix = "") =>
+        app.MapInvocation(name, FunctionBinding.Queue(queueSetting, handler, queueSuffix));
+
+    private static RouteHandlerBuilder MapInvocation(this IEndpointRouteBuilder app, string name, FunctionBinding binding)
+    {
+        var endpoint = app.MapPost(
+                "/" + name,
+                (HttpRequest request, IServiceProvider services, ILoggerFactory loggers, CancellationToken cancellationToken) =>
+                    InvokeAsync(name, binding, request, services, loggers, cancellationToken))
+            .WithName(name)
+            .WithMetadata(binding)
+            .ExcludeFromDescription();
+        if (!CustomHandlerPort.IsHostedByFunctions(app.ServiceProvider.GetRequiredService<IConfiguration>()))
+        {
+            // Under the host only the host reaches these (it sends no key, on the handler's
+            // loopback port); run on its own, the app may be reachable by anyone who can reach
+            // its port, and a timer or queue call spends Procore refreshes: an operator's only.
+            endpoint.RequireAuthorization(Security.Roles.Admin);
         }
 
-        return app;
+        return endpoint;
     }
 
     /// <summary>
@@ -62,12 +65,12 @@ public static class FunctionEndpoints
     /// </summary>
     public static IEndpointRouteBuilder MapHostReadiness(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/", static () => TypedResults.Ok()).WithName("HostReadiness");
+        app.MapGet("/", static () => TypedResults.Ok()).WithName("HostReadiness").ExcludeFromDescription();
         return app;
     }
 
     private static async Task<Results<Ok<FunctionInvocationResponse>, ProblemHttpResult>> InvokeAsync(
-        FunctionDefinition function, HttpRequest request, IServiceProvider services, ILoggerFactory loggers, CancellationToken cancellationToken)
+        string name, FunctionBinding binding, HttpRequest request, IServiceProvider services, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         // The payload is {"Data": {...}, "Metadata": {...}}, sent chunked (the host's ObjectContent has
         // no length); anything that is not JSON did not come from the host.
@@ -95,21 +98,21 @@ public static class FunctionEndpoints
 
         var logger = loggers.CreateLogger("ProcoreConnect.Functions");
         var invocationId = request.Headers[InvocationIdHeader].ToString();
-        if (function.Handler is TimerHandler timer)
+        if (binding.Handler is TimerHandler timer)
         {
-            logger.LogInformation("Function {Function} invoked by the Functions host, invocation {InvocationId}", function.Name, invocationId);
+            logger.LogInformation("Function {Function} invoked by the Functions host, invocation {InvocationId}", name, invocationId);
             try
             {
                 await timer(services, cancellationToken);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
-                logger.LogWarning("Function {Function} stopped early: the instance is stopping; the next run takes up the rest", function.Name);
+                logger.LogWarning("Function {Function} stopped early: the instance is stopping; the next run takes up the rest", name);
                 return TypedResults.Problem(
                     "The instance is stopping; what was not begun is left for the next run.", statusCode: StatusCodes.Status503ServiceUnavailable, title: "Stopping");
             }
 
-            return TypedResults.Ok(new FunctionInvocationResponse { Logs = [$"{function.Name} completed"] });
+            return TypedResults.Ok(new FunctionInvocationResponse { Logs = [$"{name} completed"] });
         }
 
         if (payload is not { ValueKind: JsonValueKind.Object } body
@@ -121,10 +124,10 @@ public static class FunctionEndpoints
 
         logger.LogInformation(
             "Function {Function} invoked by the Functions host, invocation {InvocationId}, delivery {DequeueCount}",
-            function.Name, invocationId, DequeueCountOf(body));
-        var done = await ((QueueHandler)function.Handler!)(services, message, cancellationToken);
+            name, invocationId, DequeueCountOf(body));
+        var done = await ((QueueHandler)binding.Handler!)(services, message, cancellationToken);
         return done
-            ? TypedResults.Ok(new FunctionInvocationResponse { Logs = [$"{function.Name} completed"] })
+            ? TypedResults.Ok(new FunctionInvocationResponse { Logs = [$"{name} completed"] })
             : TypedResults.Problem("The message will be retried.", statusCode: StatusCodes.Status500InternalServerError, title: "Retry");
     }
 

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 
 namespace ProcoreConnect.Hosting;
 
-/// <summary>Generates each function's <c>function.json</c> from the function table.</summary>
+/// <summary>Generates each function's <c>function.json</c> from its endpoint (<see cref="FunctionDefinition.In(IEndpointRouteBuilder)"/>).</summary>
 public static class FunctionJsonWriter
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
@@ -34,7 +34,7 @@ public static class FunctionJsonWriter
                     ["direction"] = "in",
                     ["name"] = "timer",
                     // Resolved by the host from the app setting, so the schedule lives in configuration.
-                    ["schedule"] = $"%{AppSettingName(function.ScheduleSetting!)}%",
+                    ["schedule"] = $"%{AppSettingName(function.Binding.ScheduleSetting!)}%",
                 }),
         },
         FunctionTrigger.Queue => new JsonObject
@@ -46,7 +46,7 @@ public static class FunctionJsonWriter
                     ["direction"] = "in",
                     ["name"] = "msg",
                     // The host resolves every %Setting% in the name, with text around it (NameResolverExtensions.ResolveWholeString).
-                    ["queueName"] = $"%{AppSettingName(function.QueueSetting!)}%{function.QueueSuffix}",
+                    ["queueName"] = $"%{AppSettingName(function.Binding.QueueSetting!)}%{function.Binding.QueueSuffix}",
                     // The host's own storage account (AzureWebJobsStorage, identity-based in Azure).
                     ["connection"] = "AzureWebJobsStorage",
                 }),

@@ -27,7 +27,17 @@ public static class ApiDocsEndpoints
     /// </summary>
     public const string ReferenceRoute = "reference/{documentName?}";
 
-    private const string ReferencePrefix = "/api/reference";
+    /// <summary>
+    /// Maps the document and the reference page: functions, since in Azure the host forwards only
+    /// the routes of functions, yet left out of the document they serve (they describe the API,
+    /// they are not part of it).
+    /// </summary>
+    public static IEndpointRouteBuilder MapApiDocs(this IEndpointRouteBuilder api)
+    {
+        api.MapGet(DocumentRoute, GetDocument).WithName(DocumentFunction).ExcludeFromDescription();
+        api.MapReference();
+        return api;
+    }
 
     /// <summary><c>GET /api/openapi.json</c>: the OpenAPI 3.1 document.</summary>
     public static async Task<FileContentHttpResult> GetDocument(ApiDocument document, CancellationToken cancellationToken) =>
@@ -40,12 +50,13 @@ public static class ApiDocsEndpoints
     /// request beyond this service, and its Content-Security-Policy (<see cref="ReferencePageHeaders"/>)
     /// allows none.
     /// </summary>
-    public static IEndpointConventionBuilder MapReference(IEndpointRouteBuilder app, FunctionDefinition function)
+    private static void MapReference(this IEndpointRouteBuilder api)
     {
-        // Every endpoint Scalar maps is served through the function, so each carries it; Scalar
-        // answers the conventions of all of them, so the function's name (FunctionEndpoints) would
-        // name the scripts too, and endpoint names must be unique: it stays on the page alone.
-        var reference = app.MapGroup(ReferencePrefix).WithMetadata(function);
+        // Every endpoint Scalar maps is served through the function, and Scalar answers the
+        // conventions of all of them, so the function's name would name the scripts too; endpoint
+        // names must be unique, and the scripts are reached through the page's route: the name
+        // stays on the page alone.
+        var reference = api.MapGroup("reference").WithName(ReferenceFunction).ExcludeFromDescription();
         reference.AddEndpointFilter(static (context, next) =>
         {
             ReferencePageHeaders.Apply(context.HttpContext);
@@ -63,7 +74,7 @@ public static class ApiDocsEndpoints
             .HideDeveloperTools());
         ((IEndpointConventionBuilder)reference).Finally(endpoint =>
         {
-            if (endpoint is RouteEndpointBuilder { RoutePattern.RawText: var pattern } && pattern != function.AppPath)
+            if (endpoint is RouteEndpointBuilder { RoutePattern.RawText: var pattern } && pattern != FunctionEndpoints.HttpPrefix + ReferenceRoute)
             {
                 foreach (var name in endpoint.Metadata.Where(m => m is IEndpointNameMetadata or IRouteNameMetadata).ToList())
                 {
@@ -71,6 +82,5 @@ public static class ApiDocsEndpoints
                 }
             }
         });
-        return reference;
     }
 }

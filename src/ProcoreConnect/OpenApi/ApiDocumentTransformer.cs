@@ -63,7 +63,7 @@ internal sealed class ApiDocumentTransformer(IOptions<PublicUrlOptions> publicUr
             },
         };
 
-        document.Tags = new HashSet<OpenApiTag>(ApiOperations.Tags.Select(t => new OpenApiTag { Name = t.Name, Description = t.Description }));
+        document.Tags = new HashSet<OpenApiTag>(ApiTags.All.Select(t => new OpenApiTag { Name = t.Name, Description = t.Description }));
         return Task.CompletedTask;
     }
 }

@@ -3,19 +3,22 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.OpenApi;
+using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
-using ProcoreConnect.Hosting;
 using ProcoreConnect.Security;
 using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
 namespace ProcoreConnect.OpenApi;
 
 /// <summary>
-/// Applies <see cref="ApiOperations"/> to each function's operation, and what the endpoint metadata
-/// says about access: the security requirements of its policy, with the 401 and 403 that go with it.
+/// Applies what each endpoint declares beyond its summary, description and tags (its
+/// <see cref="OperationDoc"/>s and <see cref="RateLimited"/> budget) to its operation, and what the
+/// endpoint metadata says about access: the security requirements of its policy, with the 401 and
+/// 403 that go with it.
 /// Every error answer is a problem details body (UseStatusCodePages fills the empty ones).
 /// </summary>
 internal sealed class ApiOperationTransformer(IOptions<JsonOptions> json, IOptions<AuthOptions> auth) : IOpenApiOperationTransformer
@@ -27,43 +30,42 @@ internal sealed class ApiOperationTransformer(IOptions<JsonOptions> json, IOptio
     public async Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
         var metadata = context.Description.ActionDescriptor.EndpointMetadata;
-        var function = metadata.OfType<FunctionDefinition>().Last();
-        var document = context.Document!;
+        var docs = metadata.OfType<OperationDoc>().ToList();
+        // The declaration's words, not the handler's /// comment (which the XML comment transformer
+        // put there before this one runs): the comment is written for the code's readers.
+        operation.Summary = metadata.OfType<IEndpointSummaryMetadata>().LastOrDefault()?.Summary;
+        operation.Description = metadata.OfType<IEndpointDescriptionMetadata>().LastOrDefault()?.Description;
+        AddPathParameters(operation, context.Description.RelativePath!);
         operation.Responses ??= [];
-        if (ApiOperations.ByFunction.TryGetValue(function.Name, out var doc))
+        if (docs.LastOrDefault(d => d.Request is not null)?.Request is { } request)
         {
-            operation.Summary = doc.Summary;
-            operation.Description = doc.Description;
-            operation.Tags = new HashSet<OpenApiTagReference> { new(doc.Tag, document) };
-            if (doc.Request is { } request)
-            {
-                operation.RequestBody = await RequestBodyAsync(request, context, cancellationToken);
-            }
+            operation.RequestBody = await RequestBodyAsync(request(), context, cancellationToken);
+        }
 
-            if (doc.IfMatch)
+        var ifMatch = docs.Any(d => d.IfMatch);
+        if (ifMatch)
+        {
+            operation.Parameters ??= [];
+            operation.Parameters.Add(new OpenApiParameter
             {
-                operation.Parameters ??= [];
-                operation.Parameters.Add(new OpenApiParameter
-                {
-                    Name = "If-Match",
-                    In = ParameterLocation.Header,
-                    Description = "The `ETag` of the version read: the write applies only to it (`412` otherwise). Without it the write is still "
-                        + "conditional on the version the service read, so a concurrent writer gets `409` instead of being overwritten.",
-                    Schema = new OpenApiSchema { Type = JsonSchemaType.String },
-                });
-            }
+                Name = "If-Match",
+                In = ParameterLocation.Header,
+                Description = "The `ETag` of the version read: the write applies only to it (`412` otherwise). Without it the write is still "
+                    + "conditional on the version the service read, so a concurrent writer gets `409` instead of being overwritten.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+            });
+        }
 
-            await DescribeResponsesAsync(operation, [.. doc.Responses, .. Preconditions(doc)], context, cancellationToken);
-            if (doc.ETag)
+        await DescribeResponsesAsync(operation, [.. docs.SelectMany(d => d.Responses?.Invoke() ?? []), .. Preconditions(ifMatch)], context, cancellationToken);
+        if (docs.Any(d => d.ETag))
+        {
+            foreach (var (_, response) in operation.Responses.Where(r => r.Key is "200" or "201"))
             {
-                foreach (var (_, response) in operation.Responses.Where(r => r.Key is "200" or "201"))
-                {
-                    AddHeader((OpenApiResponse)response, "ETag", "The version answered, for `If-Match`.");
-                }
+                AddHeader((OpenApiResponse)response, "ETag", "The version answered, for `If-Match`.");
             }
         }
 
-        if (RateLimitedFunctions.ByName.TryGetValue(function.Name, out var limited))
+        if (metadata.OfType<RateLimited>().LastOrDefault() is { } limited)
         {
             await DescribeResponsesAsync(operation,
             [
@@ -79,7 +81,7 @@ internal sealed class ApiOperationTransformer(IOptions<JsonOptions> json, IOptio
 
         foreach (var parameter in (operation.Parameters ?? []).OfType<OpenApiParameter>())
         {
-            parameter.Description ??= ApiOperations.Parameters.GetValueOrDefault(parameter.Name!);
+            parameter.Description ??= ApiParameters.Descriptions.GetValueOrDefault(parameter.Name!);
         }
 
         var policies = metadata.OfType<IAllowAnonymous>().Any() ? [] : metadata.OfType<IAuthorizeData>().Select(a => a.Policy).OfType<string>().ToList();
@@ -91,7 +93,21 @@ internal sealed class ApiOperationTransformer(IOptions<JsonOptions> json, IOptio
         await ProblemBodiesAsync(operation, context, cancellationToken);
     }
 
-    private static IEnumerable<ResponseDoc> Preconditions(OperationDoc doc) => doc.IfMatch
+    // A route value a handler reads through a bound type (a workspace's, for one) is no parameter
+    // of its signature, yet one of the path, listed first as the signature's would be.
+    private static void AddPathParameters(OpenApiOperation operation, string path)
+    {
+        var missing = RoutePatternFactory.Parse(path).Parameters
+            .Where(p => operation.Parameters?.Any(o => o.In == ParameterLocation.Path && o.Name == p.Name) != true)
+            .Select(p => new OpenApiParameter { Name = p.Name, In = ParameterLocation.Path, Required = true, Schema = new OpenApiSchema { Type = JsonSchemaType.String } })
+            .ToList();
+        if (missing.Count > 0)
+        {
+            operation.Parameters = [.. missing, .. operation.Parameters ?? []];
+        }
+    }
+
+    private static IEnumerable<ResponseDoc> Preconditions(bool ifMatch) => ifMatch
         ? [ResponseDoc.Problem(Http.Problems.PreconditionFailed("If-Match does not match the current ETag."), "`If-Match` no longer matches: read again and retry.")]
         : [];
 

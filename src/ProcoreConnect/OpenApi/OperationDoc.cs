@@ -1,26 +1,19 @@
 namespace ProcoreConnect.OpenApi;
 
 /// <summary>
-/// What the OpenAPI document says about one HTTP function beyond what its handler's signature
-/// shows: the handlers read their JSON bodies themselves and answer problems whose status is only
-/// known at run time, so neither appears in the endpoint metadata.
+/// Endpoint metadata: what the OpenAPI operation says beyond the handler's signature and the
+/// endpoint's name, summary, description and tags. The handlers read their JSON bodies themselves
+/// and answer problems whose status is only known at run time, so neither shows in the signature.
+/// Bodies and responses are built when the document is (on its first request), never at start-up.
+/// Declared with <see cref="OperationDocExtensions"/>; an endpoint may carry several, which add up.
 /// </summary>
 public sealed record OperationDoc
 {
-    /// <summary>The group the operation is listed under (one of <see cref="ApiOperations.Tags"/>).</summary>
-    public required string Tag { get; init; }
-
-    /// <summary>One line: what the operation does.</summary>
-    public required string Summary { get; init; }
-
-    /// <summary>Markdown: what a caller must know beyond the summary.</summary>
-    public string? Description { get; init; }
-
     /// <summary>The JSON body the handler reads, when it reads one.</summary>
-    public RequestDoc? Request { get; init; }
+    public Func<RequestDoc>? Request { get; init; }
 
     /// <summary>The responses to describe: the success answer's example, and every problem the handler can answer.</summary>
-    public IReadOnlyList<ResponseDoc> Responses { get; init; } = [];
+    public Func<IReadOnlyList<ResponseDoc>>? Responses { get; init; }
 
     /// <summary>Whether the operation honours <c>If-Match</c> (412 when it no longer matches).</summary>
     public bool IfMatch { get; init; }

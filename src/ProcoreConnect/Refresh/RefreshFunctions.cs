@@ -1,10 +1,26 @@
 using System.Text.Json;
+using ProcoreConnect.Hosting;
 
 namespace ProcoreConnect.Refresh;
 
 /// <summary>The handlers of the <c>RefreshTokens</c> timer and the <c>RefreshWorkspace</c> and <c>RefreshPoisoned</c> queue functions.</summary>
 public static class RefreshFunctions
 {
+    private const string QueueSetting = RefreshOptions.Section + ":" + nameof(RefreshOptions.QueueName);
+
+    /// <summary>
+    /// Maps the sweep (every 5 minutes unless <c>Schedules:RefreshTokens</c> says otherwise), the
+    /// refresh queue's function and the poison queue's: the messages the host moved to
+    /// "{queue}-poison" after host.json's maxDequeueCount failed tries.
+    /// </summary>
+    public static IEndpointRouteBuilder MapRefreshFunctions(this IEndpointRouteBuilder app)
+    {
+        app.MapTimer("RefreshTokens", "0 */5 * * * *", SweepAsync);
+        app.MapQueue("RefreshWorkspace", QueueSetting, RefreshOneAsync);
+        app.MapQueue("RefreshPoisoned", QueueSetting, GiveUpAsync, RefreshQueueClient.PoisonSuffix);
+        return app;
+    }
+
     /// <summary>Timer: sweep the due index.</summary>
     public static async Task SweepAsync(IServiceProvider services, CancellationToken cancellationToken) =>
         await services.GetRequiredService<RefreshSweeper>().SweepAsync(cancellationToken);

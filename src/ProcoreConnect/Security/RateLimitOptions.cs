@@ -3,8 +3,8 @@ using System.ComponentModel.DataAnnotations;
 namespace ProcoreConnect.Security;
 
 /// <summary>
-/// Per-partner limits on the calls that spend Key Vault or Procore quota (see
-/// <see cref="Hosting.RateLimitedFunctions"/>): a fixed window per partner, per instance.
+/// Per-partner limits on the calls that spend Key Vault or Procore quota (the endpoints that
+/// carry <see cref="RateLimited"/>): a fixed window per partner, per instance.
 /// </summary>
 public sealed class RateLimitOptions
 {

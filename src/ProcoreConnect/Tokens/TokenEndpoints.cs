@@ -1,37 +1,60 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using ProcoreConnect.Http;
+using ProcoreConnect.OpenApi;
 using ProcoreConnect.Procore;
+using ProcoreConnect.Security;
 using ProcoreConnect.Workspaces;
+using static ProcoreConnect.OpenApi.ResponseDoc;
 
 namespace ProcoreConnect.Tokens;
 
 /// <summary>The token API partners call whenever they need to talk to Procore.</summary>
 public static class TokenEndpoints
 {
+    /// <summary>
+    /// Maps the token API, for the workspace's partner. The read is the hot path and has no rate
+    /// limit (its Procore calls are single-flight and honour Procore's own limits); the forced
+    /// refresh has, since every call of it spends a refresh.
+    /// </summary>
+    public static IEndpointRouteBuilder MapTokens(this IEndpointRouteBuilder api)
+    {
+        var workspace = api.MapWorkspaceGroup().WithTags(ApiTags.Tokens);
+        workspace.MapGet("token", GetToken)
+            .WithName("GetToken")
+            .WithMetadata(HotTokenRoute.Instance)
+            .WithSummary("A valid access token for the workspace")
+            .WithDescription("Refreshed first when within `Tokens:RefreshLeadTime` of expiry; concurrent calls cause one request at Procore. "
+                + "Call Procore with `Authorization: Bearer {accessToken}` and `Procore-Company-Id: {companyId}`. Answers `Cache-Control: no-store`. "
+                + "A `409` says why in its `code`.")
+            .WithResponses(static () => Responses("A token valid for a while yet."));
+        workspace.MapPost("token/refresh", RefreshToken)
+            .WithName("RefreshToken")
+            .WithSummary("A new access token now")
+            .WithDescription("Refreshes at Procore whatever the held token's expiry (after a permission change, or when Procore refused a token). "
+                + "Concurrent calls cause one refresh and all get its token; while refreshes fail no old token is handed back.")
+            .WithMetadata(RateLimited.PerPartner) // a refresh at Procore and a secret write on every call
+            .WithResponses(static () => Responses("A token issued by this call's refresh (or a concurrent one)."));
+        return api;
+    }
+
     /// <summary><c>GET /api/workspaces/{id}/token</c>.</summary>
-    public static Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> GetToken(
-        string id, System.Security.Claims.ClaimsPrincipal user, TokenService tokens, IOptions<ProcoreOptions> procore, TimeProvider time, HttpResponse response,
-        CancellationToken cancellationToken) =>
-        AnswerAsync(id, user, tokens.GetTokenAsync, procore.Value, time, response, cancellationToken);
+    public static Task<Results<Ok<TokenResponse>, ProblemHttpResult>> GetToken(
+        WorkspaceRoute route, TokenService tokens, IOptions<ProcoreOptions> procore, TimeProvider time, HttpResponse response, CancellationToken cancellationToken) =>
+        AnswerAsync(route, tokens.GetTokenAsync, procore.Value, time, response, cancellationToken);
 
     /// <summary><c>POST /api/workspaces/{id}/token/refresh</c>: a token issued now, whatever the current one's expiry.</summary>
-    public static Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> RefreshToken(
-        string id, System.Security.Claims.ClaimsPrincipal user, TokenService tokens, IOptions<ProcoreOptions> procore, TimeProvider time, HttpResponse response,
-        CancellationToken cancellationToken) =>
-        AnswerAsync(id, user, tokens.RefreshNowAsync, procore.Value, time, response, cancellationToken);
+    public static Task<Results<Ok<TokenResponse>, ProblemHttpResult>> RefreshToken(
+        WorkspaceRoute route, TokenService tokens, IOptions<ProcoreOptions> procore, TimeProvider time, HttpResponse response, CancellationToken cancellationToken) =>
+        AnswerAsync(route, tokens.RefreshNowAsync, procore.Value, time, response, cancellationToken);
 
-    private static async Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> AnswerAsync(
-        string id, System.Security.Claims.ClaimsPrincipal user, Func<WorkspaceRef, CancellationToken, Task<TokenOutcome>> get, ProcoreOptions procore,
+    private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> AnswerAsync(
+        WorkspaceRoute route, Func<WorkspaceRef, CancellationToken, Task<TokenOutcome>> get, ProcoreOptions procore,
         TimeProvider time, HttpResponse response, CancellationToken cancellationToken)
     {
-        if (!WorkspaceId.IsValid(id))
-        {
-            return Problems.InvalidWorkspaceId();
-        }
-
+        var id = route.Id;
         response.Headers.CacheControl = "no-store";
-        var outcome = await get(new WorkspaceRef(Security.Caller.PartnerId(user)!, id), cancellationToken);
+        var outcome = await get(route.Ref, cancellationToken);
         if (outcome.Token is { Withheld: true })
         {
             return WithheldProblem(id);
@@ -84,4 +107,42 @@ public static class TokenEndpoints
             },
             extensions: new Dictionary<string, object?> { ["code"] = Common.WireName.Of(outcome.Status) }),
     };
+
+    /// <summary>The 502 of a call Procore failed, for the descriptions of every endpoint that asks Procore for a token.</summary>
+    public static ResponseDoc ProcoreUnavailable => ResponseDoc.Problem(
+        Problem(ApiExamples.WorkspaceId, new TokenOutcome(TokenStatus.ProcoreUnavailable, Detail: "Procore's token endpoint failed (server_error); retry later.")),
+        "Procore failed or could not be reached.");
+
+    private static IReadOnlyList<ResponseDoc> Responses(string ok) =>
+    [
+        Ok(StatusCodes.Status200OK, ok, Examples.Token),
+        WorkspaceRoutes.InvalidId,
+        WorkspaceRoutes.NotFound,
+        TokenProblem(TokenStatus.NotConnected, "The workspace is not connected yet: open /api/workspaces/{id}/connect in a browser.",
+            "`not_connected`: never connected, or disabled."),
+        TokenProblem(TokenStatus.NeedsReauthorization, "Procore refused the refresh token; connect the workspace again.",
+            "`needs_reauthorization`: the grant is gone, a person must connect again."),
+        TokenProblem(TokenStatus.InvalidClient, $"The workspace's OAuth client '{ApiExamples.ClientName}' no longer exists.",
+            "`invalid_client`: Procore refused the client's credentials, or the client was deleted."),
+        ResponseDoc.Problem(WithheldProblem(ApiExamples.WorkspaceId),
+            "`token_withheld`: the workspace's public client-credentials client serves several partners; its token, which reaches all their customers, is shown to none."),
+        TokenProblem(TokenStatus.GrantRevoked, "The operator does not grant you company 1002 on public OAuth client 'shared-dmsa' (any more), so this workspace gets no token.",
+            "`grant_revoked`: the workspace's client is public and the operator no longer grants the caller its company."),
+        ProcoreUnavailable with { Description = "Procore failed and no valid token is left." },
+        TokenProblem(TokenStatus.Busy, "Another instance is refreshing this workspace's token; retry shortly.", "Another instance is refreshing; retry after `Retry-After` seconds.")
+            with { Header = ("Retry-After", "Seconds to wait.") },
+        ResponseDoc.Problem(
+            Problem(ApiExamples.WorkspaceId, new TokenOutcome(TokenStatus.RefreshCoolingDown, Detail: "The last 3 refreshes failed; the next is tried after retryAt.", RetryAt: ApiExamples.Later)),
+            "`refresh_cooling_down`: refreshes keep failing and the service backs off (30 s doubling to 30 min); retry after `Retry-After` seconds.")
+            with { Header = ("Retry-After", "Seconds to wait.") },
+    ];
+
+    private static ResponseDoc TokenProblem(TokenStatus status, string detail, string when) =>
+        ResponseDoc.Problem(Problem(ApiExamples.WorkspaceId, new TokenOutcome(status, Detail: detail)), when);
+
+    private static class Examples
+    {
+        public static readonly TokenResponse Token = new(
+            "(a Procore access token)", "Bearer", ApiExamples.Later.AddMinutes(90), 1001, new Uri("https://api.procore.com"));
+    }
 }

@@ -1,34 +1,67 @@
 using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ProcoreConnect.Audit;
 using ProcoreConnect.Http;
+using ProcoreConnect.OpenApi;
 using ProcoreConnect.Procore;
 using ProcoreConnect.Security;
 using ProcoreConnect.Tokens;
 using ProcoreConnect.Workspaces;
+using static ProcoreConnect.OpenApi.ResponseDoc;
 
 namespace ProcoreConnect.Webhooks;
 
 /// <summary>Procore webhooks in: configuration by the partner, deliveries from Procore, and the projects they reveal.</summary>
 public static class WebhookEndpoints
 {
-    /// <summary><c>PUT /api/workspaces/{id}/webhooks/procore</c>: a new Authorization value for the hook, shown once.</summary>
-    public static async Task<Results<Ok<InboundHookSettings>, ValidationProblem, ProblemHttpResult>> Configure(
-        string id, HttpRequest request, ClaimsPrincipal user, WorkspaceRepository workspaces, InboundWebhookStore hooks, AuditLog audit, Hosting.PublicUrls urls,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// Maps a workspace's hook and its projects, for its partner, and the deliveries, for Procore:
+    /// anonymous, since the hook's Authorization value is their only proof.
+    /// </summary>
+    public static IEndpointRouteBuilder MapProcoreWebhooks(this IEndpointRouteBuilder api)
     {
-        if (!WorkspaceId.IsValid(id))
-        {
-            return Problems.InvalidWorkspaceId();
-        }
+        api.MapWorkspaceGroup().MapPut("webhooks/procore", Configure)
+            .WithName("ConfigureProcoreWebhook")
+            .WithTags(ApiTags.ProcoreWebhooks)
+            .WithSummary("A new Authorization value for the workspace's Procore hook")
+            .WithDescription("Create a hook in Procore with the `deliveryUrl` as its destination and the `authorization` value as its `Authorization` header. "
+                + "The value is shown once (`Cache-Control: no-store`); calling again replaces it.")
+            .WithMetadata(RateLimited.PerPartner) // hook and signing secrets
+            .WithResponses(static () =>
+                [Ok(StatusCodes.Status200OK, "The hook's destination and Authorization value.", Examples.HookSettings), WorkspaceRoutes.InvalidId, WorkspaceRoutes.NotFound]);
+        api.MapPost("webhooks/procore/{workspaceKey}", Receive)
+            .WithName("ReceiveProcoreWebhook")
+            .WithTags(ApiTags.ProcoreWebhooks)
+            .WithSummary("Procore's webhook deliveries")
+            .WithDescription("For Procore, anonymous: the hook's `Authorization` value is checked in constant time. Payload formats v2, v3 and v4 are accepted "
+                + "when their `company_id` is the workspace's company, stored once per `ulid` (v4: `id`) and acknowledged at once; a repeat answers `duplicate: true`.")
+            .WithRequestBody(static () => new RequestDoc(typeof(JsonElement), Examples.ProcoreDelivery, []))
+            .WithResponses(static () =>
+            [
+                Ok(StatusCodes.Status200OK, "Stored (or a repeat).", Examples.Delivery),
+                Invalid(Problems.Field("body", "A Procore delivery (payload v2, v3 or v4) with an id or ulid is required."), "Not a Procore delivery; nothing is stored."),
+                Invalid(OtherCompany(1001), "The delivery's `company_id` is missing or not the workspace's (Procore signs nothing, so the company must match); nothing is stored."),
+                When(StatusCodes.Status401Unauthorized, "Unknown workspace key or wrong `Authorization` value."),
+            ]);
+        api.MapWorkspaceGroup().MapGet("projects", Projects)
+            .WithName("ListKnownProjects")
+            .WithTags(ApiTags.ProcoreWebhooks)
+            .WithSummary("Projects Procore announced, and whether the app sees them yet")
+            .WithDescription("From `Projects` `create` deliveries; `visibleToApp` comes from `/rest/v1.0/projects` (null when Procore could not tell), "
+                + "so a partner sees the projects not yet permitted to a DMSA app.")
+            .WithMetadata(RateLimited.PerPartner) // Procore API calls
+            .WithResponses(static () => [Ok(StatusCodes.Status200OK, "The known projects.", Examples.Projects), WorkspaceRoutes.InvalidId, WorkspaceRoutes.NotFound]);
+        return api;
+    }
 
-        if (await workspaces.FindVisibleAsync(new WorkspaceRef(user.PartnerId()!, id), cancellationToken) is not { } workspace)
-        {
-            return Problems.WorkspaceNotFound(id);
-        }
-
+    /// <summary><c>PUT /api/workspaces/{id}/webhooks/procore</c>: a new Authorization value for the hook, shown once.</summary>
+    public static async Task<Ok<InboundHookSettings>> Configure(
+        VisibleWorkspace found, HttpRequest request, ClaimsPrincipal user, InboundWebhookStore hooks, AuditLog audit, Hosting.PublicUrls urls, CancellationToken cancellationToken)
+    {
+        var workspace = found.Value;
         var authorization = await hooks.ConfigureAsync(workspace, cancellationToken);
         await audit.RecordAsync(workspace.Key, user.Actor(), "webhook.procore_configured", null, cancellationToken);
         request.HttpContext.Response.Headers.CacheControl = "no-store";
@@ -95,20 +128,10 @@ public static class WebhookEndpoints
             + "check that the hook was created with this workspace's company.");
 
     /// <summary><c>GET /api/workspaces/{id}/projects</c>: projects Procore announced, and whether the app sees them yet.</summary>
-    public static async Task<Results<Ok<IReadOnlyList<KnownProject>>, ValidationProblem, ProblemHttpResult>> Projects(
-        string id, ClaimsPrincipal user, WorkspaceRepository workspaces, InboundWebhookStore hooks, TokenService tokens, ProcoreApiClient api, CancellationToken cancellationToken)
+    public static async Task<Ok<IReadOnlyList<KnownProject>>> Projects(
+        VisibleWorkspace found, InboundWebhookStore hooks, TokenService tokens, ProcoreApiClient api, CancellationToken cancellationToken)
     {
-        if (!WorkspaceId.IsValid(id))
-        {
-            return Problems.InvalidWorkspaceId();
-        }
-
-        var workspace = await workspaces.FindVisibleAsync(new WorkspaceRef(user.PartnerId()!, id), cancellationToken);
-        if (workspace is null)
-        {
-            return Problems.WorkspaceNotFound(id);
-        }
-
+        var workspace = found.Value;
         var known = await hooks.ProjectsAsync(workspace.Key, cancellationToken);
         HashSet<long>? visible = null;
         if ((await tokens.GetTokenAsync(workspace.Ref, cancellationToken)).Token is { } token)
@@ -138,6 +161,32 @@ public static class WebhookEndpoints
         }
 
         return total > JsonBody.MaxBytes || total == 0 ? null : new string(buffer, 0, total);
+    }
+
+    private static class Examples
+    {
+        public static readonly InboundHookSettings HookSettings = new(
+            new Uri("https://procore-connect.example.com/api/webhooks/procore/acme-hq-5f0c2b9d3e7a1846"), "(a random value, shown once)");
+
+        /// <summary>A Procore delivery in payload format v2 (v3 adds <c>related_resources</c>; v4 uses string ids, <c>reason</c> and <c>resource_type</c>).</summary>
+        public static readonly JsonObject ProcoreDelivery = new()
+        {
+            ["id"] = 4242,
+            ["ulid"] = "01JD7S3N8V2M5Q1R6T9W0X4Y7Z",
+            ["timestamp"] = "2026-11-23T16:45:00Z",
+            ["metadata"] = new JsonObject { ["source_user_id"] = 9, ["source_operation_id"] = null },
+            ["user_id"] = 9,
+            ["company_id"] = 1001,
+            ["project_id"] = 5050,
+            ["api_version"] = "v2",
+            ["event_type"] = "create",
+            ["resource_name"] = "Projects",
+            ["resource_id"] = 5050,
+        };
+
+        public static readonly DeliveryAck Delivery = new("01JD7S3N8V2M5Q1R6T9W0X4Y7Z", false);
+
+        public static readonly IReadOnlyList<KnownProject> Projects = [new KnownProject(5050, ApiExamples.Later, true)];
     }
 }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using ProcoreConnect.Hosting;
 using ProcoreConnect.Webhooks;
 using ProcoreConnect.Workspaces;
 
@@ -14,6 +15,13 @@ public static class PurgeDeletedWorkspaces
 {
     /// <summary>A delete younger than this may still be in flight; leave it to its request.</summary>
     public static readonly TimeSpan Grace = TimeSpan.FromMinutes(5);
+
+    /// <summary>Maps the timer, every 15 minutes unless <c>Schedules:PurgeDeletedWorkspaces</c> says otherwise.</summary>
+    public static IEndpointRouteBuilder MapPurgeDeletedWorkspaces(this IEndpointRouteBuilder app)
+    {
+        app.MapTimer("PurgeDeletedWorkspaces", "0 */15 * * * *", RunAsync);
+        return app;
+    }
 
     /// <summary>Runs one sweep.</summary>
     public static async Task RunAsync(IServiceProvider services, CancellationToken cancellationToken)

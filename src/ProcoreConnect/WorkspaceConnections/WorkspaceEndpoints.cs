@@ -2,39 +2,101 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using ProcoreConnect.Audit;
+using ProcoreConnect.Clients;
 using ProcoreConnect.Common;
 using ProcoreConnect.Http;
+using ProcoreConnect.OpenApi;
 using ProcoreConnect.Procore;
 using ProcoreConnect.Security;
+using ProcoreConnect.Tokens;
 using ProcoreConnect.Workspaces;
+using static ProcoreConnect.OpenApi.ResponseDoc;
 
 namespace ProcoreConnect.WorkspaceConnections;
 
-/// <summary>The connector configuration API partner platforms call.</summary>
+/// <summary>The connector configuration API partner platforms call: <c>/api/workspaces</c> and a workspace's connection.</summary>
 public static class WorkspaceEndpoints
 {
-    /// <summary><c>GET /api/workspaces/{id}/connection</c>.</summary>
-    public static async Task<Results<Ok<ConnectionResponse>, ValidationProblem, ProblemHttpResult>> GetConnection(
-        string id, ClaimsPrincipal user, WorkspaceRepository workspaces, IOptions<ProcoreOptions> procore, HttpResponse response, CancellationToken cancellationToken)
+    /// <summary>Maps the list, needs-attention and a workspace's connection, for partners.</summary>
+    public static IEndpointRouteBuilder MapWorkspaces(this IEndpointRouteBuilder api)
     {
-        if (!WorkspaceId.IsValid(id))
-        {
-            return Problems.InvalidWorkspaceId();
-        }
+        // A group without a prefix of its own: an endpoint at its group's prefix gets a route ending
+        // in '/' ("workspaces/"), and the function's route is read from it.
+        var workspaces = api.MapGroup("").RequireAuthorization(Roles.Partner).WithTags(ApiTags.Workspaces);
+        workspaces.MapGet("workspaces", ListWorkspaces)
+            .WithName("ListWorkspaces")
+            .WithSummary("List the caller's workspaces")
+            .WithDescription("`tag.{key}=value` (up to 4, each key once) lists only workspaces carrying every such tag; a filtered page may hold fewer than `pageSize` items.")
+            .WithResponses(static () =>
+            [
+                Ok(StatusCodes.Status200OK, "A page of workspaces; pass `continuationToken` back for the next (null on the last page).", Examples.Workspaces),
+                ApiParameters.InvalidPaging,
+                Invalid(Problems.Field("tag.crmAccount", $"Give each tag filter once, with a value of 1 to {WorkspaceTags.MaxValueLength} characters."), "A `tag.` filter is malformed, repeated or one too many."),
+            ]);
+        workspaces.MapGet("workspaces/needs-attention", ListNeedsAttention)
+            .WithName("ListNeedsAttention")
+            .WithSummary("The caller's workspaces and OAuth clients that need a person")
+            .WithDescription("Each reason has a `code`, a `detail`, the `action` that fixes it and, when known, `since`. Healthy workspaces are left out.")
+            .WithResponses(static () => [Ok(StatusCodes.Status200OK, "Everything to act on, in one answer.", Examples.NeedsAttention)]);
 
-        var workspace = await workspaces.FindVisibleAsync(new WorkspaceRef(user.PartnerId()!, id), cancellationToken);
-        if (workspace is null)
-        {
-            return Problems.WorkspaceNotFound(id);
-        }
+        var connection = api.MapWorkspaceGroup().WithTags(ApiTags.Workspaces);
+        connection.MapGet("connection", GetConnection)
+            .WithName("GetConnection")
+            .WithSummary("Read a workspace's connection")
+            .WithETag()
+            .WithResponses(static () => [Ok(StatusCodes.Status200OK, "The connection (never a secret).", Examples.Connection), WorkspaceRoutes.InvalidId, WorkspaceRoutes.NotFound]);
+        connection.MapPut("connection", PutConnection)
+            .WithName("PutConnection")
+            .WithSummary("Create or update a workspace's connection")
+            .WithDescription("Choosing another OAuth client or environment makes held tokens useless: the workspace goes back to `pending`, "
+                + "its old grant is revoked at Procore. Unknown fields are refused, and a rejected request changes nothing.")
+            .WithMetadata(RateLimited.PerPartner) // revoke at Procore, write and delete secrets
+            .WithRequestBody(static () => RequestDoc.Json(Examples.ConnectionRequest, "companyId", "environment", "oauthClient"))
+            .WithIfMatch()
+            .WithETag()
+            .WithResponses(static () =>
+            [
+                Ok(StatusCodes.Status201Created, "Created, `pending` until connected.", Examples.PendingConnection),
+                Ok(StatusCodes.Status200OK, "Updated.", Examples.Connection),
+                WorkspaceRoutes.InvalidId,
+                Invalid(Problems.Fields(ConnectionRequestValidator.Validate(Examples.ConnectionRequest with { CompanyId = 0, Environment = "staging" }).Errors),
+                    "A field is missing or invalid; `errors` names every one."),
+                Invalid(Problems.Field("authFlow", ConnectionRequest.MovedFields["authFlow"]), "A field that moved to OAuth clients (`authFlow`, `clientId`, `clientSecret`, …)."),
+                Problem(Problems.Conflict($"Workspace '{ApiExamples.WorkspaceId}' was changed by a concurrent request; read it and retry."),
+                    "Another write won the race, or the workspace is being deleted."),
+                Problem(Problems.Forbidden("companyId", $"OAuth client 'shared-dmsa' is a public client, and the operator has not granted you company 1002 on it: "
+                    + $"ask the operator for a grant (PUT /api/oauth-clients/shared-dmsa/grants/{ApiExamples.PartnerId}), or use an OAuth client of your own."),
+                    "`oauthClient` is a public client and the operator has not granted the caller `companyId` on it; nothing was written."),
+                Problem(Problems.Refused("refreshToken", "Procore refused the refresh token (invalid_grant): it was used already, revoked, expired, or issued to another app. Nothing was changed."),
+                    "Procore refused the imported `refreshToken` (or, naming `oauthClient`, the client's credentials); nothing was written."),
+                TokenEndpoints.ProcoreUnavailable with { Description = "Procore could not be asked to redeem the imported `refreshToken`; nothing was written." },
+            ]);
+        connection.MapDelete("connection", DeleteConnection)
+            .WithName("DeleteConnection")
+            .WithSummary("Delete a workspace")
+            .WithDescription("Revokes its grant at Procore (a failed revocation is logged, not fatal), then deletes every secret it owns and its row.")
+            .WithMetadata(RateLimited.PerPartner)
+            .WithIfMatch()
+            .WithResponses(static () =>
+            [
+                Ok(StatusCodes.Status204NoContent, "Deleted."),
+                WorkspaceRoutes.InvalidId,
+                WorkspaceRoutes.NotFound,
+                Problem(Problems.Conflict($"Workspace '{ApiExamples.WorkspaceId}' changed while it was being deleted; retry."), "Another write won the race."),
+            ]);
+        return api;
+    }
 
-        response.Headers.ETag = workspace.ETag.ToString();
-        return TypedResults.Ok(ConnectionResponse.From(workspace, procore.Value));
+    /// <summary><c>GET /api/workspaces/{id}/connection</c>.</summary>
+    public static Ok<ConnectionResponse> GetConnection(VisibleWorkspace workspace, IOptions<ProcoreOptions> procore, HttpResponse response)
+    {
+        response.Headers.ETag = workspace.Value.ETag.ToString();
+        return TypedResults.Ok(ConnectionResponse.From(workspace.Value, procore.Value));
     }
 
     /// <summary><c>PUT /api/workspaces/{id}/connection</c>: create or update.</summary>
     public static async Task<Results<Created<ConnectionResponse>, Ok<ConnectionResponse>, ValidationProblem, ProblemHttpResult>> PutConnection(
-        string id,
+        WorkspaceRoute route,
         HttpRequest request,
         ClaimsPrincipal user,
         WorkspaceConnectionService connections,
@@ -42,11 +104,6 @@ public static class WorkspaceEndpoints
         IOptions<ProcoreOptions> procore,
         CancellationToken cancellationToken)
     {
-        if (!WorkspaceId.IsValid(id))
-        {
-            return Problems.InvalidWorkspaceId();
-        }
-
         var (body, bodyProblem) = await JsonBody.ReadAsync<ConnectionRequest>(request, cancellationToken, ConnectionRequest.MovedFields);
         if (bodyProblem is not null)
         {
@@ -59,7 +116,7 @@ public static class WorkspaceEndpoints
             return Problems.Fields(errors);
         }
 
-        var outcome = await connections.UpsertAsync(new WorkspaceRef(user.PartnerId()!, id), settings, Preconditions.IfMatch(request), cancellationToken);
+        var outcome = await connections.UpsertAsync(route.Ref, settings, Preconditions.IfMatch(request), cancellationToken);
         if (outcome.Value is { } workspace)
         {
             var created = outcome.Status == WriteStatus.Created;
@@ -67,7 +124,7 @@ public static class WorkspaceEndpoints
             request.HttpContext.Response.Headers.ETag = workspace.ETag.ToString();
             var view = ConnectionResponse.From(workspace, procore.Value);
             return created
-                ? TypedResults.Created($"/api/workspaces/{id}/connection", view)
+                ? TypedResults.Created($"/api/workspaces/{route.Id}/connection", view)
                 : TypedResults.Ok(view);
         }
 
@@ -76,23 +133,18 @@ public static class WorkspaceEndpoints
             WriteStatus.Invalid => Problems.Field(outcome.Field!, outcome.Detail!),
             WriteStatus.Refused => Problems.Refused(outcome.Field!, outcome.Detail!),
             WriteStatus.Forbidden => Problems.Forbidden(outcome.Field!, outcome.Detail!),
-            _ => Failure(id, outcome),
+            _ => Failure(route.Id, outcome),
         };
     }
 
     /// <summary><c>DELETE /api/workspaces/{id}/connection</c>: the workspace and all its secrets.</summary>
-    public static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> DeleteConnection(
-        string id, HttpRequest request, ClaimsPrincipal user, WorkspaceConnectionService connections, AuditLog audit, CancellationToken cancellationToken)
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteConnection(
+        WorkspaceRoute route, HttpRequest request, ClaimsPrincipal user, WorkspaceConnectionService connections, AuditLog audit, CancellationToken cancellationToken)
     {
-        if (!WorkspaceId.IsValid(id))
-        {
-            return Problems.InvalidWorkspaceId();
-        }
-
-        var outcome = await connections.DeleteAsync(new WorkspaceRef(user.PartnerId()!, id), Preconditions.IfMatch(request), cancellationToken);
+        var outcome = await connections.DeleteAsync(route.Ref, Preconditions.IfMatch(request), cancellationToken);
         if (outcome.Status != WriteStatus.Deleted)
         {
-            return Failure(id, outcome);
+            return Failure(route.Id, outcome);
         }
 
         await audit.RecordAsync(outcome.Value!.Key, user.Actor(), "workspace.deleted", null, cancellationToken);
@@ -157,4 +209,57 @@ public static class WorkspaceEndpoints
             WriteStatus.UpstreamFailed => TypedResults.Problem(outcome.Detail, statusCode: StatusCodes.Status502BadGateway, title: "Procore unavailable"),
             _ => Problems.Conflict(outcome.Detail ?? "Conflict."),
         };
+
+    private static class Examples
+    {
+        public static readonly ConnectionRequest ConnectionRequest = new()
+        {
+            CompanyId = 1001,
+            Environment = "production",
+            OAuthClient = ApiExamples.ClientName,
+        };
+
+        public static readonly ConnectionResponse Connection = new()
+        {
+            WorkspaceId = ApiExamples.WorkspaceId,
+            CompanyId = 1001,
+            Environment = ProcoreEnvironment.Production,
+            OAuthClient = ApiExamples.ClientName,
+            OAuthClientPublic = false,
+            AuthFlow = AuthFlow.AuthorizationCode,
+            Status = WorkspaceStatus.Connected,
+            AccessTokenExpiresAt = ApiExamples.Later.AddMinutes(90),
+            LastCheckedAt = ApiExamples.Later,
+            LastCheckOk = true,
+            ApiBaseUrl = new Uri("https://api.procore.com"),
+            Tags = new Dictionary<string, string> { ["crmAccount"] = "A-1042" },
+            CreatedAt = ApiExamples.Created,
+            UpdatedAt = ApiExamples.Later,
+        };
+
+        public static readonly ConnectionResponse PendingConnection = Connection with
+        {
+            Status = WorkspaceStatus.Pending,
+            AccessTokenExpiresAt = null,
+            LastCheckedAt = null,
+            LastCheckOk = null,
+            UpdatedAt = ApiExamples.Created,
+        };
+
+        public static readonly WorkspaceListResponse Workspaces = new([Connection], "c2Vjb25kLXBhZ2U");
+
+        public static readonly NeedsAttentionResponse NeedsAttention = new(
+            [
+                new WorkspaceAttention(
+                    "acme-west", 1002, ProcoreEnvironment.Production, ApiExamples.ClientName, WorkspaceStatus.NeedsReauthorization,
+                    new Dictionary<string, string> { ["crmAccount"] = "A-1043" },
+                    [
+                        new AttentionReason(
+                            "needs_reauthorization", "Procore refused the refresh token (invalid_grant).",
+                            "A person connects again (GET /api/workspaces/acme-west/connect or a connect link), or you import a refresh token.", ApiExamples.Created),
+                    ]),
+            ],
+            [],
+            ApiExamples.Later);
+    }
 }

@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using NCrontab;
-using ProcoreConnect.Extensions;
 using ProcoreConnect.Hosting;
 using ProcoreConnect.Tests.Infrastructure;
 
@@ -33,7 +32,7 @@ public sealed partial class AppSettingsTests
     private static void AssertDefined(IReadOnlyDictionary<string, string?> settings, string where)
     {
         var missing = new List<string>();
-        foreach (var function in FunctionCatalog.All)
+        foreach (var function in AppEndpoints.Functions)
         {
             foreach (var binding in FunctionJsonWriter.Build(function)["bindings"]!.AsArray())
             {

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using ProcoreConnect.Extensions;
 using ProcoreConnect.Hosting;
 using ProcoreConnect.Refresh;
 using ProcoreConnect.Tests.Infrastructure;
@@ -45,8 +44,8 @@ public sealed class HostJsonTests
     [Fact]
     public void The_poison_queue_function_listens_where_the_host_moves_the_refresh_queues_failed_messages()
     {
-        var refresh = FunctionJsonWriter.Build(FunctionCatalog.All.Single(f => f.Name == "RefreshWorkspace"))["bindings"]![0]!;
-        var poisoned = FunctionJsonWriter.Build(FunctionCatalog.All.Single(f => f.Name == "RefreshPoisoned"))["bindings"]![0]!;
+        var refresh = FunctionJsonWriter.Build(AppEndpoints.Functions.Single(f => f.Name == "RefreshWorkspace"))["bindings"]![0]!;
+        var poisoned = FunctionJsonWriter.Build(AppEndpoints.Functions.Single(f => f.Name == "RefreshPoisoned"))["bindings"]![0]!;
 
         Assert.Equal((string?)refresh["queueName"] + "-poison", (string?)poisoned["queueName"]);
         Assert.Equal((string?)refresh["connection"], (string?)poisoned["connection"]);

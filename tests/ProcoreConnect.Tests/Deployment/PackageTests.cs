@@ -2,7 +2,6 @@ using System.IO.Compression;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using ProcoreConnect.Extensions;
 using ProcoreConnect.Hosting;
 using ProcoreConnect.Tests.Infrastructure;
 
@@ -30,7 +29,7 @@ public sealed partial class PackageTests(Builds builds)
         Assert.True(((entry.ExternalAttributes >> 16) & 0b001_000_000) != 0, "the handler must be executable");
         Assert.Contains("libcoreclr.so", names); // self-contained for linux-x64
 
-        foreach (var function in FunctionCatalog.All)
+        foreach (var function in AppEndpoints.Functions)
         {
             var bindingEntry = zip.GetEntry($"{function.Name}/function.json");
             Assert.True(bindingEntry is not null, $"{function.Name}/function.json is missing");
@@ -38,7 +37,7 @@ public sealed partial class PackageTests(Builds builds)
             Assert.Equal(FunctionJsonWriter.Build(function).ToJsonString(), JsonSerializer.Serialize(binding.RootElement));
         }
 
-        Assert.Equal(FunctionCatalog.All.Count, names.Count(n => n.EndsWith("/function.json", StringComparison.Ordinal)));
+        Assert.Equal(AppEndpoints.Functions.Count, names.Count(n => n.EndsWith("/function.json", StringComparison.Ordinal)));
         Assert.DoesNotContain("appsettings.Development.json", names);
     }
 
@@ -61,7 +60,7 @@ public sealed partial class PackageTests(Builds builds)
         {
             await Builds.RunAsync(Path.Combine(package.Folder, "ProcoreConnect"), ["generate-functions", before], package.Folder);
             var expected = Directory.GetFiles(before, "function.json", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(before, f)).Order().ToList();
-            Assert.Equal(FunctionCatalog.All.Count, expected.Count);
+            Assert.Equal(AppEndpoints.Functions.Count, expected.Count);
             Assert.Equal(expected, Directory.GetFiles(package.Folder, "function.json", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(package.Folder, f)).Order());
             foreach (var file in expected)
             {

@@ -17,12 +17,13 @@ public sealed class FunctionBindingTests : IClassFixture<AppFactory>
     public void Generated_function_json_files_agree_with_the_app_routes_both_ways()
     {
         var folder = Directory.CreateTempSubdirectory("functions-");
-        FunctionJsonWriter.WriteAll(FunctionCatalog.All, folder.FullName);
         _app.CreateClient();
         var endpoints = _app.Service<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
-        // Every endpoint is a function but the host's readiness probe.
-        Assert.Equal(["HostReadiness"], endpoints.Where(e => e.Metadata.GetMetadata<FunctionDefinition>() is null).Select(e => e.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName));
-        var served = endpoints.Where(e => e.Metadata.GetMetadata<FunctionDefinition>() is not null)
+        var functions = FunctionDefinition.In(endpoints);
+        FunctionJsonWriter.WriteAll(functions, folder.FullName);
+        // Every endpoint is served through a function but the host's readiness probe: a function's own, or a page's (the API reference's scripts).
+        Assert.Equal(["HostReadiness"], endpoints.Where(e => e.Metadata.GetMetadata<FunctionBinding>() is null).Select(e => e.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName));
+        var served = endpoints.Where(e => e.Metadata.GetMetadata<FunctionBinding>() is not null)
             .Select(e => (Path: "/" + e.RoutePattern.RawText!.TrimStart('/'), Methods: e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []))
             .ToList();
 
@@ -54,7 +55,7 @@ public sealed class FunctionBindingTests : IClassFixture<AppFactory>
             }
         }
 
-        Assert.Equal(FunctionCatalog.All.Count, bound.Count);
+        Assert.Equal(functions.Count, bound.Count);
         foreach (var (path, methods) in bound)
         {
             Assert.Contains(served, s => s.Path == path && methods.All(m => s.Methods.Contains(m)));
@@ -76,9 +77,10 @@ public sealed class FunctionBindingTests : IClassFixture<AppFactory>
     [Fact]
     public void Function_names_are_unique_and_timer_schedules_parse()
     {
-        Assert.Equal(FunctionCatalog.All.Count, FunctionCatalog.All.Select(f => f.Name).Distinct(StringComparer.OrdinalIgnoreCase).Count());
+        var functions = AppEndpoints.Functions;
+        Assert.Equal(functions.Count, functions.Select(f => f.Name).Distinct(StringComparer.OrdinalIgnoreCase).Count());
         var configuration = new ConfigurationBuilder().Build();
-        foreach (var timer in FunctionCatalog.All.Where(f => f.Trigger == FunctionTrigger.Timer))
+        foreach (var timer in functions.Where(f => f.Trigger == FunctionTrigger.Timer))
         {
             var schedule = LocalTimerScheduler.ScheduleOf(timer, configuration);
             var start = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using ProcoreConnect.Clients;
-using ProcoreConnect.Extensions;
 using ProcoreConnect.Hosting;
 using ProcoreConnect.Refresh;
 using ProcoreConnect.Tests.Infrastructure;
@@ -72,7 +71,7 @@ public sealed class HostContractTests(HostedAppFixture fixture) : IClassFixture<
 
     private string Key => fixture.App.PartnerKey(AppFactory.DefaultPartner);
 
-    public static TheoryData<string> Timers => [.. FunctionCatalog.All.Where(f => f.Trigger == FunctionTrigger.Timer).Select(f => f.Name)];
+    public static TheoryData<string> Timers => [.. AppEndpoints.Functions.Where(f => f.Trigger == FunctionTrigger.Timer).Select(f => f.Name)];
 
     [Fact]
     public async Task The_handler_answers_the_hosts_readiness_poll_on_GET_root_well_within_30_seconds_without_credentials()
@@ -106,7 +105,7 @@ public sealed class HostContractTests(HostedAppFixture fixture) : IClassFixture<
         fixture.Clock.Advance(TimeSpan.FromMinutes(81));
         var workspaces = fixture.App.Service<WorkspaceRepository>();
         var before = (await workspaces.FindAsync(id, default))!;
-        var queue = FunctionCatalog.All.Single(f => f.Name == "RefreshWorkspace");
+        var queue = AppEndpoints.Functions.Single(f => f.Name == "RefreshWorkspace");
         var bindingName = (string)FunctionJsonWriter.Build(queue)["bindings"]![0]!["name"]!;
 
         var data = FunctionsHost.QueueData(bindingName, RefreshQueueClient.MessageText(before.Due()));
@@ -126,7 +125,7 @@ public sealed class HostContractTests(HostedAppFixture fixture) : IClassFixture<
         var id = await fixture.ConnectedWorkspaceAsync(fixture.Simulator.Register());
         var workspaces = fixture.App.Service<WorkspaceRepository>();
         var due = (await workspaces.FindAsync(id, default))!.Due();
-        var poisoned = FunctionCatalog.All.Single(f => f.Name == "RefreshPoisoned");
+        var poisoned = AppEndpoints.Functions.Single(f => f.Name == "RefreshPoisoned");
         var binding = FunctionJsonWriter.Build(poisoned)["bindings"]![0]!;
         Assert.Equal("%Refresh__QueueName%-poison", (string?)binding["queueName"]);
 

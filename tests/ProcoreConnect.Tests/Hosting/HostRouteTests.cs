@@ -1,5 +1,5 @@
-using ProcoreConnect.Extensions;
 using ProcoreConnect.Hosting;
+using ProcoreConnect.Tests.Infrastructure;
 
 namespace ProcoreConnect.Tests.Hosting;
 
@@ -21,7 +21,7 @@ public sealed class HostRouteTests
     [Fact]
     public void No_route_starts_with_a_prefix_the_host_reserves_for_its_built_in_routes()
     {
-        var refused = FunctionCatalog.All
+        var refused = AppEndpoints.Functions
             .Where(f => f.Trigger == FunctionTrigger.Http)
             .Where(f => ReservedPrefixes.Any(p => f.Route!.Trim('/').ToLowerInvariant().StartsWith(p, StringComparison.Ordinal)))
             .Select(f => $"{f.Name} ({f.Route})")
@@ -36,7 +36,7 @@ public sealed class HostRouteTests
         // ScriptHost.cs, HttpRoutesConflict: routes compared trimmed of '/' and case-insensitively; a
         // conflict when the methods intersect (no methods means every method). The second function
         // fails with "The route specified conflicts with the route defined by function '…'".
-        var http = FunctionCatalog.All.Where(f => f.Trigger == FunctionTrigger.Http).ToList();
+        var http = AppEndpoints.Functions.Where(f => f.Trigger == FunctionTrigger.Http).ToList();
         var conflicts = (
             from a in http
             from b in http

@@ -36,7 +36,7 @@ public sealed class TimerInvocationTests : IClassFixture<AppFactory>
     }
 
     public static TheoryData<string> HostOnlyFunctions() =>
-        [.. ProcoreConnect.Extensions.FunctionCatalog.All.Where(f => f.Trigger != ProcoreConnect.Hosting.FunctionTrigger.Http).Select(f => f.Name)];
+        [.. ProcoreConnect.Tests.Infrastructure.AppEndpoints.Functions.Where(f => f.Trigger != ProcoreConnect.Hosting.FunctionTrigger.Http).Select(f => f.Name)];
 
     [Theory]
     [MemberData(nameof(HostOnlyFunctions))]
@@ -48,7 +48,7 @@ public sealed class TimerInvocationTests : IClassFixture<AppFactory>
         var workspace = (await repository.FindAsync(id, default))!;
         // An abandoned delete: the purge would finish it.
         await repository.UpdateAsync(workspace with { Status = WorkspaceStatus.Deleting, UpdatedAt = DateTimeOffset.UtcNow.AddHours(-1) }, default);
-        var isQueue = ProcoreConnect.Extensions.FunctionCatalog.All.Single(f => f.Name == function).Trigger == ProcoreConnect.Hosting.FunctionTrigger.Queue;
+        var isQueue = ProcoreConnect.Tests.Infrastructure.AppEndpoints.Functions.Single(f => f.Name == function).Trigger == ProcoreConnect.Hosting.FunctionTrigger.Queue;
         var payload = isQueue ? """{"Data":{"msg":"{}"},"Metadata":{}}""" : HostPayload;
 
         var anonymous = await _app.AnonymousClient().PostAsync("/" + function, Json.Raw(payload));

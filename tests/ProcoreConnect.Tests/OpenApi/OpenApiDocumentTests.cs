@@ -2,26 +2,25 @@ using System.Net;
 using System.Reflection;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.OpenApi;
 using Microsoft.OpenApi.Reader;
-using ProcoreConnect.Extensions;
 using ProcoreConnect.Hosting;
 using ProcoreConnect.OpenApi;
+using ProcoreConnect.Security;
 using ProcoreConnect.Tests.Infrastructure;
 
 namespace ProcoreConnect.Tests.OpenApi;
 
 /// <summary>
 /// The OpenAPI document at /api/openapi.json: generated from the endpoints, it describes every HTTP
-/// function of the function table (but the documentation's own) and nothing else, and is valid
-/// OpenAPI 3.1.
+/// function (but the documentation's own) and nothing else, each as its endpoint declares it, and is
+/// valid OpenAPI 3.1.
 /// </summary>
 public sealed class OpenApiDocumentTests(AppFactory app) : IClassFixture<AppFactory>
 {
-    private static readonly IReadOnlyList<FunctionDefinition> Described =
-        [.. FunctionCatalog.All.Where(f => f.Trigger == FunctionTrigger.Http && !ApiOperations.DocumentationFunctions.Contains(f.Name))];
 
     [Fact]
     public async Task The_document_is_valid_OpenAPI_3_1()
@@ -37,17 +36,18 @@ public sealed class OpenApiDocumentTests(AppFactory app) : IClassFixture<AppFact
     }
 
     [Fact]
-    public async Task The_document_lists_every_HTTP_function_of_the_function_table_and_nothing_else()
+    public async Task The_document_lists_every_HTTP_function_and_nothing_else()
     {
         var document = await ReadAsync();
 
         var listed = document.Paths.SelectMany(p => p.Value.Operations!.Select(o => $"{o.Key.Method} {p.Key} {o.Value.OperationId}")).Order();
-        var functions = Described.Select(f => $"{f.Methods.Single()} /api/{f.Route} {f.Name}").Order();
+        var functions = Described().Select(d => $"{d.Function.Methods.Single()} /api/{d.Function.Route} {d.Function.Name}").Order();
         Assert.Equal(functions, listed);
 
         // The documentation's own functions are left out of it, yet are functions: in Azure the host
         // forwards only the routes of functions.
-        Assert.Subset(FunctionCatalog.All.Where(f => f.Trigger == FunctionTrigger.Http).Select(f => f.Name).ToHashSet(), ApiOperations.DocumentationFunctions.ToHashSet());
+        var left = FunctionDefinition.In(Endpoints()).Where(f => f.Trigger == FunctionTrigger.Http).Select(f => f.Name).Except(Described().Select(d => d.Function.Name));
+        Assert.Equal([ApiDocsEndpoints.ReferenceFunction, ApiDocsEndpoints.DocumentFunction], left.Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -57,17 +57,48 @@ public sealed class OpenApiDocumentTests(AppFactory app) : IClassFixture<AppFact
 
         var operations = document.Paths.SelectMany(p => p.Value.Operations!.Values).ToList();
         var with429 = operations.Where(o => o.Responses!.ContainsKey("429")).Select(o => o.OperationId).Order();
-        Assert.Equal(RateLimitedFunctions.Names.Order(), with429);
+        var limited = Endpoints().Where(e => e.Metadata.GetMetadata<RateLimited>() is not null).Select(e => e.Metadata.GetMetadata<IEndpointNameMetadata>()!.EndpointName);
+        Assert.Equal(limited.Order(), with429);
         Assert.All(operations.Where(o => o.Responses!.ContainsKey("429")), o => Assert.Contains("Retry-After", o.Responses!["429"].Headers!.Keys));
     }
 
     [Fact]
-    public void Every_HTTP_function_is_described_and_nothing_else_is()
+    public void Every_HTTP_endpoint_declares_its_name_summary_tag_and_answers()
     {
-        var missing = Described.Select(f => f.Name).Except(ApiOperations.ByFunction.Keys).ToList();
-        Assert.True(missing.Count == 0, "Describe these functions in src/ProcoreConnect/OpenApi/ApiOperations.cs: " + string.Join(", ", missing));
-        Assert.Empty(ApiOperations.ByFunction.Keys.Except(Described.Select(f => f.Name)));
-        Assert.All(ApiOperations.ByFunction.Values, d => Assert.Contains(d.Tag, ApiOperations.Tags.Select(t => t.Name)));
+        // Under /api, every endpoint the document does not leave out (the documentation's own, and
+        // the reference page's scripts, which are no functions of their own).
+        var http = Endpoints().Where(e => e.Metadata.GetMetadata<FunctionBinding>() is { Trigger: FunctionTrigger.Http } && !Excluded(e)).ToList();
+        foreach (var endpoint in http)
+        {
+            var name = endpoint.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName;
+            var where = $"{endpoint.DisplayName}: declare it in its feature's Map method with";
+            Assert.True(!string.IsNullOrWhiteSpace(name), $"{where} .WithName(\"TheFunctionName\")");
+            Assert.True(!string.IsNullOrWhiteSpace(endpoint.Metadata.GetMetadata<IEndpointSummaryMetadata>()?.Summary), $"{where} .WithSummary(…)");
+            var tags = endpoint.Metadata.GetOrderedMetadata<ITagsMetadata>().SelectMany(t => t.Tags).ToList();
+            Assert.True(tags.Count == 1 && ApiTags.All.Any(t => t.Name == tags[0]), $"{where} .WithTags(one of ApiTags)");
+            Assert.True(ResponsesOf(endpoint).Count > 0, $"{where} .WithResponses(…)");
+        }
+
+        Assert.Equal(Described().Count, http.Count);
+    }
+
+    [Fact]
+    public async Task Each_operation_says_what_its_endpoint_declares_and_names_every_parameter_of_its_path()
+    {
+        var document = await ReadAsync();
+
+        foreach (var (function, endpoint) in Described())
+        {
+            var operation = OperationOf(document, function);
+            // The declaration's summary, not the handler's /// comment, which is written for the code's readers.
+            Assert.Equal(endpoint.Metadata.GetMetadata<IEndpointSummaryMetadata>()!.Summary, operation.Summary);
+            Assert.Equal(endpoint.Metadata.GetOrderedMetadata<ITagsMetadata>().SelectMany(t => t.Tags), operation.Tags!.Select(t => t.Name));
+            // Also a route value the handler reads through a bound type (a workspace's id).
+            var path = (operation.Parameters ?? []).Where(p => p.In == ParameterLocation.Path).ToList();
+            Assert.Equal(endpoint.RoutePattern.Parameters.Select(p => p.Name), path.Select(p => p.Name));
+            Assert.All(path, p => Assert.True(p.Required, $"{function.Name} {p.Name}"));
+            Assert.All(path.Where(p => p.Name == "id"), p => Assert.Equal(ApiParameters.Descriptions["id"], p.Description));
+        }
     }
 
     [Fact]
@@ -79,7 +110,7 @@ public sealed class OpenApiDocumentTests(AppFactory app) : IClassFixture<AppFact
         Assert.Equal((SecuritySchemeType.ApiKey, ParameterLocation.Header, "X-Api-Key"), (apiKey.Type!.Value, apiKey.In!.Value, apiKey.Name));
         var bearer = document.Components.SecuritySchemes["EntraBearer"];
         Assert.Equal((SecuritySchemeType.Http, "bearer", "JWT"), (bearer.Type!.Value, bearer.Scheme, bearer.BearerFormat));
-        foreach (var function in Described)
+        foreach (var (function, _) in Described())
         {
             var operation = OperationOf(document, function);
             var schemes = (operation.Security ?? []).Select(r => string.Join("+", r.Keys.Select(k => k.Reference.Id))).ToList();
@@ -102,10 +133,10 @@ public sealed class OpenApiDocumentTests(AppFactory app) : IClassFixture<AppFact
     {
         var document = await ReadAsync();
 
-        foreach (var function in Described)
+        foreach (var (function, endpoint) in Described())
         {
             var operation = OperationOf(document, function);
-            if (ApiOperations.ByFunction[function.Name].Request is not { } request)
+            if (RequestOf(endpoint) is not { } request)
             {
                 Assert.True(operation.RequestBody is null, $"{function.Name} reads no body");
                 continue;
@@ -128,7 +159,7 @@ public sealed class OpenApiDocumentTests(AppFactory app) : IClassFixture<AppFact
     {
         var document = await ReadAsync();
 
-        foreach (var function in Described)
+        foreach (var (function, endpoint) in Described())
         {
             foreach (var (status, response) in OperationOf(document, function).Responses!)
             {
@@ -140,7 +171,7 @@ public sealed class OpenApiDocumentTests(AppFactory app) : IClassFixture<AppFact
                 {
                     // Problem details, unless the description says otherwise (the OAuth callback's page
                     // for a person's browser, the health report a probe reads).
-                    var declared = ApiOperations.ByFunction[function.Name].Responses
+                    var declared = ResponsesOf(endpoint)
                         .Where(r => r.Status == code && r.ContentType is not (null or ResponseDoc.ProblemContentType) && (r.Body ?? r.Example) is not null)
                         .Select(r => r.ContentType).ToList();
                     Assert.True(declared.Count > 0 ? declared.All(t => content.ContainsKey(t!)) : content.ContainsKey(ResponseDoc.ProblemContentType), where);
@@ -165,15 +196,9 @@ public sealed class OpenApiDocumentTests(AppFactory app) : IClassFixture<AppFact
     {
         // A ProblemHttpResult in a handler's Results<…> adds nothing to the endpoint metadata (its
         // status is known at run time only): the description must list the problems itself.
-        app.CreateClient();
-        var handlers = app.Service<EndpointDataSource>().Endpoints
-            .Where(e => e.Metadata.GetMetadata<FunctionDefinition>() is { } f && ApiOperations.ByFunction.ContainsKey(f.Name))
-            .Select(e => (e.Metadata.GetMetadata<FunctionDefinition>()!.Name, Method: e.Metadata.GetMetadata<MethodInfo>()!))
-            .ToList();
-        Assert.Equal(Described.Count, handlers.Count);
-        foreach (var (name, method) in handlers.Where(h => AnswersProblems(h.Method.ReturnType)))
+        foreach (var (function, endpoint) in Described().Where(d => AnswersProblems(d.Endpoint.Metadata.GetMetadata<MethodInfo>()!.ReturnType)))
         {
-            Assert.True(ApiOperations.ByFunction[name].Responses.Any(r => r.Body == typeof(ProblemDetails)), $"{name} answers problems its description does not list");
+            Assert.True(ResponsesOf(endpoint).Any(r => r.Body == typeof(ProblemDetails)), $"{function.Name} answers problems its description does not list");
         }
     }
 
@@ -249,6 +274,27 @@ public sealed class OpenApiDocumentTests(AppFactory app) : IClassFixture<AppFact
         var again = await app.AnonymousClient().GetAsync(new Uri("/api/reference/", UriKind.Relative));
         Assert.DoesNotContain(nonce, again.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
     }
+
+    private IReadOnlyList<RouteEndpoint> Endpoints()
+    {
+        app.CreateClient();
+        return [.. app.Service<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()];
+    }
+
+    // The operations the document describes: every HTTP function but those its endpoint leaves out.
+    private IReadOnlyList<(FunctionDefinition Function, RouteEndpoint Endpoint)> Described() =>
+    [
+        .. from endpoint in Endpoints()
+           let function = FunctionDefinition.In([endpoint]).SingleOrDefault()
+           where function is { Trigger: FunctionTrigger.Http } && !Excluded(endpoint)
+           select (function, endpoint),
+    ];
+
+    private static bool Excluded(Endpoint endpoint) => endpoint.Metadata.GetMetadata<IExcludeFromDescriptionMetadata>() is { ExcludeFromDescription: true };
+
+    private static RequestDoc? RequestOf(Endpoint endpoint) => endpoint.Metadata.OfType<OperationDoc>().LastOrDefault(d => d.Request is not null)?.Request!();
+
+    private static IReadOnlyList<ResponseDoc> ResponsesOf(Endpoint endpoint) => [.. endpoint.Metadata.OfType<OperationDoc>().SelectMany(d => d.Responses?.Invoke() ?? [])];
 
     private async Task<OpenApiDocument> ReadAsync()
     {

@@ -1,6 +1,5 @@
 using System.Net;
 using Azure.Data.Tables;
-using ProcoreConnect.Extensions;
 using ProcoreConnect.Hosting;
 using ProcoreConnect.Security;
 using ProcoreConnect.Storage;
@@ -13,7 +12,7 @@ public sealed class CallerAuthenticationTests(ProcoreFixture fixture) : IClassFi
     public static TheoryData<string, string> PartnerRoutes()
     {
         var data = new TheoryData<string, string>();
-        foreach (var f in FunctionCatalog.All.Where(f => f.Trigger == FunctionTrigger.Http && f.Policy is not null))
+        foreach (var f in AppEndpoints.Functions.Where(f => f.Trigger == FunctionTrigger.Http && f.Policy is not null))
         {
             data.Add(f.Methods[0], "/api/" + f.Route!.Replace("{id}", "ws-any", StringComparison.Ordinal).Replace("{partnerId}", "partner-x", StringComparison.Ordinal).Replace("{keyId}", "0123456789abcdef", StringComparison.Ordinal).Replace("{name}", "oc-any", StringComparison.Ordinal));
         }
