@@ -53,7 +53,7 @@ public static class ClientGrantEndpoints
     /// <summary><c>PUT</c>: sets (replaces) the partner's companies on the public client.</summary>
     public static async Task<Results<Ok<ClientGrant>, ValidationProblem, ProblemHttpResult>> Put(
         string name, string partnerId, HttpRequest request, ClaimsPrincipal user, OAuthClientRepository clients, ClientGrantStore grants, GrantChanges changes,
-        CompanyAccess access, AuditLog audit, CancellationToken cancellationToken)
+        AuditLog audit, CancellationToken cancellationToken)
     {
         if (RouteProblem(name, partnerId) is { } invalid)
         {
@@ -105,9 +105,9 @@ public static class ClientGrantEndpoints
             return NotPublic(name);
         }
 
-        var wasShared = await access.TokenReachesOthersAsync(client.Ref, cancellationToken);
+        var granteesBefore = await grants.GranteesAsync(name, cancellationToken);
         var grant = await grants.SaveAsync(name, partnerId, companyIds, environments, cancellationToken);
-        await changes.AppliedAsync(client, partnerId, wasShared, cancellationToken);
+        await changes.AppliedAsync(client, partnerId, granteesBefore, cancellationToken);
         await audit.RecordAsync(OAuthClientEndpoints.AuditScope(client.Ref), user.Actor(), "oauth_client.grant_set", $"partner {partnerId}: {grant.CompanyIds.Count} companies", cancellationToken);
         return TypedResults.Ok(grant);
     }
@@ -133,7 +133,7 @@ public static class ClientGrantEndpoints
 
     /// <summary><c>DELETE</c>: removes the partner's grant (its workspaces on a client-credentials client then get no tokens).</summary>
     public static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Delete(
-        string name, string partnerId, ClaimsPrincipal user, OAuthClientRepository clients, ClientGrantStore grants, GrantChanges changes, CompanyAccess access,
+        string name, string partnerId, ClaimsPrincipal user, OAuthClientRepository clients, ClientGrantStore grants, GrantChanges changes,
         AuditLog audit, CancellationToken cancellationToken)
     {
         if (RouteProblem(name, partnerId) is { } invalid)
@@ -146,13 +146,13 @@ public static class ClientGrantEndpoints
             return NotPublic(name);
         }
 
-        var wasShared = await access.TokenReachesOthersAsync(client.Ref, cancellationToken);
+        var granteesBefore = await grants.GranteesAsync(name, cancellationToken);
         if (!await grants.DeleteAsync(name, partnerId, cancellationToken))
         {
             return TypedResults.Problem($"Partner '{partnerId}' has no grant on OAuth client '{name}'.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
         }
 
-        await changes.AppliedAsync(client, partnerId, wasShared, cancellationToken);
+        await changes.AppliedAsync(client, partnerId, granteesBefore, cancellationToken);
         await audit.RecordAsync(OAuthClientEndpoints.AuditScope(client.Ref), user.Actor(), "oauth_client.grant_removed", $"partner {partnerId}", cancellationToken);
         return TypedResults.NoContent();
     }

@@ -109,8 +109,8 @@ public sealed class ClientTokenService(
     /// <summary>
     /// Revokes the client's shared tokens at Procore and stops handing them out, on every instance
     /// (each re-reads the client within a minute; see <see cref="OAuthClient.SharedTokensRevokedAt"/>):
-    /// for a public client whose token someone may hold who must no longer (it now serves more than
-    /// one partner). The next caller gets a new token, which no partner is shown.
+    /// for a public client whose token someone may hold who must no longer (the partners granted it
+    /// changed). The next caller gets a new token, shown only if one partner alone is granted.
     /// </summary>
     public async Task RevokeSharedAsync(OAuthClient client, CancellationToken cancellationToken)
     {
@@ -126,7 +126,7 @@ public sealed class ClientTokenService(
         }
 
         await ForgetAsync(client.Ref, cancellationToken);
-        logger.LogInformation("Shared tokens of OAuth client {Client} revoked: it serves more than one partner now", client.Ref);
+        logger.LogInformation("Shared tokens of OAuth client {Client} revoked: the partners granted it changed", client.Ref);
     }
 
     /// <summary>Forgets every shared token of a client (it is deleted, or its client id changed).</summary>

@@ -297,14 +297,9 @@ public sealed class TokenService(
             return null;
         }
 
-        if (shared.Reference == entry.Reference)
-        {
-            return entry;
-        }
-
-        var rebound = entry with { Reference = shared.Reference, AccessToken = shared.AccessToken, ExpiresAt = shared.ExpiresAt };
-        cache.Set(workspace, rebound);
-        return rebound;
+        // A newer shared token goes through the full path once: whether it may be shown is decided for
+        // each token against the grants as they are now, never carried over from the one it replaced.
+        return shared.Reference == entry.Reference ? entry : null;
     }
 
     private bool IsDue(DateTimeOffset? expiresAt) => expiresAt is null || expiresAt.Value - options.Value.RefreshLeadTime <= time.GetUtcNow();

@@ -190,6 +190,60 @@ public sealed class PublicClientGrantTests(ProcoreFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task When_a_grant_changes_hands_the_shared_token_is_revoked_so_no_two_partners_hold_one()
+    {
+        var (_, name) = await SharedDmsaAsync();
+        await GrantAsync(name, PartnerB, 1002);
+        var b = Connections.NewId();
+        Assert.Equal(HttpStatusCode.Created, (await PutWorkspaceAsync(B, b, name, 1002)).StatusCode);
+        var held = await (await B.GetAsync($"/api/workspaces/{b}/token")).ReadAsync<TokenResponse>();
+        fixture.Clock.Advance(TimeSpan.FromSeconds(1));
+
+        // The operator takes B's grant away and gives the client to A: B's token must not live on into A's time.
+        Assert.Equal(HttpStatusCode.NoContent, (await Admin().DeleteAsync($"/api/oauth-clients/{name}/grants/{PartnerB}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, await ProcoreAsync(held.AccessToken, 1002));
+        await GrantAsync(name, PartnerA, 1001);
+        var a = Connections.NewId();
+        Assert.Equal(HttpStatusCode.Created, (await PutWorkspaceAsync(A, a, name, 1001)).StatusCode);
+
+        var answer = await A.GetAsync($"/api/workspaces/{a}/token");
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        var token = await answer.ReadAsync<TokenResponse>();
+        Assert.NotEqual(held.AccessToken, token.AccessToken);
+        Assert.Equal(HttpStatusCode.OK, await ProcoreAsync(token.AccessToken, 1001));
+        Assert.Equal("grant_revoked", (await (await B.GetAsync($"/api/workspaces/{b}/token")).ReadJsonAsync()).GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task Another_instance_shows_no_shared_token_fetched_after_a_second_partner_was_granted()
+    {
+        var (_, name) = await SharedDmsaAsync();
+        await GrantAsync(name, PartnerB, 1002);
+        var (b1, b2) = (Connections.NewId(), Connections.NewId());
+        Assert.Equal(HttpStatusCode.Created, (await PutWorkspaceAsync(B, b1, name, 1002)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await PutWorkspaceAsync(B, b2, name, 1002)).StatusCode);
+        await using var second = fixture.App.SecondInstance();
+        var secondB = second.ClientFor(PartnerB, ProcoreFixture.NoRedirectsNoCookies);
+        foreach (var id in new[] { b1, b2 })
+        {
+            Assert.Equal(HttpStatusCode.OK, (await secondB.GetAsync($"/api/workspaces/{id}/token")).StatusCode); // now in the second instance's memory
+        }
+
+        fixture.Clock.Advance(TimeSpan.FromSeconds(1));
+        await GrantAsync(name, PartnerA, 1001); // on the first instance, which drops only its own memory
+
+        // B's forced refresh on the second instance fetches a new shared token, shown to nobody...
+        var refreshed = await secondB.PostAsync($"/api/workspaces/{b2}/token/refresh", null);
+        Assert.Equal(HttpStatusCode.Forbidden, refreshed.StatusCode);
+        Assert.Equal("token_withheld", (await refreshed.ReadJsonAsync()).GetProperty("code").GetString());
+
+        // ...nor through B's other workspace, whose older token that instance still holds in memory.
+        var other = await secondB.GetAsync($"/api/workspaces/{b1}/token");
+        Assert.Equal(HttpStatusCode.Forbidden, other.StatusCode);
+        Assert.Equal("token_withheld", (await other.ReadJsonAsync()).GetProperty("code").GetString());
+    }
+
+    [Fact]
     public async Task A_grant_holds_in_the_environments_it_names_only()
     {
         var (_, name) = await SharedDmsaAsync();

@@ -79,7 +79,7 @@ public class AppFactory : WebApplicationFactory<Program>
     /// <summary>Where Procore is when a test has no simulator: the discard port, closed on loopback.</summary>
     public const string ClosedPort = "http://127.0.0.1:9/";
 
-    private readonly ConcurrentDictionary<string, string> _partnerKeys = new();
+    private ConcurrentDictionary<string, string> _partnerKeys = new();
 
     public CapturedLogs Logs { get; } = new();
 
@@ -123,6 +123,17 @@ public class AppFactory : WebApplicationFactory<Program>
     {
         base.ConfigureClient(client);
         client.DefaultRequestHeaders.Add(ApiKeyAuthenticationHandler.Header, PartnerKey(DefaultPartner));
+    }
+
+    /// <summary>
+    /// Another instance of the same Function App: its own memory, the same storage, secret store,
+    /// queue, services and partner keys, as a second instance in Azure would have.
+    /// </summary>
+    public AppFactory SecondInstance()
+    {
+        var second = new AppFactory(_settings) { _partnerKeys = _partnerKeys };
+        second._services.AddRange(_services);
+        return second;
     }
 
     /// <summary>Replaces services after the app's own registrations.</summary>
