@@ -204,7 +204,11 @@ internal static class ApiExamples
 
     public static readonly IReadOnlyList<EventRecord> Events =
     [
-        new EventRecord("01JD7S9B4C6E8G0J2L4N6Q8S0U", EventTypes.Connected, WorkspaceId, "delivered", 1, 200, null, Created, Created.AddSeconds(1)),
+        new EventRecord
+        {
+            EventId = "01JD7S9B4C6E8G0J2L4N6Q8S0U", Type = EventTypes.Connected, WorkspaceId = WorkspaceId, Status = "delivered", Attempts = 1,
+            LastStatusCode = 200, LastError = null, CreatedAt = Created, DeliveredAt = Created.AddSeconds(1),
+        },
     ];
 
     public static readonly PartnerKeyEndpoints.CreateKeyRequest KeyRequest = new("production");
