@@ -115,6 +115,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<RefreshSweeper>();
         services.AddSingleton<RefreshSlots>();
         services.AddSingleton<AbandonedRefreshes>();
+        services.AddSingleton<DueEntryRepair>();
+        services.AddSingleton<ClientChecker>();
         services.AddSingleton<ConnectionChecker>();
         services.AddSingleton<LocalQueueWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<LocalQueueWorker>());
