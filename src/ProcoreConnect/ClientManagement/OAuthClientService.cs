@@ -19,7 +19,8 @@ public sealed class OAuthClientService(
     WorkspaceRepository workspaces,
     ISecretStore secrets,
     ClientTokenService clientTokens,
-    TokenService tokens,
+    ProcoreOAuthClient oauth,
+    RefreshProtocol tokens,
     ClientGrantStore grants,
     ClientHealthRecorder health,
     TimeProvider time,
@@ -189,7 +190,7 @@ public sealed class OAuthClientService(
                 return (TokenStatus.NotConnected, "No workspace uses this client yet: name the environment to prove the secret in.", "environment");
             }
 
-            var result = await clientTokens.ProveAsync(client, candidate, env, cancellationToken);
+            var result = await oauth.ClientCredentialsAsync(env, client.ClientId, candidate, cancellationToken);
             return result.Succeeded ? (TokenStatus.Ok, null, null)
                 : result.IsInvalidClient || result.IsInvalidGrant ? (TokenStatus.InvalidClient, "Refused by Procore.", "clientSecret")
                 : (TokenStatus.ProcoreUnavailable, $"Procore could not prove the new secret ({result.Error}); the current one stays in use. Retry later.", null);

@@ -24,7 +24,7 @@ public sealed class OAuthCallback(
     ProcoreOAuthClient oauth,
     ClientRefusals refusals,
     SignInCompanyCheck companies,
-    TokenService tokens,
+    GrantConnector grants,
     GrantRevoker revoker,
     ConnectionValidator validator,
     Telemetry.ConnectTelemetry telemetry,
@@ -123,7 +123,7 @@ public sealed class OAuthCallback(
             return await WrongCompanyAsync(pending, workspace, client, newGrant.AccessToken, check);
         }
 
-        var reconnection = await tokens.ReconnectAsync(workspace, newGrant, CancellationToken.None);
+        var reconnection = await grants.ReconnectAsync(workspace, newGrant, CancellationToken.None);
         if (reconnection.Saved is not { } connected)
         {
             await revoker.RevokeAsync(workspace.Id, client, workspace.Environment, newGrant.AccessToken, CancellationToken.None);

@@ -91,8 +91,21 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<TokenPersister>();
         services.AddSingleton<RefreshLeaseStore>();
         services.AddSingleton<ClientTokenStore>();
+        services.AddSingleton<RefreshGate>();
+        services.AddSingleton<HeldTokens>();
+        services.AddSingleton<TokenKeeper>();
+        services.AddSingleton<TokenEligibility>();
+        services.AddSingleton<SharedTokenCache>();
+        services.AddSingleton<ClientTokenPersister>();
+        services.AddSingleton<ClientTokenFetcher>();
         services.AddSingleton<ClientTokenService>();
-        services.AddSingleton<TokenService>();
+        services.AddSingleton<SharedTokenRevoker>();
+        services.AddSingleton<SharedWorkspaceTokens>();
+        services.AddSingleton<RefreshAttempt>();
+        services.AddSingleton<RefreshProtocol>();
+        services.AddSingleton<RefreshTokenImport>();
+        services.AddSingleton<GrantConnector>();
+        services.AddSingleton<TokenReader>();
         services.AddSingleton<ConnectionValidator>();
 
         services.AddSingleton<Webhooks.InboundWebhookStore>();
@@ -112,6 +125,7 @@ public static class ServiceCollectionExtensions
 
         services.AddOptions<RefreshOptions>().BindConfiguration(RefreshOptions.Section);
         services.AddSingleton<RefreshDueIndex>();
+        services.AddSingleton<DueEntryRefresher>();
         services.AddSingleton<RefreshSweeper>();
         services.AddSingleton<RefreshSlots>();
         services.AddSingleton<AbandonedRefreshes>();

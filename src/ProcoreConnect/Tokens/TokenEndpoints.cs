@@ -11,13 +11,13 @@ public static class TokenEndpoints
 {
     /// <summary><c>GET /api/workspaces/{id}/token</c>.</summary>
     public static Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> GetToken(
-        string id, System.Security.Claims.ClaimsPrincipal user, TokenService tokens, IOptions<ProcoreOptions> procore, TimeProvider time, HttpResponse response,
+        string id, System.Security.Claims.ClaimsPrincipal user, TokenReader tokens, IOptions<ProcoreOptions> procore, TimeProvider time, HttpResponse response,
         CancellationToken cancellationToken) =>
         AnswerAsync(id, user, tokens.GetTokenAsync, procore.Value, time, response, cancellationToken);
 
     /// <summary><c>POST /api/workspaces/{id}/token/refresh</c>: a token issued now, whatever the current one's expiry.</summary>
     public static Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> RefreshToken(
-        string id, System.Security.Claims.ClaimsPrincipal user, TokenService tokens, IOptions<ProcoreOptions> procore, TimeProvider time, HttpResponse response,
+        string id, System.Security.Claims.ClaimsPrincipal user, TokenReader tokens, IOptions<ProcoreOptions> procore, TimeProvider time, HttpResponse response,
         CancellationToken cancellationToken) =>
         AnswerAsync(id, user, tokens.RefreshNowAsync, procore.Value, time, response, cancellationToken);
 

@@ -96,7 +96,7 @@ public static class WebhookEndpoints
 
     /// <summary><c>GET /api/workspaces/{id}/projects</c>: projects Procore announced, and whether the app sees them yet.</summary>
     public static async Task<Results<Ok<IReadOnlyList<KnownProject>>, ValidationProblem, ProblemHttpResult>> Projects(
-        string id, ClaimsPrincipal user, WorkspaceRepository workspaces, InboundWebhookStore hooks, TokenService tokens, ProcoreApiClient api, CancellationToken cancellationToken)
+        string id, ClaimsPrincipal user, WorkspaceRepository workspaces, InboundWebhookStore hooks, TokenReader tokens, ProcoreApiClient api, CancellationToken cancellationToken)
     {
         if (!WorkspaceId.IsValid(id))
         {

@@ -82,7 +82,7 @@ public sealed class NeedsAttention(WorkspaceRepository workspaces, OAuthClientRe
     {
         if (scopes.TryGetValue(w.Client, out var scope) && !scope.Allows(w.CompanyId, w.Environment))
         {
-            yield return new("grant_revoked", Tokens.TokenService.GrantRevokedDetail(w),
+            yield return new("grant_revoked", Tokens.TokenEligibility.GrantRevokedDetail(w),
                 $"Ask the operator to grant you company {w.CompanyId} on OAuth client '{w.Client.Name}', or move the workspace to a client of your own (PUT /api/workspaces/{w.Id}/connection).");
         }
     }

@@ -24,7 +24,7 @@ public sealed class WorkspaceConnectionService(
     GrantRevoker revoker,
     Webhooks.InboundWebhookStore hooks,
     TokenCache tokens,
-    TokenService tokenService,
+    RefreshTokenImport tokenService,
     WorkspaceTagIndex tagIndex,
     CompanyAccess access,
     TimeProvider time,
@@ -162,12 +162,12 @@ public sealed class WorkspaceConnectionService(
             {
                 // Read under the refresh lease, once the row no longer holds the grant, and before an
                 // imported grant is stored as a newer version: no refresh of the old grant can land after.
-                replacedGrant = await tokenService.NewestAccessTokenAsync(original!, CancellationToken.None);
+                replacedGrant = await tokenService.ReplacedGrantAsync(original!, CancellationToken.None);
             }
 
             if (redeemed is not null)
             {
-                written = await tokenService.ConnectAsync(written, redeemed, CancellationToken.None);
+                written = await tokenService.StoreRedeemedAsync(written, redeemed, CancellationToken.None);
                 outcome = outcome with { Value = written };
             }
 
@@ -175,7 +175,7 @@ public sealed class WorkspaceConnectionService(
         }
 
         (bool Held, WriteOutcome<Workspace>? Result) done = takesGrantAway
-            ? await tokenService.HoldingRefreshLeaseAsync(original!, WriteAsync, CancellationToken.None)
+            ? await tokenService.MoveAsync(original!, WriteAsync, CancellationToken.None)
             : (true, await WriteAsync());
         if (!done.Held)
         {
@@ -443,7 +443,7 @@ public sealed class WorkspaceConnectionService(
             return;
         }
 
-        accessToken ??= await tokenService.NewestAccessTokenAsync(workspace, CancellationToken.None);
+        accessToken ??= await tokenService.ReplacedGrantAsync(workspace, CancellationToken.None);
         await revoker.RevokeAsync(workspace.Id, workspace.Client, workspace.Environment, accessToken, cancellationToken);
     }
 
