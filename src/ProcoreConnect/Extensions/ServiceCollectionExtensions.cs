@@ -69,6 +69,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<WorkspaceConnectionService>();
         services.AddSingleton<Clients.OAuthClientRepository>();
         services.AddSingleton<ClientManagement.OAuthClientService>();
+        services.AddSingleton<ClientManagement.ClientSecretRotation>();
         services.AddSingleton<ClientManagement.InstalledCompaniesService>();
         services.AddSingleton<Migrations.InlineClientMigration>();
 
