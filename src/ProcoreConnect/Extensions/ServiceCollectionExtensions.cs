@@ -66,7 +66,12 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<WorkspaceRepository>();
         services.AddSingleton<WorkspaceTagIndex>();
         services.AddSingleton<NeedsAttention>();
+        services.AddSingleton<WorkspaceTagWrites>();
+        services.AddSingleton<ConnectionClients>();
+        services.AddSingleton<SettingsWriter>();
+        services.AddSingleton<GrantCleanup>();
         services.AddSingleton<WorkspaceConnectionService>();
+        services.AddSingleton<WorkspaceDeletion>();
         services.AddSingleton<Clients.OAuthClientRepository>();
         services.AddSingleton<ClientManagement.OAuthClientService>();
         services.AddSingleton<ClientManagement.ClientSecretRotation>();

@@ -82,7 +82,7 @@ public static class WorkspaceEndpoints
 
     /// <summary><c>DELETE /api/workspaces/{id}/connection</c>: the workspace and all its secrets.</summary>
     public static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> DeleteConnection(
-        string id, HttpRequest request, ClaimsPrincipal user, WorkspaceConnectionService connections, AuditLog audit, CancellationToken cancellationToken)
+        string id, HttpRequest request, ClaimsPrincipal user, WorkspaceDeletion connections, AuditLog audit, CancellationToken cancellationToken)
     {
         if (!WorkspaceId.IsValid(id))
         {
