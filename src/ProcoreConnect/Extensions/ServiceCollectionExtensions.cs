@@ -90,6 +90,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<GrantRevoker>();
         services.AddSingleton<SignInCompanyCheck>();
         services.AddSingleton<ConnectFlow>();
+        services.AddSingleton<SignInCompletion>();
         services.AddSingleton<OAuthCallback>();
         services.AddSingleton<ConnectLinks.ConnectLinkStore>();
         services.AddSingleton<ConnectLinks.ConnectLinkService>();
