@@ -131,11 +131,17 @@ public sealed class WorkspaceConnectionService(
         return new Written(null, stored, carried, replaced);
     }
 
-    // The settings could not be written though the partner's token was spent: say what happened,
-    // and leave no live grant nobody holds. An import into the row already stored its grant (the
-    // replaced one is revoked as on success); a redeemed grant the row never received is revoked.
+    // The settings could not be written. With no token spent, the write's own answer says it all.
+    // Else say what happened, and leave no live grant nobody holds: an import into the row already
+    // stored its grant (the replaced one is revoked as on success); a redeemed grant the row never
+    // received is revoked.
     private async Task<WriteOutcome<Workspace>> NotWrittenAsync(ConnectionWrite write, WriteOutcome<Workspace> outcome)
     {
+        if (!write.Spent)
+        {
+            return outcome;
+        }
+
         if (write.Redeemed is { } redeemed)
         {
             logger.LogWarning("Workspace {WorkspaceId}: an imported grant was redeemed but the workspace could not be written ({Status}); revoking it", write.Workspace.Id, outcome.Status);
