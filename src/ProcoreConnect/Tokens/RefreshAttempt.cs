@@ -40,11 +40,12 @@ public sealed class RefreshAttempt(
 
     /// <summary>
     /// Refreshes with <paramref name="candidate"/>'s <paramref name="clientSecret"/> instead of the
-    /// stored one, to prove a new secret. A refusal of the candidate is not held against the client.
+    /// stored one, to prove a new secret. A refusal of the candidate is not held against the client;
+    /// while Procore fails, the failure answers: the held token proves nothing about the candidate.
     /// </summary>
     public Task<TokenOutcome> ProveSecretAsync(Workspace workspace, OAuthClient candidate, string clientSecret, CancellationToken cancellationToken) =>
         MeasuredAsync(workspace, async () => candidate is { Status: OAuthClientStatus.Active }
-            ? await PresentHeldAsync(workspace, candidate, clientSecret, candidate: true, servesHeldOnOutage: true, batch: null, cancellationToken)
+            ? await PresentHeldAsync(workspace, candidate, clientSecret, candidate: true, servesHeldOnOutage: false, batch: null, cancellationToken)
             : ClientGone(workspace));
 
     /// <summary>
