@@ -51,7 +51,7 @@ internal static class Dmsa
 
     private static async Task<int> TokensAsync(BenchInstance instance, IReadOnlyList<WorkspaceRef> ids)
     {
-        var tokens = instance.Get<TokenService>();
+        var tokens = instance.Get<TokenReader>();
         var ok = 0;
         await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (id, ct) =>
         {

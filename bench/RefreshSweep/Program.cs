@@ -90,7 +90,7 @@ async Task SeedAsync(BenchInstance instance)
 {
     var seed = System.Diagnostics.Stopwatch.StartNew();
     var connections = instance.Get<WorkspaceConnectionService>();
-    var tokens = instance.Get<TokenService>();
+    var grants = instance.Get<GrantConnector>();
     var repository = instance.Get<WorkspaceRepository>();
     const string Redirect = "http://127.0.0.1:7071/api/oauth/callback";
     var app = new SimulatedClient { ClientId = "bench-app", ClientSecret = "bench-secret", Companies = [new SimulatedCompany(1001, "Bench")] };
@@ -105,7 +105,7 @@ async Task SeedAsync(BenchInstance instance)
         await connections.UpsertAsync(id, new ConnectionSettings { CompanyId = 1001, Environment = ProcoreEnvironment.Sandbox, OAuthClient = "bench-app" }, null, ct);
         var issued = state.ExchangeCode(app, state.IssueCode(app.ClientId, Redirect, null), Redirect, null);
         var body = JsonSerializer.Deserialize<ProcoreTokenResponse>(JsonSerializer.Serialize(issued.Body))!;
-        await tokens.ConnectAsync((await repository.FindAsync(id, ct))!, body, ct);
+        await grants.ConnectAsync((await repository.FindAsync(id, ct))!, body, ct);
     });
     Console.WriteLine($"seeded {count} connected workspaces in {seed.Elapsed.TotalSeconds:F1} s");
 }

@@ -7,12 +7,12 @@ namespace ProcoreConnect.ClientManagement;
 /// <summary>
 /// Makes a changed grant hold at once on this instance: tokens held in memory for the workspaces
 /// it concerns are dropped, so the next call checks the grant again (other instances re-check within
-/// a minute, see <see cref="TokenService"/>). When the partners granted a public client-credentials
+/// a minute, see <see cref="TokenReader"/>). When the partners granted a public client-credentials
 /// client change (one added or one removed), its shared tokens are revoked: a partner that held one
 /// could otherwise go on using it on another partner's customers, and a token is only ever shown to
 /// the partners granted while it lives.
 /// </summary>
-public sealed class GrantChanges(WorkspaceRepository workspaces, TokenCache cache, ClientGrantStore grants, ClientTokenService clientTokens)
+public sealed class GrantChanges(WorkspaceRepository workspaces, TokenCache cache, ClientGrantStore grants, SharedTokenRevoker sharedTokens)
 {
     /// <summary>Applies a change of <paramref name="partnerId"/>'s grant on <paramref name="client"/>; <paramref name="granteesBefore"/>: the partners granted before it.</summary>
     public async Task AppliedAsync(OAuthClient client, string partnerId, IReadOnlyCollection<string> granteesBefore, CancellationToken cancellationToken)
@@ -21,7 +21,7 @@ public sealed class GrantChanges(WorkspaceRepository workspaces, TokenCache cach
         var granteesChanged = !granteesAfter.ToHashSet(StringComparer.Ordinal).SetEquals(granteesBefore);
         if (granteesChanged && client.AuthFlow == AuthFlow.ClientCredentials)
         {
-            await clientTokens.RevokeSharedAsync(client, cancellationToken);
+            await sharedTokens.RevokeSharedAsync(client, cancellationToken);
         }
 
         // Who else shares the token changed for every partner on the client; else only this partner's grant did.

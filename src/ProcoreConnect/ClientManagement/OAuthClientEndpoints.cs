@@ -221,7 +221,7 @@ public static class OAuthClientEndpoints
     /// client, proven against Procore first (422 when Procore refuses it; nothing changes then).
     /// </summary>
     public static async Task<Results<Ok<OAuthClientResponse>, ValidationProblem, ProblemHttpResult>> RotateSecret(
-        string name, HttpRequest request, ClaimsPrincipal user, OAuthClientRepository clients, OAuthClientService service, AuditLog audit, CancellationToken cancellationToken)
+        string name, HttpRequest request, ClaimsPrincipal user, OAuthClientRepository clients, ClientSecretRotation service, AuditLog audit, CancellationToken cancellationToken)
     {
         if (!WorkspaceId.IsValid(name))
         {

@@ -1,7 +1,7 @@
 using Azure;
 using ProcoreConnect.Clients;
 using ProcoreConnect.Common;
-using ProcoreConnect.Procore;
+using ProcoreConnect.Http;
 using ProcoreConnect.Secrets;
 using ProcoreConnect.Storage;
 using ProcoreConnect.Tokens;
@@ -10,16 +10,15 @@ using ProcoreConnect.Workspaces;
 namespace ProcoreConnect.ClientManagement;
 
 /// <summary>
-/// Creates, changes, rotates and deletes OAuth clients, keeping the rows and the secret store
-/// consistent: a secret is written before the row that references it, a new secret passes through
-/// rotation only once Procore accepted it, and a client with workspaces is never deleted.
+/// Creates, changes and deletes OAuth clients, keeping the rows and the secret store consistent: a
+/// secret is written before the row that references it, and a client with workspaces is never
+/// deleted. Rotating a secret, proven first, is <see cref="ClientSecretRotation"/>'s.
 /// </summary>
 public sealed class OAuthClientService(
     OAuthClientRepository clients,
     WorkspaceRepository workspaces,
     ISecretStore secrets,
     ClientTokenService clientTokens,
-    TokenService tokens,
     ClientGrantStore grants,
     ClientHealthRecorder health,
     TimeProvider time,
@@ -34,7 +33,7 @@ public sealed class OAuthClientService(
             return new(WriteStatus.Conflict, Detail: $"OAuth client '{client.Name}' is being deleted.");
         }
 
-        if (!Matches(ifMatch, existing?.ETag))
+        if (!Preconditions.Matches(ifMatch, existing?.ETag))
         {
             return new(WriteStatus.PreconditionFailed, Detail: "If-Match does not match the client's current ETag.");
         }
@@ -58,7 +57,7 @@ public sealed class OAuthClientService(
             return new(WriteStatus.NotFound);
         }
 
-        if (!Matches(ifMatch, existing.ETag))
+        if (!Preconditions.Matches(ifMatch, existing.ETag))
         {
             return new(WriteStatus.PreconditionFailed, Detail: "If-Match does not match the client's current ETag.");
         }
@@ -125,111 +124,6 @@ public sealed class OAuthClientService(
         }
 
         return count;
-    }
-
-    /// <summary>
-    /// Replaces the secret with no downtime for every workspace of the client: the new secret is
-    /// stored as a new version, proven against Procore (a client-credentials token request, or a
-    /// refresh of one connected workspace), and only then made current; the old version is
-    /// disabled afterwards. A secret Procore refuses changes nothing.
-    /// </summary>
-    public async Task<(WriteOutcome<OAuthClient> Outcome, TokenStatus? Proof)> RotateSecretAsync(
-        OAuthClientRef client, string clientSecret, DateTimeOffset? expiresAt, ProcoreEnvironment? environment, CancellationToken cancellationToken)
-    {
-        var existing = await clients.FindAsync(client, cancellationToken);
-        if (existing is not { Status: OAuthClientStatus.Active })
-        {
-            return (new(WriteStatus.NotFound), null);
-        }
-
-        var candidate = await secrets.SetAsync(SecretNames.ClientSecret(existing.SecretPrefix), clientSecret, cancellationToken);
-        var (proof, detail, field) = await ProveAsync(existing, clientSecret, environment, cancellationToken);
-        if (proof != TokenStatus.Ok)
-        {
-            await secrets.DisableAsync(candidate, CancellationToken.None);
-            logger.LogWarning("Secret rotation of OAuth client {Client} refused: {Status}", client, proof);
-            return (new(WriteStatus.Invalid, Detail: detail, Field: field), proof);
-        }
-
-        var previous = existing.ClientSecret;
-        var before = existing;
-        var updated = await clients.ChangeAsync(client, current =>
-        {
-            (previous, before) = (current.ClientSecret, current);
-            return current.Status != OAuthClientStatus.Active ? null : current.ForgettingRefusals() with
-            {
-                ClientSecret = candidate,
-                ClientSecretUpdatedAt = time.GetUtcNow(),
-                ClientSecretExpiresAt = expiresAt,
-                ClientSecretExpiringSoon = false,
-                UpdatedAt = time.GetUtcNow(),
-            };
-        }, CancellationToken.None);
-        if (updated is null)
-        {
-            await secrets.DisableAsync(candidate, CancellationToken.None);
-            return (new(WriteStatus.Conflict, Detail: $"OAuth client '{client.Name}' changed or disappeared during the rotation; retry."), proof);
-        }
-
-        // Only now is nothing left that reads the old version.
-        await RetireAsync(previous, client);
-        await health.AnnounceAsync(before, updated);
-        logger.LogInformation("Client secret of OAuth client {Client} rotated", client);
-        return (new(WriteStatus.Updated, updated), proof);
-    }
-
-    private async Task<(TokenStatus Status, string? Detail, string? Field)> ProveAsync(
-        OAuthClient client, string candidate, ProcoreEnvironment? environment, CancellationToken cancellationToken)
-    {
-        if (client.AuthFlow == AuthFlow.ClientCredentials)
-        {
-            var proveIn = environment ?? await FirstEnvironmentAsync(client.Ref, cancellationToken);
-            if (proveIn is not { } env)
-            {
-                return (TokenStatus.NotConnected, "No workspace uses this client yet: name the environment to prove the secret in.", "environment");
-            }
-
-            var result = await clientTokens.ProveAsync(client, candidate, env, cancellationToken);
-            return result.Succeeded ? (TokenStatus.Ok, null, null)
-                : result.IsInvalidClient || result.IsInvalidGrant ? (TokenStatus.InvalidClient, "Refused by Procore.", "clientSecret")
-                : (TokenStatus.ProcoreUnavailable, $"Procore could not prove the new secret ({result.Error}); the current one stays in use. Retry later.", null);
-        }
-
-        // A connected workspace whose last refresh went well: its refresh token is the likeliest to be alive.
-        Workspace? connected = null;
-        await foreach (var workspace in workspaces.ListUsingAsync(client.Ref, cancellationToken))
-        {
-            if (workspace.Status == WorkspaceStatus.Connected && (connected is null || (connected.LastError is not null && workspace.LastError is null)))
-            {
-                connected = workspace;
-            }
-        }
-
-        if (connected is null)
-        {
-            return (TokenStatus.NotConnected,
-                "A code-flow secret is proven by refreshing a connected workspace, and none uses this client: connect one first, or set the secret with PUT /api/oauth-clients/{name}.", null);
-        }
-
-        var outcome = await tokens.ProveSecretAsync(connected.Ref, client, candidate, cancellationToken);
-        return outcome.Status switch
-        {
-            // Procore authenticates the client before it looks at the grant (RFC 6749 §5.2): a refused
-            // refresh token means the secret was accepted. That workspace needs a person either way.
-            TokenStatus.Ok or TokenStatus.NeedsReauthorization => (TokenStatus.Ok, null, null),
-            TokenStatus.InvalidClient => (TokenStatus.InvalidClient, "Refused by Procore.", "clientSecret"),
-            var other => (other, outcome.Detail ?? "Procore could not prove the new secret; the current one stays in use. Retry later.", null),
-        };
-    }
-
-    private async Task<ProcoreEnvironment?> FirstEnvironmentAsync(OAuthClientRef client, CancellationToken cancellationToken)
-    {
-        await foreach (var workspace in workspaces.ListUsingAsync(client, cancellationToken))
-        {
-            return workspace.Environment;
-        }
-
-        return null;
     }
 
     // One name, one client, as each partner sees them: its own and the public ones never overlap.
@@ -349,35 +243,11 @@ public sealed class OAuthClientService(
 
         if (newSecret is not null)
         {
-            await RetireAsync(existing.ClientSecret, existing.Ref);
+            await secrets.RetireAsync(existing.ClientSecret, logger, $"OAuth client {existing.Ref}");
             await health.AnnounceAsync(existing, updated);
         }
 
         logger.LogInformation("OAuth client {Client} updated", existing.Ref);
         return new(WriteStatus.Updated, updated);
-    }
-
-    // No If-Match: last writer wins only through the row's own ETag. "*": the client must exist.
-    private static bool Matches(ETag? ifMatch, ETag? current) => ifMatch switch
-    {
-        null => true,
-        { } all when all == ETag.All => current is not null,
-        { } expected => current == expected,
-    };
-
-    // Old versions are disabled only after the row stops pointing at them; a failure here leaves
-    // an unreferenced version behind, never a client without a usable secret.
-    private async Task RetireAsync(SecretReference reference, OAuthClientRef client)
-    {
-        try
-        {
-            await secrets.DisableAsync(reference, CancellationToken.None);
-        }
-#pragma warning disable CA1031 // Best effort by design, see above.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            logger.LogWarning(ex, "Could not disable an old secret version of OAuth client {Client}", client);
-        }
     }
 }

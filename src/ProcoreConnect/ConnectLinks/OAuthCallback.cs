@@ -1,32 +1,21 @@
 using System.Globalization;
 using Microsoft.AspNetCore.WebUtilities;
-using ProcoreConnect.Clients;
 using ProcoreConnect.Http;
 using ProcoreConnect.OAuth;
-using ProcoreConnect.Procore;
-using ProcoreConnect.Secrets;
-using ProcoreConnect.Tokens;
-using ProcoreConnect.Validation;
 
 namespace ProcoreConnect.ConnectLinks;
 
 /// <summary>
 /// The end of the code flow (<c>GET /api/oauth/callback</c>): in the browser that pressed Connect
-/// only, takes the state, exchanges the code, keeps the grant only if it sees the workspace's
-/// company, connects the workspace (revoking the grant it replaces), settles the connect link, and
-/// answers the page (or the partner's return URL).
+/// only, takes the state and the connect link, has the code turned into the workspace's grant
+/// (<see cref="SignInCompletion"/>), settles the connect link, and answers the page (or the
+/// partner's return URL).
 /// </summary>
 public sealed class OAuthCallback(
     OAuthStateStore states,
     ConnectFlow flow,
     ConnectLinkStore links,
-    SecretVersionCache secrets,
-    ProcoreOAuthClient oauth,
-    ClientRefusals refusals,
-    SignInCompanyCheck companies,
-    TokenService tokens,
-    GrantRevoker revoker,
-    ConnectionValidator validator,
+    SignInCompletion completion,
     Telemetry.ConnectTelemetry telemetry,
     TimeProvider time,
     ILogger<OAuthCallback> logger)
@@ -108,44 +97,9 @@ public sealed class OAuthCallback(
             return LinkReleased(workspace.Id);
         }
 
-        var clientSecret = await secrets.GetAsync(client.ClientSecret, cancellationToken);
-        var result = await oauth.ExchangeCodeAsync(
-            workspace.Environment, client.ClientId, clientSecret, query.Code, pending.RedirectUri, pending.CodeVerifier, cancellationToken);
-        if (!result.Succeeded)
-        {
-            return await ExchangeFailedAsync(pending, workspace, client, result);
-        }
-
-        var newGrant = result.Tokens!;
-        var check = await companies.CheckAsync(workspace, newGrant.AccessToken, cancellationToken);
-        if (check.Visibility != CompanyVisibility.Visible)
-        {
-            return await WrongCompanyAsync(pending, workspace, client, newGrant.AccessToken, check);
-        }
-
-        var reconnection = await tokens.ReconnectAsync(workspace, newGrant, CancellationToken.None);
-        if (reconnection.Saved is not { } connected)
-        {
-            await revoker.RevokeAsync(workspace.Id, client, workspace.Environment, newGrant.AccessToken, CancellationToken.None);
-            telemetry.Callback("not_saved");
-            return await FinishAsync(pending, ConnectLinkOutcome.Failed, "failed", 409, "Not connected",
-                "The workspace was changed or removed while you signed in, so your sign-in was not kept.", retryable: true);
-        }
-
-        if (reconnection.ReplacedAccessToken is { } replaced && replaced != newGrant.AccessToken)
-        {
-            // The grant a person replaced is of no use to anyone now.
-            await revoker.RevokeAsync(workspace.Id, client, workspace.Environment, replaced, CancellationToken.None);
-        }
-
-        logger.LogInformation("Workspace {WorkspaceId} connected", workspace.Id);
-        telemetry.Callback("connected");
-        var report = await validator.ValidateAsync(connected.Ref, CancellationToken.None);
-        var message = report.Ok
-            ? $"Procore company {connected.CompanyId.ToString(CultureInfo.InvariantCulture)} is reachable. You can close this window."
-            : "Connected, but the connection check found a problem: " + report.Fix;
-        return await FinishAsync(
-            pending, ConnectLinkOutcome.Connected, report.Ok ? "connected" : "connected_with_warnings", 200, "Connected to Procore", message, retryable: false);
+        var result = await completion.CompleteAsync(pending, workspace, client, query.Code, cancellationToken);
+        telemetry.Callback(result.Label);
+        return await FinishAsync(pending, result.Outcome, result.ReturnStatus, result.Status, result.Heading, result.Message, result.Retryable);
     }
 
     // Ends a sign-in without exchanging anything: the state is taken, its link freed for another try.
@@ -163,48 +117,6 @@ public sealed class OAuthCallback(
         telemetry.Callback("invalid_state");
         return CallbackPage.Render(400, "This sign-in link is no longer valid",
             "It is unknown, expired (a sign-in lasts 10 minutes) or was already used. Start the connection again from your platform.");
-    }
-
-    // Procore refused the app's credentials during this sign-in: that stops others only once the
-    // service has seen it itself (ClientRefusals), and then only in this environment.
-    private async Task<IResult> ExchangeFailedAsync(OAuthState pending, Workspaces.Workspace workspace, OAuthClient client, ProcoreTokenResult result)
-    {
-        logger.LogWarning("Code exchange for workspace {WorkspaceId} failed: {Status} {Error}", workspace.Id, result.Status, result.Error);
-        telemetry.Callback("exchange_failed");
-        if (!result.IsInvalidClient)
-        {
-            return await FinishAsync(pending, ConnectLinkOutcome.Failed, "failed", 502, "Not connected", $"Procore refused the sign-in ({result.Error}).", retryable: true);
-        }
-
-        var environment = ConnectLinkPage.EnvironmentName(workspace.Environment);
-        return await refusals.ConfirmAsync(client, workspace.Environment, CancellationToken.None)
-            ? await FinishAsync(pending, ConnectLinkOutcome.Failed, "failed", 502, "Not connected",
-                $"Procore refuses this app's credentials in {environment}, so nothing was connected. The platform that sent you here must fix the app's settings for {environment}.",
-                retryable: false)
-            : await FinishAsync(pending, ConnectLinkOutcome.Failed, "failed", 502, "Not connected",
-                $"Procore refused this sign-in ({result.Error}), though the app's credentials work in {environment}. Nothing was connected.", retryable: true);
-    }
-
-    // The person's grant cannot see the workspace's company (or Procore would not say): it is not kept.
-    private async Task<IResult> WrongCompanyAsync(OAuthState pending, Workspaces.Workspace workspace, OAuthClient client, string accessToken, CompanyCheck check)
-    {
-        await revoker.RevokeAsync(workspace.Id, client, workspace.Environment, accessToken, CancellationToken.None);
-        var expected = $"Procore company {workspace.CompanyId.ToString(CultureInfo.InvariantCulture)}";
-        if (check.Visibility == CompanyVisibility.Unknown)
-        {
-            telemetry.Callback("company_unconfirmed");
-            return await FinishAsync(pending, ConnectLinkOutcome.Failed, "failed", 502, "Not connected",
-                $"Procore could not confirm that your account can see {expected} (it answered {check.Status}), so nothing was connected.", retryable: true);
-        }
-
-        var seen = check.Listed.Count == 0 ? "none" : string.Join(", ", check.Listed.Take(10).Select(c => c.Name ?? c.Id.ToString(CultureInfo.InvariantCulture)));
-        // The companies a person belongs to are theirs to see, on their page; the partner learns only that it was not this one.
-        await companies.RecordNotVisibleAsync(workspace, $"The person who signed in cannot see {expected} in Procore, so their sign-in was not kept.");
-        telemetry.Callback("company_not_visible");
-        return await FinishAsync(pending, ConnectLinkOutcome.Failed, "failed", 403, "Not connected: another Procore company",
-            $"This connection is for {expected}, and the Procore account you signed in with cannot see it (it sees: {seen}). "
-            + "Nothing was connected. Sign in with an account of that company, or ask the platform that sent you here to check the company.",
-            retryable: true);
     }
 
     private HtmlPage LinkReleased(string workspaceId)

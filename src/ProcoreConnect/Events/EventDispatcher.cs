@@ -49,7 +49,18 @@ public sealed class EventDispatcher(
         var rows = new List<EventRecord>();
         await foreach (var e in table.QueryAsync<EventEntity>(e => e.PartitionKey == partnerId, cancellationToken: cancellationToken))
         {
-            rows.Add(new EventRecord(e.RowKey, e.Type, e.WorkspaceId, e.Status, e.Attempts, e.LastStatusCode, e.LastError, e.CreatedAt, e.DeliveredAt));
+            rows.Add(new EventRecord
+            {
+                EventId = e.RowKey,
+                Type = e.Type,
+                WorkspaceId = e.WorkspaceId,
+                Status = e.Status,
+                Attempts = e.Attempts,
+                LastStatusCode = e.LastStatusCode,
+                LastError = e.LastError,
+                CreatedAt = e.CreatedAt,
+                DeliveredAt = e.DeliveredAt,
+            });
         }
 
         return [.. rows.OrderByDescending(r => r.EventId, StringComparer.Ordinal).Take(max)];

@@ -136,7 +136,11 @@ public static class PartnerWebhookEndpoints
 
         public static readonly IReadOnlyList<EventRecord> Events =
         [
-            new EventRecord("01JD7S9B4C6E8G0J2L4N6Q8S0U", EventTypes.Connected, ApiExamples.WorkspaceId, "delivered", 1, 200, null, ApiExamples.Created, ApiExamples.Created.AddSeconds(1)),
+            new EventRecord
+            {
+                EventId = "01JD7S9B4C6E8G0J2L4N6Q8S0U", Type = EventTypes.Connected, WorkspaceId = ApiExamples.WorkspaceId, Status = "delivered", Attempts = 1,
+                LastStatusCode = 200, LastError = null, CreatedAt = ApiExamples.Created, DeliveredAt = ApiExamples.Created.AddSeconds(1),
+            },
         ];
     }
 }

@@ -66,9 +66,15 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<WorkspaceRepository>();
         services.AddSingleton<WorkspaceTagIndex>();
         services.AddSingleton<NeedsAttention>();
+        services.AddSingleton<WorkspaceTagWrites>();
+        services.AddSingleton<ConnectionClients>();
+        services.AddSingleton<SettingsWriter>();
+        services.AddSingleton<GrantCleanup>();
         services.AddSingleton<WorkspaceConnectionService>();
+        services.AddSingleton<WorkspaceDeletion>();
         services.AddSingleton<Clients.OAuthClientRepository>();
         services.AddSingleton<ClientManagement.OAuthClientService>();
+        services.AddSingleton<ClientManagement.ClientSecretRotation>();
         services.AddSingleton<ClientManagement.InstalledCompaniesService>();
         services.AddSingleton<Migrations.InlineClientMigration>();
 
@@ -84,6 +90,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<GrantRevoker>();
         services.AddSingleton<SignInCompanyCheck>();
         services.AddSingleton<ConnectFlow>();
+        services.AddSingleton<SignInCompletion>();
         services.AddSingleton<OAuthCallback>();
         services.AddSingleton<ConnectLinks.ConnectLinkStore>();
         services.AddSingleton<ConnectLinks.ConnectLinkService>();
@@ -91,8 +98,21 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<TokenPersister>();
         services.AddSingleton<RefreshLeaseStore>();
         services.AddSingleton<ClientTokenStore>();
+        services.AddSingleton<RefreshGate>();
+        services.AddSingleton<HeldTokens>();
+        services.AddSingleton<TokenKeeper>();
+        services.AddSingleton<TokenEligibility>();
+        services.AddSingleton<SharedTokenCache>();
+        services.AddSingleton<ClientTokenPersister>();
+        services.AddSingleton<ClientTokenFetcher>();
         services.AddSingleton<ClientTokenService>();
-        services.AddSingleton<TokenService>();
+        services.AddSingleton<SharedTokenRevoker>();
+        services.AddSingleton<SharedWorkspaceTokens>();
+        services.AddSingleton<RefreshAttempt>();
+        services.AddSingleton<RefreshProtocol>();
+        services.AddSingleton<RefreshTokenImport>();
+        services.AddSingleton<GrantConnector>();
+        services.AddSingleton<TokenReader>();
         services.AddSingleton<ConnectionValidator>();
 
         services.AddSingleton<Webhooks.InboundWebhookStore>();
@@ -112,9 +132,12 @@ public static class ServiceCollectionExtensions
 
         services.AddOptions<RefreshOptions>().BindConfiguration(RefreshOptions.Section);
         services.AddSingleton<RefreshDueIndex>();
+        services.AddSingleton<DueEntryRefresher>();
         services.AddSingleton<RefreshSweeper>();
         services.AddSingleton<RefreshSlots>();
         services.AddSingleton<AbandonedRefreshes>();
+        services.AddSingleton<DueEntryRepair>();
+        services.AddSingleton<ClientChecker>();
         services.AddSingleton<ConnectionChecker>();
         services.AddSingleton<LocalQueueWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<LocalQueueWorker>());

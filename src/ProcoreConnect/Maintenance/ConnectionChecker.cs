@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using ProcoreConnect.Clients;
-using ProcoreConnect.Procore;
 using ProcoreConnect.Refresh;
 using ProcoreConnect.Tokens;
 using ProcoreConnect.Validation;
@@ -16,18 +15,14 @@ namespace ProcoreConnect.Maintenance;
 /// </summary>
 public sealed class ConnectionChecker(
     WorkspaceRepository workspaces,
-    OAuthClientRepository clients,
     ConnectionValidator validator,
-    RefreshDueIndex index,
-    Tokens.ClientTokenStore clientTokens,
+    DueEntryRepair repair,
+    ClientChecker clients,
     Events.EventPublisher events,
     TimeProvider time,
     IOptions<RefreshOptions> options,
     ILogger<ConnectionChecker> logger)
 {
-    /// <summary>How far ahead a client secret's expiry is flagged.</summary>
-    public static readonly TimeSpan SecretExpiryWarning = TimeSpan.FromDays(30);
-
     /// <summary>Checks every workspace and every client once.</summary>
     public async Task<CheckSummary> CheckAllAsync(CancellationToken cancellationToken)
     {
@@ -49,7 +44,7 @@ public sealed class ConnectionChecker(
         }
         while (continuation is not null);
 
-        var (expiring, restoredShared) = await CheckClientsAsync(cancellationToken);
+        var (expiring, restoredShared) = await clients.CheckAllAsync(cancellationToken);
         restored += restoredShared;
         if (restored > 0)
         {
@@ -83,7 +78,7 @@ public sealed class ConnectionChecker(
         }, cancellationToken, key: workspace.Key);
 
         var restored = saved is { Status: WorkspaceStatus.Connected, AuthFlow: AuthFlow.AuthorizationCode, RefreshDueAt: { } due }
-            && await RestoreAsync(new DueWorkspace(saved.Ref, saved.Key, due), cancellationToken);
+            && await repair.RestoreAsync(new DueWorkspace(saved.Ref, saved.Key, due), cancellationToken);
 
         // Broken and recovered are sent once per change (the row's conditional write decides).
         if (saved is not null && ConnectionHealth.EventOf(before!.Health, saved.Health) is { } type)
@@ -93,64 +88,6 @@ public sealed class ConnectionChecker(
         }
 
         return (!report.Ok, saved?.Status == WorkspaceStatus.NeedsReauthorization, restored);
-    }
-
-    private async Task<bool> RestoreAsync(DueRefresh entry, CancellationToken cancellationToken)
-    {
-        if (await index.ContainsAsync(entry, cancellationToken))
-        {
-            return false;
-        }
-
-        logger.LogWarning("Refresh index entry of {Subject} was missing; restored", entry.Subject);
-        await index.ScheduleAsync(entry, cancellationToken);
-        return true;
-    }
-
-    // A secret's expiry is the client's: one flag and one event per client, not per workspace.
-    // A client's shared tokens must each have their due entry too.
-    private async Task<(int Expiring, int Restored)> CheckClientsAsync(CancellationToken cancellationToken)
-    {
-        int expiringCount = 0, restored = 0;
-        await foreach (var client in clients.ListAllAsync(cancellationToken))
-        {
-            if (client is { AuthFlow: AuthFlow.ClientCredentials, Status: OAuthClientStatus.Active })
-            {
-                foreach (var environment in Enum.GetValues<ProcoreEnvironment>())
-                {
-                    var key = new Tokens.ClientTokenKey(client.Ref, environment);
-                    if (await clientTokens.FindAsync(key, cancellationToken) is { } stored && stored.ClientGeneration == client.SecretPrefix
-                        && await RestoreAsync(new DueClientToken(key, stored.RefreshDueAt), cancellationToken))
-                    {
-                        restored++;
-                    }
-                }
-            }
-
-            var expiring = client.ClientSecretExpiresAt is { } expiresAt && expiresAt - time.GetUtcNow() <= SecretExpiryWarning;
-            if (expiring)
-            {
-                expiringCount++;
-            }
-
-            if (expiring == client.ClientSecretExpiringSoon || client.Status != OAuthClientStatus.Active)
-            {
-                continue;
-            }
-
-            await clients.ChangeAsync(client.Ref, c => c with { ClientSecretExpiringSoon = expiring }, cancellationToken);
-            if (expiring)
-            {
-                logger.LogWarning("Client secret of OAuth client {Client} expires {ExpiresAt}", client.Ref, client.ClientSecretExpiresAt);
-                if (!client.Ref.IsPublic)
-                {
-                    await events.PublishAsync(
-                        client.Ref.Owner, null, Events.EventTypes.SecretExpiring, new { oauthClient = client.Ref.Name, expiresAt = client.ClientSecretExpiresAt }, cancellationToken);
-                }
-            }
-        }
-
-        return (expiringCount, restored);
     }
 }
 

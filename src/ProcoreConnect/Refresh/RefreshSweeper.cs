@@ -7,16 +7,14 @@ namespace ProcoreConnect.Refresh;
 
 /// <summary>
 /// The <c>RefreshTokens</c> timer's work: read what is due from the index and either enqueue it
-/// or refresh it here with bounded concurrency. A workspace's refresh goes through
-/// <see cref="TokenService"/>, a client's shared token through <see cref="ClientTokenService"/>;
+/// or refresh it here with bounded concurrency, each entry through <see cref="DueEntryRefresher"/>;
 /// the lease per subject keeps two instances from refreshing one token.
 /// </summary>
 public sealed class RefreshSweeper(
     RefreshDueIndex index,
     RefreshQueueClient queue,
     OAuthClientRepository clients,
-    TokenService tokens,
-    ClientTokenService clientTokens,
+    DueEntryRefresher refresher,
     RefreshLeaseStore leases,
     TimeProvider time,
     IOptions<RefreshOptions> options,
@@ -122,7 +120,7 @@ public sealed class RefreshSweeper(
                     {
                         foreach (var i in group)
                         {
-                            results[i] = await RefreshAsync(due[i], lease, lookup, written, ct);
+                            results[i] = await refresher.RefreshAsync(due[i], lease, lookup, written, ct);
                         }
                     }
                     finally
@@ -176,25 +174,6 @@ public sealed class RefreshSweeper(
     }
 
     private static bool IsDone(RefreshResult result) => result is RefreshResult.Refreshed or RefreshResult.Stale;
-
-    // Refreshed and Stale leave the entry for the caller to remove; new index entries go to the batch.
-    private async Task<RefreshResult> RefreshAsync(DueRefresh entry, RefreshLease lease, ClientLookup lookup, DueIndexBatch batch, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return entry.DueAt > time.GetUtcNow() ? RefreshResult.Skipped : entry switch
-            {
-                DueWorkspace workspace => await tokens.RefreshDueAsync(workspace, lease, lookup, batch, cancellationToken),
-                DueClientToken token => await clientTokens.RefreshDueAsync(token, lease, lookup, cancellationToken),
-                _ => RefreshResult.Stale,
-            };
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            logger.LogWarning(ex, "Refresh of {Subject} failed; the next sweep retries", entry.Subject);
-            return RefreshResult.Failed;
-        }
-    }
 
     private ParallelOptions Parallelism(CancellationToken cancellationToken) =>
         new() { MaxDegreeOfParallelism = Math.Max(1, options.Value.MaxConcurrency), CancellationToken = cancellationToken };

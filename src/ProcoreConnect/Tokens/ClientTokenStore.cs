@@ -50,4 +50,8 @@ public sealed class ClientTokenStore(TableStore tables)
 
 /// <summary>Where a shared token is kept and when it expires; which client (and creation of it) it was issued to.</summary>
 public sealed record StoredClientToken(
-    string ClientGeneration, string ClientId, SecretReference Token, DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt, DateTimeOffset RefreshDueAt);
+    string ClientGeneration, string ClientId, SecretReference Token, DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt, DateTimeOffset RefreshDueAt)
+{
+    /// <summary>Whether the token may still serve <paramref name="client"/> (see <see cref="SharedToken.IssuedTo"/>).</summary>
+    public bool Belongs(Clients.OAuthClient client) => SharedToken.IssuedTo(client, ClientGeneration, ClientId, IssuedAt);
+}

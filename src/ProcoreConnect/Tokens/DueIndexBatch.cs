@@ -7,7 +7,7 @@ namespace ProcoreConnect.Tokens;
 /// message), written together when the batch ends, a hundred per transaction, instead of one
 /// request per refresh. Crash-safe because the old entries are removed only after the new ones
 /// are written: a batch lost between a row write and this write leaves the old entry, which the
-/// next sweep finds stale and replaces with the row's own (see <see cref="Tokens.TokenService.RefreshDueAsync"/>).
+/// next sweep finds stale and replaces with the row's own (see <see cref="Refresh.DueEntryRefresher"/>).
 /// </summary>
 public sealed class DueIndexBatch
 {

@@ -19,7 +19,7 @@ namespace ProcoreConnect.Tokens;
 /// machinery were most of what separated a hot token call from a bare endpoint (see
 /// docs/benchmarks.md, "Hot path").
 /// </summary>
-public sealed class HotTokenLane(RequestDelegate next, PartnerKeyStore keys, TokenService tokens, IOptions<ProcoreOptions> procore, IOptions<JsonOptions> json)
+public sealed class HotTokenLane(RequestDelegate next, PartnerKeyStore keys, TokenReader tokens, IOptions<ProcoreOptions> procore, IOptions<JsonOptions> json)
 {
     private readonly JsonTypeInfo<TokenResponse> _answer = (JsonTypeInfo<TokenResponse>)json.Value.SerializerOptions.GetTypeInfo(typeof(TokenResponse));
 

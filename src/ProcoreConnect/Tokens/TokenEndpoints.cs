@@ -40,12 +40,12 @@ public static class TokenEndpoints
 
     /// <summary><c>GET /api/workspaces/{id}/token</c>.</summary>
     public static Task<Results<Ok<TokenResponse>, ProblemHttpResult>> GetToken(
-        WorkspaceRoute route, TokenService tokens, IOptions<ProcoreOptions> procore, TimeProvider time, HttpResponse response, CancellationToken cancellationToken) =>
+        WorkspaceRoute route, TokenReader tokens, IOptions<ProcoreOptions> procore, TimeProvider time, HttpResponse response, CancellationToken cancellationToken) =>
         AnswerAsync(route, tokens.GetTokenAsync, procore.Value, time, response, cancellationToken);
 
     /// <summary><c>POST /api/workspaces/{id}/token/refresh</c>: a token issued now, whatever the current one's expiry.</summary>
     public static Task<Results<Ok<TokenResponse>, ProblemHttpResult>> RefreshToken(
-        WorkspaceRoute route, TokenService tokens, IOptions<ProcoreOptions> procore, TimeProvider time, HttpResponse response, CancellationToken cancellationToken) =>
+        WorkspaceRoute route, TokenReader tokens, IOptions<ProcoreOptions> procore, TimeProvider time, HttpResponse response, CancellationToken cancellationToken) =>
         AnswerAsync(route, tokens.RefreshNowAsync, procore.Value, time, response, cancellationToken);
 
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> AnswerAsync(

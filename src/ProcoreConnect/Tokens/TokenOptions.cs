@@ -17,4 +17,7 @@ public sealed class TokenOptions
 
     /// <summary>Attempts to persist a new refresh token before giving up (it stays in memory then).</summary>
     public int PersistAttempts { get; set; } = 5;
+
+    /// <summary>Whether a token expiring at <paramref name="expiresAt"/> (none: never fetched) is due for a refresh at <paramref name="now"/>.</summary>
+    public bool IsDue(DateTimeOffset? expiresAt, DateTimeOffset now) => expiresAt is null || expiresAt.Value - RefreshLeadTime <= now;
 }

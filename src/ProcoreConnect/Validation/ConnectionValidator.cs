@@ -14,7 +14,7 @@ namespace ProcoreConnect.Validation;
 /// </summary>
 public sealed class ConnectionValidator(
     WorkspaceRepository workspaces,
-    TokenService tokens,
+    TokenReader tokens,
     CompanyAccess access,
     ProcoreApiClient api,
     TimeProvider time,

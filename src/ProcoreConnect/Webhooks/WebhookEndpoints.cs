@@ -129,7 +129,7 @@ public static class WebhookEndpoints
 
     /// <summary><c>GET /api/workspaces/{id}/projects</c>: projects Procore announced, and whether the app sees them yet.</summary>
     public static async Task<Ok<IReadOnlyList<KnownProject>>> Projects(
-        VisibleWorkspace found, InboundWebhookStore hooks, TokenService tokens, ProcoreApiClient api, CancellationToken cancellationToken)
+        VisibleWorkspace found, InboundWebhookStore hooks, TokenReader tokens, ProcoreApiClient api, CancellationToken cancellationToken)
     {
         var workspace = found.Value;
         var known = await hooks.ProjectsAsync(workspace.Key, cancellationToken);

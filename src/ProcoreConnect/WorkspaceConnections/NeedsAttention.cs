@@ -82,7 +82,7 @@ public sealed class NeedsAttention(WorkspaceRepository workspaces, OAuthClientRe
     {
         if (scopes.TryGetValue(w.Client, out var scope) && !scope.Allows(w.CompanyId, w.Environment))
         {
-            yield return new("grant_revoked", Tokens.TokenService.GrantRevokedDetail(w),
+            yield return new("grant_revoked", Tokens.TokenEligibility.GrantRevokedDetail(w),
                 $"Ask the operator to grant you company {w.CompanyId} on OAuth client '{w.Client.Name}', or move the workspace to a client of your own (PUT /api/workspaces/{w.Id}/connection).");
         }
     }
@@ -138,7 +138,7 @@ public sealed class NeedsAttention(WorkspaceRepository workspaces, OAuthClientRe
                     health.RetryAt is { } retryAt ? $"The service retries (next at {retryAt:u}); act if it lasts." : RetriedBySweep, health.BrokenSince)));
         }
 
-        if (client.ClientSecretExpiresAt is { } expiresAt && expiresAt - now <= Maintenance.ConnectionChecker.SecretExpiryWarning)
+        if (client.ClientSecretExpiresAt is { } expiresAt && expiresAt - now <= Maintenance.ClientChecker.SecretExpiryWarning)
         {
             reasons.Add((null, new(expiresAt <= now ? "client_secret_expired" : "client_secret_expiring",
                 $"The secret of OAuth client '{client.Ref.Name}' expires {expiresAt:u}.", rotate)));

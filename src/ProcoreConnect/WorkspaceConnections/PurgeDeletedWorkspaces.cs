@@ -27,14 +27,14 @@ public static class PurgeDeletedWorkspaces
     public static async Task RunAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         var workspaces = services.GetRequiredService<WorkspaceRepository>();
-        var connections = services.GetRequiredService<WorkspaceConnectionService>();
+        var deletions = services.GetRequiredService<WorkspaceDeletion>();
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
         var cutoff = now - Grace;
         await foreach (var workspace in workspaces.ListDeletingAsync(cancellationToken))
         {
             if (workspace.UpdatedAt <= cutoff)
             {
-                await connections.PurgeAsync(workspace, cancellationToken);
+                await deletions.PurgeAsync(workspace, cancellationToken);
             }
         }
 

@@ -139,7 +139,7 @@ public static class WorkspaceEndpoints
 
     /// <summary><c>DELETE /api/workspaces/{id}/connection</c>: the workspace and all its secrets.</summary>
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteConnection(
-        WorkspaceRoute route, HttpRequest request, ClaimsPrincipal user, WorkspaceConnectionService connections, AuditLog audit, CancellationToken cancellationToken)
+        WorkspaceRoute route, HttpRequest request, ClaimsPrincipal user, WorkspaceDeletion connections, AuditLog audit, CancellationToken cancellationToken)
     {
         var outcome = await connections.DeleteAsync(route.Ref, Preconditions.IfMatch(request), cancellationToken);
         if (outcome.Status != WriteStatus.Deleted)

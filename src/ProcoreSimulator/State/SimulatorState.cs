@@ -68,9 +68,19 @@ public sealed class SimulatorState(TimeProvider time)
     }
 
     /// <summary>The counters.</summary>
-    public SimulatorStats Stats() => new(
-        _authorizationCodeGrants, _refreshGrants, _clientCredentialGrants, _failed, _reuses, _api, _maxConcurrent, _lastCompanyHeader,
-        _revocations, _maxConcurrentCredentials);
+    public SimulatorStats Stats() => new()
+    {
+        AuthorizationCodeGrants = _authorizationCodeGrants,
+        RefreshTokenGrants = _refreshGrants,
+        ClientCredentialsGrants = _clientCredentialGrants,
+        FailedTokenRequests = _failed,
+        RefreshTokenReuses = _reuses,
+        ApiRequests = _api,
+        MaxConcurrentRefreshesPerGrant = _maxConcurrent,
+        LastCompanyIdHeader = _lastCompanyHeader,
+        Revocations = _revocations,
+        MaxConcurrentClientCredentialsPerClient = _maxConcurrentCredentials,
+    };
 
     /// <summary>Issues a single-use authorization code (valid 10 minutes).</summary>
     public string IssueCode(string clientId, string redirectUri, string? codeChallenge)

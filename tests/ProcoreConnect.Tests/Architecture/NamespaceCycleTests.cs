@@ -25,7 +25,7 @@ public sealed class NamespaceCycleTests
     [Fact]
     public void The_graph_sees_the_references_the_code_makes()
     {
-        // Through a method body (TokenService reads WorkspaceRepository) and through a record's
+        // Through a method body (TokenEligibility reads WorkspaceRepository) and through a record's
         // property (Workspace holds an OAuthClientRef): if these vanish, the loader sees nothing
         // and the test above passes for the wrong reason.
         Assert.Contains("Workspaces", Service.Value.Targets("Tokens"));
@@ -36,7 +36,7 @@ public sealed class NamespaceCycleTests
     public void A_circle_through_others_is_found_and_named_with_the_types_that_close_it()
     {
         var graph = new NamespaceGraph();
-        graph.Add("Tokens", "Workspaces", "Tokens.TokenService -> Workspaces.Workspace");
+        graph.Add("Tokens", "Workspaces", "Tokens.TokenReader -> Workspaces.Workspace");
         graph.Add("Workspaces", "Clients", "Workspaces.Workspace -> Clients.OAuthClientRef");
         graph.Add("Clients", "Tokens", "Clients.GrantChanges -> Tokens.TokenCache");
         graph.Add("Clients", "Procore", "Clients.OAuthClient -> Procore.ProcoreEnvironment");
@@ -49,7 +49,7 @@ public sealed class NamespaceCycleTests
             """
             Clients -> Tokens -> Workspaces -> Clients
                 Clients -> Tokens: Clients.GrantChanges -> Tokens.TokenCache
-                Tokens -> Workspaces: Tokens.TokenService -> Workspaces.Workspace
+                Tokens -> Workspaces: Tokens.TokenReader -> Workspaces.Workspace
                 Workspaces -> Clients: Workspaces.Workspace -> Clients.OAuthClientRef
             """.ReplaceLineEndings("\n"),
             graph.Describe(circle));

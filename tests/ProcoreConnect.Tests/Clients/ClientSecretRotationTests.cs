@@ -3,6 +3,7 @@ using ProcoreConnect.Clients;
 using ProcoreConnect.Secrets;
 using ProcoreConnect.Tests.Infrastructure;
 using ProcoreConnect.Workspaces;
+using ProcoreSimulator.State;
 
 namespace ProcoreConnect.Tests.Clients;
 
@@ -83,6 +84,32 @@ public sealed class ClientSecretRotationTests(ProcoreFixture fixture) : IClassFi
         {
             Assert.Equal(HttpStatusCode.OK, (await fixture.Client.GetAsync($"/api/workspaces/{id}/token")).StatusCode);
         }
+    }
+
+    [Fact]
+    public async Task A_code_flow_secret_procore_could_not_check_changes_nothing()
+    {
+        var app = fixture.Simulator.Register();
+        var id = await fixture.ConnectedWorkspaceAsync(app);
+        var name = (await Workspaces.FindAsync(id, default))!.Client.Name;
+        var before = await ClientAsync(name);
+
+        // Procore's token endpoint fails the proof's refresh; the workspace's token is still valid.
+        fixture.Simulator.State.SetFaults(new SimulatorFaults { TokenFailures = [503] });
+        HttpResponseMessage response;
+        try
+        {
+            response = await RotateAsync(name, new { clientSecret = "never-proven-secret" });
+        }
+        finally
+        {
+            fixture.Simulator.State.SetFaults(new SimulatorFaults());
+        }
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        var after = await ClientAsync(name);
+        Assert.Equal(before.ClientSecret, after.ClientSecret);
+        Assert.Equal(app.ClientSecret, await Secrets.GetAsync(after.ClientSecret, default));
     }
 
     [Fact]

@@ -191,6 +191,6 @@ public sealed class CrashSafetyTests(ITestOutputHelper output) : IAsyncLifetime
         var issued = _simulator.State.ExchangeCode(client, code, RedirectUri.ToString(), null);
         var body = JsonSerializer.Deserialize<ProcoreTokenResponse>(JsonSerializer.Serialize(issued.Body))!;
         var workspace = (await process.Workspaces.FindAsync(id, default))!;
-        await process.Tokens.ConnectAsync(workspace, body, default);
+        await process.Grants.ConnectAsync(workspace, body, default);
     }
 }

@@ -37,7 +37,9 @@ public sealed class RefreshProcess : IAsyncDisposable
         _services = services.BuildServiceProvider();
     }
 
-    public TokenService Tokens => _services.GetRequiredService<TokenService>();
+    public TokenReader Tokens => _services.GetRequiredService<TokenReader>();
+
+    public GrantConnector Grants => _services.GetRequiredService<GrantConnector>();
 
     public RefreshSweeper Sweeper => _services.GetRequiredService<RefreshSweeper>();
 

@@ -102,19 +102,19 @@ public sealed class InlineRefreshSweepTests(InlineSweepFixture fixture) : IClass
         fixture.Clock.Advance(TimeSpan.FromMinutes(81));
         var entry = (await fixture.App.Service<WorkspaceRepository>().FindAsync(id, default))!.Due();
         var leases = fixture.App.Service<RefreshLeaseStore>();
-        var tokens = fixture.App.Service<TokenService>();
+        var refresher = fixture.App.Service<DueEntryRefresher>();
         var lookup = fixture.App.Service<ProcoreConnect.Clients.OAuthClientRepository>().Lookup();
         var lease = (await leases.TryAcquireAllAsync([entry.Subject], "sweep", default))[entry.Subject];
         var before = await fixture.Simulator.StatsAsync();
 
         fixture.Clock.Advance(TimeSpan.FromSeconds(31)); // the lease lasts 60 s
-        Assert.Equal(RefreshResult.Skipped, await tokens.RefreshDueAsync(entry, lease, lookup, new DueIndexBatch(), default));
+        Assert.Equal(RefreshResult.Skipped, await refresher.RefreshAsync(entry, lease, lookup, new DueIndexBatch(), default));
         Assert.Equal(before.RefreshTokenGrants, (await fixture.Simulator.StatsAsync()).RefreshTokenGrants);
 
         await leases.ReleaseAllAsync([lease], default);
         var fresh = (await leases.TryAcquireAllAsync([entry.Subject], "sweep", default))[entry.Subject];
         var batch = new DueIndexBatch();
-        Assert.Equal(RefreshResult.Refreshed, await tokens.RefreshDueAsync(entry, fresh, lookup, batch, default));
+        Assert.Equal(RefreshResult.Refreshed, await refresher.RefreshAsync(entry, fresh, lookup, batch, default));
         await fixture.App.Service<RefreshDueIndex>().WriteAsync(batch, [entry], default);
         await leases.ReleaseAllAsync([fresh], default);
 

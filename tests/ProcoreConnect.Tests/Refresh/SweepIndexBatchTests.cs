@@ -80,7 +80,7 @@ public sealed class SweepIndexBatchTests(CountingSweepFixture fixture) : IClassF
         var leases = fixture.App.Service<RefreshLeaseStore>();
         var lease = (await leases.TryAcquireAllAsync([lost.Subject], "dying-instance", default))[lost.Subject];
         var lookup = fixture.App.Service<ProcoreConnect.Clients.OAuthClientRepository>().Lookup();
-        Assert.Equal(RefreshResult.Refreshed, await fixture.App.Service<TokenService>().RefreshDueAsync(lost, lease, lookup, new DueIndexBatch(), default));
+        Assert.Equal(RefreshResult.Refreshed, await fixture.App.Service<DueEntryRefresher>().RefreshAsync(lost, lease, lookup, new DueIndexBatch(), default));
         await leases.ReleaseAllAsync([lease], default);
         var index = fixture.App.Service<RefreshDueIndex>();
         var refreshed = (await workspaces.FindAsync(ids[0], default))!;

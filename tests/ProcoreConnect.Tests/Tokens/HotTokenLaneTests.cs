@@ -21,7 +21,7 @@ public sealed class HotTokenLaneTests(ProcoreFixture fixture) : IClassFixture<Pr
         // The first call loads the token through the endpoint; the second finds it hot.
         var loaded = await partner.GetAsync($"/api/workspaces/{id}/token");
         var hot = await partner.GetAsync($"/api/workspaces/{id}/token");
-        Assert.NotNull(fixture.App.Service<ProcoreConnect.Tokens.TokenService>().Hot(new(AppFactory.DefaultPartner, id)));
+        Assert.NotNull(fixture.App.Service<ProcoreConnect.Tokens.TokenReader>().Hot(new(AppFactory.DefaultPartner, id)));
 
         Assert.Equal(HttpStatusCode.OK, hot.StatusCode);
         Assert.Equal(await loaded.Content.ReadAsStringAsync(), await hot.Content.ReadAsStringAsync());

@@ -343,6 +343,30 @@ public sealed class ConnectionApiTests : IClassFixture<AppFactory>
         Assert.Null(await slowed.Service<WorkspaceRepository>().FindAsync(id, default));
     }
 
+    [Fact]
+    public async Task A_create_that_loses_to_a_concurrent_create_says_so_and_nothing_of_a_refresh_token()
+    {
+        // The first create's insert is held at storage while a second create of the same id lands.
+        var held = new HeldInsert("Workspaces");
+        using var slowed = new AppFactory().WithServices(s => s.AddSingleton(HoldingWorkspaceInserts(held)));
+        var client = slowed.CreateClient();
+        var name = Connections.NewClientName();
+        (await client.PutAsync($"/api/oauth-clients/{name}", Json.Body(Connections.Client()))).EnsureSuccessStatusCode();
+        var id = Connections.NewId();
+
+        var first = client.PutAsync($"/api/workspaces/{id}/connection", Json.Body(Connections.Valid(name)));
+        await Wait.ForAsync(held.Reached, "the first create to reach its workspace insert");
+        var second = await Wait.ForAsync(client.PutAsync($"/api/workspaces/{id}/connection", Json.Body(Connections.Valid(name))), "the second create");
+        held.Release();
+
+        Assert.Equal(HttpStatusCode.Created, second.StatusCode);
+        var lost = await first;
+        Assert.Equal(HttpStatusCode.Conflict, lost.StatusCode);
+        var detail = (await lost.ReadJsonAsync()).GetProperty("detail").GetString()!;
+        Assert.Contains("was created by a concurrent request", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("refresh token", detail, StringComparison.Ordinal);
+    }
+
     private static TableServiceClient HoldingWorkspaceInserts(HeldInsert held)
     {
         var options = new TableClientOptions();

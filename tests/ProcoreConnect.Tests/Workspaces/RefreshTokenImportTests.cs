@@ -148,7 +148,7 @@ public sealed class RefreshTokenImportTests(ProcoreFixture fixture) : IClassFixt
         var (_, refresh) = fixture.Simulator.GrantElsewhere(app);
         var before = await fixture.Simulator.StatsAsync();
 
-        var outcome = await fixture.App.Service<TokenService>().ImportAsync(
+        var outcome = await fixture.App.Service<RefreshTokenImport>().ImportAsync(
             row with { Client = new ProcoreConnect.Clients.OAuthClientRef(row.Client.Owner, "another-client") }, refresh, default);
 
         Assert.Equal(TokenStatus.Busy, outcome.Status);
