@@ -24,4 +24,7 @@ internal sealed class ClientTokenEntity : ITableEntity
     public DateTimeOffset IssuedAt { get; set; }
     public DateTimeOffset ExpiresAt { get; set; }
     public DateTimeOffset RefreshDueAt { get; set; }
+
+    /// <summary>Earlier tokens of the row that may still be alive at Procore: "version expiry-unix-seconds" pairs, ';'-separated.</summary>
+    public string? EarlierTokens { get; set; }
 }

@@ -31,7 +31,10 @@ public sealed class ClientTokenPersister(
         var expiresAt = now.AddSeconds(tokens.ExpiresIn);
         var dueAt = expiresAt - options.Value.RefreshLeadTime;
         await index.ScheduleAsync(new DueClientToken(key, dueAt), CancellationToken.None);
-        await store.SaveAsync(key, new StoredClientToken(client.SecretPrefix, client.ClientId, reference, now, expiresAt, dueAt), CancellationToken.None);
+        // Earlier tokens stay alive at Procore until they expire; the row remembers them so that a
+        // revocation (the partners granted on a public client changed) reaches them too.
+        var earlier = previous is not null && previous.Token.Name == reference.Name ? previous.StillAliveAt(now) : [];
+        await store.SaveAsync(key, new StoredClientToken(client.SecretPrefix, client.ClientId, reference, now, expiresAt, dueAt) { Earlier = earlier }, CancellationToken.None);
         if (!leaveOldEntry && previous is not null && previous.RefreshDueAt != dueAt)
         {
             await RemoveQuietlyAsync(new DueClientToken(key, previous.RefreshDueAt));

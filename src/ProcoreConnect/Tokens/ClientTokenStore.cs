@@ -19,6 +19,9 @@ public sealed class ClientTokenStore(TableStore tables)
             ? new StoredClientToken(
                 row.Value!.ClientGeneration, row.Value.ClientId, new SecretReference(row.Value.TokenName, row.Value.TokenVersion),
                 row.Value.IssuedAt, row.Value.ExpiresAt, row.Value.RefreshDueAt)
+            {
+                Earlier = EarlierToken.Parse(row.Value.TokenName, row.Value.EarlierTokens),
+            }
             : null;
     }
 
@@ -37,6 +40,7 @@ public sealed class ClientTokenStore(TableStore tables)
             IssuedAt = token.IssuedAt,
             ExpiresAt = token.ExpiresAt,
             RefreshDueAt = token.RefreshDueAt,
+            EarlierTokens = EarlierToken.Format(token.Earlier),
         }, Azure.Data.Tables.TableUpdateMode.Replace, cancellationToken);
     }
 
@@ -54,4 +58,15 @@ public sealed record StoredClientToken(
 {
     /// <summary>Whether the token may still serve <paramref name="client"/> (see <see cref="SharedToken.IssuedTo"/>).</summary>
     public bool Belongs(Clients.OAuthClient client) => SharedToken.IssuedTo(client, ClientGeneration, ClientId, IssuedAt);
+
+    /// <summary>
+    /// Tokens this row held before, issued under the same secret name and not yet expired when it was
+    /// written: Procore keeps them alive until they expire, so revoking "the client's tokens" means these too.
+    /// </summary>
+    public IReadOnlyList<EarlierToken> Earlier { get; init; } = [];
+
+    /// <summary>The tokens to carry as <see cref="Earlier"/> into the row that replaces this one at <paramref name="now"/>.</summary>
+    public IReadOnlyList<EarlierToken> StillAliveAt(DateTimeOffset now) =>
+        [.. Earlier.Where(e => e.Token.Name == Token.Name && e.ExpiresAt > now), .. ExpiresAt > now ? [new EarlierToken(Token, ExpiresAt)] : Array.Empty<EarlierToken>()];
 }
+

@@ -215,6 +215,26 @@ public sealed class PublicClientGrantTests(ProcoreFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_change_of_grantees_revokes_every_shared_token_still_alive_not_only_the_newest()
+    {
+        var (_, name) = await SharedDmsaAsync();
+        await GrantAsync(name, PartnerB, 1002);
+        var b = Connections.NewId();
+        Assert.Equal(HttpStatusCode.Created, (await PutWorkspaceAsync(B, b, name, 1002)).StatusCode);
+        var first = await (await B.GetAsync($"/api/workspaces/{b}/token")).ReadAsync<TokenResponse>();
+        fixture.Clock.Advance(TimeSpan.FromSeconds(61));
+        var second = await (await B.PostAsync($"/api/workspaces/{b}/token/refresh", null)).ReadAsync<TokenResponse>();
+        Assert.NotEqual(first.AccessToken, second.AccessToken);
+        Assert.Equal(HttpStatusCode.OK, await ProcoreAsync(first.AccessToken, 1001)); // both alive at Procore, both reaching every company
+        fixture.Clock.Advance(TimeSpan.FromSeconds(1));
+
+        await GrantAsync(name, PartnerA, 1001);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await ProcoreAsync(second.AccessToken, 1001));
+        Assert.Equal(HttpStatusCode.Unauthorized, await ProcoreAsync(first.AccessToken, 1001));
+    }
+
+    [Fact]
     public async Task Another_instance_shows_no_shared_token_fetched_after_a_second_partner_was_granted()
     {
         var (_, name) = await SharedDmsaAsync();
