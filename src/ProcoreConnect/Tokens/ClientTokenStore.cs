@@ -60,13 +60,12 @@ public sealed record StoredClientToken(
     public bool Belongs(Clients.OAuthClient client) => SharedToken.IssuedTo(client, ClientGeneration, ClientId, IssuedAt);
 
     /// <summary>
-    /// Tokens this row held before, issued under the same secret name and not yet expired when it was
-    /// written: Procore keeps them alive until they expire, so revoking "the client's tokens" means these too.
+    /// Tokens this row held before (versions of its secret name, read with it) and not yet expired when
+    /// it was written: Procore keeps them alive until they expire, so revoking "the client's tokens" means these too.
     /// </summary>
     public IReadOnlyList<EarlierToken> Earlier { get; init; } = [];
 
     /// <summary>The tokens to carry as <see cref="Earlier"/> into the row that replaces this one at <paramref name="now"/>.</summary>
     public IReadOnlyList<EarlierToken> StillAliveAt(DateTimeOffset now) =>
-        [.. Earlier.Where(e => e.Token.Name == Token.Name && e.ExpiresAt > now), .. ExpiresAt > now ? [new EarlierToken(Token, ExpiresAt)] : Array.Empty<EarlierToken>()];
+        [.. Earlier.Where(e => e.ExpiresAt > now), .. ExpiresAt > now ? [new EarlierToken(Token, ExpiresAt)] : Array.Empty<EarlierToken>()];
 }
-

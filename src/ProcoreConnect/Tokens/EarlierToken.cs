@@ -7,14 +7,19 @@ namespace ProcoreConnect.Tokens;
 public sealed record EarlierToken(SecretReference Token, DateTimeOffset ExpiresAt)
 {
     /// <summary>Reads the row's list (versions of <paramref name="name"/>).</summary>
-    public static IReadOnlyList<EarlierToken> Parse(string name, string? value) =>
-        string.IsNullOrEmpty(value)
-            ? []
-            : [.. value.Split(';', StringSplitOptions.RemoveEmptyEntries)
-                .Select(pair => pair.Split(' '))
-                .Where(parts => parts.Length == 2 && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out _))
-                .Select(parts => new EarlierToken(
-                    new SecretReference(name, parts[0]), DateTimeOffset.FromUnixTimeSeconds(long.Parse(parts[1], CultureInfo.InvariantCulture))))];
+    public static IReadOnlyList<EarlierToken> Parse(string name, string? value)
+    {
+        var tokens = new List<EarlierToken>();
+        foreach (var pair in (value ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (pair.Split(' ') is [var version, var expiry] && long.TryParse(expiry, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
+            {
+                tokens.Add(new EarlierToken(new SecretReference(name, version), DateTimeOffset.FromUnixTimeSeconds(seconds)));
+            }
+        }
+
+        return tokens;
+    }
 
     /// <summary>Writes the list for the row (null when empty).</summary>
     public static string? Format(IReadOnlyList<EarlierToken> tokens) =>
