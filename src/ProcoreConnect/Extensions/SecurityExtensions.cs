@@ -14,6 +14,7 @@ public static class SecurityExtensions
     {
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section);
         services.AddSingleton<PartnerKeyStore>();
+        services.AddSingleton<ApiKeyVerifier>();
 
         // Not AddAuthentication(): it also adds Data Protection, whose hosted service loads (or
         // creates and writes) an XML key ring before the server starts, about 50 ms of every cold

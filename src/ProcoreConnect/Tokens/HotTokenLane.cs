@@ -8,18 +8,16 @@ using ProcoreConnect.Workspaces;
 namespace ProcoreConnect.Tokens;
 
 /// <summary>
-/// Answers <c>GET /api/workspaces/{id}/token</c> before the rest of the pipeline when the answer is
-/// a plain success: a valid partner API key and a token held in memory. Everything else (no key, a
-/// refused or admin key, a bearer token, a token to load or refresh, a malformed id) goes on down
-/// the pipeline unchanged, so refusals, their logging, problem details and the endpoint's own work
-/// stay where they were. The key is verified exactly as <see cref="ApiKeyAuthenticationHandler"/>
-/// verifies it (the same store, cache and revocation), and a partner key is what the route's
-/// policy requires. Measured: the status-code pages, refusal logging, authentication,
-/// authorization and rate-limiter middleware, a principal per call and the endpoint's result
-/// machinery were most of what separated a hot token call from a bare endpoint (see
-/// docs/benchmarks.md, "Hot path").
+/// Answers <c>GET /api/workspaces/{id}/token</c> ahead of the rest of the pipeline when the answer
+/// is a plain success: the route's partner policy met by a partner API key, and a token held in
+/// memory. The key is checked by <see cref="ApiKeyVerifier"/>, the authentication handler's own
+/// check, so the lane accepts exactly the partner keys the handler accepts. Anything else (no key,
+/// a refused or admin key, a bearer token, another partner's workspace, a token to load or refresh,
+/// a withheld token, a malformed id) goes on down the pipeline unchanged, so refusals, their
+/// logging and problem details have one source. It stays for speed: docs/benchmarks.md, "Hot path",
+/// says what the framework's authentication and authorization cost a hot call.
 /// </summary>
-public sealed class HotTokenLane(RequestDelegate next, PartnerKeyStore keys, TokenReader tokens, IOptions<ProcoreOptions> procore, IOptions<JsonOptions> json)
+public sealed class HotTokenLane(RequestDelegate next, ApiKeyVerifier keys, TokenReader tokens, IOptions<ProcoreOptions> procore, IOptions<JsonOptions> json)
 {
     private readonly JsonTypeInfo<TokenResponse> _answer = (JsonTypeInfo<TokenResponse>)json.Value.SerializerOptions.GetTypeInfo(typeof(TokenResponse));
 
@@ -40,13 +38,13 @@ public sealed class HotTokenLane(RequestDelegate next, PartnerKeyStore keys, Tok
     {
         if (!HttpMethods.IsGet(context.Request.Method)
             || context.GetEndpoint()?.Metadata.GetMetadata<HotTokenRoute>() is null
-            || context.Request.RouteValues["id"] is not string id || !WorkspaceId.IsValid(id)
-            || ApiKeyAuthenticationHandler.KeyOf(context.Request) is not { } presented)
+            || context.Request.RouteValues["id"] is not string id || !WorkspaceId.IsValid(id))
         {
             return null;
         }
 
-        var (partnerId, _, _) = await keys.VerifyAsync(presented, context.RequestAborted);
-        return partnerId is null ? null : tokens.Hot(new WorkspaceRef(partnerId, id)) is { Withheld: false } hot ? hot : null;
+        var check = await keys.VerifyAsync(context.Request, context.RequestAborted);
+        return check.Caller is { Role: Roles.Partner } partner
+            && tokens.Hot(new WorkspaceRef(partner.PartnerId, id)) is { Withheld: false } hot ? hot : null;
     }
 }
