@@ -81,7 +81,8 @@ public sealed class HtmlPage : IResult, IStatusCodeHttpResult, IContentTypeHttpR
     /// </summary>
     public static HtmlPage Render(int statusCode, string title, string body, Uri? formRedirectsTo = null, PageBranding? branding = null)
     {
-        var style = branding?.Color is { } color ? Style + $"main{{border-top:6px solid {color}}}button{{background:{color};color:{InkOn(color)}}}" : Style;
+        // Checked again here: whatever reaches a stylesheet is a colour and nothing else.
+        var style = branding?.Color is { } color && PageBranding.IsColor(color) ? Style + $"main{{border-top:6px solid {color}}}button{{background:{color};color:{InkOn(color)}}}" : Style;
         return new(statusCode, $"""
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

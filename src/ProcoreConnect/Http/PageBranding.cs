@@ -11,6 +11,9 @@ namespace ProcoreConnect.Http;
 /// <param name="Color">A <c>#rrggbb</c> colour, or null for the service's own.</param>
 public sealed record PageBranding(string? DisplayName, string PartnerId, Uri? Logo, string? Color)
 {
+    /// <summary>True for a colour written <c>#rrggbb</c>, the only form a page writes into its stylesheet.</summary>
+    public static bool IsColor(string? text) => text is ['#', _, _, _, _, _, _] && text.Skip(1).All(char.IsAsciiHexDigit);
+
     /// <summary>How the page names the partner.</summary>
     public string Name => DisplayName ?? PartnerId;
 

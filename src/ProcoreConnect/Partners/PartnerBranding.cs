@@ -1,5 +1,6 @@
 using System.Globalization;
 using ProcoreConnect.Events;
+using ProcoreConnect.Http;
 
 namespace ProcoreConnect.Partners;
 
@@ -45,5 +46,5 @@ public static class PartnerBranding
 
     /// <summary>The colour in lower case, or null when it is not <c>#rrggbb</c>.</summary>
     public static string? Color(string text) =>
-        text is ['#', _, _, _, _, _, _] && text.Skip(1).All(char.IsAsciiHexDigit) ? text.ToLowerInvariant() : null;
+        PageBranding.IsColor(text) ? text.ToLowerInvariant() : null;
 }
