@@ -9,12 +9,9 @@ using static ProcoreConnect.OpenApi.ResponseDoc;
 
 namespace ProcoreConnect.Admin;
 
-/// <summary>Partner API key administration (admin role only).</summary>
+/// <summary>Partner API key administration (admin role only); a partner's own keys are <c>Partners.OwnKeyEndpoints</c>.</summary>
 public static class PartnerKeyEndpoints
 {
-    /// <summary>The body of a key creation.</summary>
-    public sealed record CreateKeyRequest(string? Name);
-
     /// <summary>
     /// Maps a partner's keys, for admins. Not under <c>admin/</c>: the Functions host refuses every
     /// route that starts with <c>admin</c> or <c>runtime</c>, its own built-in routes (see HostRouteTests).
@@ -31,12 +28,12 @@ public static class PartnerKeyEndpoints
             [
                 Ok(StatusCodes.Status201Created, "Created; send it as `X-Api-Key`.", Examples.CreatedKey),
                 InvalidPartnerId,
-                Invalid(Problems.Field("name", "At most 100 characters, no control characters."), "`name` is too long or has control characters."),
+                Invalid(Problems.Field("name", KeyRequests.NameRule), "`name` is too long or has control characters."),
             ]);
         keys.MapGet("keys", ListKeys)
             .WithName("ListPartnerKeys")
             .WithSummary("List a partner's API keys")
-            .WithResponses(static () => [Ok(StatusCodes.Status200OK, "Ids, names and dates, never keys.", Examples.Keys), InvalidPartnerId]);
+            .WithResponses(static () => [Ok(StatusCodes.Status200OK, "Ids, names and dates (created, last used, revoked), never keys.", Examples.Keys), InvalidPartnerId]);
         keys.MapDelete("keys/{keyId}", RevokeKey)
             .WithName("RevokePartnerKey")
             .WithSummary("Revoke a partner API key")
@@ -45,9 +42,8 @@ public static class PartnerKeyEndpoints
             [
                 Ok(StatusCodes.Status204NoContent, "Revoked."),
                 InvalidPartnerId,
-                Invalid(Problems.Field("keyId", "Key ids are 16 lower-case hex characters."), "`keyId` is not a key id."),
-                Problem(TypedResults.Problem($"Key '816891213d8e0f5f' of partner '{ApiExamples.PartnerId}' was not found.", statusCode: StatusCodes.Status404NotFound, title: "Not found"),
-                    "The partner has no such key."),
+                Invalid(Problems.Field("keyId", KeyRequests.KeyIdRule), "`keyId` is not a key id."),
+                Problem(KeyRequests.NotFound(ApiExamples.PartnerId, "816891213d8e0f5f"), "The partner has no such key."),
             ]);
         return api;
     }
@@ -61,20 +57,10 @@ public static class PartnerKeyEndpoints
             return Problems.InvalidPartnerId();
         }
 
-        string? name = null;
-        if (request.ContentLength is > 0)
+        var (name, problem) = await KeyRequests.ReadNameAsync(request, cancellationToken);
+        if (problem is not null)
         {
-            var (body, problem) = await JsonBody.ReadAsync<CreateKeyRequest>(request, cancellationToken);
-            if (problem is not null)
-            {
-                return problem;
-            }
-
-            name = body!.Name;
-            if (name is { Length: > 100 } || (name is not null && name.Any(char.IsControl)))
-            {
-                return Problems.Field("name", "At most 100 characters, no control characters.");
-            }
+            return problem;
         }
 
         var created = await keys.CreateAsync(partnerId, name, cancellationToken);
@@ -99,14 +85,14 @@ public static class PartnerKeyEndpoints
             return Problems.InvalidPartnerId();
         }
 
-        if (keyId.Length != 16 || !keyId.All(char.IsAsciiHexDigitLower))
+        if (!KeyRequests.IsKeyId(keyId))
         {
-            return Problems.Field("keyId", "Key ids are 16 lower-case hex characters.");
+            return Problems.Field("keyId", KeyRequests.KeyIdRule);
         }
 
         if (!await keys.RevokeAsync(partnerId, keyId, cancellationToken))
         {
-            return TypedResults.Problem($"Key '{keyId}' of partner '{partnerId}' was not found.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+            return KeyRequests.NotFound(partnerId, keyId);
         }
 
         await audit.RecordAsync("partner:" + partnerId, user.Actor(), "partner.key_revoked", keyId, cancellationToken);
@@ -121,6 +107,6 @@ public static class PartnerKeyEndpoints
 
         public static readonly CreatedPartnerKey CreatedKey = new("816891213d8e0f5f", ApiExamples.PartnerId, "production", ApiExamples.Created, "pck_816891213d8e0f5f_(shown once)");
 
-        public static readonly IReadOnlyList<PartnerKey> Keys = [new PartnerKey("816891213d8e0f5f", ApiExamples.PartnerId, "production", ApiExamples.Created, null)];
+        public static readonly IReadOnlyList<PartnerKey> Keys = [new PartnerKey("816891213d8e0f5f", ApiExamples.PartnerId, "production", ApiExamples.Created, null, ApiExamples.Later)];
     }
 }

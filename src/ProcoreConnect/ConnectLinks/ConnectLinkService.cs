@@ -20,7 +20,7 @@ public sealed class ConnectLinkService(
     {
         var visit = await VisitAsync(token, cancellationToken);
         logger.LogInformation("Connect link for workspace {WorkspaceId} opened: {View}", visit.Link?.Workspace.Id ?? "(none)", visit.View);
-        return Page(visit);
+        return await PageAsync(visit, cancellationToken);
     }
 
     /// <summary>
@@ -37,7 +37,7 @@ public sealed class ConnectLinkService(
             if (visit.View is not (ConnectLinkView.Open or ConnectLinkView.InProgress))
             {
                 logger.LogWarning("Connect link for workspace {WorkspaceId} refused a start: {View}", visit.Link?.Workspace.Id ?? "(none)", visit.View);
-                return Page(visit);
+                return await PageAsync(visit, cancellationToken);
             }
 
             var link = visit.Link!;
@@ -52,7 +52,7 @@ public sealed class ConnectLinkService(
         }
 
         // Pressed again and again at once (a double click lands here at most once): the page says where it stands.
-        return Page(await VisitAsync(token, cancellationToken));
+        return await PageAsync(await VisitAsync(token, cancellationToken), cancellationToken);
     }
 
     /// <summary>
@@ -112,6 +112,10 @@ public sealed class ConnectLinkService(
         return new ConnectLinkVisit { Link = link, Target = target, View = view };
     }
 
-    private HtmlPage Page(ConnectLinkVisit visit) =>
-        ConnectLinkPage.Render(visit, visit.Target.Workspace is { } workspace ? flow.AuthorizeEndpoint(workspace) : null);
+    // Branded only when shown: a press that starts a sign-in answers a redirect, and reads no settings.
+    private async Task<HtmlPage> PageAsync(ConnectLinkVisit visit, CancellationToken cancellationToken)
+    {
+        var branded = visit.Link is { } link ? visit with { Branding = await flow.BrandingAsync(link.Workspace.PartnerId, cancellationToken) } : visit;
+        return ConnectLinkPage.Render(branded, visit.Target.Workspace is { } workspace ? flow.AuthorizeEndpoint(workspace) : null, flow.SignInLifetime);
+    }
 }

@@ -13,4 +13,7 @@ public sealed record ConnectLinkVisit
 
     /// <summary>The page to show.</summary>
     public required ConnectLinkView View { get; init; }
+
+    /// <summary>The link's partner as its page shows it; null when no link was found.</summary>
+    public Http.PageBranding? Branding { get; init; }
 }

@@ -30,6 +30,7 @@ public sealed class OAuthCallback(
             return InvalidState();
         }
 
+        var brand = await flow.BrandingAsync(found.Workspace.PartnerId, cancellationToken);
         // Checked before the state is taken: a code brought to another browser changes nothing,
         // and the person's own sign-in can still finish.
         if (!SignInCookie.Matches(request, value!, found.BrowserBinding, flow.SecureCookies))
@@ -45,7 +46,7 @@ public sealed class OAuthCallback(
 
             return CallbackPage.Render(400, "Start again from your link, in this browser",
                 "This sign-in was started in another browser, or this browser lost its cookie, so nothing was connected. "
-                + "Open the connect link you were sent in this browser and press Connect again.");
+                + "Open the connect link you were sent in this browser and press Connect again.", brand);
         }
 
         var pending = await states.TakeAsync(value!, cancellationToken);
@@ -58,7 +59,7 @@ public sealed class OAuthCallback(
         var target = await flow.FindAsync(pending.Workspace, pending.WorkspaceKey, cancellationToken);
         if (!target.CanConnect)
         {
-            return CallbackPage.Render(404, "Workspace not found", "The workspace this sign-in was for no longer exists or no longer uses the browser flow.");
+            return CallbackPage.Render(404, "Workspace not found", "The workspace this sign-in was for no longer exists or no longer uses the browser flow.", brand);
         }
 
         var (workspace, client) = (target.Workspace, target.Client);
@@ -69,7 +70,7 @@ public sealed class OAuthCallback(
             var held = await links.HeldByAsync(link, pending, cancellationToken);
             if (held is null)
             {
-                return LinkReleased(workspace.Id);
+                return LinkReleased(workspace.Id, brand);
             }
 
             if (held.ExpiresAt <= time.GetUtcNow())
@@ -77,7 +78,7 @@ public sealed class OAuthCallback(
                 logger.LogWarning("OAuth callback for workspace {WorkspaceId} refused: its connect link expired during the sign-in", workspace.Id);
                 telemetry.Callback("link_expired");
                 return CallbackPage.Render(400, "This link has expired",
-                    "The connect link expired before the sign-in finished, so nothing was connected. Ask the platform that sent it for a new link.");
+                    $"The connect link expired before the sign-in finished, so nothing was connected. Ask {brand.Name}, which sent it, for a new link.", brand);
             }
         }
 
@@ -87,19 +88,19 @@ public sealed class OAuthCallback(
             logger.LogWarning("OAuth callback for workspace {WorkspaceId} carried no code ({Error})", workspace.Id, query.LoggableError);
             telemetry.Callback(denied ? "access_denied" : "no_code");
             var reason = denied ? "Access was denied in Procore, so nothing was connected." : "Procore did not return an authorization code.";
-            return await FinishAsync(pending, denied ? ConnectLinkOutcome.Denied : ConnectLinkOutcome.Failed, "failed", 400, "Not connected", reason, retryable: true);
+            return await FinishAsync(pending, brand, denied ? ConnectLinkOutcome.Denied : ConnectLinkOutcome.Failed, "failed", 400, "Not connected", reason, retryable: true);
         }
 
         // A link is used up before its code is exchanged, atomically with checking that this
         // sign-in still holds it: a press in between cannot start a second connection.
         if (pending.Link is { } holding && await links.UseAsync(holding, pending, time.GetUtcNow(), cancellationToken) is null)
         {
-            return LinkReleased(workspace.Id);
+            return LinkReleased(workspace.Id, brand);
         }
 
         var result = await completion.CompleteAsync(pending, workspace, client, query.Code, cancellationToken);
         telemetry.Callback(result.Label);
-        return await FinishAsync(pending, result.Outcome, result.ReturnStatus, result.Status, result.Heading, result.Message, result.Retryable);
+        return await FinishAsync(pending, brand, result.Outcome, result.ReturnStatus, result.Status, result.Heading, result.Message, result.Retryable);
     }
 
     // Ends a sign-in without exchanging anything: the state is taken, its link freed for another try.
@@ -115,25 +116,26 @@ public sealed class OAuthCallback(
     {
         logger.LogWarning("OAuth callback refused: unknown, expired or already used state");
         telemetry.Callback("invalid_state");
-        return CallbackPage.Render(400, "This sign-in link is no longer valid",
-            "It is unknown, expired (a sign-in lasts 10 minutes) or was already used. Start the connection again from your platform.");
+        return CallbackPage.Render(400, "This sign-in is no longer valid",
+            $"It is unknown, expired (a sign-in lasts {flow.SignInLifetime.TotalMinutes:0} minutes) or was already used. Open your connect link again, "
+            + "or start the connection again from your platform.");
     }
 
-    private HtmlPage LinkReleased(string workspaceId)
+    private HtmlPage LinkReleased(string workspaceId, PageBranding brand)
     {
         logger.LogWarning("OAuth callback for workspace {WorkspaceId} refused: its connect link no longer waits for this sign-in", workspaceId);
         telemetry.Callback("link_released");
-        return CallbackPage.Render(400, "This sign-in link is no longer valid",
-            "The connect link it was started from was used or started again since. Nothing was changed.");
+        return CallbackPage.Render(400, "This sign-in is no longer valid",
+            "The connect link it was started from was used since, or Connect was pressed on it again. Nothing was changed.", brand);
     }
 
     // Frees the link after a denied or failed sign-in (a connected one used it up before the
     // exchange), then answers the page, or the return URL with the outcome (connected,
     // connected_with_warnings, failed).
     private async Task<IResult> FinishAsync(
-        OAuthState pending, ConnectLinkOutcome outcome, string returnStatus, int status, string heading, string message, bool retryable)
+        OAuthState pending, PageBranding brand, ConnectLinkOutcome outcome, string returnStatus, int status, string heading, string message, bool retryable)
     {
-        var retry = "You can start again from your platform.";
+        var retry = $"You can start again from {brand.Name}.";
         if (pending.Link is { } link && outcome != ConnectLinkOutcome.Connected
             && await links.ReleaseAsync(link, pending, outcome, CancellationToken.None) is { } released
             && released.StatusAt(time.GetUtcNow()) == ConnectLinkStatus.Open)
@@ -151,6 +153,6 @@ public sealed class OAuthCallback(
             }));
         }
 
-        return CallbackPage.Render(status, heading, retryable ? message + " " + retry : message);
+        return CallbackPage.Render(status, heading, retryable ? message + " " + retry : message, brand);
     }
 }

@@ -56,9 +56,10 @@ public sealed class SignInCompletion(
         }
 
         logger.LogInformation("Workspace {WorkspaceId} connected", workspace.Id);
+        var named = await companies.RememberNameAsync(connected, check);
         var report = await validator.ValidateAsync(connected.Ref, CancellationToken.None);
         var message = report.Ok
-            ? $"Procore company {connected.CompanyId.ToString(CultureInfo.InvariantCulture)} is reachable. You can close this window."
+            ? $"{ConnectLinkPage.CompanyLabel(named)} is reachable. You can close this window."
             : "Connected, but the connection check found a problem: " + report.Fix;
         return new SignInResult(
             ConnectLinkOutcome.Connected, report.Ok ? "connected" : "connected_with_warnings", 200, "Connected to Procore", message, Retryable: false, "connected");
@@ -87,7 +88,7 @@ public sealed class SignInCompletion(
     private async Task<SignInResult> WrongCompanyAsync(Workspace workspace, OAuthClient client, string accessToken, CompanyCheck check)
     {
         await revoker.RevokeAsync(workspace.Id, client, workspace.Environment, accessToken, CancellationToken.None);
-        var expected = $"Procore company {workspace.CompanyId.ToString(CultureInfo.InvariantCulture)}";
+        var expected = ConnectLinkPage.CompanyLabel(workspace);
         if (check.Visibility == CompanyVisibility.Unknown)
         {
             return SignInResult.Failed(502,

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -56,7 +55,7 @@ public static class PartnerWebhookEndpoints
             return problem;
         }
 
-        if (!TryUrl(body!.Url, options.Value.AllowInsecureLoopback, out var url) || await connector.ResolvesToRefusedAddressAsync(url!, cancellationToken))
+        if (!PartnerUrl.TryParse(body!.Url, options.Value.AllowInsecureLoopback, out var url) || await connector.ResolvesToRefusedAddressAsync(url!, cancellationToken))
         {
             return Problems.Field("url", "Must be an absolute https URL (at most 2048 characters, no credentials, not a loopback, private, link-local or other non-public address).");
         }
@@ -90,40 +89,6 @@ public static class PartnerWebhookEndpoints
     /// <summary><c>GET /api/partner/events</c>: the newest 100 events and their delivery state.</summary>
     public static async Task<Ok<IReadOnlyList<EventRecord>>> ListEvents(ClaimsPrincipal user, EventDispatcher dispatcher, CancellationToken cancellationToken) =>
         TypedResults.Ok(await dispatcher.ListAsync(user.PartnerId()!, 100, cancellationToken));
-
-    private static bool TryUrl(string? text, bool allowInsecureLoopback, out Uri? url)
-    {
-        url = null;
-        if (text is not { Length: > 0 and <= 2048 } || !Uri.TryCreate(text, UriKind.Absolute, out var candidate) || !string.IsNullOrEmpty(candidate.UserInfo))
-        {
-            return false;
-        }
-
-        var loopback = candidate.IsLoopback;
-        var secure = candidate.Scheme == Uri.UriSchemeHttps;
-        var insecureAllowed = allowInsecureLoopback && loopback && candidate.Scheme == Uri.UriSchemeHttp;
-        if (!(secure || insecureAllowed))
-        {
-            return false;
-        }
-
-        // What can be told from the URL alone; then what DNS says now (Set), and again at every
-        // connect (PublicAddressConnector), since a name may point elsewhere later.
-        if (!insecureAllowed && (loopback || IsLocalName(candidate.IdnHost) || (IPAddress.TryParse(candidate.DnsSafeHost, out var ip) && !PublicAddress.IsPublic(ip))))
-        {
-            return false;
-        }
-
-        url = candidate;
-        return true;
-    }
-
-    // "localhost" and its subdomains (RFC 6761), also written fully qualified with a trailing dot.
-    private static bool IsLocalName(string host)
-    {
-        var name = host.TrimEnd('.');
-        return name.Equals("localhost", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase);
-    }
 
     private static class Examples
     {

@@ -41,6 +41,7 @@ public static class EndpointExtensions
         app.MapHttpFunctions().MapProcoreWebhooks();
         app.MapHttpFunctions().MapPartnerWebhook();
         app.MapHttpFunctions().MapPartnerSettings();
+        app.MapHttpFunctions().MapOwnKeys();
         app.MapHttpFunctions().MapAudit();
         app.MapHttpFunctions().MapPartnerKeys();
         app.MapHttpFunctions().MapMigrations();

@@ -61,6 +61,13 @@ public sealed class ConnectFlow(
         return ReturnUrls.TryAllow(text, settings.AllowedReturnOrigins, out var returnTo) ? (true, returnTo) : (false, null);
     }
 
+    /// <summary>How the pages a person opens for <paramref name="partnerId"/>'s workspaces show the partner.</summary>
+    public async Task<Http.PageBranding> BrandingAsync(string partnerId, CancellationToken cancellationToken) =>
+        (await partners.FindAsync(partnerId, cancellationToken)).BrandingFor(partnerId);
+
+    /// <summary>How long a sign-in may take, from pressing Connect to Procore's redirect back (minutes; a link lasts hours or days).</summary>
+    public TimeSpan SignInLifetime => options.Value.StateLifetime;
+
     /// <summary>True when the browser cookie of a sign-in is sent Secure (and <c>__Host-</c>), i.e. the public URL is https.</summary>
     public bool SecureCookies => urls.Callback.Scheme == Uri.UriSchemeHttps;
 

@@ -28,6 +28,38 @@ public sealed class SignInCompanyCheck(
     }
 
     /// <summary>
+    /// Keeps the name <paramref name="check"/> listed for <paramref name="workspace"/>'s company on
+    /// the workspace (one write, and none when it is known already), and answers the workspace with
+    /// it. The pages show it; a failure to keep it costs only that, so it is logged, not thrown.
+    /// </summary>
+    public async Task<Workspace> RememberNameAsync(Workspace workspace, CompanyCheck check)
+    {
+        if (check.Listed.FirstOrDefault(c => c.Id == workspace.CompanyId)?.Name?.Trim() is not { Length: > 0 } name)
+        {
+            return workspace;
+        }
+
+        var known = new KnownCompanyName(workspace.CompanyId, workspace.Environment, name.Length > KnownCompanyName.MaxLength ? name[..KnownCompanyName.MaxLength] : name);
+        if (workspace.KnownCompanyName == known)
+        {
+            return workspace;
+        }
+
+        try
+        {
+            await workspaces.ChangeAsync(workspace.Ref, w => w.CompanyId == known.CompanyId && w.Environment == known.Environment && w.KnownCompanyName != known
+                ? w with { KnownCompanyName = known }
+                : null, CancellationToken.None, key: workspace.Key);
+        }
+        catch (Azure.RequestFailedException e)
+        {
+            logger.LogWarning(e, "Workspace {WorkspaceId}: the name of company {CompanyId} could not be kept", workspace.Id, workspace.CompanyId);
+        }
+
+        return workspace with { KnownCompanyName = known };
+    }
+
+    /// <summary>
     /// Records <paramref name="detail"/> as the reason a sign-in did not connect the workspace, unless
     /// the workspace is connected already (a failed reconnect leaves a working connection alone).
     /// </summary>

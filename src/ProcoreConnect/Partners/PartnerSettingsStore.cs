@@ -19,21 +19,33 @@ public sealed class PartnerSettingsStore(TableStore tables, TimeProvider time)
     {
         var table = await tables.GetAsync(TableName, cancellationToken);
         var row = await table.GetEntityIfExistsAsync<TableEntity>(partnerId, partnerId, cancellationToken: cancellationToken);
-        return row.HasValue
-            ? new PartnerSettings(JsonSerializer.Deserialize<List<string>>(row.Value!.GetString("AllowedReturnOrigins") ?? "[]")!, row.Value.GetDateTimeOffset("UpdatedAt"))
-            : PartnerSettings.None;
+        if (!row.HasValue)
+        {
+            return PartnerSettings.None;
+        }
+
+        var found = row.Value!;
+        return new PartnerSettings(JsonSerializer.Deserialize<List<string>>(found.GetString("AllowedReturnOrigins") ?? "[]")!, found.GetDateTimeOffset("UpdatedAt"))
+        {
+            DisplayName = found.GetString("DisplayName"),
+            LogoUrl = found.GetString("LogoUrl") is { } logo ? new Uri(logo) : null,
+            BrandColor = found.GetString("BrandColor"),
+        };
     }
 
-    /// <summary>Replaces the partner's settings.</summary>
-    public async Task<PartnerSettings> SaveAsync(string partnerId, IReadOnlyList<string> allowedReturnOrigins, CancellationToken cancellationToken)
+    /// <summary>Replaces the partner's settings with <paramref name="settings"/> (its time is now).</summary>
+    public async Task<PartnerSettings> SaveAsync(string partnerId, PartnerSettings settings, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableName, cancellationToken);
-        var now = time.GetUtcNow();
+        var saved = settings with { UpdatedAt = time.GetUtcNow() };
         await table.UpsertEntityAsync(new TableEntity(partnerId, partnerId)
         {
-            ["AllowedReturnOrigins"] = JsonSerializer.Serialize(allowedReturnOrigins),
-            ["UpdatedAt"] = now,
+            ["AllowedReturnOrigins"] = JsonSerializer.Serialize(saved.AllowedReturnOrigins),
+            ["DisplayName"] = saved.DisplayName,
+            ["LogoUrl"] = saved.LogoUrl?.AbsoluteUri,
+            ["BrandColor"] = saved.BrandColor,
+            ["UpdatedAt"] = saved.UpdatedAt,
         }, TableUpdateMode.Replace, cancellationToken);
-        return new PartnerSettings(allowedReturnOrigins, now);
+        return saved;
     }
 }

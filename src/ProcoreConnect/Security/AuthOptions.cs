@@ -30,6 +30,18 @@ public sealed class AuthOptions
     /// when full, a further unknown id costs its table read as it did before.
     /// </summary>
     public int UnknownKeyCacheSize { get; set; } = 10_000;
+
+    /// <summary>
+    /// The most keys a partner may hold unrevoked when it creates one itself (an admin is not
+    /// bound by it): whoever holds one key cannot mint keys without end.
+    /// </summary>
+    public int MaxKeysPerPartner { get; set; } = 10;
+
+    /// <summary>
+    /// How often, at most, a key's <c>lastUsedAt</c> is written per instance: a write per call
+    /// would put a table write on the token API's hot path.
+    /// </summary>
+    public TimeSpan KeyUseRecordInterval { get; set; } = TimeSpan.FromMinutes(5);
 }
 
 /// <summary>Microsoft Entra ID settings.</summary>

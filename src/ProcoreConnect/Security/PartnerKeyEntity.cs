@@ -16,4 +16,5 @@ internal sealed class PartnerKeyEntity : ITableEntity
     public byte[] Hash { get; set; } = [];
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
+    public DateTimeOffset? LastUsedAt { get; set; }
 }

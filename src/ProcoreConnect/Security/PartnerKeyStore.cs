@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Azure;
+using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
 using ProcoreConnect.Storage;
 
@@ -13,9 +14,11 @@ namespace ProcoreConnect.Security;
 /// <see cref="AuthOptions.KeyCacheDuration"/>; revocation on this instance applies at once. An
 /// unknown key id is remembered as unknown for <see cref="AuthOptions.UnknownKeyCacheDuration"/>
 /// (at most <see cref="AuthOptions.UnknownKeyCacheSize"/> of them), never past the creation of a
-/// key of that id on this instance.
+/// key of that id on this instance. A verified key's use is written to its row at most once per
+/// <see cref="AuthOptions.KeyUseRecordInterval"/> on each instance, so listing shows when it was
+/// last used without a table write per call.
 /// </summary>
-public sealed class PartnerKeyStore(TableStore tables, TimeProvider time, IOptions<AuthOptions> options)
+public sealed class PartnerKeyStore(TableStore tables, TimeProvider time, IOptions<AuthOptions> options) : IDisposable
 {
     /// <summary>The table's name (before the configured prefix).</summary>
     public const string TableName = "PartnerKeys";
@@ -24,6 +27,8 @@ public sealed class PartnerKeyStore(TableStore tables, TimeProvider time, IOptio
     private readonly ConcurrentDictionary<string, (PartnerKeyEntity Row, DateTimeOffset CheckedAt)> _cache = new();
     private readonly ConcurrentDictionary<string, DateTimeOffset> _unknown = new(StringComparer.Ordinal);
     private readonly Lock _unknownLock = new();
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _useRecorded = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _ownCreation = new(1, 1);
     private long _keysCreated;
     private DateTimeOffset _nextUnknownSweep;
 
@@ -33,6 +38,26 @@ public sealed class PartnerKeyStore(TableStore tables, TimeProvider time, IOptio
     /// <summary>Creates a key for a partner; the value is returned once and never stored.</summary>
     public Task<CreatedPartnerKey> CreateAsync(string partnerId, string? name, CancellationToken cancellationToken) =>
         CreateAsync(partnerId, name, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)), cancellationToken);
+
+    /// <summary>
+    /// Creates a key a partner asked for itself, unless it already holds
+    /// <see cref="AuthOptions.MaxKeysPerPartner"/> unrevoked keys (then null, and the count).
+    /// Creations here are one at a time, so concurrent calls to this instance cannot pass the cap
+    /// together; each other instance can add at most one more in a race.
+    /// </summary>
+    public async Task<(CreatedPartnerKey? Created, int Active)> CreateOwnAsync(string partnerId, string? name, CancellationToken cancellationToken)
+    {
+        await _ownCreation.WaitAsync(cancellationToken);
+        try
+        {
+            var active = (await ListAsync(partnerId, cancellationToken)).Count(k => k.RevokedAt is null);
+            return active >= options.Value.MaxKeysPerPartner ? (null, active) : (await CreateAsync(partnerId, name, cancellationToken), active + 1);
+        }
+        finally
+        {
+            _ownCreation.Release();
+        }
+    }
 
     /// <summary>Creates a key of a chosen id: the tests' way to make one whose id was presented before.</summary>
     internal async Task<CreatedPartnerKey> CreateAsync(string partnerId, string? name, string keyId, CancellationToken cancellationToken)
@@ -93,7 +118,13 @@ public sealed class PartnerKeyStore(TableStore tables, TimeProvider time, IOptio
             return (null, "API key does not match", keyId);
         }
 
-        return row.RevokedAt is null ? (row.PartnerId, null, keyId) : (null, "revoked API key", keyId);
+        if (row.RevokedAt is not null)
+        {
+            return (null, "revoked API key", keyId);
+        }
+
+        await RecordUseAsync(row, cancellationToken);
+        return (row.PartnerId, null, keyId);
     }
 
     /// <summary>A partner's keys, without secrets.</summary>
@@ -103,7 +134,7 @@ public sealed class PartnerKeyStore(TableStore tables, TimeProvider time, IOptio
         var keys = new List<PartnerKey>();
         await foreach (var row in table.QueryAsync<PartnerKeyEntity>(k => k.PartnerId == partnerId, cancellationToken: cancellationToken))
         {
-            keys.Add(new PartnerKey(row.PartitionKey, row.PartnerId, row.Name, row.CreatedAt, row.RevokedAt));
+            keys.Add(new PartnerKey(row.PartitionKey, row.PartnerId, row.Name, row.CreatedAt, row.RevokedAt, row.LastUsedAt));
         }
 
         return keys;
@@ -122,10 +153,13 @@ public sealed class PartnerKeyStore(TableStore tables, TimeProvider time, IOptio
 
         var row = found.Value;
         row.RevokedAt ??= time.GetUtcNow();
-        await table.UpdateEntityAsync(row, row.ETag, Azure.Data.Tables.TableUpdateMode.Replace, cancellationToken);
+        await table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, cancellationToken);
         _cache.TryRemove(keyId, out _);
         return true;
     }
+
+    /// <inheritdoc />
+    public void Dispose() => _ownCreation.Dispose();
 
     /// <summary>The hex SHA-256 of a key, as <see cref="AuthOptions.AdminKeySha256"/> expects it.</summary>
     public static string Sha256Hex(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
@@ -161,6 +195,28 @@ public sealed class PartnerKeyStore(TableStore tables, TimeProvider time, IOptio
         _unknown.TryRemove(keyId, out _);
         _cache[keyId] = (found.Value!, now);
         return found.Value;
+    }
+
+    // Writes only LastUsedAt (a merge, on the row as it is now), so it never undoes a revocation.
+    private async ValueTask RecordUseAsync(PartnerKeyEntity row, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var recorded = _useRecorded.TryGetValue(row.RowKey, out var here) && (row.LastUsedAt is null || here > row.LastUsedAt) ? here : row.LastUsedAt;
+        if (recorded is { } last && now - last < options.Value.KeyUseRecordInterval)
+        {
+            return;
+        }
+
+        _useRecorded[row.RowKey] = now;
+        try
+        {
+            var table = await tables.GetAsync(TableName, cancellationToken);
+            await table.UpdateEntityAsync(new TableEntity(row.PartitionKey, row.RowKey) { ["LastUsedAt"] = now }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+        }
+        catch (RequestFailedException)
+        {
+            // A use not written costs the listing's accuracy, never the call: the next interval writes it.
+        }
     }
 
     private void RememberUnknown(string keyId, DateTimeOffset now, long createdBefore, AuthOptions limits)

@@ -27,6 +27,15 @@ public sealed record Workspace
     /// <summary>Which Procore environment.</summary>
     public required ProcoreEnvironment Environment { get; init; }
 
+    /// <summary>The company's name as a sign-in last learned it from Procore; see <see cref="CompanyName"/>.</summary>
+    public KnownCompanyName? KnownCompanyName { get; init; }
+
+    /// <summary>
+    /// The company's name, when it was learned for the company and environment the workspace names
+    /// now: a change of either, by any writer, leaves the old name unshown.
+    /// </summary>
+    public string? CompanyName => KnownCompanyName is { } known && known.CompanyId == CompanyId && known.Environment == Environment ? known.Name : null;
+
     /// <summary>The OAuth client the workspace connects with.</summary>
     public required OAuthClientRef Client { get; init; }
 

@@ -18,6 +18,9 @@ internal sealed class WorkspaceEntity : ITableEntity
     public string Key { get; set; } = "";
     public long CompanyId { get; set; }
     public string Environment { get; set; } = "";
+    public string? CompanyName { get; set; }
+    public long? CompanyNameId { get; set; }
+    public string? CompanyNameEnvironment { get; set; }
     public string ClientOwner { get; set; } = "";
     public string ClientName { get; set; } = "";
     public string AuthFlow { get; set; } = "";
@@ -46,6 +49,9 @@ internal sealed class WorkspaceEntity : ITableEntity
         Key = w.Key,
         CompanyId = w.CompanyId,
         Environment = WireName.Of(w.Environment),
+        CompanyName = w.KnownCompanyName?.Name,
+        CompanyNameId = w.KnownCompanyName?.CompanyId,
+        CompanyNameEnvironment = w.KnownCompanyName is { } known ? WireName.Of(known.Environment) : null,
         ClientOwner = w.Client.Owner,
         ClientName = w.Client.Name,
         AuthFlow = WireName.Of(w.AuthFlow),
@@ -75,6 +81,9 @@ internal sealed class WorkspaceEntity : ITableEntity
         Key = Key,
         CompanyId = CompanyId,
         Environment = WireName.Parse<ProcoreEnvironment>(Environment),
+        KnownCompanyName = CompanyName is { } name && CompanyNameId is { } nameId && CompanyNameEnvironment is { } nameEnvironment
+            ? new KnownCompanyName(nameId, WireName.Parse<ProcoreEnvironment>(nameEnvironment), name)
+            : null,
         Client = new OAuthClientRef(ClientOwner, ClientName),
         AuthFlow = WireName.Parse<AuthFlow>(AuthFlow),
         Status = WireName.Parse<WorkspaceStatus>(Status),

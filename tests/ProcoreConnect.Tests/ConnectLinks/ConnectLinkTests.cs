@@ -311,7 +311,7 @@ public sealed partial class ConnectLinkTests(ProcoreFixture fixture) : IClassFix
         var before = await SnapshotAsync(token, id);
         var (stale, _) = await SignInAsync(first.Headers.Location!);
         Assert.Equal(HttpStatusCode.BadRequest, stale.StatusCode);
-        Assert.Contains("started again since. Nothing was changed.", await stale.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("or Connect was pressed on it again. Nothing was changed.", await stale.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(before with { States = before.States - 1 }, await SnapshotAsync(token, id));
 
         var (connected, _) = await SignInAsync(second.Headers.Location!);
