@@ -29,7 +29,7 @@ bash scripts/ensure-tools.sh clients >&2
 
 dll=${PROCORE_CONNECT_DLL:-}
 if [ -z "$dll" ]; then
-  dotnet build src/ProcoreConnect -c Release -v quiet -nologo -clp:ErrorsOnly >&2
+  dotnet build src/ProcoreConnect -c Release -v quiet -nologo "-clp:ErrorsOnly;NoSummary" >&2
   dll=src/ProcoreConnect/bin/Release/net10.0/ProcoreConnect.dll
 fi
 
