@@ -95,7 +95,9 @@ public sealed class ClientLibraryTourTests(LocalRun local) : IClassFixture<Local
         });
         Assert.True(exitCode == 0, $"The TypeScript tour exited with {exitCode}:\n{output}\n--- the app's last lines:\n{string.Join('\n', local.App.Output.TakeLast(40))}");
 
+        // Each step prints one JSON line; node may add warnings of its own on stderr.
         var steps = output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Where(line => line.StartsWith('{'))
             .Select(line => JsonDocument.Parse(line).RootElement)
             .ToDictionary(step => step.GetProperty("step").GetString()!, step => step.GetProperty("value"));
         Assert.Equal("pending", steps["4. workspace"].GetString());
