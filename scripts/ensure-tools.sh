@@ -3,14 +3,30 @@
 # On a first run this is `npm ci` against the registry, about 450 packages; a slow or flaky
 # registry must neither hang it for good nor end it without a word, so the install is bounded and
 # retried, and says what it is doing.
+#   scripts/ensure-tools.sh           Azurite
+#   scripts/ensure-tools.sh clients   the client generators instead (scripts/generate-clients.sh):
+#                                     clients/typescript's npm packages (package-lock.json there)
+#                                     and Kiota (the dotnet tool pinned in dotnet-tools.json)
 # Knobs: ENSURE_TOOLS_ATTEMPTS (3), ENSURE_TOOLS_ATTEMPT_TIMEOUT seconds per attempt (600),
 # ENSURE_TOOLS_HEARTBEAT seconds between progress lines (30); npm_config_* as usual.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-azurite=node_modules/azurite/dist/src/azurite.js
-if [ -f "$azurite" ]; then
+what="Azurite $(node -p "require('./package.json').devDependencies.azurite" 2>/dev/null || true) and its dependencies from package-lock.json"
+marker=node_modules/azurite/dist/src/azurite.js
+if [ "${1:-}" = clients ]; then
+  what="the client generators: clients/typescript's packages, and Kiota"
+  # npm ci writes node_modules/.package-lock.json; older than package-lock.json means a pin moved.
+  marker=clients/typescript/node_modules/.package-lock.json
+  if [ -f "$marker" ] && [ ! "$marker" -ot clients/typescript/package-lock.json ]; then
+    # Kiota's restore is a no-op once its package is in NuGet's cache.
+    dotnet tool restore >/dev/null && exit 0
+  fi
+  install() { npm ci --prefix clients/typescript --no-audit --no-fund --loglevel=error && dotnet tool restore; }
+elif [ -f "$marker" ]; then
   exit 0
+else
+  install() { npm ci --no-audit --no-fund --loglevel=error; }
 fi
 
 for tool in node npm; do
@@ -46,25 +62,26 @@ stop_heartbeat() {
 }
 trap stop_heartbeat EXIT
 
-echo "ensure-tools: installing Azurite $(node -p "require('./package.json').devDependencies.azurite") and its dependencies from package-lock.json"
+echo "ensure-tools: installing $what"
 echo "ensure-tools: registry $(npm config get registry), up to $attempts attempts of at most ${attempt_timeout}s each"
 for ((attempt = 1; attempt <= attempts; attempt++)); do
   start=$SECONDS
-  echo "ensure-tools: npm ci, attempt $attempt of $attempts"
-  ( while sleep "$heartbeat"; do echo "ensure-tools: npm ci still running ($((SECONDS - start))s)"; done ) &
+  echo "ensure-tools: install, attempt $attempt of $attempts"
+  ( while sleep "$heartbeat"; do echo "ensure-tools: install still running ($((SECONDS - start))s)"; done ) &
   heartbeat_pid=$!
   status=0
-  timeout --kill-after=10 "$attempt_timeout" npm ci --no-audit --no-fund --loglevel=error || status=$?
+  export -f install
+  timeout --kill-after=10 "$attempt_timeout" bash -c install || status=$?
   stop_heartbeat
-  if [ "$status" -eq 0 ] && [ -f "$azurite" ]; then
-    echo "ensure-tools: Azurite installed in $((SECONDS - start))s"
+  if [ "$status" -eq 0 ] && [ -f "$marker" ]; then
+    echo "ensure-tools: installed in $((SECONDS - start))s"
     exit 0
   fi
 
   case $status in
-    0) why="finished without $azurite" ;;
+    0) why="finished without $marker" ;;
     124 | 137) why="no result within ${attempt_timeout}s" ;;
-    *) why="npm exited with $status" ;;
+    *) why="the install exited with $status" ;;
   esac
   echo "ensure-tools: attempt $attempt failed after $((SECONDS - start))s: $why" >&2
   if ((attempt < attempts)); then
@@ -74,7 +91,7 @@ for ((attempt = 1; attempt <= attempts; attempt++)); do
   fi
 done
 
-echo "ensure-tools: could not install Azurite after $attempts attempts. Check that the registry" \
-  "($(npm config get registry)) is reachable from here (proxy: HTTPS_PROXY or npm config get proxy)," \
-  "then run scripts/ensure-tools.sh again; ENSURE_TOOLS_ATTEMPT_TIMEOUT gives each attempt longer." >&2
+echo "ensure-tools: could not install $what after $attempts attempts. Check that the registries" \
+  "($(npm config get registry), and NuGet's for Kiota) are reachable from here (proxy: HTTPS_PROXY or npm config get proxy)," \
+  "then run scripts/ensure-tools.sh $* again; ENSURE_TOOLS_ATTEMPT_TIMEOUT gives each attempt longer." >&2
 exit 1

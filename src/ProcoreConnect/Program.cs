@@ -3,8 +3,8 @@ using ProcoreConnect.Hosting;
 using ProcoreConnect.Security;
 
 // Run by the publish step: writes {Function}/function.json for the Functions host, read from the
-// endpoints the app maps. The directory is no argument of the app's own.
-var generate = args is ["generate-functions", _];
+// endpoints the app maps. The directory is no argument of the app's own; nor is write-openapi's file.
+var generate = args is ["generate-functions", _] or ["write-openapi", _];
 var builder = WebApplication.CreateBuilder(CustomHandlerPort.BuilderOptions(generate ? [] : args));
 CustomHandlerPort.Apply(builder);
 builder.Services.AddProcoreConnect();
@@ -29,6 +29,12 @@ if (args is ["generate-functions", var outputDirectory])
         Console.WriteLine(path);
     }
 
+    return;
+}
+
+if (args is ["write-openapi", var documentPath])
+{
+    Console.WriteLine(await ProcoreConnect.OpenApi.ApiDocumentFile.WriteAsync(app, documentPath, CancellationToken.None));
     return;
 }
 

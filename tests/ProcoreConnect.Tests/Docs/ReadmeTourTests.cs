@@ -22,26 +22,11 @@ public sealed partial class ReadmeTourTests : IAsyncLifetime
     private const string StepMarker = "### tour step ";
     private const string DoneMarker = "### tour done";
 
-    private SimulatorHost _simulator = null!;
-    private AppProcess _app = null!;
+    private readonly LocalRun _local = new();
 
-    public async Task InitializeAsync()
-    {
-        _simulator = await SimulatorHost.StartAsync(seedDemoClients: true);
-        // As start-local.sh sets them: the simulator's origin, without a trailing slash.
-        var settings = _simulator.Settings().ToDictionary(s => s.Key, s => (string?)_simulator.BaseUrl.GetLeftPart(UriPartial.Authority));
-        settings["Storage:ConnectionString"] = Azurite.Instance.ConnectionString;
-        settings["Storage:TablePrefix"] = Azurite.NewPrefix();
-        settings["Refresh:QueueName"] = "q" + Guid.NewGuid().ToString("N")[..12];
-        settings["Telemetry:Console"] = "true";
-        _app = await AppProcess.StartLocalAsync(settings);
-    }
+    public Task InitializeAsync() => _local.InitializeAsync();
 
-    public async Task DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        await _simulator.DisposeAsync();
-    }
+    public Task DisposeAsync() => _local.DisposeAsync();
 
     [Fact]
     public async Task The_tour_runs_in_order_on_a_fresh_local_run()
@@ -56,14 +41,14 @@ public sealed partial class ReadmeTourTests : IAsyncLifetime
             var failed = Math.Max(outputs.Count, 1);
             Assert.Fail(
                 $"The tour's step {failed} of {steps.Count} failed (bash exit code {exitCode}):\n{steps[failed - 1]}\n" +
-                $"--- its output:\n{(outputs.Count > 0 ? outputs[^1] : output)}\n--- the app's last lines:\n{string.Join('\n', _app.Output.TakeLast(40))}");
+                $"--- its output:\n{(outputs.Count > 0 ? outputs[^1] : output)}\n--- the app's last lines:\n{string.Join('\n', _local.App.Output.TakeLast(40))}");
         }
 
         // The outputs the tour shows: a person's sign-in connected the workspace ...
         Assert.True(
             outputs.Any(o => o.Contains("<h1>Connected to Procore</h1>", StringComparison.Ordinal)),
             "No step's output says 'Connected to Procore':\n" + string.Join("\n---\n", outputs));
-        Assert.Equal(1, (await _simulator.StatsAsync()).AuthorizationCodeGrants);
+        Assert.Equal(1, (await _local.Simulator.StatsAsync()).AuthorizationCodeGrants);
 
         // ... its token came back, and Procore's /me answered to it ...
         var tokenStep = steps.FindIndex(code => code.Contains("/api/workspaces/acme-hq/token", StringComparison.Ordinal));
@@ -94,8 +79,8 @@ public sealed partial class ReadmeTourTests : IAsyncLifetime
         // Any other local address would reach whatever runs there, not this test's service.
         Assert.DoesNotContain(blocks, b => OtherLocalAddress().IsMatch(b));
 
-        var appUrl = _app.BaseAddress.GetLeftPart(UriPartial.Authority);
-        var simulatorUrl = _simulator.BaseUrl.GetLeftPart(UriPartial.Authority);
+        var appUrl = _local.App.BaseAddress.GetLeftPart(UriPartial.Authority);
+        var simulatorUrl = _local.Simulator.BaseUrl.GetLeftPart(UriPartial.Authority);
         return blocks.Select(b => b.Replace(LocalAppUrl, appUrl, StringComparison.Ordinal).Replace(LocalSimulatorUrl, simulatorUrl, StringComparison.Ordinal)).ToList();
     }
 
@@ -159,7 +144,7 @@ public sealed partial class ReadmeTourTests : IAsyncLifetime
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
-            var received = await _simulator.Http.GetFromJsonAsync<JsonElement>("/_simulator/partner-events");
+            var received = await _local.Simulator.Http.GetFromJsonAsync<JsonElement>("/_simulator/partner-events");
             foreach (var e in received.EnumerateArray())
             {
                 if (e.GetProperty("body").GetProperty("type").GetString() == "connected")
