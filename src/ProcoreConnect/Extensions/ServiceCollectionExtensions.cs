@@ -42,6 +42,7 @@ public static class ServiceCollectionExtensions
             context.HttpContext.Items[Security.RefusalLogging.ReasonItem] = context.ProblemDetails.Title + fields;
         });
         services.AddConnectSecurity();
+        services.AddSingleton<Http.AcceptedQuery>();
         services.AddSingleton<Audit.AuditLog>();
         services.ConfigureHttpJsonOptions(o =>
         {
