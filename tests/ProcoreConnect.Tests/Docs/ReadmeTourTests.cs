@@ -33,7 +33,6 @@ public sealed partial class ReadmeTourTests : IAsyncLifetime
         settings["Storage:ConnectionString"] = Azurite.Instance.ConnectionString;
         settings["Storage:TablePrefix"] = Azurite.NewPrefix();
         settings["Refresh:QueueName"] = "q" + Guid.NewGuid().ToString("N")[..12];
-        settings["Telemetry:Console"] = "true";
         _app = await AppProcess.StartLocalAsync(settings);
     }
 
