@@ -8,10 +8,10 @@ namespace ProcoreConnect.Http;
 /// </summary>
 /// <param name="Name">The family's name in the document (<c>tag</c>).</param>
 /// <param name="Prefix">What every member's name begins with (<c>tag.</c>).</param>
-/// <param name="KeyPattern">The regular expression a key after the prefix matches.</param>
+/// <param name="SuffixPattern">The regular expression the caller's part of a name (after the prefix) matches.</param>
 /// <param name="MaxCount">The most members one request may send.</param>
 /// <param name="Description">What the family does, for the document.</param>
-public sealed record QueryFamily(string Name, string Prefix, string KeyPattern, int MaxCount, string Description);
+public sealed record QueryFamily(string Name, string Prefix, string SuffixPattern, int MaxCount, string Description);
 
 /// <summary>
 /// Endpoint metadata: the endpoint takes whatever query its caller sends, unchecked; for routes a

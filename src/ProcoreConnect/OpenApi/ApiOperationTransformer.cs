@@ -152,7 +152,7 @@ internal sealed class ApiOperationTransformer(IOptions<JsonOptions> json, IOptio
             PropertyNames = new OpenApiSchema
             {
                 Type = JsonSchemaType.String,
-                Pattern = "^" + System.Text.RegularExpressions.Regex.Escape(family.Prefix) + family.KeyPattern.TrimStart('^'),
+                Pattern = "^" + System.Text.RegularExpressions.Regex.Escape(family.Prefix) + family.SuffixPattern.TrimStart('^'),
             },
             AdditionalProperties = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1 },
             MaxProperties = family.MaxCount,
