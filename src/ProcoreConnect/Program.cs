@@ -18,6 +18,8 @@ app.UseStatusCodePages();
 app.UseMiddleware<RefusalLogging>();
 app.UseAuthentication();
 app.UseAuthorization();
+// A query parameter the endpoint does not take is refused before anything is done or counted.
+app.UseMiddleware<ProcoreConnect.Http.StrictQuery>();
 // After authorization: it partitions by the authenticated partner, and a refused caller costs no permit.
 app.UseMiddleware<RateLimiting>();
 app.MapProcoreConnect();

@@ -55,6 +55,7 @@ public static class ProcoreSimulatorApp
         app.MapRest();
         app.MapSimulatorAdmin();
         app.MapPartnerEvents();
+        app.MapPartnerReturn();
         app.MapGet("/", () => Results.Text("Procore simulator: /oauth/authorize, /oauth/token, /oauth/revoke, /rest/v1.0/me, /rest/v1.0/companies, /rest/v1.0/projects, /_simulator/* (partner events: /_simulator/partner-events)"));
         return app;
     }

@@ -13,6 +13,7 @@ public sealed record InstalledCompaniesResponse(
 public sealed record CreateCompanyWorkspacesRequest
 {
     /// <summary>The environment the app is installed in.</summary>
+    [Common.WireValues(typeof(ProcoreEnvironment))]
     public string? Environment { get; init; }
 
     /// <summary>The companies to create workspaces for; absent: every installed company with no workspace yet.</summary>

@@ -4,6 +4,7 @@ namespace ProcoreConnect.Clients;
 public sealed record OAuthClientRequest
 {
     /// <summary><c>authorization_code</c> or <c>client_credentials</c>; fixed once the client exists.</summary>
+    [Common.WireValues(typeof(Clients.AuthFlow))]
     public string? AuthFlow { get; init; }
 
     /// <summary>Procore's client id of the app.</summary>

@@ -87,6 +87,7 @@ public sealed record SecretRotationRequest
     public DateTimeOffset? ClientSecretExpiresAt { get; init; }
 
     /// <summary>Where to prove a client-credentials secret when no workspace uses the client yet.</summary>
+    [Common.WireValues(typeof(Procore.ProcoreEnvironment))]
     public string? Environment { get; init; }
 
     /// <summary>Never the secret: a record would print it.</summary>

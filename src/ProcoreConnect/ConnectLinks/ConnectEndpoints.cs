@@ -15,6 +15,8 @@ public static class ConnectEndpoints
     {
         api.MapGet("oauth/callback", Callback)
             .WithName("OAuthCallback")
+            // Procore's redirect, with whatever it adds (code, state, error, error_description, …): a refusal would strand the sign-in.
+            .AcceptsAnyQuery()
             .WithTags(ApiTags.Connecting)
             .WithSummary("Procore's redirect back (the redirect_uri)")
             .WithDescription("For the person's browser, anonymous, and only in the browser that pressed Connect (its sign-in cookie): exchanges the code, "

@@ -62,7 +62,8 @@ public static class ConnectLinkEndpoints
                 ClientCredentialsRefusal,
             ]);
 
-        var link = api.MapGroup("connect").WithMetadata(SecretInPath.Instance).WithTags(ApiTags.Connecting);
+        // A person's browser: a link pasted with a mail tool's tracking parameters still opens.
+        var link = api.MapGroup("connect").WithMetadata(SecretInPath.Instance).WithTags(ApiTags.Connecting).AcceptsAnyQuery();
         link.MapGet("{token}", Show)
             .WithName("ShowConnectLink")
             .WithSummary("The connect link's page (for a person's browser)")

@@ -7,6 +7,7 @@ public sealed record EventRecord
     public required string EventId { get; init; }
 
     /// <summary>The event type, e.g. <c>connected</c>.</summary>
+    [Common.WireValues(typeof(EventTypes))]
     public required string Type { get; init; }
 
     /// <summary>The workspace it is about, if any.</summary>

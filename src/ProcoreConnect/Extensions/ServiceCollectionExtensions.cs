@@ -32,13 +32,17 @@ public static class ServiceCollectionExtensions
     /// <summary>Registers everything the functions need.</summary>
     public static IServiceCollection AddProcoreConnect(this IServiceCollection services)
     {
+        // Ahead of the JSON writer AddProblemDetails adds: a browser opening an API route gets a page.
+        services.AddSingleton<IProblemDetailsWriter, Security.ApiRouteBrowserPage>();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
         {
+            Security.AuthProblems.Describe(context);
             // The reason RefusalLogging writes: the title and the names of the invalid fields, never values.
             var fields = context.ProblemDetails is HttpValidationProblemDetails validation ? " [" + string.Join(", ", validation.Errors.Keys) + "]" : "";
             context.HttpContext.Items[Security.RefusalLogging.ReasonItem] = context.ProblemDetails.Title + fields;
         });
         services.AddConnectSecurity();
+        services.AddSingleton<Http.AcceptedQuery>();
         services.AddSingleton<Audit.AuditLog>();
         services.ConfigureHttpJsonOptions(o =>
         {

@@ -64,8 +64,63 @@ public static class JsonBody
         }
         catch (JsonException ex)
         {
-            var field = FieldOf(ex);
-            return (null, Problems.Field(field, fieldMessages?.GetValueOrDefault(field) ?? "Malformed JSON, an unknown field, or a value of the wrong type."));
+            var fields = OffendingFields<T>(buffer.GetBuffer().AsMemory(0, (int)buffer.Length)) ?? [FieldOf(ex)];
+            return (null, Problems.Fields(fields.ToDictionary(
+                f => f, f => new List<string> { fieldMessages?.GetValueOrDefault(f) ?? "Malformed JSON, an unknown field, or a value of the wrong type." })));
+        }
+    }
+
+    // The serializer stops at the first bad field; a caller fixing a body wants them all. Each
+    // member of a well-formed object is tried alone: unknown names, and values of the wrong type.
+    // Null when the body is no JSON object (then the serializer's one position is all there is).
+    private static List<string>? OffendingFields<T>(ReadOnlyMemory<byte> body)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return null;
+            }
+
+            var properties = Strict.GetTypeInfo(typeof(T)).Properties.ToDictionary(p => p.Name, p => p.PropertyType, StringComparer.Ordinal);
+            var bad = new List<string>();
+            foreach (var member in document.RootElement.EnumerateObject())
+            {
+                if (!properties.TryGetValue(member.Name, out var type))
+                {
+                    bad.Add(member.Name);
+                }
+                else if (Misfit(member.Value, type) is { } within)
+                {
+                    bad.Add(member.Name + within);
+                }
+            }
+
+            return bad.Count > 0 ? [.. bad.Distinct(StringComparer.Ordinal)] : null;
+        }
+    }
+
+    // Null when the value reads as the type; else where inside it reading stopped ("" for the value itself, ".key", "[0]").
+    private static string? Misfit(JsonElement value, Type type)
+    {
+        try
+        {
+            _ = value.Deserialize(type, Strict);
+            return null;
+        }
+        catch (JsonException ex)
+        {
+            return ex.Path is { Length: > 1 } path && path.StartsWith('$') ? path[1..] : "";
         }
     }
 

@@ -17,6 +17,13 @@ public static class ApiDocsEndpoints
     /// <summary>The function serving the reference page and its script.</summary>
     public const string ReferenceFunction = "ApiReference";
 
+    /// <summary>
+    /// What the reference page's request client fills the API key with: plainly no key (Scalar's own
+    /// placeholder is a random-looking string a reader may take for a real one), and refused with a
+    /// 401 that says how to send a real one.
+    /// </summary>
+    public const string PlaceholderKey = "pck_your_key_here";
+
     /// <summary>The document's route under <c>/api</c>.</summary>
     public const string DocumentRoute = "openapi.json";
 
@@ -67,6 +74,7 @@ public static class ApiDocsEndpoints
             .WithTitle("Procore Connect API")
             .WithOpenApiRoutePattern("/api/" + DocumentRoute)
             .AddPreferredSecuritySchemes(ApiDocumentTransformer.ApiKeyScheme)
+            .AddApiKeyAuthentication(ApiDocumentTransformer.ApiKeyScheme, key => key.WithValue(PlaceholderKey))
             .DisableDefaultFonts()
             .DisableTelemetry()
             .DisableAgent()

@@ -51,7 +51,8 @@ internal sealed class ApiDocumentTransformer(IOptions<PublicUrlOptions> publicUr
                 In = ParameterLocation.Header,
                 Name = ApiKeyAuthenticationHandler.Header,
                 Description = "A partner key (`POST /api/partners/{partnerId}/keys`) or the bootstrap admin key. "
-                    + "`Authorization: ApiKey pck_…` is accepted as well.",
+                    + "`Authorization: ApiKey pck_…` is accepted as well. On the reference page, replace the placeholder `"
+                    + ApiDocsEndpoints.PlaceholderKey + "` with your key.",
             },
             [BearerScheme] = new OpenApiSecurityScheme
             {

@@ -82,6 +82,16 @@ internal sealed class ApiOperationTransformer(IOptions<JsonOptions> json, IOptio
         foreach (var parameter in (operation.Parameters ?? []).OfType<OpenApiParameter>())
         {
             parameter.Description ??= ApiParameters.Descriptions.GetValueOrDefault(parameter.Name!);
+            if (parameter.In == ParameterLocation.Query && ApiParameters.ValueTypes.TryGetValue(parameter.Name!, out var valueType))
+            {
+                parameter.Schema = await ValueSchemaAsync(valueType, context, cancellationToken);
+            }
+        }
+
+        foreach (var family in metadata.OfType<Http.QueryFamily>())
+        {
+            operation.Parameters ??= [];
+            operation.Parameters.Add(FamilyParameter(family));
         }
 
         var policies = metadata.OfType<IAllowAnonymous>().Any() ? [] : metadata.OfType<IAuthorizeData>().Select(a => a.Policy).OfType<string>().ToList();
@@ -107,12 +117,68 @@ internal sealed class ApiOperationTransformer(IOptions<JsonOptions> json, IOptio
         }
     }
 
+    // Where the schema generator would say "string" (a value the handler parses itself): the type on the wire.
+    // An enum is its own named schema, the one the responses refer to, so a generator makes one type of it.
+    private static async Task<IOpenApiSchema> ValueSchemaAsync(Type type, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        var schema = await context.GetOrCreateSchemaAsync(type, null, cancellationToken);
+        if (!type.IsEnum)
+        {
+            return schema;
+        }
+
+        var document = context.Document!;
+        if (document.Components?.Schemas?.ContainsKey(type.Name) is not true)
+        {
+            document.AddComponent(type.Name, schema);
+        }
+
+        return new OpenApiSchemaReference(type.Name, document);
+    }
+
+    // A family of parameters named by the caller's keys (tag.region=west&tag.tier=gold): in OpenAPI, one
+    // object parameter serialized form-exploded, which puts each property on the query as name=value,
+    // exactly the wire form; the property names carry the prefix. deepObject would send tag[region]=west.
+    private static OpenApiParameter FamilyParameter(Http.QueryFamily family) => new()
+    {
+        Name = family.Name,
+        In = ParameterLocation.Query,
+        Style = ParameterStyle.Form,
+        Explode = true,
+        Description = family.Description,
+        Schema = new OpenApiSchema
+        {
+            Type = JsonSchemaType.Object,
+            PropertyNames = new OpenApiSchema
+            {
+                Type = JsonSchemaType.String,
+                Pattern = "^" + System.Text.RegularExpressions.Regex.Escape(family.Prefix) + family.SuffixPattern.TrimStart('^'),
+            },
+            AdditionalProperties = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1 },
+            MaxProperties = family.MaxCount,
+        },
+        Example = new JsonObject { [family.Prefix + "region"] = "west" },
+    };
+
     private static IEnumerable<ResponseDoc> Preconditions(bool ifMatch) => ifMatch
         ? [ResponseDoc.Problem(Http.Problems.PreconditionFailed("If-Match does not match the current ETag."), "`If-Match` no longer matches: read again and retry.")]
         : [];
 
     private async Task<OpenApiRequestBody> RequestBodyAsync(RequestDoc request, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
+        // A string field declared with an enum's wire values refers to that enum's schema, as the answers do.
+        var enumFields = new Dictionary<string, IOpenApiSchema>(StringComparer.Ordinal);
+        foreach (var property in request.Type.GetProperties())
+        {
+            if (property.GetCustomAttributes(typeof(Common.WireValuesAttribute), inherit: false) is [Common.WireValuesAttribute { Source.IsEnum: true } values, ..])
+            {
+                var name = property.GetCustomAttributes(typeof(JsonPropertyNameAttribute), inherit: false) is [JsonPropertyNameAttribute named, ..]
+                    ? named.Name
+                    : _requests.PropertyNamingPolicy?.ConvertName(property.Name) ?? property.Name;
+                enumFields[name] = await ValueSchemaAsync(values.Source, context, cancellationToken);
+            }
+        }
+
         var schema = await ComponentAsync(request.Type, context, cancellationToken, component =>
         {
             // The records are all nullable so that the handler can name each missing field; the
@@ -123,6 +189,14 @@ internal sealed class ApiOperationTransformer(IOptions<JsonOptions> json, IOptio
                 if (component.Properties is { } properties && properties.TryGetValue(field, out var found) && found is OpenApiSchema property)
                 {
                     property.Type &= ~JsonSchemaType.Null;
+                }
+            }
+
+            foreach (var (field, reference) in enumFields)
+            {
+                if (component.Properties?.TryGetValue(field, out var inline) is true)
+                {
+                    component.Properties[field] = reference is OpenApiSchemaReference r ? new OpenApiSchemaReference(r.Reference.Id!, context.Document) { Description = inline.Description } : reference;
                 }
             }
 

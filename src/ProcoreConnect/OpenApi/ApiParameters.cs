@@ -25,6 +25,18 @@ public static class ApiParameters
         ["error_description"] = "Procore's words for the error, if any.",
     }.ToFrozenDictionary();
 
+    /// <summary>
+    /// What each query parameter's value is on the wire, by name, where the handler binds it as a string
+    /// to answer a bad value in its own words: the document types it (an integer, an enum) for generators.
+    /// </summary>
+    public static IReadOnlyDictionary<string, Type> ValueTypes { get; } = new Dictionary<string, Type>
+    {
+        ["pageSize"] = typeof(int),
+        ["companyId"] = typeof(long),
+        ["environment"] = typeof(Procore.ProcoreEnvironment),
+        ["deep"] = typeof(bool),
+    }.ToFrozenDictionary();
+
     /// <summary>The 400 of a list whose paging parameters are invalid.</summary>
     public static ResponseDoc InvalidPaging =>
         ResponseDoc.Invalid(Paging.Read("0", null).Problem!, "`pageSize` is not 1-100, or `continuationToken` is not one this API returned.");

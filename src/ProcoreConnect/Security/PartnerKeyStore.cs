@@ -23,7 +23,8 @@ public sealed class PartnerKeyStore(TableStore tables, TimeProvider time, IOptio
     /// <summary>The table's name (before the configured prefix).</summary>
     public const string TableName = "PartnerKeys";
 
-    private const string Prefix = "pck_";
+    /// <summary>How every partner key begins.</summary>
+    public const string Prefix = "pck_";
     private readonly ConcurrentDictionary<string, (PartnerKeyEntity Row, DateTimeOffset CheckedAt)> _cache = new();
     private readonly ConcurrentDictionary<string, DateTimeOffset> _unknown = new(StringComparer.Ordinal);
     private readonly Lock _unknownLock = new();

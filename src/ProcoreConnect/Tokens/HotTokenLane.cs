@@ -36,7 +36,8 @@ public sealed class HotTokenLane(RequestDelegate next, ApiKeyVerifier keys, Toke
 
     private async Task<CachedToken?> HotTokenAsync(HttpContext context)
     {
-        if (!HttpMethods.IsGet(context.Request.Method)
+        // A query is the pipeline's to check (StrictQuery): the route takes none but the host's function key.
+        if (!HttpMethods.IsGet(context.Request.Method) || context.Request.QueryString.HasValue
             || context.GetEndpoint()?.Metadata.GetMetadata<HotTokenRoute>() is null
             || context.Request.RouteValues["id"] is not string id || !WorkspaceId.IsValid(id))
         {

@@ -36,13 +36,18 @@ public sealed class TokenEligibility(WorkspaceRepository workspaces, CompanyAcce
         $"The operator does not grant you company {workspace.CompanyId} on public OAuth client '{workspace.Client.Name}' (any more), "
         + "so this workspace gets no token: ask the operator for a grant, or move the workspace to a client of your own.";
 
+    /// <summary>Why a workspace nobody has signed in to gets no token, and the call that starts the sign-in.</summary>
+    public static string NotConnectedDetail(string id) =>
+        $"Workspace '{id}' is not connected yet: a person must sign in to Procore for it. Create a connect link with "
+        + $"POST /api/workspaces/{id}/connect-links and send its url to that person, or send their browser to GET /api/workspaces/{id}/connect.";
+
     private static TokenOutcome? Refusal(Workspace workspace) => workspace.Status switch
     {
         WorkspaceStatus.Disabled => new TokenOutcome(TokenStatus.NotConnected, Detail: "The workspace is disabled."),
         WorkspaceStatus.NeedsReauthorization => new TokenOutcome(
             TokenStatus.NeedsReauthorization, Detail: workspace.LastError ?? "Procore refused the refresh token; connect the workspace again."),
         WorkspaceStatus.Pending when workspace.AuthFlow == AuthFlow.AuthorizationCode => new TokenOutcome(
-            TokenStatus.NotConnected, Detail: "The workspace is not connected yet: open /api/workspaces/{id}/connect in a browser."),
+            TokenStatus.NotConnected, Detail: NotConnectedDetail(workspace.Id)),
         _ => null,
     };
 }

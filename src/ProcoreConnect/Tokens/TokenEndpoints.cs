@@ -118,7 +118,7 @@ public static class TokenEndpoints
         Ok(StatusCodes.Status200OK, ok, Examples.Token),
         WorkspaceRoutes.InvalidId,
         WorkspaceRoutes.NotFound,
-        TokenProblem(TokenStatus.NotConnected, "The workspace is not connected yet: open /api/workspaces/{id}/connect in a browser.",
+        TokenProblem(TokenStatus.NotConnected, TokenEligibility.NotConnectedDetail(ApiExamples.WorkspaceId),
             "`not_connected`: never connected, or disabled."),
         TokenProblem(TokenStatus.NeedsReauthorization, "Procore refused the refresh token; connect the workspace again.",
             "`needs_reauthorization`: the grant is gone, a person must connect again."),

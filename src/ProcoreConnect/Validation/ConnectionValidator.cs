@@ -29,7 +29,7 @@ public sealed class ConnectionValidator(
         if (workspace is null || outcome.Token is null)
         {
             checks.Add(new ValidationCheck("token", false, null, outcome.Detail ?? outcome.Status.ToString()));
-            return Report(workspaceRef.Id, checks, fix: TokenFix(outcome));
+            return Report(workspaceRef.Id, checks, fix: TokenFix(workspaceRef.Id, outcome));
         }
 
         checks.Add(new ValidationCheck("token", true, null, $"Access token valid until {outcome.Token.ExpiresAt:u}."));
@@ -108,11 +108,11 @@ public sealed class ConnectionValidator(
         CheckedAt = time.GetUtcNow(),
     };
 
-    private static string? TokenFix(TokenOutcome outcome) => outcome.Status switch
+    private static string? TokenFix(string id, TokenOutcome outcome) => outcome.Status switch
     {
         TokenStatus.NotFound => "The workspace does not exist.",
         TokenStatus.GrantRevoked => outcome.Detail,
-        TokenStatus.NotConnected => "Connect the workspace: open /api/workspaces/{id}/connect in a browser and sign in to Procore.",
+        TokenStatus.NotConnected => Tokens.TokenEligibility.NotConnectedDetail(id),
         TokenStatus.NeedsReauthorization => "Procore revoked or expired the connection: connect the workspace again in a browser.",
         TokenStatus.InvalidClient => (outcome.Detail is { } detail ? detail + " " : "")
             + "Copy the client id and secret again from the app's page in the Procore Developer Portal (sandbox and production have "

@@ -34,6 +34,8 @@ public static class WebhookEndpoints
                 [Ok(StatusCodes.Status200OK, "The hook's destination and Authorization value.", Examples.HookSettings), WorkspaceRoutes.InvalidId, WorkspaceRoutes.NotFound]);
         api.MapPost("webhooks/procore/{workspaceKey}", Receive)
             .WithName("ReceiveProcoreWebhook")
+            // Procore's call to the URL it was given: a refusal would lose the delivery.
+            .AcceptsAnyQuery()
             .WithTags(ApiTags.ProcoreWebhooks)
             .WithSummary("Procore's webhook deliveries")
             .WithDescription("For Procore, anonymous: the hook's `Authorization` value is checked in constant time. Payload formats v2, v3 and v4 are accepted "

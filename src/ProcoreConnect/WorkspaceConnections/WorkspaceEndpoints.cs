@@ -27,6 +27,7 @@ public static class WorkspaceEndpoints
             .WithName("ListWorkspaces")
             .WithSummary("List the caller's workspaces")
             .WithDescription("`tag.{key}=value` (up to 4, each key once) lists only workspaces carrying every such tag; a filtered page may hold fewer than `pageSize` items.")
+            .WithQueryFamily(TagFilters)
             .WithResponses(static () =>
             [
                 Ok(StatusCodes.Status200OK, "A page of workspaces; pass `continuationToken` back for the next (null on the last page).", Examples.Workspaces),
@@ -86,6 +87,13 @@ public static class WorkspaceEndpoints
             ]);
         return api;
     }
+
+    /// <summary>The list's tag filters: <c>tag.{key}=value</c>, read from the query by <see cref="WorkspaceTags.ParseFilters"/>.</summary>
+    public static readonly QueryFamily TagFilters = new(
+        "tag", WorkspaceTags.FilterPrefix, WorkspaceTags.KeyPattern,
+        WorkspaceTags.MaxFilters,
+        $"Tag filters, each sent as its own parameter `tag.{{key}}=value` (e.g. `?tag.region=west&tag.tier=gold`): up to {WorkspaceTags.MaxFilters}, "
+        + $"each key once, a value of 1 to {WorkspaceTags.MaxValueLength} characters; only workspaces carrying every such tag are listed.");
 
     /// <summary><c>GET /api/workspaces/{id}/connection</c>.</summary>
     public static Ok<ConnectionResponse> GetConnection(VisibleWorkspace workspace, IOptions<ProcoreOptions> procore, HttpResponse response)

@@ -10,6 +10,7 @@ public sealed record ConnectionRequest
     public long? CompanyId { get; init; }
 
     /// <summary><c>production</c>, <c>sandbox</c> or <c>monthly</c>.</summary>
+    [Common.WireValues(typeof(Procore.ProcoreEnvironment))]
     public string? Environment { get; init; }
 
     /// <summary>The name of the OAuth client to connect with: the partner's own, or a public one.</summary>

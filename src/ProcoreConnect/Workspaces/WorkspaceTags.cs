@@ -59,6 +59,9 @@ public static partial class WorkspaceTags
     /// <summary>The query parameter prefix of a tag filter: <c>?tag.customerId=cus_123</c>.</summary>
     public const string FilterPrefix = "tag.";
 
+    /// <summary>The shape of a key, as a JSON Schema pattern (ECMA-262) for the API document.</summary>
+    public const string KeyPattern = "^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$";
+
     /// <summary>
     /// Reads the <c>tag.{key}=value</c> filters of a query (each key once; they all must match);
     /// null, the parameter and the problem when one is not of that shape.

@@ -22,7 +22,6 @@ public sealed class LocalRun : IAsyncLifetime
         settings["Storage:ConnectionString"] = Azurite.Instance.ConnectionString;
         settings["Storage:TablePrefix"] = Azurite.NewPrefix();
         settings["Refresh:QueueName"] = "q" + Guid.NewGuid().ToString("N")[..12];
-        settings["Telemetry:Console"] = "true";
         App = await AppProcess.StartLocalAsync(settings);
     }
 

@@ -192,6 +192,61 @@ public sealed class OpenApiDocumentTests(AppFactory app) : IClassFixture<AppFact
     }
 
     [Fact]
+    public async Task Query_values_are_typed_as_the_wire_carries_them_not_as_strings()
+    {
+        var document = await ReadAsync();
+
+        var query = document.Paths.SelectMany(p => p.Value.Operations!.Values)
+            .SelectMany(o => (o.Parameters ?? []).Where(q => q.In == ParameterLocation.Query).Select(q => (o.OperationId, Parameter: q))).ToList();
+        Assert.All(query.Where(q => q.Parameter.Name == "pageSize"), q => Assert.Equal((JsonSchemaType.Integer, "int32"), (q.Parameter.Schema!.Type!.Value, q.Parameter.Schema.Format)));
+        Assert.All(query.Where(q => q.Parameter.Name == "companyId"), q => Assert.Equal((JsonSchemaType.Integer, "int64"), (q.Parameter.Schema!.Type!.Value, q.Parameter.Schema.Format)));
+        Assert.All(query.Where(q => q.Parameter.Name == "environment"), q => Assert.Equal("ProcoreEnvironment", ((OpenApiSchemaReference)q.Parameter.Schema!).Reference.Id));
+        Assert.Contains(query, q => q.OperationId == "ListWorkspaces" && q.Parameter.Name == "pageSize");
+        Assert.Contains(query, q => q.OperationId == "ListInstalledCompanies" && q.Parameter.Name == "companyId");
+    }
+
+    [Fact]
+    public async Task Enums_are_string_enums_and_request_fields_refer_to_the_same_named_schemas()
+    {
+        var document = await ReadAsync();
+        var schemas = document.Components!.Schemas!;
+
+        var enums = schemas.Where(s => s.Value.Enum is { Count: > 0 }).ToList();
+        Assert.Contains(enums, e => e.Key == "WorkspaceStatus");
+        Assert.All(enums, e => Assert.True(e.Value.Type == JsonSchemaType.String, $"{e.Key} is an enum of type {e.Value.Type}"));
+        Assert.Equal(["production", "sandbox", "monthly"], schemas["ProcoreEnvironment"].Enum!.Select(v => v.GetValue<string>()));
+
+        Assert.Equal("ProcoreEnvironment", RefOf(schemas["ConnectionRequest"].Properties!["environment"]));
+        Assert.Equal("ProcoreEnvironment", RefOf(schemas["CreateCompanyWorkspacesRequest"].Properties!["environment"]));
+        Assert.Equal("AuthFlow", RefOf(schemas["OAuthClientRequest"].Properties!["authFlow"]));
+        Assert.Equal("AuthFlow", RefOf(schemas["ConnectionResponse"].Properties!["authFlow"]));
+        Assert.Equal("CompanyWorkspaceOutcome", RefOf(schemas["CompanyWorkspaceResult"].Properties!["outcome"]));
+        // Event types: the constants partners receive, whatever they grow to.
+        var eventTypes = typeof(ProcoreConnect.Events.EventTypes).GetFields().Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!);
+        Assert.Equal(eventTypes, schemas["EventRecord"].Properties!["type"].Enum!.Select(v => v.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task The_tag_filter_is_a_documented_parameter_of_the_list_that_describes_its_wire_form()
+    {
+        var document = await ReadAsync();
+        var list = document.Paths["/api/workspaces"].Operations![HttpMethod.Get];
+
+        var tag = Assert.Single(list.Parameters!, p => p.Name == "tag");
+        Assert.Equal(ParameterLocation.Query, tag.In);
+        // Form-exploded: each property goes on the query as its own name=value, the prefix in the name.
+        Assert.Equal((ParameterStyle.Form, true), (tag.Style!.Value, tag.Explode));
+        Assert.Equal(JsonSchemaType.Object, tag.Schema!.Type);
+        Assert.Equal(ProcoreConnect.Workspaces.WorkspaceTags.MaxFilters, tag.Schema.MaxProperties);
+        Assert.Equal(JsonSchemaType.String, tag.Schema.AdditionalProperties!.Type);
+        var names = new System.Text.RegularExpressions.Regex(((OpenApiSchema)tag.Schema).PropertyNames!.Pattern!);
+        Assert.Matches(names, "tag.region");
+        Assert.DoesNotMatch(names, "tags.region");
+        Assert.DoesNotMatch(names, "region");
+        Assert.Contains("tag.", tag.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Every_handler_that_answers_a_problem_documents_its_statuses()
     {
         // A ProblemHttpResult in a handler's Results<…> adds nothing to the endpoint metadata (its
@@ -237,6 +292,8 @@ public sealed class OpenApiDocumentTests(AppFactory app) : IClassFixture<AppFact
         // Scalar's defaults load fonts from fonts.scalar.com and report telemetry: both off.
         Assert.Contains("\"withDefaultFonts\":false", html, StringComparison.Ordinal);
         Assert.Contains("\"telemetry\":false", html, StringComparison.Ordinal);
+        // The request client's key is plainly a placeholder, not Scalar's random-looking default.
+        Assert.Contains(ApiDocsEndpoints.PlaceholderKey, html, StringComparison.Ordinal);
         Assert.DoesNotContain("src=\"http", html, StringComparison.Ordinal);
         Assert.DoesNotContain("href=\"http", html, StringComparison.Ordinal);
 
@@ -274,6 +331,8 @@ public sealed class OpenApiDocumentTests(AppFactory app) : IClassFixture<AppFact
         var again = await app.AnonymousClient().GetAsync(new Uri("/api/reference/", UriKind.Relative));
         Assert.DoesNotContain(nonce, again.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
     }
+
+    private static string? RefOf(IOpenApiSchema schema) => (schema as OpenApiSchemaReference)?.Reference.Id;
 
     private IReadOnlyList<RouteEndpoint> Endpoints()
     {
