@@ -152,9 +152,13 @@ public sealed class PartnerKeyStore(TableStore tables, TimeProvider time, IOptio
             return false;
         }
 
-        var row = found.Value;
-        row.RevokedAt ??= time.GetUtcNow();
-        await table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, cancellationToken);
+        if (found.Value.RevokedAt is null)
+        {
+            // Only RevokedAt, merged on the row as it is: a use recorded meanwhile (LastUsedAt) must not
+            // make the revocation fail, and nothing else on the row is ever written after creation.
+            await table.UpdateEntityAsync(new TableEntity(keyId, keyId) { ["RevokedAt"] = time.GetUtcNow() }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+        }
+
         _cache.TryRemove(keyId, out _);
         return true;
     }
