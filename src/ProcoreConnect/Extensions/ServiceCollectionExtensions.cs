@@ -114,6 +114,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<GrantConnector>();
         services.AddSingleton<TokenReader>();
         services.AddSingleton<ConnectionValidator>();
+        services.AddSingleton<ValidationRecorder>();
 
         services.AddSingleton<Webhooks.InboundWebhookStore>();
         services.AddOptions<Webhooks.WebhookOptions>().BindConfiguration(Webhooks.WebhookOptions.Section).ValidateOnStartWith(new Webhooks.WebhookOptionsValidator());
