@@ -31,6 +31,7 @@ public static class EndpointExtensions
         // OpenAPI document's (a group lists the endpoints mapped on it before its nested groups').
         app.MapHttpFunctions().MapHealth();
         app.MapHttpFunctions().MapWorkspaces();
+        app.MapHttpFunctions().MapConnectionPatch();
         app.MapHttpFunctions().MapOAuthClients();
         app.MapHttpFunctions().MapClientGrants();
         app.MapHttpFunctions().MapInstalledCompanies();
