@@ -41,6 +41,7 @@ public static class EndpointExtensions
         app.MapHttpFunctions().MapValidation();
         app.MapHttpFunctions().MapProcoreWebhooks();
         app.MapHttpFunctions().MapPartnerWebhook();
+        app.MapHttpFunctions().MapPartnerEvents();
         app.MapHttpFunctions().MapPartnerSettings();
         app.MapHttpFunctions().MapAudit();
         app.MapHttpFunctions().MapPartnerKeys();

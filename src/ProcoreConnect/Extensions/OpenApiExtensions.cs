@@ -18,6 +18,7 @@ public static class OpenApiExtensions
             // probe, and the documentation's own functions.
             options.AddDocumentTransformer<ApiDocumentTransformer>();
             options.AddOperationTransformer<ApiOperationTransformer>();
+            options.AddDocumentTransformer<EventWebhooksTransformer>();
         });
         return services;
     }

@@ -72,6 +72,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<GrantCleanup>();
         services.AddSingleton<WorkspaceConnectionService>();
         services.AddSingleton<WorkspaceDeletion>();
+        services.AddSingleton<DeletionNotice>();
         services.AddSingleton<Clients.OAuthClientRepository>();
         services.AddSingleton<ClientManagement.OAuthClientService>();
         services.AddSingleton<ClientManagement.ClientSecretRotation>();
@@ -122,6 +123,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<Events.PartnerWebhookStore>();
         services.AddSingleton<Events.EventPublisher>();
         services.AddSingleton<Events.EventDispatcher>();
+        services.AddSingleton<Events.EventLog>();
         services.AddHostedService<Events.EventWorker>();
         services.AddSingleton<Events.HostAddressResolver>();
         services.AddSingleton<Events.PublicAddressConnector>();

@@ -54,6 +54,7 @@ public static class ConnectionPatchEndpoints
     /// <summary>Merges the patch into the connection as it stands, then writes the result as <c>PUT</c> does, conditional on the version merged.</summary>
     public static async Task<Results<Ok<ConnectionResponse>, ValidationProblem, ProblemHttpResult>> PatchConnection(
         WorkspaceRoute route,
+        VisibleWorkspace found,
         HttpRequest request,
         ClaimsPrincipal user,
         WorkspaceRepository workspaces,
@@ -76,7 +77,8 @@ public static class ConnectionPatchEndpoints
         var ifMatch = Preconditions.IfMatch(request);
         for (var attempt = 1; ; attempt++)
         {
-            if (await workspaces.FindVisibleAsync(route.Ref, cancellationToken) is not { } current)
+            // The group found it for the first merge (a missing one is 404 before its body is read); a retry reads it again.
+            if ((attempt == 1 ? found.Value : await workspaces.FindVisibleAsync(route.Ref, cancellationToken)) is not { } current)
             {
                 return Problems.WorkspaceNotFound(route.Id);
             }

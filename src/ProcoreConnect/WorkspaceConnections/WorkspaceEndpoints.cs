@@ -76,7 +76,8 @@ public static class WorkspaceEndpoints
         connection.MapDelete("connection", DeleteConnection)
             .WithName("DeleteConnection")
             .WithSummary("Delete a workspace")
-            .WithDescription("Revokes its grant at Procore (a failed revocation is logged, not fatal), then deletes every secret it owns and its row.")
+            .WithDescription("Revokes its grant at Procore (a failed revocation is logged, not fatal), then deletes every secret it owns and its row. "
+                + "Its audit trail goes out in the `workspace.deleted` event (listed by `GET /api/partner/events`); the workspace's routes answer 404 from now on.")
             .WithMetadata(RateLimited.PerPartner)
             .WithIfMatch()
             .WithResponses(static () =>
@@ -141,7 +142,8 @@ public static class WorkspaceEndpoints
 
     /// <summary><c>DELETE /api/workspaces/{id}/connection</c>: the workspace and all its secrets.</summary>
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteConnection(
-        WorkspaceRoute route, HttpRequest request, ClaimsPrincipal user, WorkspaceDeletion connections, AuditLog audit, CancellationToken cancellationToken)
+        WorkspaceRoute route, HttpRequest request, ClaimsPrincipal user, WorkspaceDeletion connections, AuditLog audit, DeletionNotice notice,
+        CancellationToken cancellationToken)
     {
         var outcome = await connections.DeleteAsync(route.Ref, Preconditions.IfMatch(request), cancellationToken);
         if (outcome.Status != WriteStatus.Deleted)
@@ -150,6 +152,7 @@ public static class WorkspaceEndpoints
         }
 
         await audit.RecordAsync(outcome.Value!.Key, user.Actor(), "workspace.deleted", null, cancellationToken);
+        await notice.PublishAsync(outcome.Value, CancellationToken.None);
         return TypedResults.NoContent();
     }
 
