@@ -21,7 +21,7 @@ public sealed class SignInCompletion(
     SignInCompanyCheck companies,
     GrantConnector grants,
     GrantRevoker revoker,
-    ConnectionValidator validator,
+    ValidationRecorder checks,
     ILogger<SignInCompletion> logger)
 {
     /// <summary>Completes <paramref name="pending"/>'s sign-in for <paramref name="workspace"/> with <paramref name="code"/>.</summary>
@@ -57,7 +57,7 @@ public sealed class SignInCompletion(
 
         logger.LogInformation("Workspace {WorkspaceId} connected", workspace.Id);
         var named = await companies.RememberNameAsync(connected, check);
-        var report = await validator.ValidateAsync(connected.Ref, CancellationToken.None);
+        var (report, _) = await checks.CheckAsync(connected, CancellationToken.None);
         var message = report.Ok
             ? $"{ConnectLinkPage.CompanyLabel(named)} is reachable. You can close this window."
             : "Connected, but the connection check found a problem: " + report.Fix;

@@ -26,7 +26,7 @@ public sealed class EventDispatcher(
         var table = await tables.GetAsync(EventPublisher.TableName, cancellationToken);
         var now = time.GetUtcNow();
         var due = new List<EventEntity>();
-        await foreach (var row in table.QueryAsync<EventEntity>(e => e.Status == "pending" && e.NextAttemptAt <= now, cancellationToken: cancellationToken))
+        await foreach (var row in table.QueryAsync<EventEntity>(e => e.Status == EventStatus.Pending && e.NextAttemptAt <= now, cancellationToken: cancellationToken))
         {
             due.Add(row);
         }
@@ -40,30 +40,6 @@ public sealed class EventDispatcher(
             }
         });
         return delivered;
-    }
-
-    /// <summary>A partner's recent events and their delivery state.</summary>
-    public async Task<IReadOnlyList<EventRecord>> ListAsync(string partnerId, int max, CancellationToken cancellationToken)
-    {
-        var table = await tables.GetAsync(EventPublisher.TableName, cancellationToken);
-        var rows = new List<EventRecord>();
-        await foreach (var e in table.QueryAsync<EventEntity>(e => e.PartitionKey == partnerId, cancellationToken: cancellationToken))
-        {
-            rows.Add(new EventRecord
-            {
-                EventId = e.RowKey,
-                Type = e.Type,
-                WorkspaceId = e.WorkspaceId,
-                Status = e.Status,
-                Attempts = e.Attempts,
-                LastStatusCode = e.LastStatusCode,
-                LastError = e.LastError,
-                CreatedAt = e.CreatedAt,
-                DeliveredAt = e.DeliveredAt,
-            });
-        }
-
-        return [.. rows.OrderByDescending(r => r.EventId, StringComparer.Ordinal).Take(max)];
     }
 
     private async Task<bool> DeliverAsync(Azure.Data.Tables.TableClient table, EventEntity row, CancellationToken cancellationToken)
@@ -92,7 +68,7 @@ public sealed class EventDispatcher(
         {
             var secret = await webhooks.SigningSecretAsync(webhook, cancellationToken);
             var timestamp = now.ToUnixTimeSeconds();
-            status = await client.PostAsync(webhook.Url, row.RowKey, row.Body, timestamp, EventSignature.Sign(secret, timestamp, row.Body), cancellationToken);
+            status = await client.PostAsync(webhook.Url, row.Id(), row.Body, timestamp, EventSignature.Sign(secret, timestamp, row.Body), cancellationToken);
             error = status is >= 200 and < 300 ? null : EventDeliveryClient.FailedReason;
         }
 
@@ -101,13 +77,13 @@ public sealed class EventDispatcher(
         row.LastError = error;
         if (status is >= 200 and < 300)
         {
-            row.Status = "delivered";
+            row.Status = EventStatus.Delivered;
             row.DeliveredAt = time.GetUtcNow();
         }
         else if (row.Attempts >= options.Value.MaxAttempts)
         {
-            row.Status = "failed";
-            logger.LogWarning("Event {EventId} to partner {PartnerId} failed after {Attempts} attempts: {Error}", row.RowKey, row.PartitionKey, row.Attempts, error);
+            row.Status = EventStatus.Failed;
+            logger.LogWarning("Event {EventId} to partner {PartnerId} failed after {Attempts} attempts: {Error}", row.Id(), row.PartitionKey, row.Attempts, error);
         }
         else
         {
@@ -115,6 +91,6 @@ public sealed class EventDispatcher(
         }
 
         await table.UpdateEntityAsync(row, row.ETag, Azure.Data.Tables.TableUpdateMode.Replace, CancellationToken.None);
-        return row.Status == "delivered";
+        return row.Status == EventStatus.Delivered;
     }
 }

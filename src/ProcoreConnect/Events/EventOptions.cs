@@ -12,6 +12,12 @@ public sealed class EventOptions
     /// <summary>Delivery attempts before an event is marked failed.</summary>
     public int MaxAttempts { get; set; } = 8;
 
+    /// <summary>
+    /// How long events are kept (listed and redeliverable), whether or not they were delivered;
+    /// the <c>PurgeDeletedWorkspaces</c> timer deletes older ones.
+    /// </summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(30);
+
     /// <summary>How long one delivery may take.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 }

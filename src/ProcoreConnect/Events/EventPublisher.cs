@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Threading.Channels;
 using ProcoreConnect.Storage;
@@ -7,8 +5,9 @@ using ProcoreConnect.Storage;
 namespace ProcoreConnect.Events;
 
 /// <summary>
-/// Records connection events for the partner that owns the workspace (the outbox), then nudges the
-/// dispatcher. Publishing never fails the operation that caused it.
+/// Records events for the partner that owns the workspace, whether or not it has a webhook (the
+/// outbox and the record it lists), then nudges the dispatcher. Publishing never fails the
+/// operation that caused it.
 /// </summary>
 public sealed class EventPublisher(TableStore tables, PartnerWebhookStore webhooks, TimeProvider time, ILogger<EventPublisher> logger)
 {
@@ -23,34 +22,38 @@ public sealed class EventPublisher(TableStore tables, PartnerWebhookStore webhoo
     /// <summary>Signals that an event is waiting; the local worker drains it at once.</summary>
     public Channel<string> Pending { get; } = Channel.CreateBounded<string>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
-    /// <summary>Records an event; skipped when the partner has no webhook.</summary>
+    /// <summary>
+    /// Records an event: <c>pending</c> when the partner has a webhook, else <c>not_sent</c>, kept
+    /// for <see cref="EventOptions.Retention"/> to be listed and sent when the partner asks.
+    /// </summary>
     public async Task PublishAsync(string partnerId, string? workspaceId, string type, object? data, CancellationToken cancellationToken)
     {
         try
         {
-            if (await webhooks.FindAsync(partnerId, cancellationToken) is null)
-            {
-                return;
-            }
-
+            var hooked = await webhooks.FindAsync(partnerId, cancellationToken) is not null;
             var now = time.GetUtcNow();
-            var sequence = (ulong)Interlocked.Increment(ref _sequence) % 0x1_0000_0000;
-            var id = "evt_" + now.ToUnixTimeMilliseconds().ToString("D13", CultureInfo.InvariantCulture)
-                + sequence.ToString("x8", CultureInfo.InvariantCulture) + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
+            var id = EventKeys.NewId(now, (ulong)Interlocked.Increment(ref _sequence));
             var body = JsonSerializer.Serialize(new { id, type, occurredAt = now, workspaceId, data }, Web);
             var table = await tables.GetAsync(TableName, cancellationToken);
             await table.AddEntityAsync(new EventEntity
             {
                 PartitionKey = partnerId,
-                RowKey = id,
+                RowKey = EventKeys.RowKey(id)!,
+                EventId = id,
                 Type = type,
                 WorkspaceId = workspaceId,
                 Body = body,
+                Status = hooked ? EventStatus.Pending : EventStatus.NotSent,
                 NextAttemptAt = now,
                 CreatedAt = now,
             }, cancellationToken);
-            Pending.Writer.TryWrite(id);
-            logger.LogInformation("Event {Type} for workspace {WorkspaceId} queued for partner {PartnerId}", type, workspaceId, partnerId);
+            if (hooked)
+            {
+                Pending.Writer.TryWrite(id);
+            }
+
+            logger.LogInformation("Event {Type} for workspace {WorkspaceId} recorded for partner {PartnerId} ({Status})",
+                type, workspaceId, partnerId, hooked ? EventStatus.Pending : EventStatus.NotSent);
         }
 #pragma warning disable CA1031 // See summary.
         catch (Exception ex)

@@ -13,7 +13,7 @@ public sealed record EventRecord
     /// <summary>The workspace it is about, if any.</summary>
     public required string? WorkspaceId { get; init; }
 
-    /// <summary>Its delivery status: <c>pending</c>, <c>delivered</c>, or <c>failed</c> (given up).</summary>
+    /// <summary>Its delivery status: <c>pending</c>, <c>delivered</c>, <c>failed</c> (given up), or <c>not_sent</c> (no webhook then).</summary>
     public required string Status { get; init; }
 
     /// <summary>Delivery attempts so far.</summary>
@@ -30,4 +30,7 @@ public sealed record EventRecord
 
     /// <summary>When it was delivered, if it was.</summary>
     public required DateTimeOffset? DeliveredAt { get; init; }
+
+    /// <summary>The event's <c>data</c>, exactly as delivered (never a secret).</summary>
+    public System.Text.Json.JsonElement? Data { get; init; }
 }

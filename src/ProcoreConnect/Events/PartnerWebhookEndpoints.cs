@@ -19,8 +19,9 @@ public static class PartnerWebhookEndpoints
         partner.MapPut("webhook", Set)
             .WithName("SetPartnerWebhook")
             .WithSummary("Register the caller's event webhook")
-            .WithDescription("Events (`connected`, `refresh_failed`, `needs_reauthorization`, `secret_expiring`) are posted to the URL, signed with the secret "
-                + "answered here once (`Cache-Control: no-store`). Calling again replaces URL and secret.")
+            .WithDescription("Events (their payloads and headers are in this document's `webhooks`) are posted to the URL, signed with the secret "
+                + "answered here once (`Cache-Control: no-store`). Calling again replaces URL and secret. Events recorded before (`not_sent`) are "
+                + "sent when asked for: `POST /api/partner/events/redeliver?since=…`.")
             .WithMetadata(RateLimited.PerPartner)
             .WithRequestBody(static () => RequestDoc.Json(Examples.PartnerWebhook, "url"))
             .WithResponses(static () =>
@@ -37,10 +38,6 @@ public static class PartnerWebhookEndpoints
             .WithSummary("Stop sending events")
             .WithMetadata(RateLimited.PerPartner)
             .WithResponses(static () => [Ok(StatusCodes.Status204NoContent, "Removed."), When(StatusCodes.Status404NotFound, "None is registered.")]);
-        partner.MapGet("events", ListEvents)
-            .WithName("ListPartnerEvents")
-            .WithSummary("The caller's newest 100 events and their delivery state")
-            .WithResponses(static () => [Ok(StatusCodes.Status200OK, "Newest first.", Examples.Events)]);
         return api;
     }
 
@@ -86,9 +83,6 @@ public static class PartnerWebhookEndpoints
         return TypedResults.NoContent();
     }
 
-    /// <summary><c>GET /api/partner/events</c>: the newest 100 events and their delivery state.</summary>
-    public static async Task<Ok<IReadOnlyList<EventRecord>>> ListEvents(ClaimsPrincipal user, EventDispatcher dispatcher, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await dispatcher.ListAsync(user.PartnerId()!, 100, cancellationToken));
 
     private static class Examples
     {
@@ -98,14 +92,5 @@ public static class PartnerWebhookEndpoints
             new Uri("https://events.my-platform.example/procore-connect"), "(a random signing secret, shown once)", ApiExamples.Created);
 
         public static readonly PartnerWebhookView PartnerWebhookView = new(new Uri("https://events.my-platform.example/procore-connect"), true, ApiExamples.Created);
-
-        public static readonly IReadOnlyList<EventRecord> Events =
-        [
-            new EventRecord
-            {
-                EventId = "01JD7S9B4C6E8G0J2L4N6Q8S0U", Type = EventTypes.Connected, WorkspaceId = ApiExamples.WorkspaceId, Status = "delivered", Attempts = 1,
-                LastStatusCode = 200, LastError = null, CreatedAt = ApiExamples.Created, DeliveredAt = ApiExamples.Created.AddSeconds(1),
-            },
-        ];
     }
 }

@@ -31,6 +31,7 @@ public static class EndpointExtensions
         // OpenAPI document's (a group lists the endpoints mapped on it before its nested groups').
         app.MapHttpFunctions().MapHealth();
         app.MapHttpFunctions().MapWorkspaces();
+        app.MapHttpFunctions().MapConnectionPatch();
         app.MapHttpFunctions().MapOAuthClients();
         app.MapHttpFunctions().MapClientGrants();
         app.MapHttpFunctions().MapInstalledCompanies();
@@ -40,6 +41,7 @@ public static class EndpointExtensions
         app.MapHttpFunctions().MapValidation();
         app.MapHttpFunctions().MapProcoreWebhooks();
         app.MapHttpFunctions().MapPartnerWebhook();
+        app.MapHttpFunctions().MapPartnerEvents();
         app.MapHttpFunctions().MapPartnerSettings();
         app.MapHttpFunctions().MapOwnKeys();
         app.MapHttpFunctions().MapAudit();

@@ -19,6 +19,7 @@ public static class OpenApiExtensions
             options.AddDocumentTransformer<ApiDocumentTransformer>();
             options.AddOperationTransformer<ApiOperationTransformer>();
             options.AddSchemaTransformer<WireSchemaTransformer>();
+            options.AddDocumentTransformer<EventWebhooksTransformer>();
         });
         return services;
     }

@@ -76,6 +76,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<GrantCleanup>();
         services.AddSingleton<WorkspaceConnectionService>();
         services.AddSingleton<WorkspaceDeletion>();
+        services.AddSingleton<DeletionNotice>();
         services.AddSingleton<Clients.OAuthClientRepository>();
         services.AddSingleton<ClientManagement.OAuthClientService>();
         services.AddSingleton<ClientManagement.ClientSecretRotation>();
@@ -118,6 +119,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<GrantConnector>();
         services.AddSingleton<TokenReader>();
         services.AddSingleton<ConnectionValidator>();
+        services.AddSingleton<ValidationRecorder>();
 
         services.AddSingleton<Webhooks.InboundWebhookStore>();
         services.AddOptions<Webhooks.WebhookOptions>().BindConfiguration(Webhooks.WebhookOptions.Section).ValidateOnStartWith(new Webhooks.WebhookOptionsValidator());
@@ -125,6 +127,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<Events.PartnerWebhookStore>();
         services.AddSingleton<Events.EventPublisher>();
         services.AddSingleton<Events.EventDispatcher>();
+        services.AddSingleton<Events.EventLog>();
         services.AddHostedService<Events.EventWorker>();
         services.AddSingleton<Events.HostAddressResolver>();
         services.AddSingleton<Events.PublicAddressConnector>();

@@ -15,11 +15,9 @@ namespace ProcoreConnect.Maintenance;
 /// </summary>
 public sealed class ConnectionChecker(
     WorkspaceRepository workspaces,
-    ConnectionValidator validator,
     DueEntryRepair repair,
     ClientChecker clients,
-    Events.EventPublisher events,
-    TimeProvider time,
+    ValidationRecorder checks,
     IOptions<RefreshOptions> options,
     ILogger<ConnectionChecker> logger)
 {
@@ -59,33 +57,10 @@ public sealed class ConnectionChecker(
 
     private async Task<(bool Failed, bool Revoked, bool Restored)> CheckAsync(Workspace workspace, CancellationToken cancellationToken)
     {
-        var report = await validator.ValidateAsync(workspace.Ref, cancellationToken);
-        var revoked = !report.Ok && workspace.AuthFlow == AuthFlow.AuthorizationCode
-            && report.Checks.Any(c => c.HttpStatus == StatusCodes.Status401Unauthorized);
-        var now = time.GetUtcNow();
-        Workspace? before = null;
-        var saved = await workspaces.ChangeAsync(workspace.Ref, w =>
-        {
-            before = w;
-            return w with
-            {
-                LastCheckedAt = now,
-                LastCheckOk = report.Ok,
-                LastError = report.Ok ? null : report.Fix,
-                Status = revoked && w.Status == WorkspaceStatus.Connected ? WorkspaceStatus.NeedsReauthorization : w.Status,
-                Health = revoked ? w.Health.Broken(ConnectionHealth.NeedsReauthorization, now) : w.Health.Checked(report.Ok, now),
-            };
-        }, cancellationToken, key: workspace.Key);
+        var (report, saved) = await checks.CheckAsync(workspace, cancellationToken);
 
         var restored = saved is { Status: WorkspaceStatus.Connected, AuthFlow: AuthFlow.AuthorizationCode, RefreshDueAt: { } due }
             && await repair.RestoreAsync(new DueWorkspace(saved.Ref, saved.Key, due), cancellationToken);
-
-        // Broken and recovered are sent once per change (the row's conditional write decides).
-        if (saved is not null && ConnectionHealth.EventOf(before!.Health, saved.Health) is { } type)
-        {
-            await events.PublishAsync(
-                workspace.PartnerId, workspace.Id, type, new { saved.CompanyId, reason = saved.Health.BrokenReason ?? before.Health.BrokenReason }, cancellationToken);
-        }
 
         return (!report.Ok, saved?.Status == WorkspaceStatus.NeedsReauthorization, restored);
     }

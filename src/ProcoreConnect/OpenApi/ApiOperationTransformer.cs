@@ -209,7 +209,7 @@ internal sealed class ApiOperationTransformer(IOptions<JsonOptions> json, IOptio
             Required = !request.Optional,
             Content = new Dictionary<string, OpenApiMediaType>
             {
-                [System.Net.Mime.MediaTypeNames.Application.Json] = new OpenApiMediaType { Schema = schema, Example = Example(request.Example, _requests) },
+                [request.ContentType] = new OpenApiMediaType { Schema = schema, Example = Example(request.Example, _requests) },
             },
         };
     }

@@ -11,6 +11,9 @@ namespace ProcoreConnect.OpenApi;
 /// <param name="Optional">True when the body itself may be left out.</param>
 public sealed record RequestDoc(Type Type, object Example, IReadOnlyList<string> RequiredFields, bool Optional = false)
 {
+    /// <summary>The body's media type.</summary>
+    public string ContentType { get; init; } = System.Net.Mime.MediaTypeNames.Application.Json;
+
     /// <summary>A body of type <typeparamref name="T"/> that must carry <paramref name="requiredFields"/>.</summary>
     public static RequestDoc Json<T>(T example, params string[] requiredFields) where T : notnull => new(typeof(T), example, requiredFields);
 }

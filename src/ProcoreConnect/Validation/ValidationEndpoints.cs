@@ -18,15 +18,21 @@ public static class ValidationEndpoints
             .WithTags(ApiTags.Workspaces)
             .WithSummary("Check the connection against Procore")
             .WithDescription("Gets a token and calls `/rest/v1.0/me` and `/rest/v1.0/companies` (for a DMSA workspace also the projects). "
-                + "A failed check still answers 200: `ok` is false, each step says what it saw, and `fix` what to do in Procore.")
+                + "A failed check still answers 200: `ok` is false, each step says what it saw, and `fix` what to do in Procore. "
+                + "The result is recorded on the workspace at once (`lastCheckedAt`, `lastCheckOk`, `lastCheckReasons`, `lastError`), as the daily check records it, "
+                + "and needs-attention shows a failing connected workspace.")
             .WithMetadata(RateLimited.PerPartner) // Procore API calls
             .WithResponses(static () => [Ok(StatusCodes.Status200OK, "The report.", Examples.Validation), WorkspaceRoutes.InvalidId, WorkspaceRoutes.NotFound]);
         return api;
     }
 
-    /// <summary>Runs the connection check and returns the diagnostics (200 even when the check fails: the report says why).</summary>
-    public static async Task<Ok<ValidationReport>> Validate(VisibleWorkspace workspace, ConnectionValidator validator, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await validator.ValidateAsync(workspace.Value.Ref, cancellationToken));
+    /// <summary>
+    /// Runs the connection check, records its result on the workspace as the daily check does, and
+    /// returns the diagnostics (200 even when the check fails: the report says why).
+    /// </summary>
+    public static async Task<Ok<ValidationReport>> Validate(
+        VisibleWorkspace workspace, ValidationRecorder checks, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await checks.CheckAsync(workspace.Value, cancellationToken)).Report);
 
     private static class Examples
     {

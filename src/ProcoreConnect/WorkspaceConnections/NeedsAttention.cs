@@ -115,12 +115,21 @@ public sealed class NeedsAttention(WorkspaceRepository workspaces, OAuthClientRe
                 yield return new(ConnectionHealth.CompanyNotVisible, w.LastError ?? $"The person who signed in cannot see company {w.CompanyId}.",
                     $"Have a person of Procore company {w.CompanyId} sign in (POST /api/workspaces/{w.Id}/connect-links), or correct the workspace's companyId.", w.Health.BrokenSince);
                 break;
-            case ConnectionHealth.CheckFailing:
-                yield return new(ConnectionHealth.CheckFailing, "The last daily connection check failed.",
-                    $"POST /api/workspaces/{w.Id}/validate names the failing step and its fix.", w.Health.BrokenSince);
-                break;
+        }
+
+        // Whoever ran the check (the daily timer, validate, a sign-in), its failure shows at once,
+        // even while the connection is broken for another reason.
+        if (w.Status == WorkspaceStatus.Connected && (w.Health.BrokenReason == ConnectionHealth.CheckFailing || w.LastCheckOk == false))
+        {
+            yield return new(ConnectionHealth.CheckFailing, CheckFailure(w),
+                (w.LastError is { } fix ? fix + " " : "") + $"POST /api/workspaces/{w.Id}/validate checks again once it is fixed.",
+                w.Health.BrokenReason == ConnectionHealth.CheckFailing ? w.Health.BrokenSince : w.LastCheckedAt);
         }
     }
+
+    private static string CheckFailure(Workspace w) => w.LastCheckReasons.Count == 0
+        ? "The last connection check failed."
+        : $"The last connection check ({w.LastCheckedAt:u}) failed: " + string.Join(" ", w.LastCheckReasons.Select(r => $"{r.Check}: {r.Detail}"));
 
     private static List<(ProcoreEnvironment? Environment, AttentionReason Reason)> ClientReasons(OAuthClient client, DateTimeOffset now)
     {

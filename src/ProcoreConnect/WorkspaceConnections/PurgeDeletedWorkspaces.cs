@@ -9,7 +9,7 @@ namespace ProcoreConnect.WorkspaceConnections;
 /// Timer function: finishes deletes that were cut short (a crash between marking a workspace
 /// <c>deleting</c> and removing its row), so no workspace is left half-deleted for long, and
 /// removes OAuth states that expired unused and connect links a month past their expiry, and deletes Procore deliveries older than
-/// <see cref="WebhookOptions.DeliveryRetention"/>.
+/// <see cref="WebhookOptions.DeliveryRetention"/> and partner events older than <see cref="Events.EventOptions.Retention"/>.
 /// </summary>
 public static class PurgeDeletedWorkspaces
 {
@@ -35,6 +35,7 @@ public static class PurgeDeletedWorkspaces
             if (workspace.UpdatedAt <= cutoff)
             {
                 await deletions.PurgeAsync(workspace, cancellationToken);
+                await services.GetRequiredService<DeletionNotice>().PublishAsync(workspace, cancellationToken);
             }
         }
 
@@ -42,5 +43,6 @@ public static class PurgeDeletedWorkspaces
         await services.GetRequiredService<ConnectLinks.ConnectLinkStore>().PurgeExpiredAsync(now, cancellationToken);
         var retention = services.GetRequiredService<IOptions<WebhookOptions>>().Value.DeliveryRetention;
         await services.GetRequiredService<InboundWebhookStore>().ExpireDeliveriesAsync(now - retention, cancellationToken);
+        await services.GetRequiredService<Events.EventLog>().ExpireAsync(now - services.GetRequiredService<IOptions<Events.EventOptions>>().Value.Retention, cancellationToken);
     }
 }

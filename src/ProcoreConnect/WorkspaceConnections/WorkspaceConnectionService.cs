@@ -21,6 +21,7 @@ public sealed class WorkspaceConnectionService(
     RefreshTokenImport imports,
     SettingsWriter writer,
     GrantCleanup grants,
+    Events.EventPublisher events,
     ILogger<WorkspaceConnectionService> logger)
 {
     /// <summary>Creates the workspace or applies new settings to it (with <paramref name="createOnly"/>, an existing id is a conflict on <c>id</c>).</summary>
@@ -197,6 +198,16 @@ public sealed class WorkspaceConnectionService(
             }
 
             await grants.RetireAsync(original, old, written.ReplacedGrant);
+        }
+
+        if (original.Status == WorkspaceStatus.Connected && written.Outcome.Value is { Status: WorkspaceStatus.Pending } moved && write.ChangesGrantScope(original))
+        {
+            await events.PublishAsync(moved.PartnerId, moved.Id, Events.EventTypes.WorkspaceDisconnected, new
+            {
+                moved.CompanyId,
+                reason = original.Environment != moved.Environment ? "environment_changed" : "oauth_client_changed",
+                previous = new { environment = WireName.Of(original.Environment), oauthClient = original.Client.Name },
+            }, CancellationToken.None);
         }
 
         return written.Outcome;

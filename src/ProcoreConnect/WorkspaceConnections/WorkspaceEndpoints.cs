@@ -26,12 +26,14 @@ public static class WorkspaceEndpoints
         workspaces.MapGet("workspaces", ListWorkspaces)
             .WithName("ListWorkspaces")
             .WithSummary("List the caller's workspaces")
-            .WithDescription("`tag.{key}=value` (up to 4, each key once) lists only workspaces carrying every such tag; a filtered page may hold fewer than `pageSize` items.")
+            .WithDescription("`companyId` lists only the workspaces in that Procore company; `tag.{key}=value` (up to 4, each key once) only those carrying every such tag. "
+                + "A filtered page may hold fewer than `pageSize` items, even none, and still have a `continuationToken`.")
             .WithQueryFamily(TagFilters)
             .WithResponses(static () =>
             [
                 Ok(StatusCodes.Status200OK, "A page of workspaces; pass `continuationToken` back for the next (null on the last page).", Examples.Workspaces),
                 ApiParameters.InvalidPaging,
+                Invalid(Problems.Field("companyId", CompanyIdRule), "`companyId` is not a positive integer."),
                 Invalid(Problems.Field("tag.crmAccount", $"Give each tag filter once, with a value of 1 to {WorkspaceTags.MaxValueLength} characters."), "A `tag.` filter is malformed, repeated or one too many."),
             ]);
         workspaces.MapGet("workspaces/needs-attention", ListNeedsAttention)
@@ -75,7 +77,8 @@ public static class WorkspaceEndpoints
         connection.MapDelete("connection", DeleteConnection)
             .WithName("DeleteConnection")
             .WithSummary("Delete a workspace")
-            .WithDescription("Revokes its grant at Procore (a failed revocation is logged, not fatal), then deletes every secret it owns and its row.")
+            .WithDescription("Revokes its grant at Procore (a failed revocation is logged, not fatal), then deletes every secret it owns and its row. "
+                + "Its audit trail goes out in the `workspace.deleted` event (listed by `GET /api/partner/events`); the workspace's routes answer 404 from now on.")
             .WithMetadata(RateLimited.PerPartner)
             .WithIfMatch()
             .WithResponses(static () =>
@@ -147,7 +150,8 @@ public static class WorkspaceEndpoints
 
     /// <summary><c>DELETE /api/workspaces/{id}/connection</c>: the workspace and all its secrets.</summary>
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteConnection(
-        WorkspaceRoute route, HttpRequest request, ClaimsPrincipal user, WorkspaceDeletion connections, AuditLog audit, CancellationToken cancellationToken)
+        WorkspaceRoute route, HttpRequest request, ClaimsPrincipal user, WorkspaceDeletion connections, AuditLog audit, DeletionNotice notice,
+        CancellationToken cancellationToken)
     {
         var outcome = await connections.DeleteAsync(route.Ref, Preconditions.IfMatch(request), cancellationToken);
         if (outcome.Status != WriteStatus.Deleted)
@@ -156,22 +160,37 @@ public static class WorkspaceEndpoints
         }
 
         await audit.RecordAsync(outcome.Value!.Key, user.Actor(), "workspace.deleted", null, cancellationToken);
+        await notice.PublishAsync(outcome.Value, CancellationToken.None);
         return TypedResults.NoContent();
     }
 
+    private const string CompanyIdRule = "A Procore company id: a positive integer.";
+
     /// <summary>
-    /// <c>GET /api/workspaces?pageSize=&amp;continuationToken=&amp;tag.{key}=value</c>: with tag
-    /// filters, only workspaces carrying every one, found through the tag index (a page may then
-    /// hold fewer than <c>pageSize</c> and still have a next one).
+    /// <c>GET /api/workspaces?pageSize=&amp;continuationToken=&amp;companyId=&amp;tag.{key}=value</c>:
+    /// with tag filters, only workspaces carrying every one, found through the tag index; with
+    /// <c>companyId</c>, only those in that company (a filtered page may hold fewer than
+    /// <c>pageSize</c> and still have a next one).
     /// </summary>
     public static async Task<Results<Ok<WorkspaceListResponse>, ValidationProblem>> ListWorkspaces(
-        string? pageSize, string? continuationToken, HttpRequest request, ClaimsPrincipal user, WorkspaceRepository workspaces, WorkspaceTagIndex tagIndex,
-        IOptions<ProcoreOptions> procore, CancellationToken cancellationToken)
+        string? pageSize, string? continuationToken, string? companyId, HttpRequest request, ClaimsPrincipal user, WorkspaceRepository workspaces,
+        WorkspaceTagIndex tagIndex, IOptions<ProcoreOptions> procore, CancellationToken cancellationToken)
     {
         var (size, storageToken, problem) = Paging.Read(pageSize, continuationToken);
         if (problem is not null)
         {
             return problem;
+        }
+
+        long? company = null;
+        if (companyId is not null)
+        {
+            if (!long.TryParse(companyId, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed) || parsed <= 0)
+            {
+                return Problems.Field("companyId", CompanyIdRule);
+            }
+
+            company = parsed;
         }
 
         var (filters, parameter, filterProblem) = WorkspaceTags.ParseFilters(request.Query);
@@ -184,13 +203,15 @@ public static class WorkspaceEndpoints
         WorkspacePage page;
         if (filters.Count == 0)
         {
-            page = await workspaces.ListAsync(partnerId, size, storageToken, cancellationToken);
+            page = company is { } inCompany
+                ? await workspaces.ListCompanyAsync(partnerId, inCompany, size, storageToken, cancellationToken)
+                : await workspaces.ListAsync(partnerId, size, storageToken, cancellationToken);
         }
         else
         {
             var (ids, next) = await tagIndex.FindAsync(partnerId, filters[0], size, storageToken, cancellationToken);
             var rows = await Task.WhenAll(ids.Select(id => workspaces.FindVisibleAsync(new WorkspaceRef(partnerId, id), cancellationToken)));
-            page = new WorkspacePage([.. rows.OfType<Workspace>().Where(w => WorkspaceTags.Match(w.Tags, filters)).OrderBy(w => w.Id, StringComparer.Ordinal)], next);
+            page = new WorkspacePage([.. rows.OfType<Workspace>().Where(w => WorkspaceTags.Match(w.Tags, filters) && (company is null || w.CompanyId == company)).OrderBy(w => w.Id, StringComparer.Ordinal)], next);
         }
 
         return TypedResults.Ok(new WorkspaceListResponse(
@@ -209,7 +230,8 @@ public static class WorkspaceEndpoints
         ("refreshToken", body.RefreshToken), ("tags", body.Tags),
     }.Where(f => f.Value is not null).Select(f => f.Name));
 
-    private static ProblemHttpResult Failure(string id, WriteOutcome<Workspace> outcome) =>
+    /// <summary>The problem a write that did not happen answers (not found, stale If-Match, Procore down, a conflict).</summary>
+    internal static ProblemHttpResult Failure(string id, WriteOutcome<Workspace> outcome) =>
         outcome.Status switch
         {
             WriteStatus.NotFound => Problems.WorkspaceNotFound(id),

@@ -39,6 +39,9 @@ public sealed record ConnectionResponse
     /// <summary>Whether it passed.</summary>
     public bool? LastCheckOk { get; init; }
 
+    /// <summary>The steps the last check failed, each with what it saw (empty when it passed or never ran); <c>lastError</c> holds its fix.</summary>
+    public IReadOnlyList<CheckReason> LastCheckReasons { get; init; } = [];
+
     /// <summary>The last connection or refresh error.</summary>
     public string? LastError { get; init; }
 
@@ -76,6 +79,7 @@ public sealed record ConnectionResponse
         AccessTokenExpiresAt = w.AccessTokenExpiresAt,
         LastCheckedAt = w.LastCheckedAt,
         LastCheckOk = w.LastCheckOk,
+        LastCheckReasons = w.LastCheckReasons,
         LastError = w.LastError,
         BrokenSince = w.Health.BrokenSince,
         BrokenReason = w.Health.BrokenReason,

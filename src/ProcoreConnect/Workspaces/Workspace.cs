@@ -67,6 +67,9 @@ public sealed record Workspace
     /// <summary>Whether the last connection health check passed.</summary>
     public bool? LastCheckOk { get; init; }
 
+    /// <summary>The steps the last connection check failed (empty when it passed or never ran).</summary>
+    public IReadOnlyList<CheckReason> LastCheckReasons { get; init; } = [];
+
     /// <summary>The last error a connection attempt or refresh met, in words safe to show.</summary>
     public string? LastError { get; init; }
 

@@ -32,6 +32,7 @@ internal sealed class WorkspaceEntity : ITableEntity
     public DateTimeOffset? RefreshDueAt { get; set; }
     public DateTimeOffset? LastCheckedAt { get; set; }
     public bool? LastCheckOk { get; set; }
+    public string? LastCheckReasons { get; set; }
     public string? LastError { get; set; }
     public string? Tags { get; set; }
     public DateTimeOffset? BrokenSince { get; set; }
@@ -63,6 +64,7 @@ internal sealed class WorkspaceEntity : ITableEntity
         RefreshDueAt = w.RefreshDueAt,
         LastCheckedAt = w.LastCheckedAt,
         LastCheckOk = w.LastCheckOk,
+        LastCheckReasons = w.LastCheckReasons.Count == 0 ? null : System.Text.Json.JsonSerializer.Serialize(w.LastCheckReasons),
         LastError = w.LastError,
         Tags = w.Tags.Count == 0 ? null : System.Text.Json.JsonSerializer.Serialize(w.Tags),
         BrokenSince = w.Health.BrokenSince,
@@ -93,6 +95,7 @@ internal sealed class WorkspaceEntity : ITableEntity
         RefreshDueAt = RefreshDueAt,
         LastCheckedAt = LastCheckedAt,
         LastCheckOk = LastCheckOk,
+        LastCheckReasons = LastCheckReasons is null ? [] : System.Text.Json.JsonSerializer.Deserialize<List<CheckReason>>(LastCheckReasons)!,
         LastError = LastError,
         Tags = Tags is null ? WorkspaceTags.None : System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(Tags)!,
         Health = new ConnectionHealth { BrokenSince = BrokenSince, BrokenReason = BrokenReason, Failures = RefreshFailures, RetryAt = RetryAt },

@@ -109,6 +109,16 @@ public sealed class WorkspaceRepository(TableStore tables)
     public Task<WorkspacePage> ListAsync(string partnerId, int pageSize, string? continuationToken, CancellationToken cancellationToken) =>
         PageAsync(TableClient.CreateQueryFilter($"PartitionKey eq {partnerId} and Status ne {WireName.Of(WorkspaceStatus.Deleting)}"), pageSize, continuationToken, cancellationToken);
 
+    /// <summary>
+    /// One page of a partner's visible workspaces in one Procore company, in id order: a filter
+    /// within the partner's partition, read by Table Storage server-side (a page may hold fewer
+    /// than <paramref name="pageSize"/>, even none, and still have a next one). See docs/api.md,
+    /// "Listing", for why this is a scan of one partition and not an index.
+    /// </summary>
+    public Task<WorkspacePage> ListCompanyAsync(string partnerId, long companyId, int pageSize, string? continuationToken, CancellationToken cancellationToken) =>
+        PageAsync(TableClient.CreateQueryFilter($"PartitionKey eq {partnerId} and CompanyId eq {companyId} and Status ne {WireName.Of(WorkspaceStatus.Deleting)}"),
+            pageSize, continuationToken, cancellationToken);
+
     /// <summary>Every visible workspace of a partner (one partition).</summary>
     public IAsyncEnumerable<Workspace> ListPartnerAsync(string partnerId, CancellationToken cancellationToken) =>
         QueryAsync(TableClient.CreateQueryFilter($"PartitionKey eq {partnerId} and Status ne {WireName.Of(WorkspaceStatus.Deleting)}"), cancellationToken);

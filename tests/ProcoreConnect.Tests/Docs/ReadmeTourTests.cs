@@ -59,7 +59,7 @@ public sealed partial class ReadmeTourTests : IAsyncLifetime
         Assert.Contains("\"login\"", outputs[tokenStep], StringComparison.Ordinal);
 
         // ... and the last step lists the "connected" event.
-        var events = JsonDocument.Parse(outputs[^1]).RootElement.EnumerateArray().ToList();
+        var events = JsonDocument.Parse(outputs[^1]).RootElement.GetProperty("items").EnumerateArray().ToList();
         Assert.True(
             events.Any(e => e.GetProperty("type").GetString() == "connected" && e.GetProperty("workspaceId").GetString() == "acme-hq"),
             "The tour's last step lists no 'connected' event of acme-hq:\n" + outputs[^1]);

@@ -118,7 +118,7 @@ public sealed class PartnerEventTests(ProcoreFixture fixture) : IClassFixture<Pr
 
         Assert.Equal(3, _receiver.Received.Count);
         var events = await (await client.GetAsync("/api/partner/events")).ReadJsonAsync();
-        var record = Assert.Single(events.EnumerateArray());
+        var record = Assert.Single(events.GetProperty("items").EnumerateArray());
         Assert.Equal("delivered", record.GetProperty("status").GetString());
         Assert.Equal(3, record.GetProperty("attempts").GetInt32());
         Assert.Equal("connected", record.GetProperty("type").GetString());
@@ -166,7 +166,7 @@ public sealed class PartnerEventTests(ProcoreFixture fixture) : IClassFixture<Pr
 
         Assert.Single(_receiver.Received);
         Assert.Empty(elsewhere.Received);
-        var record = Assert.Single((await (await client.GetAsync("/api/partner/events")).ReadJsonAsync()).EnumerateArray());
+        var record = Assert.Single((await (await client.GetAsync("/api/partner/events")).ReadJsonAsync()).GetProperty("items").EnumerateArray());
         Assert.Equal(307, record.GetProperty("lastStatusCode").GetInt32());
         Assert.Equal("delivery failed", record.GetProperty("lastError").GetString());
     }
@@ -183,7 +183,7 @@ public sealed class PartnerEventTests(ProcoreFixture fixture) : IClassFixture<Pr
 
         Assert.Equal(0, await fixture.App.Service<EventDispatcher>().DeliverDueAsync(default));
 
-        var record = Assert.Single((await (await client.GetAsync("/api/partner/events")).ReadJsonAsync()).EnumerateArray());
+        var record = Assert.Single((await (await client.GetAsync("/api/partner/events")).ReadJsonAsync()).GetProperty("items").EnumerateArray());
         Assert.Equal("delivery failed", record.GetProperty("lastError").GetString());
         Assert.Equal(System.Text.Json.JsonValueKind.Null, record.GetProperty("lastStatusCode").ValueKind);
     }

@@ -108,7 +108,7 @@ public sealed class PartnerWebhookConnectTests : IAsyncLifetime
 
         Assert.Equal(0, await _app.Service<EventDispatcher>().DeliverDueAsync(default));
 
-        return Assert.Single((await (await client.GetAsync("/api/partner/events")).ReadJsonAsync()).EnumerateArray());
+        return Assert.Single((await (await client.GetAsync("/api/partner/events")).ReadJsonAsync()).GetProperty("items").EnumerateArray());
     }
 
     private async Task AcceptAsync()

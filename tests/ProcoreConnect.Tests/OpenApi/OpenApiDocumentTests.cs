@@ -142,7 +142,7 @@ public sealed class OpenApiDocumentTests(AppFactory app) : IClassFixture<AppFact
                 continue;
             }
 
-            var body = operation.RequestBody!.Content!["application/json"];
+            var body = operation.RequestBody!.Content![request.ContentType];
             Assert.True(body.Example is not null, $"{function.Name}: request example");
             Assert.Equal(!request.Optional, operation.RequestBody.Required);
             Assert.Equal(request.RequiredFields.Order(), (body.Schema!.Required ?? new HashSet<string>()).Order());

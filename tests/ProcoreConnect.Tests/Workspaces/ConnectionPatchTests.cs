@@ -1,0 +1,170 @@
+using System.Net;
+using System.Text.Json;
+using ProcoreConnect.Tests.Infrastructure;
+using ProcoreConnect.Workspaces;
+
+namespace ProcoreConnect.Tests.Workspaces;
+
+/// <summary><c>PATCH …/connection</c> (a JSON merge patch) and <c>GET /api/workspaces?companyId=</c>.</summary>
+public sealed class ConnectionPatchTests(ProcoreFixture fixture) : IClassFixture<ProcoreFixture>
+{
+    private const string MergePatch = "application/merge-patch+json";
+
+    private static HttpClient NewPartner(ProcoreFixture fixture) =>
+        fixture.App.ClientFor("partner-" + Guid.NewGuid().ToString("N")[..8], ProcoreFixture.NoRedirectsNoCookies);
+
+    private static async Task<HttpResponseMessage> PatchAsync(HttpClient partner, string id, string json, string contentType = MergePatch, string? ifMatch = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Patch, $"/api/workspaces/{id}/connection") { Content = Json.Raw(json, contentType) };
+        if (ifMatch is not null)
+        {
+            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        }
+
+        return await partner.SendAsync(request);
+    }
+
+    private static async Task<(string Id, HttpResponseMessage Created)> CreateAsync(HttpClient partner, object tags, long companyId = 1001)
+    {
+        var id = Connections.NewId();
+        var created = await partner.PutAsync($"/api/workspaces/{id}/connection", Json.Body(Connections.Valid().With("tags", tags).With("companyId", companyId)));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        return (id, created);
+    }
+
+    private static async Task<HttpResponseMessage> ReadAsync(HttpClient partner, string id) => await partner.GetAsync($"/api/workspaces/{id}/connection");
+
+    private static async Task<string[]> ListAsync(HttpClient partner, string query)
+    {
+        var response = await partner.GetAsync("/api/workspaces?" + query);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return [.. (await response.ReadAsync<WorkspaceListResponse>()).Items.Select(w => w.WorkspaceId)];
+    }
+
+    [Fact]
+    public async Task A_patch_sets_and_removes_tags_and_leaves_the_rest_as_it_is()
+    {
+        var partner = NewPartner(fixture);
+        var (id, _) = await CreateAsync(partner, new { keep = "k", drop = "d", change = "old" });
+
+        var response = await PatchAsync(partner, id, """{"tags":{"drop":null,"change":"new","add":"a"}}""");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var view = await response.ReadAsync<ConnectionResponse>();
+        Assert.Equal(new Dictionary<string, string> { ["keep"] = "k", ["change"] = "new", ["add"] = "a" }, view.Tags);
+        Assert.Equal((1001, ProcoreConnect.Procore.ProcoreEnvironment.Sandbox, Connections.DefaultClient), (view.CompanyId, view.Environment, view.OAuthClient));
+        var read = await ReadAsync(partner, id);
+        Assert.Equal(response.Headers.ETag, read.Headers.ETag);
+        Assert.Equal(view.Tags, (await read.ReadAsync<ConnectionResponse>()).Tags);
+        // The tag index follows: the new values find it, the removed and replaced ones no longer do.
+        Assert.Equal([id], await ListAsync(partner, "tag.add=a"));
+        Assert.Equal([id], await ListAsync(partner, "tag.change=new"));
+        Assert.Empty(await ListAsync(partner, "tag.drop=d"));
+        Assert.Empty(await ListAsync(partner, "tag.change=old"));
+
+        Assert.Equal(HttpStatusCode.OK, (await PatchAsync(partner, id, """{"tags":null}""")).StatusCode);
+        Assert.Empty((await (await ReadAsync(partner, id)).ReadAsync<ConnectionResponse>()).Tags);
+        Assert.Empty(await ListAsync(partner, "tag.keep=k"));
+    }
+
+    [Theory]
+    [InlineData("application/json")]
+    [InlineData("text/plain")]
+    public async Task Another_content_type_is_415_naming_the_merge_patch_type_and_changes_nothing(string contentType)
+    {
+        var partner = NewPartner(fixture);
+        var (id, created) = await CreateAsync(partner, new { a = "1" });
+
+        var response = await PatchAsync(partner, id, """{"tags":{"a":"2"}}""", contentType);
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Contains(MergePatch, (await response.ReadJsonAsync()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(created.Headers.ETag, (await ReadAsync(partner, id)).Headers.ETag);
+    }
+
+    [Fact]
+    public async Task Null_for_a_required_field_unknown_fields_and_invalid_merged_values_are_each_named_and_change_nothing()
+    {
+        var partner = NewPartner(fixture);
+        var (id, created) = await CreateAsync(partner, new { a = "1" });
+
+        var response = await PatchAsync(partner, id,
+            """{"companyId":null,"environment":"staging","oauthClient":7,"region":"west","clientSecret":"s","tags":{"a":5,"b":""}}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.ReadJsonAsync()).GetProperty("errors");
+        Assert.Equal(
+            ["clientSecret", "companyId", "oauthClient", "region", "tags.a"],
+            errors.EnumerateObject().Select(e => e.Name).Order(StringComparer.Ordinal));
+        Assert.Contains("null", errors.GetProperty("companyId")[0].GetString(), StringComparison.Ordinal);
+        Assert.Contains("oauth-clients", errors.GetProperty("clientSecret")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal(created.Headers.ETag, (await ReadAsync(partner, id)).Headers.ETag);
+
+        // Once the patch reads, the merged connection is validated as a PUT is: every field named.
+        var merged = await PatchAsync(partner, id, """{"companyId":0,"environment":"staging","tags":{"b":""}}""");
+        Assert.Equal(HttpStatusCode.BadRequest, merged.StatusCode);
+        var mergedErrors = (await merged.ReadJsonAsync()).GetProperty("errors");
+        Assert.Equal(["companyId", "environment", "tags.b"], mergedErrors.EnumerateObject().Select(e => e.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(created.Headers.ETag, (await ReadAsync(partner, id)).Headers.ETag);
+    }
+
+    [Fact]
+    public async Task If_match_is_honoured_and_a_missing_or_anothers_workspace_is_404()
+    {
+        var partner = NewPartner(fixture);
+        var (id, created) = await CreateAsync(partner, new { a = "1" });
+        var first = await PatchAsync(partner, id, """{"tags":{"b":"2"}}""", ifMatch: created.Headers.ETag!.ToString());
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+
+        var stale = await PatchAsync(partner, id, """{"tags":{"c":"3"}}""", ifMatch: created.Headers.ETag!.ToString());
+
+        Assert.Equal(HttpStatusCode.PreconditionFailed, stale.StatusCode);
+        Assert.Equal(first.Headers.ETag, (await ReadAsync(partner, id)).Headers.ETag);
+        Assert.Equal(HttpStatusCode.NotFound, (await PatchAsync(partner, Connections.NewId(), """{"tags":{"c":"3"}}""")).StatusCode);
+        var other = NewPartner(fixture);
+        Assert.Equal(HttpStatusCode.NotFound, (await PatchAsync(other, id, """{"tags":{"c":"3"}}""")).StatusCode);
+        Assert.Equal(first.Headers.ETag, (await ReadAsync(partner, id)).Headers.ETag);
+    }
+
+    [Fact]
+    public async Task Patching_the_environment_has_the_consequences_of_a_put_pending_and_the_old_grant_revoked()
+    {
+        var partner = NewPartner(fixture);
+        var id = await fixture.CreateWorkspaceAsync(fixture.Simulator.Register(), caller: partner);
+        await new Browser(partner, fixture.Simulator.BaseUrl).ConnectAsync(id);
+        var token = await (await partner.GetAsync($"/api/workspaces/{id}/token")).ReadJsonAsync();
+        var access = token.GetProperty("accessToken").GetString()!;
+        Assert.NotNull(fixture.Simulator.State.Authenticate(access));
+
+        var response = await PatchAsync(partner, id, """{"environment":"production"}""");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var view = await response.ReadAsync<ConnectionResponse>();
+        Assert.Equal(WorkspaceStatus.Pending, view.Status);
+        Assert.Equal(ProcoreConnect.Procore.ProcoreEnvironment.Production, view.Environment);
+        Assert.Null(fixture.Simulator.State.Authenticate(access));
+    }
+
+    [Fact]
+    public async Task Company_id_lists_only_the_callers_workspaces_in_that_company()
+    {
+        var company = Random.Shared.NextInt64(1_000_000, 9_000_000_000);
+        var partner = NewPartner(fixture);
+        var other = NewPartner(fixture);
+        var (a, _) = await CreateAsync(partner, new { t = "x" }, company);
+        var (b, _) = await CreateAsync(partner, new { t = "y" }, company);
+        await CreateAsync(partner, new { t = "x" }, company + 1);
+        await CreateAsync(other, new { t = "x" }, company);
+
+        Assert.Equal(new[] { a, b }.Order(StringComparer.Ordinal), await ListAsync(partner, $"companyId={company}"));
+        Assert.Equal([a], await ListAsync(partner, $"companyId={company}&tag.t=x"));
+        Assert.Single(await ListAsync(other, $"companyId={company}"));
+        Assert.Empty(await ListAsync(NewPartner(fixture), $"companyId={company}"));
+        foreach (var bad in new[] { "abc", "0", "-5", "1.5" })
+        {
+            var response = await partner.GetAsync("/api/workspaces?companyId=" + bad);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.True((await response.ReadJsonAsync()).GetProperty("errors").TryGetProperty("companyId", out _));
+        }
+    }
+}
