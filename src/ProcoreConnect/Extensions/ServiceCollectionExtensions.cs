@@ -6,6 +6,7 @@ using ProcoreConnect.Hosting;
 using ProcoreConnect.OAuth;
 using ProcoreConnect.Maintenance;
 using ProcoreConnect.Procore;
+using ProcoreConnect.ProcoreCalls;
 using ProcoreConnect.Refresh;
 using ProcoreConnect.Tokens;
 using ProcoreConnect.Validation;
@@ -163,6 +164,8 @@ public static class ServiceCollectionExtensions
                     ? ValueTask.FromResult(false)
                     : transient(args);
             });
+
+        services.AddProcoreCalls();
 
         services.AddHealthChecks()
             .AddCheck<StorageHealthCheck>("storage", tags: null, timeout: HealthCheckTimeout)
