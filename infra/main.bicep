@@ -23,7 +23,7 @@ param instanceMemoryMB int = 2048
 @maxValue(1000)
 param maximumInstanceCount int = 100
 
-@description('Environments (production, sandbox, monthly) whose authorize requests carry no PKCE challenge; PKCE (S256) is on everywhere else.')
+@description('Environments (production, sandbox, monthly, federal) whose authorize requests carry no PKCE challenge; PKCE (S256) is on everywhere else.')
 param pkceOffIn array = []
 
 @description('Refresh access tokens this close to expiry (hh:mm:ss).')

@@ -33,7 +33,7 @@ pids+=($!)
 wait_for "$SIMULATOR_URL/" "The Procore simulator"
 
 export ASPNETCORE_ENVIRONMENT=Development Telemetry__Console=true
-for env in Production Sandbox Monthly; do
+for env in Production Sandbox Monthly Federal; do
   export "Procore__${env}__LoginBaseUrl=$SIMULATOR_URL" "Procore__${env}__ApiBaseUrl=$SIMULATOR_URL"
 done
 (cd src/ProcoreConnect && dotnet bin/Debug/net10.0/ProcoreConnect.dll) &

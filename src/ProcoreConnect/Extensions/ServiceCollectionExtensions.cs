@@ -23,7 +23,7 @@ public static class ServiceCollectionExtensions
 
     private static readonly string[] ProcoreUrlSettings =
     [
-        .. from environment in (string[])[nameof(ProcoreOptions.Production), nameof(ProcoreOptions.Sandbox), nameof(ProcoreOptions.Monthly)]
+        .. from environment in (string[])[nameof(ProcoreOptions.Production), nameof(ProcoreOptions.Sandbox), nameof(ProcoreOptions.Monthly), nameof(ProcoreOptions.Federal)]
         from url in (string[])[nameof(ProcoreEndpointsOptions.LoginBaseUrl), nameof(ProcoreEndpointsOptions.ApiBaseUrl)]
         select $"{ProcoreOptions.Section}:{environment}:{url}",
     ];

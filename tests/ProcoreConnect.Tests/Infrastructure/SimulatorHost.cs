@@ -37,7 +37,7 @@ public sealed class SimulatorHost : IAsyncDisposable
     public Dictionary<string, string?> Settings()
     {
         var settings = new Dictionary<string, string?>();
-        foreach (var environment in new[] { "Production", "Sandbox", "Monthly" })
+        foreach (var environment in new[] { "Production", "Sandbox", "Monthly", "Federal" })
         {
             settings[$"Procore:{environment}:LoginBaseUrl"] = BaseUrl.ToString();
             settings[$"Procore:{environment}:ApiBaseUrl"] = BaseUrl.ToString();
