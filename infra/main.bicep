@@ -167,6 +167,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Schedules__CheckConnections', value: checkSchedule }
         { name: 'Schedules__PurgeDeletedWorkspaces', value: '0 */15 * * * *' }
         { name: 'Schedules__DeliverEvents', value: deliverSchedule }
+        { name: 'Schedules__PurgeProcoreCalls', value: '0 17 * * * *' }
       ], pkceOffSettings)
     }
     functionAppConfig: {
