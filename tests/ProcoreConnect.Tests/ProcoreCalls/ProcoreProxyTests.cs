@@ -231,5 +231,18 @@ public sealed class ProcoreProxyTests(KestrelAppFixture fixture) : IClassFixture
         Assert.Equal(before, fixture.Simulator.Received.Received.Count);
     }
 
+    [Fact]
+    public async Task A_federal_dmsa_workspace_calls_the_federal_api_with_its_own_company()
+    {
+        var account = fixture.Simulator.Register(true, 1001, 1002);
+        var id = await fixture.CreateWorkspaceAsync(account, "client_credentials", companyId: 1002, environment: "federal");
+
+        var response = await Client.GetAsync(Proxy(id, "rest/v1.0/echo/x"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var sent = (await response.ReadJsonAsync()).GetProperty("headers");
+        Assert.Equal("1002", sent.GetProperty("Procore-Company-Id").GetString());
+    }
+
     private Dictionary<string, string> PartnerHeaders() => new() { [ApiKeyAuthenticationHandler.Header] = fixture.App.PartnerKey(AppFactory.DefaultPartner) };
 }
