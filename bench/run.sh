@@ -48,7 +48,7 @@ export Storage__ConnectionString="$storage" Storage__TablePrefix="bench$RANDOM" 
   SecretStore__LocalKey="$(head -c 32 /dev/urandom | base64)" \
   Auth__AdminKeySha256="$(printf %s "$admin_key" | sha256sum | cut -d' ' -f1)" \
   Scheduler__Enabled=false Logging__LogLevel__Default=Warning
-for env in Production Sandbox Monthly; do
+for env in Production Sandbox Monthly Federal; do
   export "Procore__${env}__LoginBaseUrl=http://127.0.0.1:21010" "Procore__${env}__ApiBaseUrl=http://127.0.0.1:21010"
 done
 

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Runs wrk and prints one line: requests/s, p50, p99, errors. Usage: wrk-summary.sh NAME URL DURATION CONNECTIONS [HEADER]
+# Runs wrk and prints one line: requests/s, p50, p99, errors. Usage: wrk-summary.sh NAME URL DURATION CONNECTIONS [HEADER...]
 set -euo pipefail
-name=$1 url=$2 duration=$3 connections=$4 header=${5:-}
+name=$1 url=$2 duration=$3 connections=$4
+shift 4
 args=(-t2 -c"$connections" -d"$duration" --latency)
-[ -n "$header" ] && args+=(-H "$header")
+for header in "$@"; do [ -n "$header" ] && args+=(-H "$header"); done
 out=$(wrk "${args[@]}" "$url")
 rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
 p50=$(awk '$1 == "50%" {print $2}' <<<"$out")

@@ -23,7 +23,7 @@ param instanceMemoryMB int = 2048
 @maxValue(1000)
 param maximumInstanceCount int = 100
 
-@description('Environments (production, sandbox, monthly) whose authorize requests carry no PKCE challenge; PKCE (S256) is on everywhere else.')
+@description('Environments (production, sandbox, monthly, federal) whose authorize requests carry no PKCE challenge; PKCE (S256) is on everywhere else.')
 param pkceOffIn array = []
 
 @description('Refresh access tokens this close to expiry (hh:mm:ss).')
@@ -167,6 +167,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Schedules__CheckConnections', value: checkSchedule }
         { name: 'Schedules__PurgeDeletedWorkspaces', value: '0 */15 * * * *' }
         { name: 'Schedules__DeliverEvents', value: deliverSchedule }
+        { name: 'Schedules__PurgeProcoreCalls', value: '0 17 * * * *' }
       ], pkceOffSettings)
     }
     functionAppConfig: {

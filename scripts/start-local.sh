@@ -68,7 +68,7 @@ account="AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ
 export Storage__ConnectionString="DefaultEndpointsProtocol=http;$account;BlobEndpoint=http://127.0.0.1:$AZURITE_BLOB_PORT/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$AZURITE_QUEUE_PORT/devstoreaccount1;TableEndpoint=http://127.0.0.1:$AZURITE_TABLE_PORT/devstoreaccount1;"
 export ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="$APP_URL" Service__PublicBaseUrl="$APP_URL"
 export Telemetry__Console=$([ "$TELEMETRY_CONSOLE" = 1 ] && echo true || echo false)
-for env in Production Sandbox Monthly; do
+for env in Production Sandbox Monthly Federal; do
   export "Procore__${env}__LoginBaseUrl=$SIMULATOR_URL" "Procore__${env}__ApiBaseUrl=$SIMULATOR_URL"
 done
 say "starting Procore Connect"

@@ -39,6 +39,7 @@ public static class ProcoreSimulatorApp
         var builder = WebApplication.CreateSlimBuilder(args);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SimulatorState>();
+        builder.Services.AddSingleton<ApiRequestLog>();
         builder.Services.AddSingleton<PartnerEventInbox>();
         builder.Services.AddHttpClient("webhooks", c => c.Timeout = TimeSpan.FromSeconds(5));
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -51,12 +52,19 @@ public static class ProcoreSimulatorApp
             state.Register(DemoDmsaApp);
         }
 
+        var received = app.Services.GetRequiredService<ApiRequestLog>();
+        app.Use((http, next) =>
+        {
+            received.Add(http);
+            return next(http);
+        });
         app.MapOAuth();
         app.MapRest();
+        app.MapTransfers();
         app.MapSimulatorAdmin();
         app.MapPartnerEvents();
         app.MapPartnerReturn();
-        app.MapGet("/", () => Results.Text("Procore simulator: /oauth/authorize, /oauth/token, /oauth/revoke, /rest/v1.0/me, /rest/v1.0/companies, /rest/v1.0/projects, /_simulator/* (partner events: /_simulator/partner-events)"));
+        app.MapGet("/", () => Results.Text("Procore simulator: /oauth/authorize, /oauth/token, /oauth/revoke, /rest/v1.0/me, /rest/v1.0/companies, /rest/v1.0/projects, /rest/v1.0/echo/…, /vapid/echo/…, /rest/v1.0/downloads/{bytes}, POST /rest/v1.0/uploads, /_simulator/* (partner events: /_simulator/partner-events)"));
         return app;
     }
 }

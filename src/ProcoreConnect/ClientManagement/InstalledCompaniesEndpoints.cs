@@ -188,7 +188,7 @@ public static class InstalledCompaniesEndpoints
     [
         ok,
         OAuthClientEndpoints.InvalidNameDoc,
-        Invalid(Problems.Field("environment", "Required: one of production, sandbox, monthly."), "`environment` (or another field) is missing or invalid."),
+        Invalid(Problems.Field("environment", "Required: one of production, sandbox, monthly, federal."), "`environment` (or another field) is missing or invalid."),
         ResponseDoc.Problem(TypedResults.Problem("OAuth client 'shared-dmsa' is a public client: the companies that installed its app are listed only to the operator.",
             statusCode: StatusCodes.Status403Forbidden, title: "Public client"), "The name is a public client's."),
         OAuthClientEndpoints.NoClientDoc,

@@ -16,6 +16,6 @@ public sealed record ClientGrantRequest
     /// <summary>The companies the partner may use the client for (replaces the list; <c>[]</c> grants none).</summary>
     public IReadOnlyList<long>? CompanyIds { get; init; }
 
-    /// <summary>The environments those company ids are meant in (<c>production</c>, <c>sandbox</c>, <c>monthly</c>); absent: every one.</summary>
+    /// <summary>The environments those company ids are meant in (<c>production</c>, <c>sandbox</c>, <c>monthly</c>, <c>federal</c>); absent: every one.</summary>
     public IReadOnlyList<string>? Environments { get; init; }
 }

@@ -73,6 +73,7 @@ public static class ConnectLinkPage
     {
         ProcoreEnvironment.Production => "Production",
         ProcoreEnvironment.Sandbox => "Development sandbox",
+        ProcoreEnvironment.Federal => "Federal Zone (Procore for Government)",
         _ => "Monthly sandbox",
     };
 

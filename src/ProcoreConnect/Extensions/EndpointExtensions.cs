@@ -8,6 +8,7 @@ using ProcoreConnect.Maintenance;
 using ProcoreConnect.Migrations;
 using ProcoreConnect.OpenApi;
 using ProcoreConnect.Partners;
+using ProcoreConnect.ProcoreCalls;
 using ProcoreConnect.Refresh;
 using ProcoreConnect.Tokens;
 using ProcoreConnect.Validation;
@@ -38,6 +39,7 @@ public static class EndpointExtensions
         app.MapHttpFunctions().MapConnectLinks();
         app.MapHttpFunctions().MapOAuthCallback();
         app.MapHttpFunctions().MapTokens();
+        app.MapHttpFunctions().MapProcoreCalls();
         app.MapHttpFunctions().MapValidation();
         app.MapHttpFunctions().MapProcoreWebhooks();
         app.MapHttpFunctions().MapPartnerWebhook();
@@ -53,6 +55,7 @@ public static class EndpointExtensions
         app.MapRefreshFunctions();
         app.MapCheckConnections();
         app.MapDeliverEvents();
+        app.MapPurgeProcoreCalls();
         return app;
     }
 }

@@ -6,6 +6,7 @@ using ProcoreConnect.Hosting;
 using ProcoreConnect.OAuth;
 using ProcoreConnect.Maintenance;
 using ProcoreConnect.Procore;
+using ProcoreConnect.ProcoreCalls;
 using ProcoreConnect.Refresh;
 using ProcoreConnect.Tokens;
 using ProcoreConnect.Validation;
@@ -22,7 +23,7 @@ public static class ServiceCollectionExtensions
 
     private static readonly string[] ProcoreUrlSettings =
     [
-        .. from environment in (string[])[nameof(ProcoreOptions.Production), nameof(ProcoreOptions.Sandbox), nameof(ProcoreOptions.Monthly)]
+        .. from environment in (string[])[nameof(ProcoreOptions.Production), nameof(ProcoreOptions.Sandbox), nameof(ProcoreOptions.Monthly), nameof(ProcoreOptions.Federal)]
         from url in (string[])[nameof(ProcoreEndpointsOptions.LoginBaseUrl), nameof(ProcoreEndpointsOptions.ApiBaseUrl)]
         select $"{ProcoreOptions.Section}:{environment}:{url}",
     ];
@@ -170,6 +171,8 @@ public static class ServiceCollectionExtensions
                     ? ValueTask.FromResult(false)
                     : transient(args);
             });
+
+        services.AddProcoreCalls();
 
         services.AddHealthChecks()
             .AddCheck<StorageHealthCheck>("storage", tags: null, timeout: HealthCheckTimeout)

@@ -17,7 +17,7 @@ public static class ApiParameters
         ["pageSize"] = $"Items per page, {1} to {Paging.MaxPageSize} (default {Paging.DefaultPageSize}).",
         ["continuationToken"] = "The `continuationToken` of the previous page; absent for the first.",
         ["returnUrl"] = "Where to send the browser after the callback (`?workspaceId=…&status=…` is added); its origin must be one of the caller's allowed return origins (`PUT /api/partner/settings`).",
-        ["environment"] = "`production`, `sandbox` or `monthly`.",
+        ["environment"] = "`production`, `sandbox`, `monthly` or `federal`.",
         ["companyId"] = "A company where the app is installed, sent to Procore as `Procore-Company-Id` (default: one of the client's workspaces').",
         ["state"] = "The state this service sent to Procore.",
         ["code"] = "The authorization code (single use, valid 10 minutes).",

@@ -1,6 +1,6 @@
 namespace ProcoreConnect.Procore;
 
-/// <summary>Which Procore a workspace talks to. Wire names: production, sandbox, monthly.</summary>
+/// <summary>Which Procore a workspace talks to. Wire names: production, sandbox, monthly, federal.</summary>
 public enum ProcoreEnvironment
 {
     /// <summary>login.procore.com / api.procore.com.</summary>
@@ -11,4 +11,7 @@ public enum ProcoreEnvironment
 
     /// <summary>The monthly sandbox.</summary>
     Monthly,
+
+    /// <summary>Procore for Government's Federal Zone (FedRAMP): login.procoregov.com / api.procoregov.com, its own credentials, no sandboxes.</summary>
+    Federal,
 }

@@ -22,12 +22,20 @@ public sealed class ProcoreOptions
     /// </summary>
     public ProcoreEndpointsOptions Monthly { get; set; } = new(new Uri("https://login-sandbox-monthly.procore.com"), new Uri("https://api-monthly.procore.com"));
 
+    /// <summary>
+    /// Procore for Government's Federal Zone (FedRAMP Moderate): a separate environment with its own
+    /// developer portal, app registrations and credentials, and no sandboxes (Procore's developer
+    /// docs, "Procore's Federal Environment").
+    /// </summary>
+    public ProcoreEndpointsOptions Federal { get; set; } = new(new Uri("https://login.procoregov.com"), new Uri("https://api.procoregov.com"));
+
     /// <summary>The endpoints of an environment.</summary>
     public ProcoreEndpointsOptions For(ProcoreEnvironment environment) => environment switch
     {
         ProcoreEnvironment.Production => Production,
         ProcoreEnvironment.Sandbox => Sandbox,
         ProcoreEnvironment.Monthly => Monthly,
+        ProcoreEnvironment.Federal => Federal,
         _ => throw new ArgumentOutOfRangeException(nameof(environment)),
     };
 }

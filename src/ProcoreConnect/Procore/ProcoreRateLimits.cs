@@ -15,6 +15,14 @@ public sealed class ProcoreRateLimits(TimeProvider time)
 {
     // By a hash of the token: the token itself is a secret and stays out of this map.
     private readonly ConcurrentDictionary<string, DateTimeOffset> _blockedUntil = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ProcoreRateLimit> _last = new(StringComparer.Ordinal);
+
+    // Tokens live 90 minutes: what is remembered about them past their window is dropped now and then.
+    private const int SweepAbove = 10_000;
+
+    /// <summary>What Procore's last answer with this token said about its limit, while that window lasts.</summary>
+    public ProcoreRateLimit? Last(string accessToken) =>
+        _last.TryGetValue(Key(accessToken), out var last) && last.Reset > time.GetUtcNow() ? last : null;
 
     /// <summary>When the token may be used again, if it is over its limit now.</summary>
     public DateTimeOffset? BlockedUntil(string accessToken)
@@ -37,17 +45,45 @@ public sealed class ProcoreRateLimits(TimeProvider time)
     /// <summary>Reads a response's rate-limit headers; returns the reset time when the token is now over its limit.</summary>
     public DateTimeOffset? Observe(string accessToken, HttpResponseMessage response)
     {
+        var now = time.GetUtcNow();
         var reset = Header(response, "X-Rate-Limit-Reset") is { } seconds ? DateTimeOffset.FromUnixTimeSeconds(seconds) : (DateTimeOffset?)null;
-        var over = (int)response.StatusCode == 429 || Header(response, "X-Rate-Limit-Remaining") == 0;
+        var remaining = Header(response, "X-Rate-Limit-Remaining");
+        if (reset is { } at && remaining is { } left && Header(response, "X-Rate-Limit-Limit") is { } limit)
+        {
+            Remember(Key(accessToken), new ProcoreRateLimit(limit, left, at), now);
+        }
+
+        var over = (int)response.StatusCode == 429 || remaining == 0;
         if (!over)
         {
             return null;
         }
 
-        // A 429 without a Reset header: back off for the length of Procore's shorter window.
-        var until = reset is { } r && r > time.GetUtcNow() ? r : time.GetUtcNow().AddSeconds(10);
+        // A 429 without a Reset header: back off for its Retry-After, else for Procore's shorter window.
+        var retryAfter = response.Headers.RetryAfter?.Delta is { } delta ? now + delta : (DateTimeOffset?)null;
+        var until = reset is { } r && r > now ? r : retryAfter ?? now.AddSeconds(10);
+        if (retryAfter > until)
+        {
+            until = retryAfter.Value;
+        }
+
         _blockedUntil[Key(accessToken)] = until;
         return until;
+    }
+
+    private void Remember(string key, ProcoreRateLimit limit, DateTimeOffset now)
+    {
+        _last[key] = limit;
+        if (_last.Count > SweepAbove)
+        {
+            foreach (var (old, value) in _last)
+            {
+                if (value.Reset <= now)
+                {
+                    _last.TryRemove(new KeyValuePair<string, ProcoreRateLimit>(old, value));
+                }
+            }
+        }
     }
 
     private static long? Header(HttpResponseMessage response, string name) =>
@@ -56,3 +92,4 @@ public sealed class ProcoreRateLimits(TimeProvider time)
 
     private static string Key(string accessToken) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(accessToken)));
 }
+

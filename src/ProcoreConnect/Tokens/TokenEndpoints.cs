@@ -55,14 +55,25 @@ public static class TokenEndpoints
         var id = route.Id;
         response.Headers.CacheControl = "no-store";
         var outcome = await get(route.Ref, cancellationToken);
+        return Refusal(id, outcome, time, response) is { } refused
+            ? refused
+            : TypedResults.Ok(TokenResponse.From(outcome.Token!, procore));
+    }
+
+    /// <summary>
+    /// The problem for an outcome whose token may not be used for the partner (none, or withheld),
+    /// with <c>Retry-After</c> when waiting helps; null when the token may be used.
+    /// </summary>
+    public static ProblemHttpResult? Refusal(string id, TokenOutcome outcome, TimeProvider time, HttpResponse response)
+    {
         if (outcome.Token is { Withheld: true })
         {
             return WithheldProblem(id);
         }
 
-        if (outcome.Token is { } token)
+        if (outcome.Token is not null)
         {
-            return TypedResults.Ok(TokenResponse.From(token, procore));
+            return null;
         }
 
         if (outcome.Status == TokenStatus.Busy)
@@ -118,6 +129,12 @@ public static class TokenEndpoints
         Ok(StatusCodes.Status200OK, ok, Examples.Token),
         WorkspaceRoutes.InvalidId,
         WorkspaceRoutes.NotFound,
+        .. TokenProblems,
+    ];
+
+    /// <summary>The answers of a call that needs the workspace's token and gets none, for the descriptions of every endpoint that hands one out or uses one.</summary>
+    public static IReadOnlyList<ResponseDoc> TokenProblems =>
+    [
         TokenProblem(TokenStatus.NotConnected, TokenEligibility.NotConnectedDetail(ApiExamples.WorkspaceId),
             "`not_connected`: never connected, or disabled."),
         TokenProblem(TokenStatus.NeedsReauthorization, "Procore refused the refresh token; connect the workspace again.",

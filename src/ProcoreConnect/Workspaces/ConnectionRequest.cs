@@ -9,7 +9,7 @@ public sealed record ConnectionRequest
     /// <summary>The Procore company id: a positive integer.</summary>
     public long? CompanyId { get; init; }
 
-    /// <summary><c>production</c>, <c>sandbox</c> or <c>monthly</c>.</summary>
+    /// <summary><c>production</c>, <c>sandbox</c>, <c>monthly</c> or <c>federal</c>.</summary>
     [Common.WireValues(typeof(Procore.ProcoreEnvironment))]
     public string? Environment { get; init; }
 

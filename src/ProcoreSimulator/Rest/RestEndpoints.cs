@@ -27,7 +27,12 @@ public static class RestEndpoints
         return group;
     }
 
-    private static async Task<IResult> Call(HttpContext http, SimulatorState state, bool requirePermissions, Func<SimulatedClient, TokenGrant, IResult> answer)
+    /// <summary>
+    /// Answers a REST call as Procore would: the token checked, a queued failure (with
+    /// <c>Retry-After</c>), the rate limit counted and reported (429 with <c>Retry-After</c> when over),
+    /// a DMSA's company checked; then <paramref name="answer"/>.
+    /// </summary>
+    internal static async Task<IResult> Call(HttpContext http, SimulatorState state, bool requirePermissions, Func<SimulatedClient, TokenGrant, IResult> answer)
     {
         if (state.Faults.ApiLatencyMs > 0)
         {
@@ -43,6 +48,12 @@ public static class RestEndpoints
             return Results.Json(new { errors = "Unauthorized" }, statusCode: 401);
         }
 
+        if (state.NextApiFailure() is { } failure)
+        {
+            http.Response.Headers.RetryAfter = state.Faults.ApiRetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+            return Results.Json(new { errors = "Service Unavailable" }, statusCode: failure);
+        }
+
         var companyHeader = http.Request.Headers["Procore-Company-Id"].ToString();
         state.RecordCompanyHeader(companyHeader);
         var limit = state.CountApiCall(token!);
@@ -51,6 +62,8 @@ public static class RestEndpoints
         http.Response.Headers["X-Rate-Limit-Reset"] = limit.ResetAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         if (limit.Over)
         {
+            var wait = Math.Max(1, (int)Math.Ceiling((limit.ResetAt - http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow()).TotalSeconds));
+            http.Response.Headers.RetryAfter = wait.ToString(CultureInfo.InvariantCulture);
             return Results.Json(new { errors = "Rate limit exceeded" }, statusCode: 429);
         }
 

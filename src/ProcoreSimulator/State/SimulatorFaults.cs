@@ -40,6 +40,16 @@ public sealed record SimulatorFaults
     /// </summary>
     public IReadOnlyList<string> TokenRefusals { get; init; } = [];
 
+    /// <summary>
+    /// Status codes the next REST requests fail with, one each, in order, before they are counted
+    /// against a rate limit (e.g. 503, Procore's answer under heavy load), each with
+    /// <c>Retry-After: </c><see cref="ApiRetryAfterSeconds"/>.
+    /// </summary>
+    public IReadOnlyList<int> ApiFailures { get; init; } = [];
+
+    /// <summary>The <c>Retry-After</c> of a failure from <see cref="ApiFailures"/>.</summary>
+    public int ApiRetryAfterSeconds { get; init; } = 7;
+
     /// <summary>API requests allowed per access token in an hour (Procore's hourly limit; it differs by app).</summary>
     public int RateLimitPerHour { get; init; } = 3600;
 

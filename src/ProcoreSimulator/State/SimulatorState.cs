@@ -22,6 +22,7 @@ public sealed class SimulatorState(TimeProvider time)
     private readonly Lock _faultLock = new();
     private readonly Queue<int> _tokenFailures = new();
     private readonly Queue<string> _tokenRefusals = new();
+    private readonly Queue<int> _apiFailures = new();
     private string? _lastCompanyHeader;
     private int _authorizationCodeGrants, _refreshGrants, _clientCredentialGrants, _failed, _reuses, _api, _maxConcurrent, _revocations, _maxConcurrentCredentials;
 
@@ -50,6 +51,12 @@ public sealed class SimulatorState(TimeProvider time)
             foreach (var error in faults.TokenRefusals)
             {
                 _tokenRefusals.Enqueue(error);
+            }
+
+            _apiFailures.Clear();
+            foreach (var status in faults.ApiFailures)
+            {
+                _apiFailures.Enqueue(status);
             }
         }
     }
@@ -197,6 +204,9 @@ public sealed class SimulatorState(TimeProvider time)
         }
     }
 
+    /// <summary>Ends an access token early (as a password change at Procore does); its refresh token still works.</summary>
+    public void EndAccessToken(string accessToken) => _accessTokens.TryRemove(accessToken, out _);
+
     /// <summary>
     /// Revokes a grant, as <c>POST /oauth/revoke</c> does: given the access token (or its refresh
     /// token), both die. An unknown token is fine.
@@ -232,6 +242,15 @@ public sealed class SimulatorState(TimeProvider time)
             {
                 _refreshTokens.TryRemove(token, out _);
             }
+        }
+    }
+
+    /// <summary>The status the next REST request fails with, if one is queued.</summary>
+    public int? NextApiFailure()
+    {
+        lock (_faultLock)
+        {
+            return _apiFailures.TryDequeue(out var status) ? status : null;
         }
     }
 

@@ -49,7 +49,7 @@ public sealed class HostEnvironmentTests(Builds builds)
             ["SecretStore:LocalKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             ["Service:PublicBaseUrl"] = $"https://{IncomingRequest.PublicHost}",
         };
-        foreach (var name in new[] { "Production", "Sandbox", "Monthly" })
+        foreach (var name in new[] { "Production", "Sandbox", "Monthly", "Federal" })
         {
             settings[$"Procore:{name}:LoginBaseUrl"] = AppFactory.ClosedPort;
             settings[$"Procore:{name}:ApiBaseUrl"] = AppFactory.ClosedPort;

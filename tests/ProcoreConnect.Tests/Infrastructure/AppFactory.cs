@@ -38,7 +38,7 @@ public class AppFactory : WebApplicationFactory<Program>
         };
         // Nothing in a test may reach a real Procore: unless a test points them at its simulator,
         // every environment is a closed loopback port, so a stray call fails at once, locally.
-        foreach (var environment in new[] { "Production", "Sandbox", "Monthly" })
+        foreach (var environment in new[] { "Production", "Sandbox", "Monthly", "Federal" })
         {
             _settings[$"Procore:{environment}:LoginBaseUrl"] = ClosedPort;
             _settings[$"Procore:{environment}:ApiBaseUrl"] = ClosedPort;

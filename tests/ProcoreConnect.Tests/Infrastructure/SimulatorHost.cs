@@ -22,6 +22,9 @@ public sealed class SimulatorHost : IAsyncDisposable
 
     public SimulatorState State => _app.Services.GetRequiredService<SimulatorState>();
 
+    /// <summary>Every request the simulator received, as it arrived.</summary>
+    public ApiRequestLog Received => _app.Services.GetRequiredService<ApiRequestLog>();
+
     /// <summary>Starts it; <paramref name="seedDemoClients"/> registers the local run's demo apps, as <c>scripts/start-local.sh</c> gets them.</summary>
     public static async Task<SimulatorHost> StartAsync(bool seedDemoClients = false)
     {
@@ -34,7 +37,7 @@ public sealed class SimulatorHost : IAsyncDisposable
     public Dictionary<string, string?> Settings()
     {
         var settings = new Dictionary<string, string?>();
-        foreach (var environment in new[] { "Production", "Sandbox", "Monthly" })
+        foreach (var environment in new[] { "Production", "Sandbox", "Monthly", "Federal" })
         {
             settings[$"Procore:{environment}:LoginBaseUrl"] = BaseUrl.ToString();
             settings[$"Procore:{environment}:ApiBaseUrl"] = BaseUrl.ToString();

@@ -22,6 +22,7 @@ public sealed class ProcoreFactsTests : IAsyncLifetime
     [InlineData(ProcoreEnvironment.Production, "https://login.procore.com/", "https://api.procore.com/")]
     [InlineData(ProcoreEnvironment.Sandbox, "https://login-sandbox.procore.com/", "https://sandbox.procore.com/")]
     [InlineData(ProcoreEnvironment.Monthly, "https://login-sandbox-monthly.procore.com/", "https://api-monthly.procore.com/")]
+    [InlineData(ProcoreEnvironment.Federal, "https://login.procoregov.com/", "https://api.procoregov.com/")]
     public void The_default_hosts_are_procores(ProcoreEnvironment environment, string login, string api)
     {
         var endpoints = new ProcoreOptions().For(environment);

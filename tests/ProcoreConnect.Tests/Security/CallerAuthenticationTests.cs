@@ -14,7 +14,7 @@ public sealed class CallerAuthenticationTests(ProcoreFixture fixture) : IClassFi
         var data = new TheoryData<string, string>();
         foreach (var f in AppEndpoints.Functions.Where(f => f.Trigger == FunctionTrigger.Http && f.Policy is not null))
         {
-            data.Add(f.Methods[0], "/api/" + f.Route!.Replace("{id}", "ws-any", StringComparison.Ordinal).Replace("{partnerId}", "partner-x", StringComparison.Ordinal).Replace("{keyId}", "0123456789abcdef", StringComparison.Ordinal).Replace("{name}", "oc-any", StringComparison.Ordinal).Replace("{eventId}", "evt_any", StringComparison.Ordinal));
+            data.Add(f.Methods[0], "/api/" + f.Route!.Replace("{id}", "ws-any", StringComparison.Ordinal).Replace("{partnerId}", "partner-x", StringComparison.Ordinal).Replace("{keyId}", "0123456789abcdef", StringComparison.Ordinal).Replace("{name}", "oc-any", StringComparison.Ordinal).Replace("{eventId}", "evt_any", StringComparison.Ordinal).Replace("{**path}", "rest/v1.0/me", StringComparison.Ordinal));
         }
 
         return data;

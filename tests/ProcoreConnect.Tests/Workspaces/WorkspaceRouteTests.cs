@@ -59,7 +59,7 @@ public sealed class WorkspaceRouteTests(AppFactory app) : IClassFixture<AppFacto
     }
 
     private Task<HttpResponseMessage> SendAsync(string method, string route, string id) =>
-        app.CreateClient().SendAsync(new HttpRequestMessage(new HttpMethod(method), "/api/" + route.Replace("{id}", id, StringComparison.Ordinal))
+        app.CreateClient().SendAsync(new HttpRequestMessage(new HttpMethod(method), "/api/" + route.Replace("{id}", id, StringComparison.Ordinal).Replace("{**path}", "rest/v1.0/me", StringComparison.Ordinal))
         {
             Content = method == "PUT" ? Json.Body(Connections.Valid()) : null,
         });

@@ -1,0 +1,163 @@
+using System.Text;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace ProcoreConnect.ProcoreCalls;
+
+/// <summary>
+/// Reads the Procore path of a proxied call from the request as it arrived and decides whether it
+/// may be sent: only <c>rest/…</c> and <c>vapid/…</c>, with nothing that a server on the way could
+/// read as another path (dot segments, encoded slashes or dots, backslashes, control characters).
+/// </summary>
+/// <param name="Path">The path under the API base, still percent-encoded as it arrived (e.g. <c>rest/v1.0/me</c>).</param>
+/// <param name="Query">The query as it arrived, with its <c>?</c>, or empty.</param>
+public sealed record ProcorePath(string Path, string Query)
+{
+    /// <summary>The route segment before the Procore path.</summary>
+    public const string Marker = "/procore/";
+
+    private static readonly string[] Roots = ["rest", "vapid"];
+
+    /// <summary>
+    /// The path of <paramref name="request"/> after <see cref="Marker"/>, read from the request
+    /// target as the client sent it (the server has already decoded and normalised
+    /// <see cref="HttpRequest.Path"/>, which would hide a trick), or why it is refused.
+    /// </summary>
+    public static (ProcorePath? Path, string? Refusal) Read(HttpRequest request)
+    {
+        var target = request.HttpContext.Features.Get<IHttpRequestFeature>()?.RawTarget;
+        if (string.IsNullOrEmpty(target))
+        {
+            // A server without the raw target (the in-process test server): the decoded path, encoded again.
+            target = request.PathBase.Add(request.Path).ToUriComponent() + request.QueryString.ToUriComponent();
+        }
+
+        if (target[0] != '/')
+        {
+            // An absolute-form or asterisk-form target: nothing a partner's client sends for this route.
+            return (null, "The request target must be a path.");
+        }
+
+        var queryAt = target.IndexOf('?', StringComparison.Ordinal);
+        var rawPath = queryAt < 0 ? target : target[..queryAt];
+        var query = queryAt < 0 ? "" : target[queryAt..];
+        var at = rawPath.IndexOf(Marker, StringComparison.OrdinalIgnoreCase);
+        if (at < 0)
+        {
+            return (null, "The path must continue after /procore/.");
+        }
+
+        var path = rawPath[(at + Marker.Length)..];
+        if ((PathRefusal(path) ?? QueryRefusal(query)) is { } refusal)
+        {
+            return (null, refusal);
+        }
+
+        // What routing matched must be what is sent: a difference means the server rewrote the path.
+        return Uri.UnescapeDataString(path) == (request.RouteValues["path"] as string ?? "")
+            ? (new ProcorePath(path, query), null)
+            : (null, "The path was rewritten on its way here; send it without dot segments or encoded characters.");
+    }
+
+    /// <summary>The destination: always the environment's API host, with this path and query under its base.</summary>
+    public Uri Under(Uri apiBase)
+    {
+        var destination = new Uri(apiBase.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/" + Path + Query, UriKind.Absolute);
+        if (!string.Equals(destination.GetLeftPart(UriPartial.Authority), apiBase.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException("A Procore call was about to leave its environment's API host.");
+        }
+
+        return destination;
+    }
+
+    /// <summary>The path and the query's names, without the query's values: what the call log keeps.</summary>
+    public string Redacted()
+    {
+        if (Query.Length <= 1)
+        {
+            return Path;
+        }
+
+        var names = Query[1..].Split('&', StringSplitOptions.RemoveEmptyEntries).Select(pair => pair.Split('=', 2)[0] + "=");
+        return Path + "?" + string.Join('&', names);
+    }
+
+    private static string? PathRefusal(string path)
+    {
+        if (path.Length == 0)
+        {
+            return "Name a Procore API path, e.g. /procore/rest/v1.0/me.";
+        }
+
+        var decoded = new StringBuilder(path.Length);
+        for (var i = 0; i < path.Length; i++)
+        {
+            var c = path[i];
+            if (c == '%')
+            {
+                if (!TryHex(path, i, out var b))
+                {
+                    return "The path has a malformed percent-encoding.";
+                }
+
+                // Encoded separators and dots are how a path is made to mean another one further on.
+                if (b is (byte)'/' or (byte)'\\' or (byte)'.' or (byte)'%' or < 0x20 or 0x7F)
+                {
+                    return "The path may not encode '/', '\\', '.', '%' or control characters.";
+                }
+
+                decoded.Append((char)b);
+                i += 2;
+            }
+            else if (!IsPathChar(c))
+            {
+                return $"The path may not contain '{(c < 0x20 || c == 0x7F ? "control character" : c.ToString())}'.";
+            }
+            else
+            {
+                decoded.Append(c);
+            }
+        }
+
+        var segments = path.Split('/');
+        if (segments.Any(s => s.Length == 0 || s is "." or ".."))
+        {
+            return "The path may not contain empty, '.' or '..' segments.";
+        }
+
+        return Roots.Contains(segments[0], StringComparer.Ordinal)
+            ? null
+            : "Only Procore API paths are forwarded: rest/… or vapid/….";
+    }
+
+    private static string? QueryRefusal(string query)
+    {
+        for (var i = 1; i < query.Length; i++)
+        {
+            var c = query[i];
+            if (c < 0x21 || c > 0x7E || c == '#' || c == '\\')
+            {
+                return "The query may only hold printable ASCII, percent-encoded otherwise.";
+            }
+
+            if (c == '%' && (!TryHex(query, i, out var b) || b < 0x20 || b == 0x7F))
+            {
+                return "The query has a malformed percent-encoding or an encoded control character.";
+            }
+        }
+
+        return null;
+    }
+
+    private static bool TryHex(string text, int at, out byte value)
+    {
+        value = 0;
+        return at + 2 < text.Length
+            && byte.TryParse(text.AsSpan(at + 1, 2), System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out value);
+    }
+
+    // RFC 3986 pchar (unreserved, sub-delims, ':' and '@') and '/'; '%' is read above.
+    private static bool IsPathChar(char c) =>
+        c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9')
+            or '-' or '.' or '_' or '~' or '!' or '$' or '&' or '\'' or '(' or ')' or '*' or '+' or ',' or ';' or '=' or ':' or '@' or '/';
+}

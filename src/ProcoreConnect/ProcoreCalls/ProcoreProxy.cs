@@ -1,0 +1,110 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using ProcoreConnect.Procore;
+using ProcoreConnect.Tokens;
+using ProcoreConnect.Workspaces;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace ProcoreConnect.ProcoreCalls;
+
+/// <summary>
+/// Forwards one partner call to the workspace's Procore API host with YARP's forwarder: the
+/// workspace's token (refreshed once, single flight, when Procore answers 401 and the body can be
+/// sent again), answered locally with 429 while Procore said the token is out of requests, and
+/// logged without its token, body or query values.
+/// </summary>
+public sealed class ProcoreProxy(
+    IHttpForwarder forwarder,
+    ProcoreCallInvoker invoker,
+    TokenReader tokens,
+    ProcoreRateLimits limits,
+    IOptions<ProcoreOptions> procore,
+    IOptions<ProcoreCallOptions> options,
+    ProcoreCallRecorder recorder,
+    TimeProvider time)
+{
+    /// <summary>Forwards the call; answers the problem when the service answers it itself, else null (Procore's answer is written).</summary>
+    public async Task<ProblemHttpResult?> ForwardAsync(HttpContext context, WorkspaceRef workspace, ProcorePath path, CancellationToken cancellationToken)
+    {
+        var call = new CallInProgress(context, workspace, path, time);
+        var outcome = await tokens.GetTokenAsync(workspace, cancellationToken);
+        if (TokenEndpoints.Refusal(workspace.Id, outcome, time, context.Response) is { } refused)
+        {
+            // Not the caller's workspace: nothing of it is logged.
+            return outcome.Status == TokenStatus.NotFound ? refused : call.AnsweredLocally(refused, recorder);
+        }
+
+        var token = outcome.Token!;
+        call.WorkspaceKey = token.WorkspaceKey;
+        if (limits.BlockedUntil(token.AccessToken) is { } until)
+        {
+            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling((until - time.GetUtcNow()).TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            return call.AnsweredLocally(RateLimited(workspace.Id, until), recorder);
+        }
+
+        var replayable = await BufferIfSmallAsync(context.Request, cancellationToken);
+        var destination = path.Under(procore.Value.For(token.Environment).ApiBaseUrl);
+        var sent = await SendAsync(context, destination, token, holdUnauthorized: replayable);
+        if (sent.Transformer.HeldUnauthorized)
+        {
+            call.Retried = true;
+            var renewed = await RenewAsync(workspace, token, cancellationToken);
+            if (TokenEndpoints.Refusal(workspace.Id, renewed, time, context.Response) is { } lost)
+            {
+                return call.AnsweredLocally(lost, recorder);
+            }
+
+            context.Request.Body.Position = 0;
+            context.Response.Clear();
+            sent = await SendAsync(context, destination, renewed.Token!, holdUnauthorized: false);
+        }
+
+        return call.Forwarded(sent.Error, sent.Transformer, recorder);
+    }
+
+    /// <summary>The 429 the service answers itself while Procore's last word was that the token has no requests left.</summary>
+    public static ProblemHttpResult RateLimited(string id, DateTimeOffset until) => TypedResults.Problem(
+        $"Procore said workspace '{id}''s token has no requests left until {until:u}; nothing was sent. Retry after Retry-After seconds.",
+        statusCode: StatusCodes.Status429TooManyRequests, title: "Procore rate limit reached",
+        extensions: new Dictionary<string, object?> { ["code"] = "procore_rate_limited", ["retryAt"] = until });
+
+    private async Task<(ForwarderError Error, ProcoreCallTransformer Transformer)> SendAsync(HttpContext context, Uri destination, CachedToken token, bool holdUnauthorized)
+    {
+        var transformer = new ProcoreCallTransformer(destination, token.AccessToken, token.CompanyId, holdUnauthorized, limits);
+        var config = new ForwarderRequestConfig { ActivityTimeout = options.Value.ActivityTimeout };
+        var error = await forwarder.SendAsync(context, destination.GetLeftPart(UriPartial.Authority), invoker.Invoker, config, transformer);
+        return (error, transformer);
+    }
+
+    // Another caller may have replaced the token Procore refused already: use that one, else refresh
+    // once for everyone (TokenReader's refresh is single flight, and a DMSA's at most once a minute).
+    private async Task<TokenOutcome> RenewAsync(WorkspaceRef workspace, CachedToken refused, CancellationToken cancellationToken)
+    {
+        var current = await tokens.GetTokenAsync(workspace, cancellationToken);
+        return current.Token is { } token && token.AccessToken != refused.AccessToken
+            ? current
+            : await tokens.RefreshNowAsync(workspace, cancellationToken);
+    }
+
+    // A body can be sent twice only if it is kept; it is read whole now, so the first send never
+    // leaves a half-read request behind when a 401 cuts it short.
+    private async Task<bool> BufferIfSmallAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (request.HttpContext.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false } || request.ContentLength == 0)
+        {
+            return true;
+        }
+
+        if (request.ContentLength is not { } length || length > options.Value.ReplayableBodyBytes)
+        {
+            return false;
+        }
+
+        request.EnableBuffering(bufferThreshold: options.Value.ReplayableBodyBytes + 1);
+        await request.Body.CopyToAsync(Stream.Null, cancellationToken);
+        request.Body.Position = 0;
+        return true;
+    }
+}

@@ -1,0 +1,80 @@
+using System.Net;
+using System.Security.Cryptography;
+using ProcoreConnect.Tests.Infrastructure;
+using ProcoreConnect.Tokens;
+
+namespace ProcoreConnect.Tests.ProcoreCalls;
+
+/// <summary>A 401 from Procore through the proxy: one refresh for everyone, one retry for a body that can be sent again.</summary>
+public sealed class ProcoreProxyRetryTests(ProcoreFixture fixture) : IClassFixture<ProcoreFixture>
+{
+    private HttpClient Client => fixture.Client;
+
+    private static string Proxy(string id, string path) => $"/api/workspaces/{id}/procore/{path}";
+
+    private async Task<string> TokenAsync(string id) => (await (await Client.GetAsync($"/api/workspaces/{id}/token")).ReadAsync<TokenResponse>()).AccessToken;
+
+    [Fact]
+    public async Task Callers_refused_together_share_one_refresh_and_each_is_sent_again()
+    {
+        var app = fixture.Simulator.Register();
+        var id = await fixture.ConnectedWorkspaceAsync(app);
+        fixture.Simulator.State.EndAccessToken(await TokenAsync(id));
+        var before = await fixture.Simulator.StatsAsync();
+        fixture.Clock.Advance(TimeSpan.FromSeconds(1));
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => Client.GetAsync(Proxy(id, $"rest/v1.0/echo/{i}"))));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        var after = await fixture.Simulator.StatsAsync();
+        Assert.Equal(1, after.RefreshTokenGrants - before.RefreshTokenGrants);
+        Assert.Equal(0, after.RefreshTokenReuses - before.RefreshTokenReuses);
+    }
+
+    [Fact]
+    public async Task A_small_body_is_sent_again_whole_after_the_refresh()
+    {
+        var app = fixture.Simulator.Register();
+        var id = await fixture.ConnectedWorkspaceAsync(app);
+        fixture.Simulator.State.EndAccessToken(await TokenAsync(id));
+        fixture.Clock.Advance(TimeSpan.FromSeconds(1));
+        var body = RandomNumberGenerator.GetBytes(10_000);
+
+        var response = await Client.PostAsync(Proxy(id, "rest/v1.0/uploads"), new ByteArrayContent(body));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var written = await response.ReadJsonAsync();
+        Assert.Equal(body.Length, written.GetProperty("bytes").GetInt64());
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(body)), written.GetProperty("sha256").GetString());
+    }
+
+    [Fact]
+    public async Task A_401_on_a_body_too_large_to_keep_goes_back_and_spends_no_refresh()
+    {
+        var app = fixture.Simulator.Register();
+        var id = await fixture.ConnectedWorkspaceAsync(app);
+        fixture.Simulator.State.EndAccessToken(await TokenAsync(id));
+        var before = await fixture.Simulator.StatsAsync();
+
+        var response = await Client.PostAsync(Proxy(id, "rest/v1.0/uploads"), new ByteArrayContent(new byte[200_000]));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(before.RefreshTokenGrants, (await fixture.Simulator.StatsAsync()).RefreshTokenGrants);
+    }
+
+    [Fact]
+    public async Task A_401_whose_refresh_is_refused_puts_the_workspace_in_needs_attention()
+    {
+        var app = fixture.Simulator.Register();
+        var id = await fixture.ConnectedWorkspaceAsync(app);
+        fixture.Simulator.State.Revoke(await TokenAsync(id)); // the grant is gone: access and refresh token both
+        fixture.Clock.Advance(TimeSpan.FromSeconds(1));
+
+        var response = await Client.GetAsync(Proxy(id, "rest/v1.0/echo/x"));
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Equal("needs_reauthorization", (await response.ReadJsonAsync()).GetProperty("code").GetString());
+        var attention = await (await Client.GetAsync("/api/workspaces/needs-attention")).ReadJsonAsync();
+        Assert.Contains(attention.GetProperty("workspaces").EnumerateArray(), w => w.GetProperty("workspaceId").GetString() == id);
+    }
+}

@@ -1,0 +1,248 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text.Json;
+using ProcoreConnect.Security;
+using ProcoreConnect.Tests.Infrastructure;
+using ProcoreConnect.Tokens;
+using ProcoreSimulator.State;
+
+namespace ProcoreConnect.Tests.ProcoreCalls;
+
+/// <summary><c>/api/workspaces/{id}/procore/{path}</c>: Procore called as the workspace, over a real socket, against the simulator.</summary>
+public sealed class ProcoreProxyTests(KestrelAppFixture fixture) : IClassFixture<KestrelAppFixture>
+{
+    private HttpClient Client => fixture.Client;
+
+    private static string Proxy(string id, string path) => $"/api/workspaces/{id}/procore/{path}";
+
+    private async Task<string> TokenAsync(string id) => (await (await Client.GetAsync($"/api/workspaces/{id}/token")).ReadAsync<TokenResponse>()).AccessToken;
+
+    [Fact]
+    public async Task A_call_goes_to_the_environments_api_with_the_workspaces_token_and_company_and_none_of_the_partners_credentials()
+    {
+        var app = fixture.Simulator.Register();
+        var id = await fixture.ConnectedWorkspaceAsync(app);
+        var token = await TokenAsync(id);
+        using var request = new HttpRequestMessage(HttpMethod.Get, Proxy(id, "rest/v1.0/echo/a/b?company_id=1001&page=2"));
+        request.Headers.TryAddWithoutValidation("Cookie", "session=partner-cookie");
+        request.Headers.TryAddWithoutValidation("Proxy-Authorization", "Basic cGFydG5lcjpzZWNyZXQ=");
+        request.Headers.TryAddWithoutValidation("X-Forwarded-For", "203.0.113.9");
+        request.Headers.TryAddWithoutValidation("X-Original-Host", "evil.example.com");
+        request.Headers.TryAddWithoutValidation("Procore-Company-Id", "9999");
+        request.Headers.TryAddWithoutValidation("Accept", "application/json");
+        request.Headers.TryAddWithoutValidation("If-None-Match", "\"v1\"");
+
+        var response = await Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var echo = await response.ReadJsonAsync();
+        Assert.Equal("/rest/v1.0/echo/a/b?company_id=1001&page=2", echo.GetProperty("target").GetString());
+        var sent = echo.GetProperty("headers").EnumerateObject().ToDictionary(h => h.Name, h => h.Value.GetString(), StringComparer.OrdinalIgnoreCase);
+        Assert.Equal("Bearer " + token, sent["Authorization"]);
+        Assert.Equal("1001", sent["Procore-Company-Id"]);
+        Assert.Equal("application/json", sent["Accept"]);
+        Assert.Equal("\"v1\"", sent["If-None-Match"]);
+        Assert.Equal(fixture.Simulator.BaseUrl.Authority, sent["Host"]);
+        foreach (var dropped in new[] { ApiKeyAuthenticationHandler.Header, "Cookie", "Proxy-Authorization", "X-Forwarded-For", "X-Original-Host" })
+        {
+            Assert.False(sent.ContainsKey(dropped), $"{dropped} reached Procore.");
+        }
+
+        // Procore's answer comes back without its cookie and its hop-by-hop header.
+        Assert.False(response.Headers.Contains("Set-Cookie"));
+        Assert.False(response.Headers.Contains("X-Simulator-Hop"));
+        Assert.True(response.Headers.Contains("X-Rate-Limit-Remaining"));
+        Assert.True(response.Headers.Contains("X-Request-Id"));
+    }
+
+    [Fact]
+    public async Task A_partner_cannot_reach_another_partners_workspace_through_the_proxy()
+    {
+        var app = fixture.Simulator.Register();
+        var id = await fixture.ConnectedWorkspaceAsync(app);
+        using var other = new HttpClient { BaseAddress = fixture.BaseAddress };
+        other.DefaultRequestHeaders.Add(ApiKeyAuthenticationHandler.Header, fixture.App.PartnerKey("partner-b"));
+        var before = fixture.Simulator.Received.Received.Count;
+
+        var response = await other.GetAsync(Proxy(id, "rest/v1.0/echo/me"));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal(before, fixture.Simulator.Received.Received.Count);
+        Assert.Equal(HttpStatusCode.OK, (await Client.GetAsync(Proxy(id, "rest/v1.0/echo/me"))).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("rest/v1.0/../../oauth/token")]
+    [InlineData("rest/v1.0/echo/../../../oauth/token")]
+    [InlineData("rest/./v1.0/echo/x")]
+    [InlineData("rest/%2e%2e/oauth/token")]
+    [InlineData("rest/%2E%2E/oauth/token")]
+    [InlineData("rest/.%2e/oauth/token")]
+    [InlineData("rest%2fv1.0/echo/x")]
+    [InlineData("rest/v1.0%2Fecho/x")]
+    [InlineData("rest\\v1.0\\echo\\x")]
+    [InlineData("rest/v1.0/echo%5cx")]
+    [InlineData("rest/%252e%252e/oauth/token")]
+    [InlineData("rest/v1.0/echo/x%00")]
+    [InlineData("rest/v1.0/echo/x?a=%00")]
+    [InlineData("rest//v1.0/echo/x")]
+    [InlineData("https://evil.example.com/rest/v1.0/echo/x")]
+    [InlineData("//evil.example.com/rest/v1.0/echo/x")]
+    [InlineData("@evil.example.com/rest/v1.0/echo/x")]
+    [InlineData("oauth/token")]
+    [InlineData("_simulator/stats")]
+    [InlineData("")]
+    [InlineData("../../../_simulator/stats")]
+    public async Task A_path_that_is_not_plainly_a_procore_api_path_is_refused_and_nothing_is_sent(string path)
+    {
+        var app = fixture.Simulator.Register();
+        var id = await fixture.ConnectedWorkspaceAsync(app);
+        var before = fixture.Simulator.Received.Received.Count;
+
+        var status = await RawHttp.SendAsync(fixture.BaseAddress, "GET", "/api/workspaces/" + id + "/procore/" + path, PartnerHeaders());
+
+        // 400 from the proxy or the server; a path that climbed out of the route is another route's 404.
+        Assert.True(status is 400 or 404, $"{path}: {status}");
+        Assert.Equal(before, fixture.Simulator.Received.Received.Count);
+    }
+
+    [Fact]
+    public async Task An_absolute_form_request_target_naming_another_host_is_refused()
+    {
+        var app = fixture.Simulator.Register();
+        var id = await fixture.ConnectedWorkspaceAsync(app);
+        var before = fixture.Simulator.Received.Received.Count;
+
+        var status = await RawHttp.SendAsync(fixture.BaseAddress, "GET", $"http://evil.example.com/api/workspaces/{id}/procore/rest/v1.0/echo/x", PartnerHeaders());
+
+        Assert.True(status is 400 or 404, status.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(before, fixture.Simulator.Received.Received.Count);
+    }
+
+    [Fact]
+    public async Task Every_call_the_proxy_sends_goes_to_the_configured_api_host_under_rest_or_vapid()
+    {
+        var app = fixture.Simulator.Register();
+        var id = await fixture.ConnectedWorkspaceAsync(app);
+        fixture.Simulator.Received.Clear();
+        string[] paths = ["rest/v1.0/echo/x", "vapid/echo/y", "rest/v1.0/echo/@evil.example.com", "rest/v1.0/echo/http:", "rest/v1.0/echo/a:b@evil.example.com:80",
+            "rest/v1.0/echo/x?url=http://evil.example.com/", "rest/v1.0/echo/%40evil", "vapid/echo/%3A%2A"];
+
+        foreach (var path in paths)
+        {
+            Assert.Equal(200, await RawHttp.SendAsync(fixture.BaseAddress, "GET", Proxy(id, path), PartnerHeaders()));
+        }
+
+        var received = fixture.Simulator.Received.Received;
+        Assert.Equal(paths.Length, received.Count);
+        Assert.All(received, r => Assert.Equal(fixture.Simulator.BaseUrl.Authority, r.Host));
+        Assert.All(received, r => Assert.True(r.Target.StartsWith("/rest/v1.0/echo/", StringComparison.Ordinal) || r.Target.StartsWith("/vapid/echo/", StringComparison.Ordinal), r.Target));
+    }
+
+    [Fact]
+    public async Task A_write_and_a_large_download_stream_through()
+    {
+        var app = fixture.Simulator.Register();
+        var id = await fixture.ConnectedWorkspaceAsync(app);
+        var body = RandomNumberGenerator.GetBytes(3 * 1024 * 1024);
+
+        var upload = await Client.PostAsync(Proxy(id, "rest/v1.0/uploads"), new ByteArrayContent(body));
+        var download = await Client.GetAsync(Proxy(id, "rest/v1.0/downloads/20000000"), HttpCompletionOption.ResponseHeadersRead);
+
+        Assert.Equal(HttpStatusCode.Created, upload.StatusCode);
+        var written = await upload.ReadJsonAsync();
+        Assert.Equal(body.Length, written.GetProperty("bytes").GetInt64());
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(body)), written.GetProperty("sha256").GetString());
+        Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+        Assert.Equal(20_000_000, download.Content.Headers.ContentLength);
+        await using var stream = await download.Content.ReadAsStreamAsync();
+        var buffer = new byte[81920];
+        long total = 0;
+        int read;
+        while ((read = await stream.ReadAsync(buffer)) > 0)
+        {
+            total += read;
+        }
+
+        Assert.Equal(20_000_000, total);
+    }
+
+    [Fact]
+    public async Task Procores_503_comes_back_with_its_retry_after()
+    {
+        var app = fixture.Simulator.Register();
+        var id = await fixture.ConnectedWorkspaceAsync(app);
+        fixture.Simulator.State.SetFaults(new SimulatorFaults { ApiFailures = [503], ApiRetryAfterSeconds = 9 });
+        try
+        {
+            var response = await Client.GetAsync(Proxy(id, "rest/v1.0/echo/x"));
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Equal(TimeSpan.FromSeconds(9), response.Headers.RetryAfter?.Delta);
+            Assert.Equal(HttpStatusCode.OK, (await Client.GetAsync(Proxy(id, "rest/v1.0/echo/x"))).StatusCode);
+        }
+        finally
+        {
+            fixture.Simulator.State.SetFaults(new SimulatorFaults());
+        }
+    }
+
+    [Fact]
+    public async Task Once_procore_says_no_requests_are_left_the_service_answers_429_itself_until_the_reset()
+    {
+        var app = fixture.Simulator.Register();
+        var id = await fixture.ConnectedWorkspaceAsync(app);
+        // The hourly window is the nearer one, and one call is left after the next.
+        fixture.Simulator.State.SetFaults(new SimulatorFaults { SpikeLimitPer10Seconds = 1_000_000 });
+        try
+        {
+            var first = await Client.GetAsync(Proxy(id, "rest/v1.0/echo/1"));
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+            var used = 3600 - int.Parse(first.Headers.GetValues("X-Rate-Limit-Remaining").Single(), System.Globalization.CultureInfo.InvariantCulture);
+            fixture.Simulator.State.SetFaults(new SimulatorFaults { SpikeLimitPer10Seconds = 1_000_000, RateLimitPerHour = used + 1 });
+            var last = await Client.GetAsync(Proxy(id, "rest/v1.0/echo/2"));
+            Assert.Equal("0", last.Headers.GetValues("X-Rate-Limit-Remaining").Single());
+            var calls = (await fixture.Simulator.StatsAsync()).ApiRequests;
+
+            var refused = await Client.GetAsync(Proxy(id, "rest/v1.0/echo/3"));
+
+            Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+            Assert.True(refused.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+            Assert.Equal("procore_rate_limited", (await refused.ReadJsonAsync()).GetProperty("code").GetString());
+            Assert.Equal(calls, (await fixture.Simulator.StatsAsync()).ApiRequests);
+        }
+        finally
+        {
+            fixture.Simulator.State.SetFaults(new SimulatorFaults());
+        }
+    }
+
+    [Fact]
+    public async Task A_workspace_not_connected_gets_the_token_apis_answer_and_nothing_is_sent()
+    {
+        var app = fixture.Simulator.Register();
+        var id = await fixture.CreateWorkspaceAsync(app);
+        var before = fixture.Simulator.Received.Received.Count;
+
+        var response = await Client.GetAsync(Proxy(id, "rest/v1.0/echo/x"));
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Equal("not_connected", (await response.ReadJsonAsync()).GetProperty("code").GetString());
+        Assert.Equal(before, fixture.Simulator.Received.Received.Count);
+    }
+
+    [Fact]
+    public async Task A_federal_dmsa_workspace_calls_the_federal_api_with_its_own_company()
+    {
+        var account = fixture.Simulator.Register(true, 1001, 1002);
+        var id = await fixture.CreateWorkspaceAsync(account, "client_credentials", companyId: 1002, environment: "federal");
+
+        var response = await Client.GetAsync(Proxy(id, "rest/v1.0/echo/x"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var sent = (await response.ReadJsonAsync()).GetProperty("headers");
+        Assert.Equal("1002", sent.GetProperty("Procore-Company-Id").GetString());
+    }
+
+    private Dictionary<string, string> PartnerHeaders() => new() { [ApiKeyAuthenticationHandler.Header] = fixture.App.PartnerKey(AppFactory.DefaultPartner) };
+}
