@@ -83,13 +83,14 @@ public sealed class StrictQueryTests(ProcoreFixture fixture) : IClassFixture<Pro
         var endpoints = fixture.App.Services.GetRequiredService<EndpointDataSource>().Endpoints;
         Endpoint Named(string name) => endpoints.Single(e => e.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName == name);
 
-        // Read from the handlers' signatures (string? pageSize, string? continuationToken; string? environment):
+        // Read from the handlers' signatures (string? pageSize, string? continuationToken, string? companyId; string? environment):
         // nothing in the app lists them by name. "code" is the Functions host's key, on routes it guards.
         var list = accepted.For(Named("ListWorkspaces"))!;
-        Assert.Equal(["code", "continuationToken", "pageSize"], list.Names.Order(StringComparer.Ordinal));
+        Assert.Equal(["code", "companyId", "continuationToken", "pageSize"], list.Names.Order(StringComparer.Ordinal));
         Assert.Equal("tag.", Assert.Single(list.Families).Prefix);
         Assert.Contains("environment", accepted.For(Named("ListInstalledCompanies"))!.Names);
-        // Declared to take any: Procore's redirect.
+        // Declared to take any: Procore's redirect, and the calls forwarded to Procore with their query.
         Assert.Null(accepted.For(Named("OAuthCallback")));
+        Assert.Null(accepted.For(Named("CallProcoreGet")));
     }
 }

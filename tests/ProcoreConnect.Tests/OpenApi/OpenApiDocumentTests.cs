@@ -215,7 +215,7 @@ public sealed class OpenApiDocumentTests(AppFactory app) : IClassFixture<AppFact
         var enums = schemas.Where(s => s.Value.Enum is { Count: > 0 }).ToList();
         Assert.Contains(enums, e => e.Key == "WorkspaceStatus");
         Assert.All(enums, e => Assert.True(e.Value.Type == JsonSchemaType.String, $"{e.Key} is an enum of type {e.Value.Type}"));
-        Assert.Equal(["production", "sandbox", "monthly"], schemas["ProcoreEnvironment"].Enum!.Select(v => v.GetValue<string>()));
+        Assert.Equal(["production", "sandbox", "monthly", "federal"], schemas["ProcoreEnvironment"].Enum!.Select(v => v.GetValue<string>()));
 
         Assert.Equal("ProcoreEnvironment", RefOf(schemas["ConnectionRequest"].Properties!["environment"]));
         Assert.Equal("ProcoreEnvironment", RefOf(schemas["CreateCompanyWorkspacesRequest"].Properties!["environment"]));
