@@ -50,9 +50,15 @@ show("3. oauth client", client.name);
 // 4. A workspace on that client; it waits for a person to sign in.
 const connection = ok("4. workspace", await api.PUT("/api/workspaces/{id}/connection", {
   params: { path: { id: workspaceId } },
-  body: { companyId: 1001, environment: "sandbox", oauthClient },
+  body: { companyId: 1001, environment: "sandbox", oauthClient, tags: { crm: "tour" } },
 }));
 show("4. workspace", connection.status);
+
+// The partner finds it again by its tag: `tag.crm=tour` on the query.
+const tagged = ok("4. by tag", await api.GET("/api/workspaces", {
+  params: { query: { tag: { "tag.crm": "tour" } } },
+}));
+show("4. by tag", tagged.items.map(w => w.workspaceId));
 
 // 5. A connect link for the person who will sign in.
 const link = ok("5. connect link", await api.POST("/api/workspaces/{id}/connect-links", {
@@ -114,4 +120,4 @@ show("7. token", { companyId: token.companyId, apiBaseUrl: token.apiBaseUrl, me:
 
 // 8. The event the sign-in sent.
 const events = ok("8. events", await api.GET("/api/partner/events"));
-show("8. events", events.map(e => ({ type: e.type, workspaceId: e.workspaceId, status: e.status })));
+show("8. events", events.items.map(e => ({ type: e.type, workspaceId: e.workspaceId, status: e.status })));

@@ -22,6 +22,8 @@ export interface ProcoreConnectClientOptions extends Omit<ClientOptions, "baseUr
 /** A client that calls the service at `baseUrl` with `apiKey`. */
 export function createProcoreConnectClient({ baseUrl, apiKey, headers, ...options }: ProcoreConnectClientOptions): ProcoreConnectClient {
   return createClient<paths>({
+    // The tag filter is a form-exploded object: { "tag.crm": "x" } goes on the query as tag.crm=x.
+    querySerializer: { object: { style: "form", explode: true } },
     ...options,
     baseUrl: baseUrl.replace(/\/+$/, ""),
     headers: { ...headers, "X-Api-Key": apiKey },

@@ -35,13 +35,13 @@ public sealed class ClientLibraryTourTests(LocalRun local) : IClassFixture<Local
         await api.Api.Partner.Webhook.PutAsync(new PartnerWebhookRequest { Url = $"{SimulatorUrl}/_simulator/partner-events" });
         await api.Api.OauthClients["csharp-app"].PutAsync(new OAuthClientRequest
         {
-            AuthFlow = "authorization_code",
+            AuthFlow = AuthFlow.Authorization_code,
             ClientId = "demo-app",
             ClientSecret = "demo-app-secret",
             DisplayName = "Acme sync",
         });
         var workspace = api.Api.Workspaces["csharp-hq"];
-        var connection = await workspace.Connection.PutAsync(new ConnectionRequest { CompanyId = 1001, Environment = "sandbox", OauthClient = "csharp-app" });
+        var connection = await workspace.Connection.PutAsync(new ConnectionRequest { CompanyId = 1001, Environment = ProcoreEnvironment.Sandbox, OauthClient = "csharp-app" });
         Assert.Equal(WorkspaceStatus.Pending, connection?.Status);
 
         // 5. A connect link; 6. the person signs in through it.
@@ -58,11 +58,11 @@ public sealed class ClientLibraryTourTests(LocalRun local) : IClassFixture<Local
         me.Headers.Add("Procore-Company-Id", token.CompanyId.ToString());
         using var answer = await procore.SendAsync(me);
         Assert.True(answer.IsSuccessStatusCode, $"Procore's /me answered {(int)answer.StatusCode} to the token.");
-        Assert.True((await answer.Content.ReadFromJsonAsync<JsonElement>()).TryGetProperty("login", out _));
+        Assert.True((await answer.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).TryGetProperty("login", out _));
 
         // 8. The connected event.
         var events = await api.Api.Partner.Events.GetAsync();
-        Assert.Contains(events!, e => e.Type == "connected" && e.WorkspaceId == "csharp-hq");
+        Assert.Contains(events!.Items!, e => e.Type == EventRecord_type.Connected && e.WorkspaceId == "csharp-hq");
     }
 
     [Fact]
@@ -101,6 +101,7 @@ public sealed class ClientLibraryTourTests(LocalRun local) : IClassFixture<Local
             .Select(line => JsonDocument.Parse(line).RootElement)
             .ToDictionary(step => step.GetProperty("step").GetString()!, step => step.GetProperty("value"));
         Assert.Equal("pending", steps["4. workspace"].GetString());
+        Assert.Equal(["typescript-hq"], steps["4. by tag"].EnumerateArray().Select(w => w.GetString()));
         Assert.Equal("Connected to Procore", steps["6. sign-in"].GetString());
         Assert.Equal(1001, steps["7. token"].GetProperty("companyId").GetInt64());
         Assert.True(steps["7. token"].GetProperty("me").TryGetProperty("login", out _), output);

@@ -20,7 +20,7 @@ namespace ProcoreConnect.Client.Models
 #else
         public List<long?> CompanyIds { get; set; }
 #endif
-        /// <summary>The environments those company ids are meant in (`production`, `sandbox`, `monthly`); absent: every one.</summary>
+        /// <summary>The environments those company ids are meant in (`production`, `sandbox`, `monthly`, `federal`); absent: every one.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public List<string>? Environments { get; set; }

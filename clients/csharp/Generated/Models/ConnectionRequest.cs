@@ -14,14 +14,8 @@ namespace ProcoreConnect.Client.Models
     {
         /// <summary>The Procore company id: a positive integer.</summary>
         public long? CompanyId { get; set; }
-        /// <summary>`production`, `sandbox` or `monthly`.</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? Environment { get; set; }
-#nullable restore
-#else
-        public string Environment { get; set; }
-#endif
+        /// <summary>`production`, `sandbox`, `monthly` or `federal`.</summary>
+        public global::ProcoreConnect.Client.Models.ProcoreEnvironment? Environment { get; set; }
         /// <summary>The name of the OAuth client to connect with: the partner&apos;s own, or a public one.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -65,7 +59,7 @@ namespace ProcoreConnect.Client.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "companyId", n => { CompanyId = n.GetLongValue(); } },
-                { "environment", n => { Environment = n.GetStringValue(); } },
+                { "environment", n => { Environment = n.GetEnumValue<global::ProcoreConnect.Client.Models.ProcoreEnvironment>(); } },
                 { "oauthClient", n => { OauthClient = n.GetStringValue(); } },
                 { "refreshToken", n => { RefreshToken = n.GetStringValue(); } },
                 { "tags", n => { Tags = n.GetObjectValue<global::ProcoreConnect.Client.Models.ConnectionRequest_tags>(global::ProcoreConnect.Client.Models.ConnectionRequest_tags.CreateFromDiscriminatorValue); } },
@@ -79,7 +73,7 @@ namespace ProcoreConnect.Client.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteLongValue("companyId", CompanyId);
-            writer.WriteStringValue("environment", Environment);
+            writer.WriteEnumValue<global::ProcoreConnect.Client.Models.ProcoreEnvironment>("environment", Environment);
             writer.WriteStringValue("oauthClient", OauthClient);
             writer.WriteStringValue("refreshToken", RefreshToken);
             writer.WriteObjectValue<global::ProcoreConnect.Client.Models.ConnectionRequest_tags>("tags", Tags);

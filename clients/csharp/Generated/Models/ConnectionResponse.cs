@@ -47,6 +47,14 @@ namespace ProcoreConnect.Client.Models
         public DateTimeOffset? LastCheckedAt { get; set; }
         /// <summary>Whether it passed.</summary>
         public bool? LastCheckOk { get; set; }
+        /// <summary>The steps the last check failed, each with what it saw (empty when it passed or never ran); `lastError` holds its fix.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<global::ProcoreConnect.Client.Models.CheckReason>? LastCheckReasons { get; set; }
+#nullable restore
+#else
+        public List<global::ProcoreConnect.Client.Models.CheckReason> LastCheckReasons { get; set; }
+#endif
         /// <summary>The last connection or refresh error.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -121,6 +129,7 @@ namespace ProcoreConnect.Client.Models
                 { "createdAt", n => { CreatedAt = n.GetDateTimeOffsetValue(); } },
                 { "environment", n => { Environment = n.GetEnumValue<global::ProcoreConnect.Client.Models.ProcoreEnvironment>(); } },
                 { "lastCheckOk", n => { LastCheckOk = n.GetBoolValue(); } },
+                { "lastCheckReasons", n => { LastCheckReasons = n.GetCollectionOfObjectValues<global::ProcoreConnect.Client.Models.CheckReason>(global::ProcoreConnect.Client.Models.CheckReason.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "lastCheckedAt", n => { LastCheckedAt = n.GetDateTimeOffsetValue(); } },
                 { "lastError", n => { LastError = n.GetStringValue(); } },
                 { "oauthClient", n => { OauthClient = n.GetStringValue(); } },
@@ -149,6 +158,7 @@ namespace ProcoreConnect.Client.Models
             writer.WriteEnumValue<global::ProcoreConnect.Client.Models.ProcoreEnvironment>("environment", Environment);
             writer.WriteDateTimeOffsetValue("lastCheckedAt", LastCheckedAt);
             writer.WriteBoolValue("lastCheckOk", LastCheckOk);
+            writer.WriteCollectionOfObjectValues<global::ProcoreConnect.Client.Models.CheckReason>("lastCheckReasons", LastCheckReasons);
             writer.WriteStringValue("lastError", LastError);
             writer.WriteStringValue("oauthClient", OauthClient);
             writer.WriteBoolValue("oauthClientPublic", OauthClientPublic);

@@ -23,13 +23,7 @@ namespace ProcoreConnect.Client.Models
         public List<long?> CompanyIds { get; set; }
 #endif
         /// <summary>The environment the app is installed in.</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? Environment { get; set; }
-#nullable restore
-#else
-        public string Environment { get; set; }
-#endif
+        public global::ProcoreConnect.Client.Models.ProcoreEnvironment? Environment { get; set; }
         /// <summary>Workspace ids are this prefix and the company id (default `procore-`).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -58,7 +52,7 @@ namespace ProcoreConnect.Client.Models
             {
                 { "companyId", n => { CompanyId = n.GetLongValue(); } },
                 { "companyIds", n => { CompanyIds = n.GetCollectionOfPrimitiveValues<long?>()?.AsList(); } },
-                { "environment", n => { Environment = n.GetStringValue(); } },
+                { "environment", n => { Environment = n.GetEnumValue<global::ProcoreConnect.Client.Models.ProcoreEnvironment>(); } },
                 { "workspaceIdPrefix", n => { WorkspaceIdPrefix = n.GetStringValue(); } },
             };
         }
@@ -71,7 +65,7 @@ namespace ProcoreConnect.Client.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteLongValue("companyId", CompanyId);
             writer.WriteCollectionOfPrimitiveValues<long?>("companyIds", CompanyIds);
-            writer.WriteStringValue("environment", Environment);
+            writer.WriteEnumValue<global::ProcoreConnect.Client.Models.ProcoreEnvironment>("environment", Environment);
             writer.WriteStringValue("workspaceIdPrefix", WorkspaceIdPrefix);
         }
     }

@@ -15,7 +15,7 @@ namespace ProcoreConnect.Client.Models
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>Which Procore a workspace talks to. Wire names: production, sandbox, monthly.</summary>
+        /// <summary>Which Procore a workspace talks to. Wire names: production, sandbox, monthly, federal.</summary>
         public global::ProcoreConnect.Client.Models.ProcoreEnvironment? Environment { get; set; }
         /// <summary>The oauthClient property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER

@@ -19,6 +19,14 @@ namespace ProcoreConnect.Client.Models
         public int? Attempts { get; set; }
         /// <summary>When the event was recorded.</summary>
         public DateTimeOffset? CreatedAt { get; set; }
+        /// <summary>The data property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::ProcoreConnect.Client.Models.JsonElement? Data { get; set; }
+#nullable restore
+#else
+        public global::ProcoreConnect.Client.Models.JsonElement Data { get; set; }
+#endif
         /// <summary>When it was delivered, if it was.</summary>
         public DateTimeOffset? DeliveredAt { get; set; }
         /// <summary>The event&apos;s id (a ULID).</summary>
@@ -39,7 +47,7 @@ namespace ProcoreConnect.Client.Models
 #endif
         /// <summary>The status code the partner&apos;s endpoint last answered, if any.</summary>
         public int? LastStatusCode { get; set; }
-        /// <summary>Its delivery status: `pending`, `delivered`, or `failed` (given up).</summary>
+        /// <summary>Its delivery status: `pending`, `delivered`, `failed` (given up), or `not_sent` (no webhook then).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Status { get; set; }
@@ -48,13 +56,7 @@ namespace ProcoreConnect.Client.Models
         public string Status { get; set; }
 #endif
         /// <summary>The event type, e.g. `connected`.</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? Type { get; set; }
-#nullable restore
-#else
-        public string Type { get; set; }
-#endif
+        public global::ProcoreConnect.Client.Models.EventRecord_type? Type { get; set; }
         /// <summary>The workspace it is about, if any.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -90,12 +92,13 @@ namespace ProcoreConnect.Client.Models
             {
                 { "attempts", n => { Attempts = n.GetIntValue(); } },
                 { "createdAt", n => { CreatedAt = n.GetDateTimeOffsetValue(); } },
+                { "data", n => { Data = n.GetObjectValue<global::ProcoreConnect.Client.Models.JsonElement>(global::ProcoreConnect.Client.Models.JsonElement.CreateFromDiscriminatorValue); } },
                 { "deliveredAt", n => { DeliveredAt = n.GetDateTimeOffsetValue(); } },
                 { "eventId", n => { EventId = n.GetStringValue(); } },
                 { "lastError", n => { LastError = n.GetStringValue(); } },
                 { "lastStatusCode", n => { LastStatusCode = n.GetIntValue(); } },
                 { "status", n => { Status = n.GetStringValue(); } },
-                { "type", n => { Type = n.GetStringValue(); } },
+                { "type", n => { Type = n.GetEnumValue<global::ProcoreConnect.Client.Models.EventRecord_type>(); } },
                 { "workspaceId", n => { WorkspaceId = n.GetStringValue(); } },
             };
         }
@@ -108,12 +111,13 @@ namespace ProcoreConnect.Client.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteIntValue("attempts", Attempts);
             writer.WriteDateTimeOffsetValue("createdAt", CreatedAt);
+            writer.WriteObjectValue<global::ProcoreConnect.Client.Models.JsonElement>("data", Data);
             writer.WriteDateTimeOffsetValue("deliveredAt", DeliveredAt);
             writer.WriteStringValue("eventId", EventId);
             writer.WriteStringValue("lastError", LastError);
             writer.WriteIntValue("lastStatusCode", LastStatusCode);
             writer.WriteStringValue("status", Status);
-            writer.WriteStringValue("type", Type);
+            writer.WriteEnumValue<global::ProcoreConnect.Client.Models.EventRecord_type>("type", Type);
             writer.WriteStringValue("workspaceId", WorkspaceId);
             writer.WriteAdditionalData(AdditionalData);
         }

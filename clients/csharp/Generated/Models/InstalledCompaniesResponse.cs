@@ -23,7 +23,7 @@ namespace ProcoreConnect.Client.Models
 #else
         public List<global::ProcoreConnect.Client.Models.InstalledCompany> Companies { get; set; }
 #endif
-        /// <summary>Which Procore a workspace talks to. Wire names: production, sandbox, monthly.</summary>
+        /// <summary>Which Procore a workspace talks to. Wire names: production, sandbox, monthly, federal.</summary>
         public global::ProcoreConnect.Client.Models.ProcoreEnvironment? Environment { get; set; }
         /// <summary>The oauthClient property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER

@@ -13,13 +13,7 @@ namespace ProcoreConnect.Client.Models
     #pragma warning restore CS1591
     {
         /// <summary>`authorization_code` or `client_credentials`; fixed once the client exists.</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? AuthFlow { get; set; }
-#nullable restore
-#else
-        public string AuthFlow { get; set; }
-#endif
+        public global::ProcoreConnect.Client.Models.AuthFlow? AuthFlow { get; set; }
         /// <summary>Procore&apos;s client id of the app.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -72,7 +66,7 @@ namespace ProcoreConnect.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "authFlow", n => { AuthFlow = n.GetStringValue(); } },
+                { "authFlow", n => { AuthFlow = n.GetEnumValue<global::ProcoreConnect.Client.Models.AuthFlow>(); } },
                 { "clientId", n => { ClientId = n.GetStringValue(); } },
                 { "clientSecret", n => { ClientSecret = n.GetStringValue(); } },
                 { "clientSecretExpiresAt", n => { ClientSecretExpiresAt = n.GetDateTimeOffsetValue(); } },
@@ -87,7 +81,7 @@ namespace ProcoreConnect.Client.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteStringValue("authFlow", AuthFlow);
+            writer.WriteEnumValue<global::ProcoreConnect.Client.Models.AuthFlow>("authFlow", AuthFlow);
             writer.WriteStringValue("clientId", ClientId);
             writer.WriteStringValue("clientSecret", ClientSecret);
             writer.WriteDateTimeOffsetValue("clientSecretExpiresAt", ClientSecretExpiresAt);

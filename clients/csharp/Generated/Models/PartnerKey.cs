@@ -8,7 +8,7 @@ using System;
 namespace ProcoreConnect.Client.Models
 {
     /// <summary>
-    /// An API key as listed: id, owner, name, dates. Never the key.
+    /// An API key as listed: id, owner, name, dates (`LastUsedAt`: when a call last authenticatedwith it, to within TimeSpan AuthOptions.KeyUseRecordInterval; null if never). Never the key.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class PartnerKey : IAdditionalDataHolder, IParsable
@@ -25,6 +25,8 @@ namespace ProcoreConnect.Client.Models
 #else
         public string KeyId { get; set; }
 #endif
+        /// <summary>The lastUsedAt property</summary>
+        public DateTimeOffset? LastUsedAt { get; set; }
         /// <summary>The name property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -70,6 +72,7 @@ namespace ProcoreConnect.Client.Models
             {
                 { "createdAt", n => { CreatedAt = n.GetDateTimeOffsetValue(); } },
                 { "keyId", n => { KeyId = n.GetStringValue(); } },
+                { "lastUsedAt", n => { LastUsedAt = n.GetDateTimeOffsetValue(); } },
                 { "name", n => { Name = n.GetStringValue(); } },
                 { "partnerId", n => { PartnerId = n.GetStringValue(); } },
                 { "revokedAt", n => { RevokedAt = n.GetDateTimeOffsetValue(); } },
@@ -84,6 +87,7 @@ namespace ProcoreConnect.Client.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteDateTimeOffsetValue("createdAt", CreatedAt);
             writer.WriteStringValue("keyId", KeyId);
+            writer.WriteDateTimeOffsetValue("lastUsedAt", LastUsedAt);
             writer.WriteStringValue("name", Name);
             writer.WriteStringValue("partnerId", PartnerId);
             writer.WriteDateTimeOffsetValue("revokedAt", RevokedAt);

@@ -23,6 +23,30 @@ namespace ProcoreConnect.Client.Models
 #else
         public List<string> AllowedReturnOrigins { get; set; }
 #endif
+        /// <summary>The partner&apos;s colour on those pages (`#rrggbb`), or null for the service&apos;s own.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? BrandColor { get; set; }
+#nullable restore
+#else
+        public string BrandColor { get; set; }
+#endif
+        /// <summary>The name the pages a person opens call the partner by; null: its partner id.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? DisplayName { get; set; }
+#nullable restore
+#else
+        public string DisplayName { get; set; }
+#endif
+        /// <summary>The partner&apos;s logo on those pages, or null.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? LogoUrl { get; set; }
+#nullable restore
+#else
+        public string LogoUrl { get; set; }
+#endif
         /// <summary>When they last changed; null while never set.</summary>
         public DateTimeOffset? UpdatedAt { get; set; }
         /// <summary>
@@ -51,6 +75,9 @@ namespace ProcoreConnect.Client.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "allowedReturnOrigins", n => { AllowedReturnOrigins = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
+                { "brandColor", n => { BrandColor = n.GetStringValue(); } },
+                { "displayName", n => { DisplayName = n.GetStringValue(); } },
+                { "logoUrl", n => { LogoUrl = n.GetStringValue(); } },
                 { "updatedAt", n => { UpdatedAt = n.GetDateTimeOffsetValue(); } },
             };
         }
@@ -62,6 +89,9 @@ namespace ProcoreConnect.Client.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteCollectionOfPrimitiveValues<string>("allowedReturnOrigins", AllowedReturnOrigins);
+            writer.WriteStringValue("brandColor", BrandColor);
+            writer.WriteStringValue("displayName", DisplayName);
+            writer.WriteStringValue("logoUrl", LogoUrl);
             writer.WriteDateTimeOffsetValue("updatedAt", UpdatedAt);
             writer.WriteAdditionalData(AdditionalData);
         }

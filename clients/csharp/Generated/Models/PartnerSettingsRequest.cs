@@ -20,6 +20,30 @@ namespace ProcoreConnect.Client.Models
 #else
         public List<string> AllowedReturnOrigins { get; set; }
 #endif
+        /// <summary>Optional: a colour as `#rrggbb` for those pages&apos; button and accent.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? BrandColor { get; set; }
+#nullable restore
+#else
+        public string BrandColor { get; set; }
+#endif
+        /// <summary>Optional: the name people see on connect-link and callback pages (else the partner id).</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? DisplayName { get; set; }
+#nullable restore
+#else
+        public string DisplayName { get; set; }
+#endif
+        /// <summary>Optional: an https image URL shown beside the name on those pages.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? LogoUrl { get; set; }
+#nullable restore
+#else
+        public string LogoUrl { get; set; }
+#endif
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
@@ -39,6 +63,9 @@ namespace ProcoreConnect.Client.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "allowedReturnOrigins", n => { AllowedReturnOrigins = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
+                { "brandColor", n => { BrandColor = n.GetStringValue(); } },
+                { "displayName", n => { DisplayName = n.GetStringValue(); } },
+                { "logoUrl", n => { LogoUrl = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -49,6 +76,9 @@ namespace ProcoreConnect.Client.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteCollectionOfPrimitiveValues<string>("allowedReturnOrigins", AllowedReturnOrigins);
+            writer.WriteStringValue("brandColor", BrandColor);
+            writer.WriteStringValue("displayName", DisplayName);
+            writer.WriteStringValue("logoUrl", LogoUrl);
         }
     }
 }

@@ -19,5 +19,9 @@ namespace ProcoreConnect.Client.Models
         #pragma warning disable CS1591
         Monthly,
         #pragma warning restore CS1591
+        [EnumMember(Value = "federal")]
+        #pragma warning disable CS1591
+        Federal,
+        #pragma warning restore CS1591
     }
 }

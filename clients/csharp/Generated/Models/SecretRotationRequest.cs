@@ -23,13 +23,7 @@ namespace ProcoreConnect.Client.Models
         /// <summary>When the new secret expires, if known.</summary>
         public DateTimeOffset? ClientSecretExpiresAt { get; set; }
         /// <summary>Where to prove a client-credentials secret when no workspace uses the client yet.</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? Environment { get; set; }
-#nullable restore
-#else
-        public string Environment { get; set; }
-#endif
+        public global::ProcoreConnect.Client.Models.ProcoreEnvironment? Environment { get; set; }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
@@ -50,7 +44,7 @@ namespace ProcoreConnect.Client.Models
             {
                 { "clientSecret", n => { ClientSecret = n.GetStringValue(); } },
                 { "clientSecretExpiresAt", n => { ClientSecretExpiresAt = n.GetDateTimeOffsetValue(); } },
-                { "environment", n => { Environment = n.GetStringValue(); } },
+                { "environment", n => { Environment = n.GetEnumValue<global::ProcoreConnect.Client.Models.ProcoreEnvironment>(); } },
             };
         }
         /// <summary>
@@ -62,7 +56,7 @@ namespace ProcoreConnect.Client.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteStringValue("clientSecret", ClientSecret);
             writer.WriteDateTimeOffsetValue("clientSecretExpiresAt", ClientSecretExpiresAt);
-            writer.WriteStringValue("environment", Environment);
+            writer.WriteEnumValue<global::ProcoreConnect.Client.Models.ProcoreEnvironment>("environment", Environment);
         }
     }
 }

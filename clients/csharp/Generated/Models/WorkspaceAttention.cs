@@ -17,7 +17,7 @@ namespace ProcoreConnect.Client.Models
         public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>The companyId property</summary>
         public long? CompanyId { get; set; }
-        /// <summary>Which Procore a workspace talks to. Wire names: production, sandbox, monthly.</summary>
+        /// <summary>Which Procore a workspace talks to. Wire names: production, sandbox, monthly, federal.</summary>
         public global::ProcoreConnect.Client.Models.ProcoreEnvironment? Environment { get; set; }
         /// <summary>The oauthClient property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER

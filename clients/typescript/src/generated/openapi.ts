@@ -33,7 +33,7 @@ export interface paths {
         };
         /**
          * List the caller's workspaces
-         * @description `tag.{key}=value` (up to 4, each key once) lists only workspaces carrying every such tag; a filtered page may hold fewer than `pageSize` items.
+         * @description `companyId` lists only the workspaces in that Procore company; `tag.{key}=value` (up to 4, each key once) only those carrying every such tag. A filtered page may hold fewer than `pageSize` items, even none, and still have a `continuationToken`.
          *
          *     **Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
          */
@@ -90,14 +90,20 @@ export interface paths {
         post?: never;
         /**
          * Delete a workspace
-         * @description Revokes its grant at Procore (a failed revocation is logged, not fatal), then deletes every secret it owns and its row.
+         * @description Revokes its grant at Procore (a failed revocation is logged, not fatal), then deletes every secret it owns and its row. Its audit trail goes out in the `workspace.deleted` event (listed by `GET /api/partner/events`); the workspace's routes answer 404 from now on.
          *
          *     **Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
          */
         delete: operations["DeleteConnection"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change part of a workspace's connection
+         * @description A JSON merge patch (RFC 7396, `Content-Type: application/merge-patch+json`): fields left out keep their value; in `tags`, a value sets a tag and `null` removes it (`"tags": null` removes all). The result is validated and written exactly as `PUT` would write it, with the same consequences: another `oauthClient` or `environment` makes the workspace `pending` and revokes its old grant. `null` for a required field, or an unknown field, is a 400 naming it; a rejected patch changes nothing.
+         *
+         *     **Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
+         */
+        patch: operations["PatchConnection"];
         trace?: never;
     };
     "/api/oauth-clients": {
@@ -366,6 +372,102 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/workspaces/{id}/procore/{path}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * GET on Procore's API as the workspace (a pass-through)
+         * @description Forwards the call to the workspace's environment's API host, at `path` (only `rest/…` and `vapid/…`) with the query as sent, adding `Authorization: Bearer {the workspace's token}` and `Procore-Company-Id: {its company}`. Only content and negotiation headers are passed on (`Accept*`, `Content-*`, `If-*`, `Range`, `Prefer`, `User-Agent`, `Idempotency-Key`): never your API key, `Authorization` or cookies. Bodies stream both ways. Procore's answer comes back as it is, without `Set-Cookie` and hop-by-hop headers: any status, any content type. A `401` from Procore makes the service refresh the token once (single flight) and send the call again when its body is at most `ProcoreCalls:ReplayableBodyBytes` (64 KiB); otherwise the `401` comes back. While Procore's last answer said the token has no requests left, the service answers `429` with `Retry-After` itself. Procore's own `429` and `503` come back with their `Retry-After`.
+         *
+         *     **Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
+         */
+        get: operations["CallProcoreGet"];
+        /**
+         * PUT on Procore's API as the workspace (a pass-through)
+         * @description Forwards the call to the workspace's environment's API host, at `path` (only `rest/…` and `vapid/…`) with the query as sent, adding `Authorization: Bearer {the workspace's token}` and `Procore-Company-Id: {its company}`. Only content and negotiation headers are passed on (`Accept*`, `Content-*`, `If-*`, `Range`, `Prefer`, `User-Agent`, `Idempotency-Key`): never your API key, `Authorization` or cookies. Bodies stream both ways. Procore's answer comes back as it is, without `Set-Cookie` and hop-by-hop headers: any status, any content type. A `401` from Procore makes the service refresh the token once (single flight) and send the call again when its body is at most `ProcoreCalls:ReplayableBodyBytes` (64 KiB); otherwise the `401` comes back. While Procore's last answer said the token has no requests left, the service answers `429` with `Retry-After` itself. Procore's own `429` and `503` come back with their `Retry-After`.
+         *
+         *     **Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
+         */
+        put: operations["CallProcorePut"];
+        /**
+         * POST on Procore's API as the workspace (a pass-through)
+         * @description Forwards the call to the workspace's environment's API host, at `path` (only `rest/…` and `vapid/…`) with the query as sent, adding `Authorization: Bearer {the workspace's token}` and `Procore-Company-Id: {its company}`. Only content and negotiation headers are passed on (`Accept*`, `Content-*`, `If-*`, `Range`, `Prefer`, `User-Agent`, `Idempotency-Key`): never your API key, `Authorization` or cookies. Bodies stream both ways. Procore's answer comes back as it is, without `Set-Cookie` and hop-by-hop headers: any status, any content type. A `401` from Procore makes the service refresh the token once (single flight) and send the call again when its body is at most `ProcoreCalls:ReplayableBodyBytes` (64 KiB); otherwise the `401` comes back. While Procore's last answer said the token has no requests left, the service answers `429` with `Retry-After` itself. Procore's own `429` and `503` come back with their `Retry-After`.
+         *
+         *     **Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
+         */
+        post: operations["CallProcorePost"];
+        /**
+         * DELETE on Procore's API as the workspace (a pass-through)
+         * @description Forwards the call to the workspace's environment's API host, at `path` (only `rest/…` and `vapid/…`) with the query as sent, adding `Authorization: Bearer {the workspace's token}` and `Procore-Company-Id: {its company}`. Only content and negotiation headers are passed on (`Accept*`, `Content-*`, `If-*`, `Range`, `Prefer`, `User-Agent`, `Idempotency-Key`): never your API key, `Authorization` or cookies. Bodies stream both ways. Procore's answer comes back as it is, without `Set-Cookie` and hop-by-hop headers: any status, any content type. A `401` from Procore makes the service refresh the token once (single flight) and send the call again when its body is at most `ProcoreCalls:ReplayableBodyBytes` (64 KiB); otherwise the `401` comes back. While Procore's last answer said the token has no requests left, the service answers `429` with `Retry-After` itself. Procore's own `429` and `503` come back with their `Retry-After`.
+         *
+         *     **Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
+         */
+        delete: operations["CallProcoreDelete"];
+        options?: never;
+        /**
+         * HEAD on Procore's API as the workspace (a pass-through)
+         * @description Forwards the call to the workspace's environment's API host, at `path` (only `rest/…` and `vapid/…`) with the query as sent, adding `Authorization: Bearer {the workspace's token}` and `Procore-Company-Id: {its company}`. Only content and negotiation headers are passed on (`Accept*`, `Content-*`, `If-*`, `Range`, `Prefer`, `User-Agent`, `Idempotency-Key`): never your API key, `Authorization` or cookies. Bodies stream both ways. Procore's answer comes back as it is, without `Set-Cookie` and hop-by-hop headers: any status, any content type. A `401` from Procore makes the service refresh the token once (single flight) and send the call again when its body is at most `ProcoreCalls:ReplayableBodyBytes` (64 KiB); otherwise the `401` comes back. While Procore's last answer said the token has no requests left, the service answers `429` with `Retry-After` itself. Procore's own `429` and `503` come back with their `Retry-After`.
+         *
+         *     **Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
+         */
+        head: operations["CallProcoreHead"];
+        /**
+         * PATCH on Procore's API as the workspace (a pass-through)
+         * @description Forwards the call to the workspace's environment's API host, at `path` (only `rest/…` and `vapid/…`) with the query as sent, adding `Authorization: Bearer {the workspace's token}` and `Procore-Company-Id: {its company}`. Only content and negotiation headers are passed on (`Accept*`, `Content-*`, `If-*`, `Range`, `Prefer`, `User-Agent`, `Idempotency-Key`): never your API key, `Authorization` or cookies. Bodies stream both ways. Procore's answer comes back as it is, without `Set-Cookie` and hop-by-hop headers: any status, any content type. A `401` from Procore makes the service refresh the token once (single flight) and send the call again when its body is at most `ProcoreCalls:ReplayableBodyBytes` (64 KiB); otherwise the `401` comes back. While Procore's last answer said the token has no requests left, the service answers `429` with `Retry-After` itself. Procore's own `429` and `503` come back with their `Retry-After`.
+         *
+         *     **Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
+         */
+        patch: operations["CallProcorePatch"];
+        trace?: never;
+    };
+    "/api/workspaces/{id}/procore-calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The workspace's recent calls through the proxy
+         * @description Newest first, kept `ProcoreCalls:Retention` (14 days by default): method, path with the query's names but not their values, status, duration, Procore's request id and rate limit remaining. Never a token or a body. Written in the background: a call shows up within seconds.
+         *
+         *     **Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
+         */
+        get: operations["ListProcoreCalls"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workspaces/{id}/procore-calls/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The workspace's calls as Procore's Integration Health counts them
+         * @description Over the last 14 days (Integration Health's window): the calls through the proxy that ended 401, 403, 404 and 429, each with its fix.
+         *
+         *     **Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
+         */
+        get: operations["GetProcoreCallHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/workspaces/{id}/validate": {
         parameters: {
             query?: never;
@@ -377,7 +479,7 @@ export interface paths {
         put?: never;
         /**
          * Check the connection against Procore
-         * @description Gets a token and calls `/rest/v1.0/me` and `/rest/v1.0/companies` (for a DMSA workspace also the projects). A failed check still answers 200: `ok` is false, each step says what it saw, and `fix` what to do in Procore.
+         * @description Gets a token and calls `/rest/v1.0/me` and `/rest/v1.0/companies` (for a DMSA workspace also the projects). A failed check still answers 200: `ok` is false, each step says what it saw, and `fix` what to do in Procore. The result is recorded on the workspace at once (`lastCheckedAt`, `lastCheckOk`, `lastCheckReasons`, `lastError`), as the daily check records it, and needs-attention shows a failing connected workspace.
          *
          *     **Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
          */
@@ -466,7 +568,7 @@ export interface paths {
         get: operations["GetPartnerWebhook"];
         /**
          * Register the caller's event webhook
-         * @description Events (`connected`, `refresh_failed`, `needs_reauthorization`, `secret_expiring`) are posted to the URL, signed with the secret answered here once (`Cache-Control: no-store`). Calling again replaces URL and secret.
+         * @description Events (their payloads and headers are in this document's `webhooks`) are posted to the URL, signed with the secret answered here once (`Cache-Control: no-store`). Calling again replaces URL and secret. Events recorded before (`not_sent`) are sent when asked for: `POST /api/partner/events/redeliver?since=…`.
          *
          *     **Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
          */
@@ -490,12 +592,58 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The caller's newest 100 events and their delivery state
-         * @description **Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
+         * The caller's events and their delivery state
+         * @description Every event of the last `Events__Retention` (30 days), recorded whether or not a webhook was registered, newest first, each with its `data` as delivered. `status`: `pending`, `delivered`, `failed` (given up), `not_sent` (no webhook then).
+         *
+         *     **Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
          */
         get: operations["ListPartnerEvents"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partner/events/{eventId}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send one of the caller's events again
+         * @description Queues the event for delivery now, whatever became of it (delivered ones too): same id, same body, signed anew. Another partner's event answers 404 like a missing one.
+         *
+         *     **Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
+         */
+        post: operations["RedeliverPartnerEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partner/events/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send the events the caller's webhook missed
+         * @description Queues every event at or after `since` (an ISO 8601 time) that never reached a webhook (`not_sent`: recorded before one was registered; `failed`: given up), for the webhook registered now. Delivered ones are left alone; send one again by its id.
+         *
+         *     **Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
+         */
+        post: operations["RedeliverMissedPartnerEvents"];
         delete?: never;
         options?: never;
         head?: never;
@@ -516,13 +664,61 @@ export interface paths {
         get: operations["GetPartnerSettings"];
         /**
          * Set the caller's settings
-         * @description `allowedReturnOrigins`: the origins the caller's `returnUrl`s may point at (replaces the list). Each partner's own: no other partner's links can send a browser there.
+         * @description Replaces every setting; an optional one left out is cleared. `allowedReturnOrigins`: the origins the caller's `returnUrl`s may point at. Each partner's own: no other partner's links can send a browser there. `displayName`, `logoUrl`, `brandColor`: how the connect-link and callback pages show the caller to the person who signs in (beside its partner id, which it cannot choose).
          *
          *     **Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
          */
         put: operations["PutPartnerSettings"];
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partner/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the caller's API keys
+         * @description **Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
+         */
+        get: operations["ListOwnKeys"];
+        put?: never;
+        /**
+         * Create an API key for the caller
+         * @description The key is in this answer only (`Cache-Control: no-store`); the service keeps a salted hash. The body is optional. A partner holds at most `Auth:MaxKeysPerPartner` (10) unrevoked keys: revoke one to make room.
+         *
+         *     **Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
+         */
+        post: operations["CreateOwnKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partner/keys/{keyId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke one of the caller's API keys
+         * @description Immediately on the instance that revokes it, within `Auth:KeyCacheDuration` (30 s) on the others. The key the call is made with may be revoked too: the calls after it answer `401`. Another partner's key answers `404`, as an unknown one does.
+         *
+         *     **Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
+         */
+        delete: operations["RevokeOwnKey"];
         options?: never;
         head?: never;
         patch?: never;
@@ -621,7 +817,128 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    connected: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A workspace got its first tokens: a person connected it, a token was imported, or a client-credentials workspace got its first token.
+         * @description Posted to the partner's webhook (`PUT /api/partner/webhook`). Verify `ProcoreConnect-Signature`: `v1=` and the lower-case hex of HMAC-SHA256(signing secret, `{ProcoreConnect-Timestamp}.{raw body}`), compared in constant time; refuse a timestamp more than 5 minutes away and deduplicate on the event id. Answer 2xx within 10 s; anything else is retried (8 attempts). Events never carry a secret.
+         */
+        post: operations["Event_connected"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "connection.broken": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A connection stopped working; once per change. For a client's shared token `workspaceId` is null and `data` names `oauthClient` and `environment`.
+         * @description Posted to the partner's webhook (`PUT /api/partner/webhook`). Verify `ProcoreConnect-Signature`: `v1=` and the lower-case hex of HMAC-SHA256(signing secret, `{ProcoreConnect-Timestamp}.{raw body}`), compared in constant time; refuse a timestamp more than 5 minutes away and deduplicate on the event id. Answer 2xx within 10 s; anything else is retried (8 attempts). Events never carry a secret.
+         */
+        post: operations["Event_connection_broken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "connection.recovered": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A broken connection works again; once per change.
+         * @description Posted to the partner's webhook (`PUT /api/partner/webhook`). Verify `ProcoreConnect-Signature`: `v1=` and the lower-case hex of HMAC-SHA256(signing secret, `{ProcoreConnect-Timestamp}.{raw body}`), compared in constant time; refuse a timestamp more than 5 minutes away and deduplicate on the event id. Answer 2xx within 10 s; anything else is retried (8 attempts). Events never carry a secret.
+         */
+        post: operations["Event_connection_recovered"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    secret_expiring: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * An OAuth client's secret expires within 30 days; `workspaceId` is null.
+         * @description Posted to the partner's webhook (`PUT /api/partner/webhook`). Verify `ProcoreConnect-Signature`: `v1=` and the lower-case hex of HMAC-SHA256(signing secret, `{ProcoreConnect-Timestamp}.{raw body}`), compared in constant time; refuse a timestamp more than 5 minutes away and deduplicate on the event id. Answer 2xx within 10 s; anything else is retried (8 attempts). Events never carry a secret.
+         */
+        post: operations["Event_secret_expiring"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "workspace.disconnected": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A connected workspace was moved to another OAuth client or environment: its grant was revoked and it is `pending`.
+         * @description Posted to the partner's webhook (`PUT /api/partner/webhook`). Verify `ProcoreConnect-Signature`: `v1=` and the lower-case hex of HMAC-SHA256(signing secret, `{ProcoreConnect-Timestamp}.{raw body}`), compared in constant time; refuse a timestamp more than 5 minutes away and deduplicate on the event id. Answer 2xx within 10 s; anything else is retried (8 attempts). Events never carry a secret.
+         */
+        post: operations["Event_workspace_disconnected"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "workspace.deleted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A workspace was deleted. `data.history` is its audit trail, newest first (at most 50 entries; `historyTruncated` says when there were more).
+         * @description Posted to the partner's webhook (`PUT /api/partner/webhook`). Verify `ProcoreConnect-Signature`: `v1=` and the lower-case hex of HMAC-SHA256(signing secret, `{ProcoreConnect-Timestamp}.{raw body}`), compared in constant time; refuse a timestamp more than 5 minutes away and deduplicate on the event id. Answer 2xx within 10 s; anything else is retried (8 attempts). Events never carry a secret.
+         */
+        post: operations["Event_workspace_deleted"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         /** @description Something a person has to look at, and what to do about it. */
@@ -649,9 +966,16 @@ export interface components {
         };
         /**
          * @description How an OAuth client obtains tokens. Wire names: authorization_code, client_credentials.
-         * @enum {unknown}
+         * @enum {string}
          */
         AuthFlow: "authorization_code" | "client_credentials";
+        /** @description One step of a connection check that failed, as recorded on the workspace: the step's name and what was seen. */
+        CheckReason: {
+            /** @description The step: `token`, `me`, `companies`, `company` or `projects`. */
+            check: string;
+            /** @description What the step saw, in words safe to show. */
+            detail: string;
+        };
         /** @description One of the partner's OAuth clients that needs a person, and how many workspaces use it. */
         ClientAttention: {
             name: string;
@@ -678,7 +1002,7 @@ export interface components {
         ClientGrantRequest: {
             /** @description The companies the partner may use the client for (replaces the list; `[]` grants none). */
             companyIds: number[];
-            /** @description The environments those company ids are meant in (`production`, `sandbox`, `monthly`); absent: every one. */
+            /** @description The environments those company ids are meant in (`production`, `sandbox`, `monthly`, `federal`); absent: every one. */
             environments?: null | string[];
         };
         /**
@@ -720,7 +1044,7 @@ export interface components {
         };
         /**
          * @description The outcome for one company. Wire names: created, already_mapped, not_installed, id_taken, failed.
-         * @enum {unknown}
+         * @enum {string}
          */
         CompanyWorkspaceOutcome: "created" | "already_mapped" | "not_installed" | "id_taken" | "failed";
         /** @description What happened for one company of a bulk create. */
@@ -753,14 +1077,31 @@ export interface components {
              */
             expiresAt: string;
         };
+        ConnectionPatch: {
+            /**
+             * Format: int64
+             * @description A new Procore company id; cannot be removed.
+             */
+            companyId?: null | number;
+            /** @description A new environment; cannot be removed. */
+            environment?: null | string;
+            /** @description Another OAuth client; cannot be removed. */
+            oauthClient?: null | string;
+            /** @description A refresh token to import, as on `PUT`; nothing to remove. */
+            refreshToken?: null | string;
+            /** @description Tags to set (a value) or remove (`null`); the others stay. `"tags": null` removes them all. */
+            tags?: null | {
+                [key: string]: string;
+            };
+        };
         ConnectionRequest: {
             /**
              * Format: int64
              * @description The Procore company id: a positive integer.
              */
             companyId: number;
-            /** @description `production`, `sandbox` or `monthly`. */
-            environment: string;
+            /** @description `production`, `sandbox`, `monthly` or `federal`. */
+            environment: components["schemas"]["ProcoreEnvironment"];
             /** @description The name of the OAuth client to connect with: the partner's own, or a public one. */
             oauthClient: string;
             /**
@@ -804,6 +1145,8 @@ export interface components {
             lastCheckedAt?: null | string;
             /** @description Whether it passed. */
             lastCheckOk?: null | boolean;
+            /** @description The steps the last check failed, each with what it saw (empty when it passed or never ran); `lastError` holds its fix. */
+            lastCheckReasons?: components["schemas"]["CheckReason"][];
             /** @description The last connection or refresh error. */
             lastError?: null | string;
             /**
@@ -840,7 +1183,7 @@ export interface components {
         };
         CreateCompanyWorkspacesRequest: {
             /** @description The environment the app is installed in. */
-            environment: string;
+            environment: components["schemas"]["ProcoreEnvironment"];
             /** @description The companies to create workspaces for; absent: every installed company with no workspace yet. */
             companyIds?: null | number[];
             /** @description Workspace ids are this prefix and the company id (default `procore-`). */
@@ -874,15 +1217,23 @@ export interface components {
             deliveryKey: string;
             duplicate: boolean;
         };
+        /** @description A page of the caller's events, newest first; pass `continuationToken` back to get the next. */
+        EventListResponse: {
+            items: components["schemas"]["EventRecord"][];
+            continuationToken: null | string;
+        };
         /** @description An event as a partner can read its delivery record. */
         EventRecord: {
             /** @description The event's id (a ULID). */
             eventId: string;
-            /** @description The event type, e.g. `connected`. */
-            type: string;
+            /**
+             * @description The event type, e.g. `connected`.
+             * @enum {string}
+             */
+            type: "connected" | "connection.broken" | "connection.recovered" | "workspace.disconnected" | "workspace.deleted" | "secret_expiring";
             /** @description The workspace it is about, if any. */
             workspaceId: null | string;
-            /** @description Its delivery status: `pending`, `delivered`, or `failed` (given up). */
+            /** @description Its delivery status: `pending`, `delivered`, `failed` (given up), or `not_sent` (no webhook then). */
             status: string;
             /**
              * Format: int32
@@ -906,6 +1257,24 @@ export interface components {
              * @description When it was delivered, if it was.
              */
             deliveredAt: null | string;
+            data?: null | components["schemas"]["JsonElement"];
+        };
+        /** @description One status Procore's Integration Health counts against an app, how often the workspace's calls got it, and the fix. */
+        HealthObservation: {
+            /**
+             * Format: int32
+             * @description The HTTP status.
+             */
+            status: number;
+            /** @description Its name. */
+            name: string;
+            /**
+             * Format: int32
+             * @description Calls that ended with it in the window.
+             */
+            count: number;
+            /** @description What stops it. */
+            fix: string;
         };
         /** @description The health report: overall status, each dependency's, and when the checks ran (answers are served from the last check for a few seconds). */
         HealthResponse: {
@@ -952,6 +1321,7 @@ export interface components {
             isActive: boolean;
             workspaceIds: string[];
         };
+        JsonElement: unknown;
         /** @description A project Procore announced, and whether the workspace's app can see it yet (null: could not tell). */
         KnownProject: {
             /** Format: int64 */
@@ -985,7 +1355,7 @@ export interface components {
         };
         OAuthClientRequest: {
             /** @description `authorization_code` or `client_credentials`; fixed once the client exists. */
-            authFlow: string;
+            authFlow: components["schemas"]["AuthFlow"];
             /** @description Procore's client id of the app. */
             clientId: string;
             /** @description Write-only: required on create, optional on update (absent keeps the current one). */
@@ -1055,7 +1425,10 @@ export interface components {
              */
             updatedAt: string;
         };
-        /** @description An API key as listed: id, owner, name, dates. Never the key. */
+        /**
+         * @description An API key as listed: id, owner, name, dates (`LastUsedAt`: when a call last authenticated
+         *     with it, to within TimeSpan AuthOptions.KeyUseRecordInterval; null if never). Never the key.
+         */
         PartnerKey: {
             keyId: string;
             partnerId: string;
@@ -1064,6 +1437,8 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             revokedAt: null | string;
+            /** Format: date-time */
+            lastUsedAt?: null | string;
         };
         /** @description A partner's own settings of the service. */
         PartnerSettings: {
@@ -1074,10 +1449,25 @@ export interface components {
              * @description When they last changed; null while never set.
              */
             updatedAt: null | string;
+            /** @description The name the pages a person opens call the partner by; null: its partner id. */
+            displayName?: null | string;
+            /**
+             * Format: uri
+             * @description The partner's logo on those pages, or null.
+             */
+            logoUrl?: null | string;
+            /** @description The partner's colour on those pages (`#rrggbb`), or null for the service's own. */
+            brandColor?: null | string;
         };
         PartnerSettingsRequest: {
             /** @description Origins the caller's `returnUrl`s may point at: https (http only on loopback), no path, query or credentials; at most 20. Replaces the list. */
             allowedReturnOrigins: string[];
+            /** @description Optional: the name people see on connect-link and callback pages (else the partner id). */
+            displayName?: null | string;
+            /** @description Optional: an https image URL shown beside the name on those pages. */
+            logoUrl?: null | string;
+            /** @description Optional: a colour as `#rrggbb` for those pages' button and accent. */
+            brandColor?: null | string;
         };
         /** @description The registration answer: the signing secret appears here only. */
         PartnerWebhookRegistration: {
@@ -1106,6 +1496,70 @@ export interface components {
             detail?: null | string;
             instance?: null | string;
         };
+        /** @description One call made through the proxy, as the call log lists it: never a token, a body or a query value. */
+        ProcoreCall: {
+            /**
+             * Format: date-time
+             * @description When the call arrived.
+             */
+            at: string;
+            /** @description The HTTP method. */
+            method: string;
+            /** @description The Procore path, with the query's names but not their values (e.g. `rest/v1.0/projects?page=`). */
+            path: string;
+            /**
+             * Format: int32
+             * @description The status the partner got.
+             */
+            status: number;
+            /** @description Whether the service answered without calling Procore (a token over its rate limit, or no token). */
+            answeredLocally: boolean;
+            /**
+             * Format: double
+             * @description Milliseconds from arrival to the end of the answer.
+             */
+            durationMs: number;
+            /** @description Procore's request id (`X-Request-Id`), when it sent one: quote it to Procore's support. */
+            procoreRequestId?: null | string;
+            /**
+             * Format: int64
+             * @description What Procore said was left of the token's rate limit after this call.
+             */
+            rateLimitRemaining?: null | number;
+            /** @description Whether a 401 made the service refresh the token and send the call again. */
+            retried?: boolean;
+        };
+        /**
+         * @description A workspace's calls over the last 14 days as Procore's Integration Health counts them (401, 403,
+         *     404, 429), each with what fixes it. Calls without `Procore-Company-Id` are not counted: the
+         *     proxy sends it on every call.
+         */
+        ProcoreCallHealth: {
+            /**
+             * Format: date-time
+             * @description The start of the window.
+             */
+            since: string;
+            /**
+             * Format: int32
+             * @description Calls in the window.
+             */
+            calls: number;
+            /** @description One per status Integration Health counts, zero counts included. */
+            observations: components["schemas"]["HealthObservation"][];
+        };
+        /** @description A page of a workspace's Procore calls, newest first. */
+        ProcoreCallPage: {
+            /** @description The calls. */
+            calls: components["schemas"]["ProcoreCall"][];
+            /** @description Pass it back for the next page; null on the last. */
+            continuationToken: null | string;
+            /**
+             * Format: int32
+             * @description How many days calls are kept.
+             */
+            retentionDays: number;
+        };
         /** @description A company as `/rest/v1.0/companies` lists it. */
         ProcoreCompany: {
             /** Format: int64 */
@@ -1115,10 +1569,17 @@ export interface components {
             isActive: boolean;
         };
         /**
-         * @description Which Procore a workspace talks to. Wire names: production, sandbox, monthly.
-         * @enum {unknown}
+         * @description Which Procore a workspace talks to. Wire names: production, sandbox, monthly, federal.
+         * @enum {string}
          */
-        ProcoreEnvironment: "production" | "sandbox" | "monthly";
+        ProcoreEnvironment: "production" | "sandbox" | "monthly" | "federal";
+        /** @description The answer of `POST /api/partner/events/redeliver`: how many missed events were queued. */
+        RedeliveryResponse: {
+            /** Format: int32 */
+            queued: number;
+            /** Format: date-time */
+            since: string;
+        };
         SecretRotationRequest: {
             /** @description The new client secret (write-only). */
             clientSecret: string;
@@ -1128,7 +1589,7 @@ export interface components {
              */
             clientSecretExpiresAt?: null | string;
             /** @description Where to prove a client-credentials secret when no workspace uses the client yet. */
-            environment?: null | string;
+            environment?: components["schemas"]["ProcoreEnvironment"];
         };
         /** @description What `GET /api/workspaces/{id}/token` returns: a token ready to use, and where. */
         TokenResponse: {
@@ -1194,7 +1655,7 @@ export interface components {
         };
         /**
          * @description Where a workspace's connection stands.
-         * @enum {unknown}
+         * @enum {string}
          */
         WorkspaceStatus: "pending" | "connected" | "needs_reauthorization" | "disabled" | "deleting";
     };
@@ -1209,7 +1670,7 @@ export interface operations {
     Health: {
         parameters: {
             query?: {
-                deep?: string;
+                deep?: boolean;
             };
             header?: never;
             path?: never;
@@ -1332,9 +1793,20 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Items per page, 1 to 100 (default 50). */
-                pageSize?: string;
+                pageSize?: number;
                 /** @description The `continuationToken` of the previous page; absent for the first. */
                 continuationToken?: string;
+                /** @description A company where the app is installed, sent to Procore as `Procore-Company-Id` (default: one of the client's workspaces'). */
+                companyId?: number;
+                /**
+                 * @description Tag filters, each sent as its own parameter `tag.{key}=value` (e.g. `?tag.region=west&tag.tier=gold`): up to 4, each key once, a value of 1 to 256 characters; only workspaces carrying every such tag are listed.
+                 * @example {
+                 *       "tag.region": "west"
+                 *     }
+                 */
+                tag?: {
+                    [key: string]: string;
+                };
             };
             header?: never;
             path?: never;
@@ -1362,6 +1834,7 @@ export interface operations {
                      *           "accessTokenExpiresAt": "2026-11-23T18:12:28+00:00",
                      *           "lastCheckedAt": "2026-11-23T16:42:28+00:00",
                      *           "lastCheckOk": true,
+                     *           "lastCheckReasons": [],
                      *           "lastError": null,
                      *           "brokenSince": null,
                      *           "brokenReason": null,
@@ -1382,6 +1855,7 @@ export interface operations {
             };
             /**
              * @description - `pageSize` is not 1-100, or `continuationToken` is not one this API returned.
+             *     - `companyId` is not a positive integer.
              *     - A `tag.` filter is malformed, repeated or one too many.
              */
             400: {
@@ -1536,6 +2010,7 @@ export interface operations {
                      *       "accessTokenExpiresAt": "2026-11-23T18:12:28+00:00",
                      *       "lastCheckedAt": "2026-11-23T16:42:28+00:00",
                      *       "lastCheckOk": true,
+                     *       "lastCheckReasons": [],
                      *       "lastError": null,
                      *       "brokenSince": null,
                      *       "brokenReason": null,
@@ -1669,6 +2144,7 @@ export interface operations {
                      *       "accessTokenExpiresAt": "2026-11-23T18:12:28+00:00",
                      *       "lastCheckedAt": "2026-11-23T16:42:28+00:00",
                      *       "lastCheckOk": true,
+                     *       "lastCheckReasons": [],
                      *       "lastError": null,
                      *       "brokenSince": null,
                      *       "brokenReason": null,
@@ -1704,6 +2180,7 @@ export interface operations {
                      *       "accessTokenExpiresAt": null,
                      *       "lastCheckedAt": null,
                      *       "lastCheckOk": null,
+                     *       "lastCheckReasons": [],
                      *       "lastError": null,
                      *       "brokenSince": null,
                      *       "brokenReason": null,
@@ -2003,11 +2480,211 @@ export interface operations {
             };
         };
     };
+    PatchConnection: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` of the version read: the write applies only to it (`412` otherwise). Without it the write is still conditional on the version the service read, so a concurrent writer gets `409` instead of being overwritten. */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description The workspace id, the partner's own: 1 to 64 characters: lower-case letters a-z, digits and '-', starting with a letter or digit. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "tags": {
+                 *         "region": "west",
+                 *         "crmAccount": null
+                 *       }
+                 *     }
+                 */
+                "application/merge-patch+json": components["schemas"]["ConnectionPatch"];
+            };
+        };
+        responses: {
+            /** @description Updated; the whole connection, as `GET` answers it. */
+            200: {
+                headers: {
+                    /** @description The version answered, for `If-Match`. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "workspaceId": "acme-hq",
+                     *       "companyId": 1001,
+                     *       "environment": "production",
+                     *       "oauthClient": "acme-app",
+                     *       "oauthClientPublic": false,
+                     *       "authFlow": "authorization_code",
+                     *       "status": "connected",
+                     *       "accessTokenExpiresAt": null,
+                     *       "lastCheckedAt": null,
+                     *       "lastCheckOk": null,
+                     *       "lastCheckReasons": [],
+                     *       "lastError": null,
+                     *       "brokenSince": null,
+                     *       "brokenReason": null,
+                     *       "retryAt": null,
+                     *       "tags": {
+                     *         "region": "west"
+                     *       },
+                     *       "apiBaseUrl": "https://api.procore.com",
+                     *       "createdAt": "2026-11-23T16:39:28+00:00",
+                     *       "updatedAt": "2026-11-23T16:42:28+00:00"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConnectionResponse"];
+                };
+            };
+            /**
+             * @description - The id is not a workspace id.
+             *     - A field is unknown, removed though required, or invalid once merged; `errors` names every one.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description No credentials, or an API key or bearer token that is unknown, revoked or invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.2",
+                     *       "title": "Unauthorized",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Authenticated, but not as a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.4",
+                     *       "title": "Forbidden",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller has no workspace of this id (another partner's answers the same). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.5",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Workspace 'acme-hq' was not found."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Other writes kept winning the race, or the workspace is being deleted. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.10",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Workspace 'acme-hq' was changed by a concurrent request; read it and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description `If-Match` no longer matches: read again and retry. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.13",
+                     *       "title": "Precondition failed",
+                     *       "status": 412,
+                     *       "detail": "If-Match does not match the current ETag."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body was not sent as `application/merge-patch+json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.16",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "A connection is patched with a JSON merge patch: send Content-Type: application/merge-patch+json (RFC 7396), or replace it whole with PUT and application/json.",
+                     *       "errors": {
+                     *         "Content-Type": [
+                     *           "Must be application/merge-patch+json."
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Over the limit of such calls (`RateLimits:PermitLimit` per `RateLimits:Window`, per partner); nothing was done. A call answered `400` uses no permit. */
+            429: {
+                headers: {
+                    /** @description Seconds until the window allows another call. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "This partner's calls that reach Key Vault or Procore are limited; retry after 42 s. Nothing of this request was done."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     ListOAuthClients: {
         parameters: {
             query?: {
                 /** @description Items per page, 1 to 100 (default 50). */
-                pageSize?: string;
+                pageSize?: number;
                 /** @description The `continuationToken` of the previous page; absent for the first. */
                 continuationToken?: string;
             };
@@ -3120,10 +3797,10 @@ export interface operations {
     ListInstalledCompanies: {
         parameters: {
             query?: {
-                /** @description `production`, `sandbox` or `monthly`. */
-                environment?: string;
+                /** @description `production`, `sandbox`, `monthly` or `federal`. */
+                environment?: components["schemas"]["ProcoreEnvironment"];
                 /** @description A company where the app is installed, sent to Procore as `Procore-Company-Id` (default: one of the client's workspaces'). */
-                companyId?: string;
+                companyId?: number;
             };
             header?: never;
             path: {
@@ -4249,6 +4926,1175 @@ export interface operations {
             };
         };
     };
+    CallProcoreGet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The workspace id, the partner's own: 1 to 64 characters: lower-case letters a-z, digits and '-', starting with a letter or digit. */
+                id: string;
+                path: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Procore's answer, whatever its status and content (this line stands for all of them). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The path is not a Procore API path, or holds dot segments, encoded slashes or dots, backslashes or control characters: nothing was sent. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
+                     *       "title": "One or more validation errors occurred.",
+                     *       "status": 400,
+                     *       "errors": {
+                     *         "path": [
+                     *           "Only Procore API paths are forwarded: rest/… or vapid/…."
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description No credentials, or an API key or bearer token that is unknown, revoked or invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.2",
+                     *       "title": "Unauthorized",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Authenticated, but not as a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.4",
+                     *       "title": "Forbidden",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller has no workspace of this id (another partner's answers the same). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.5",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Workspace 'acme-hq' was not found."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description - `not_connected`: never connected, or disabled.
+             *     - `needs_reauthorization`: the grant is gone, a person must connect again.
+             *     - `invalid_client`: Procore refused the client's credentials, or the client was deleted.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Procore's last answer said the token has no requests left: nothing was sent. */
+            429: {
+                headers: {
+                    /** @description Seconds until Procore's window resets. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "title": "Procore rate limit reached",
+                     *       "status": 429,
+                     *       "detail": "Procore said workspace 'acme-hq''s token has no requests left until 2026-11-23 16:42:28Z; nothing was sent. Retry after Retry-After seconds.",
+                     *       "code": "procore_rate_limited",
+                     *       "retryAt": "2026-11-23T16:42:28+00:00"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Procore failed and no valid token is left. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.6.3",
+                     *       "title": "Procore unavailable",
+                     *       "status": 502,
+                     *       "detail": "Procore's token endpoint failed (server_error); retry later."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description - Another instance is refreshing; retry after `Retry-After` seconds.
+             *     - `refresh_cooling_down`: refreshes keep failing and the service backs off (30 s doubling to 30 min); retry after `Retry-After` seconds.
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    CallProcorePut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The workspace id, the partner's own: 1 to 64 characters: lower-case letters a-z, digits and '-', starting with a letter or digit. */
+                id: string;
+                path: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Procore's answer, whatever its status and content (this line stands for all of them). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The path is not a Procore API path, or holds dot segments, encoded slashes or dots, backslashes or control characters: nothing was sent. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
+                     *       "title": "One or more validation errors occurred.",
+                     *       "status": 400,
+                     *       "errors": {
+                     *         "path": [
+                     *           "Only Procore API paths are forwarded: rest/… or vapid/…."
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description No credentials, or an API key or bearer token that is unknown, revoked or invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.2",
+                     *       "title": "Unauthorized",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Authenticated, but not as a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.4",
+                     *       "title": "Forbidden",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller has no workspace of this id (another partner's answers the same). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.5",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Workspace 'acme-hq' was not found."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description - `not_connected`: never connected, or disabled.
+             *     - `needs_reauthorization`: the grant is gone, a person must connect again.
+             *     - `invalid_client`: Procore refused the client's credentials, or the client was deleted.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Procore's last answer said the token has no requests left: nothing was sent. */
+            429: {
+                headers: {
+                    /** @description Seconds until Procore's window resets. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "title": "Procore rate limit reached",
+                     *       "status": 429,
+                     *       "detail": "Procore said workspace 'acme-hq''s token has no requests left until 2026-11-23 16:42:28Z; nothing was sent. Retry after Retry-After seconds.",
+                     *       "code": "procore_rate_limited",
+                     *       "retryAt": "2026-11-23T16:42:28+00:00"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Procore failed and no valid token is left. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.6.3",
+                     *       "title": "Procore unavailable",
+                     *       "status": 502,
+                     *       "detail": "Procore's token endpoint failed (server_error); retry later."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description - Another instance is refreshing; retry after `Retry-After` seconds.
+             *     - `refresh_cooling_down`: refreshes keep failing and the service backs off (30 s doubling to 30 min); retry after `Retry-After` seconds.
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    CallProcorePost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The workspace id, the partner's own: 1 to 64 characters: lower-case letters a-z, digits and '-', starting with a letter or digit. */
+                id: string;
+                path: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Procore's answer, whatever its status and content (this line stands for all of them). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The path is not a Procore API path, or holds dot segments, encoded slashes or dots, backslashes or control characters: nothing was sent. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
+                     *       "title": "One or more validation errors occurred.",
+                     *       "status": 400,
+                     *       "errors": {
+                     *         "path": [
+                     *           "Only Procore API paths are forwarded: rest/… or vapid/…."
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description No credentials, or an API key or bearer token that is unknown, revoked or invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.2",
+                     *       "title": "Unauthorized",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Authenticated, but not as a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.4",
+                     *       "title": "Forbidden",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller has no workspace of this id (another partner's answers the same). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.5",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Workspace 'acme-hq' was not found."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description - `not_connected`: never connected, or disabled.
+             *     - `needs_reauthorization`: the grant is gone, a person must connect again.
+             *     - `invalid_client`: Procore refused the client's credentials, or the client was deleted.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Procore's last answer said the token has no requests left: nothing was sent. */
+            429: {
+                headers: {
+                    /** @description Seconds until Procore's window resets. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "title": "Procore rate limit reached",
+                     *       "status": 429,
+                     *       "detail": "Procore said workspace 'acme-hq''s token has no requests left until 2026-11-23 16:42:28Z; nothing was sent. Retry after Retry-After seconds.",
+                     *       "code": "procore_rate_limited",
+                     *       "retryAt": "2026-11-23T16:42:28+00:00"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Procore failed and no valid token is left. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.6.3",
+                     *       "title": "Procore unavailable",
+                     *       "status": 502,
+                     *       "detail": "Procore's token endpoint failed (server_error); retry later."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description - Another instance is refreshing; retry after `Retry-After` seconds.
+             *     - `refresh_cooling_down`: refreshes keep failing and the service backs off (30 s doubling to 30 min); retry after `Retry-After` seconds.
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    CallProcoreDelete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The workspace id, the partner's own: 1 to 64 characters: lower-case letters a-z, digits and '-', starting with a letter or digit. */
+                id: string;
+                path: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Procore's answer, whatever its status and content (this line stands for all of them). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The path is not a Procore API path, or holds dot segments, encoded slashes or dots, backslashes or control characters: nothing was sent. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
+                     *       "title": "One or more validation errors occurred.",
+                     *       "status": 400,
+                     *       "errors": {
+                     *         "path": [
+                     *           "Only Procore API paths are forwarded: rest/… or vapid/…."
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description No credentials, or an API key or bearer token that is unknown, revoked or invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.2",
+                     *       "title": "Unauthorized",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Authenticated, but not as a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.4",
+                     *       "title": "Forbidden",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller has no workspace of this id (another partner's answers the same). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.5",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Workspace 'acme-hq' was not found."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description - `not_connected`: never connected, or disabled.
+             *     - `needs_reauthorization`: the grant is gone, a person must connect again.
+             *     - `invalid_client`: Procore refused the client's credentials, or the client was deleted.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Procore's last answer said the token has no requests left: nothing was sent. */
+            429: {
+                headers: {
+                    /** @description Seconds until Procore's window resets. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "title": "Procore rate limit reached",
+                     *       "status": 429,
+                     *       "detail": "Procore said workspace 'acme-hq''s token has no requests left until 2026-11-23 16:42:28Z; nothing was sent. Retry after Retry-After seconds.",
+                     *       "code": "procore_rate_limited",
+                     *       "retryAt": "2026-11-23T16:42:28+00:00"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Procore failed and no valid token is left. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.6.3",
+                     *       "title": "Procore unavailable",
+                     *       "status": 502,
+                     *       "detail": "Procore's token endpoint failed (server_error); retry later."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description - Another instance is refreshing; retry after `Retry-After` seconds.
+             *     - `refresh_cooling_down`: refreshes keep failing and the service backs off (30 s doubling to 30 min); retry after `Retry-After` seconds.
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    CallProcoreHead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The workspace id, the partner's own: 1 to 64 characters: lower-case letters a-z, digits and '-', starting with a letter or digit. */
+                id: string;
+                path: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Procore's answer, whatever its status and content (this line stands for all of them). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The path is not a Procore API path, or holds dot segments, encoded slashes or dots, backslashes or control characters: nothing was sent. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
+                     *       "title": "One or more validation errors occurred.",
+                     *       "status": 400,
+                     *       "errors": {
+                     *         "path": [
+                     *           "Only Procore API paths are forwarded: rest/… or vapid/…."
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description No credentials, or an API key or bearer token that is unknown, revoked or invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.2",
+                     *       "title": "Unauthorized",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Authenticated, but not as a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.4",
+                     *       "title": "Forbidden",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller has no workspace of this id (another partner's answers the same). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.5",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Workspace 'acme-hq' was not found."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description - `not_connected`: never connected, or disabled.
+             *     - `needs_reauthorization`: the grant is gone, a person must connect again.
+             *     - `invalid_client`: Procore refused the client's credentials, or the client was deleted.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Procore's last answer said the token has no requests left: nothing was sent. */
+            429: {
+                headers: {
+                    /** @description Seconds until Procore's window resets. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "title": "Procore rate limit reached",
+                     *       "status": 429,
+                     *       "detail": "Procore said workspace 'acme-hq''s token has no requests left until 2026-11-23 16:42:28Z; nothing was sent. Retry after Retry-After seconds.",
+                     *       "code": "procore_rate_limited",
+                     *       "retryAt": "2026-11-23T16:42:28+00:00"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Procore failed and no valid token is left. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.6.3",
+                     *       "title": "Procore unavailable",
+                     *       "status": 502,
+                     *       "detail": "Procore's token endpoint failed (server_error); retry later."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description - Another instance is refreshing; retry after `Retry-After` seconds.
+             *     - `refresh_cooling_down`: refreshes keep failing and the service backs off (30 s doubling to 30 min); retry after `Retry-After` seconds.
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    CallProcorePatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The workspace id, the partner's own: 1 to 64 characters: lower-case letters a-z, digits and '-', starting with a letter or digit. */
+                id: string;
+                path: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Procore's answer, whatever its status and content (this line stands for all of them). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The path is not a Procore API path, or holds dot segments, encoded slashes or dots, backslashes or control characters: nothing was sent. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
+                     *       "title": "One or more validation errors occurred.",
+                     *       "status": 400,
+                     *       "errors": {
+                     *         "path": [
+                     *           "Only Procore API paths are forwarded: rest/… or vapid/…."
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description No credentials, or an API key or bearer token that is unknown, revoked or invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.2",
+                     *       "title": "Unauthorized",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Authenticated, but not as a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.4",
+                     *       "title": "Forbidden",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller has no workspace of this id (another partner's answers the same). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.5",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Workspace 'acme-hq' was not found."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description - `not_connected`: never connected, or disabled.
+             *     - `needs_reauthorization`: the grant is gone, a person must connect again.
+             *     - `invalid_client`: Procore refused the client's credentials, or the client was deleted.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Procore's last answer said the token has no requests left: nothing was sent. */
+            429: {
+                headers: {
+                    /** @description Seconds until Procore's window resets. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "title": "Procore rate limit reached",
+                     *       "status": 429,
+                     *       "detail": "Procore said workspace 'acme-hq''s token has no requests left until 2026-11-23 16:42:28Z; nothing was sent. Retry after Retry-After seconds.",
+                     *       "code": "procore_rate_limited",
+                     *       "retryAt": "2026-11-23T16:42:28+00:00"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Procore failed and no valid token is left. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.6.3",
+                     *       "title": "Procore unavailable",
+                     *       "status": 502,
+                     *       "detail": "Procore's token endpoint failed (server_error); retry later."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description - Another instance is refreshing; retry after `Retry-After` seconds.
+             *     - `refresh_cooling_down`: refreshes keep failing and the service backs off (30 s doubling to 30 min); retry after `Retry-After` seconds.
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListProcoreCalls: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1 to 100 (default 50). */
+                pageSize?: number;
+                /** @description The `continuationToken` of the previous page; absent for the first. */
+                continuationToken?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The workspace id, the partner's own: 1 to 64 characters: lower-case letters a-z, digits and '-', starting with a letter or digit. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of calls; pass `continuationToken` back for the next (null on the last page). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "calls": [
+                     *         {
+                     *           "at": "2026-11-23T16:39:28+00:00",
+                     *           "method": "GET",
+                     *           "path": "rest/v1.0/projects?company_id=&page=",
+                     *           "status": 200,
+                     *           "answeredLocally": false,
+                     *           "durationMs": 182.4,
+                     *           "procoreRequestId": "5d1c0f7e-3b8a-4f51-9a7e-0c2d4e6f8a91",
+                     *           "rateLimitRemaining": 3581,
+                     *           "retried": false
+                     *         }
+                     *       ],
+                     *       "continuationToken": null,
+                     *       "retentionDays": 14
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ProcoreCallPage"];
+                };
+            };
+            /**
+             * @description - `pageSize` or `continuationToken` is not valid.
+             *     - The id is not a workspace id.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description No credentials, or an API key or bearer token that is unknown, revoked or invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.2",
+                     *       "title": "Unauthorized",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Authenticated, but not as a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.4",
+                     *       "title": "Forbidden",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller has no workspace of this id (another partner's answers the same). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.5",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Workspace 'acme-hq' was not found."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetProcoreCallHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The workspace id, the partner's own: 1 to 64 characters: lower-case letters a-z, digits and '-', starting with a letter or digit. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The counts and fixes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "since": "2026-11-23T16:39:28+00:00",
+                     *       "calls": 1195,
+                     *       "observations": [
+                     *         {
+                     *           "status": 401,
+                     *           "name": "Unauthorized",
+                     *           "count": 0,
+                     *           "fix": "Procore refused the token. The proxy already refreshes once and sends the call again, so 401s here mean the grant is gone (revoked, or the app uninstalled): GET /api/workspaces/needs-attention and connect the workspace again."
+                     *         },
+                     *         {
+                     *           "status": 403,
+                     *           "name": "Forbidden",
+                     *           "count": 12,
+                     *           "fix": "The Procore user or DMSA lacks a permission or project access: a company admin grants the tool permission or chooses the permitted projects (a DMSA's again after every app update or reinstall). \"App is not connected to this company\" means the app was uninstalled."
+                     *         },
+                     *         {
+                     *           "status": 404,
+                     *           "name": "Not found",
+                     *           "count": 0,
+                     *           "fix": "Calls name records that no longer exist (stale ids after a delete, or the wrong project): drop cached ids on Procore's delete webhooks."
+                     *         },
+                     *         {
+                     *           "status": 429,
+                     *           "name": "Rate limited",
+                     *           "count": 3,
+                     *           "fix": "Over Procore's rate limit: honour Retry-After, spread bulk syncs over time, and use webhooks instead of polling."
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ProcoreCallHealth"];
+                };
+            };
+            /** @description The id is not a workspace id. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
+                     *       "title": "One or more validation errors occurred.",
+                     *       "status": 400,
+                     *       "errors": {
+                     *         "id": [
+                     *           "Workspace ids are 1 to 64 characters: lower-case letters a-z, digits and '-', starting with a letter or digit."
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description No credentials, or an API key or bearer token that is unknown, revoked or invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.2",
+                     *       "title": "Unauthorized",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Authenticated, but not as a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.4",
+                     *       "title": "Forbidden",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller has no workspace of this id (another partner's answers the same). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.5",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Workspace 'acme-hq' was not found."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     ValidateConnection: {
         parameters: {
             query?: never;
@@ -4966,35 +6812,67 @@ export interface operations {
     };
     ListPartnerEvents: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page, 1 to 100 (default 50). */
+                pageSize?: number;
+                /** @description The `continuationToken` of the previous page; absent for the first. */
+                continuationToken?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Newest first. */
+            /** @description A page, newest first; pass `continuationToken` back for the next (null on the last page). */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     /**
-                     * @example [
-                     *       {
-                     *         "eventId": "01JD7S9B4C6E8G0J2L4N6Q8S0U",
-                     *         "type": "connected",
-                     *         "workspaceId": "acme-hq",
-                     *         "status": "delivered",
-                     *         "attempts": 1,
-                     *         "lastStatusCode": 200,
-                     *         "lastError": null,
-                     *         "createdAt": "2026-11-23T16:39:28+00:00",
-                     *         "deliveredAt": "2026-11-23T16:39:29+00:00"
-                     *       }
-                     *     ]
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "eventId": "evt_17954002351230000002a5e6f7a8b",
+                     *           "type": "connected",
+                     *           "workspaceId": "acme-hq",
+                     *           "status": "delivered",
+                     *           "attempts": 1,
+                     *           "lastStatusCode": 200,
+                     *           "lastError": null,
+                     *           "createdAt": "2026-11-23T16:39:28+00:00",
+                     *           "deliveredAt": "2026-11-23T16:39:29+00:00",
+                     *           "data": {
+                     *             "companyId": 1001
+                     *           }
+                     *         }
+                     *       ],
+                     *       "continuationToken": null
+                     *     }
                      */
-                    "application/json": components["schemas"]["EventRecord"][];
+                    "application/json": components["schemas"]["EventListResponse"];
+                };
+            };
+            /** @description `pageSize` is not 1-100, or `continuationToken` is not one this API returned. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
+                     *       "title": "One or more validation errors occurred.",
+                     *       "status": 400,
+                     *       "errors": {
+                     *         "pageSize": [
+                     *           "Must be an integer from 1 to 100."
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
             /** @description No credentials, or an API key or bearer token that is unknown, revoked or invalid. */
@@ -5031,6 +6909,208 @@ export interface operations {
             };
         };
     };
+    RedeliverPartnerEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                eventId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued; the record as it stands now. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "eventId": "evt_17954002351230000002a5e6f7a8b",
+                     *       "type": "connected",
+                     *       "workspaceId": "acme-hq",
+                     *       "status": "pending",
+                     *       "attempts": 0,
+                     *       "lastStatusCode": 200,
+                     *       "lastError": null,
+                     *       "createdAt": "2026-11-23T16:39:28+00:00",
+                     *       "deliveredAt": null,
+                     *       "data": {
+                     *         "companyId": 1001
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EventRecord"];
+                };
+            };
+            /** @description No credentials, or an API key or bearer token that is unknown, revoked or invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.2",
+                     *       "title": "Unauthorized",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Authenticated, but not as a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.4",
+                     *       "title": "Forbidden",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such event of the caller's (or it is past the retention period). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.5",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Event 'evt_17954002351230000002a5e6f7a8b' was not found: events are kept for the retention period, and only your own are seen."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No webhook is registered, or an instance is delivering the event this moment. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.10",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "There is no webhook to send events to: register one first (PUT /api/partner/webhook), then ask again."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    RedeliverMissedPartnerEvents: {
+        parameters: {
+            query?: {
+                since?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "queued": 3,
+                     *       "since": "2026-11-23T16:39:28+00:00"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RedeliveryResponse"];
+                };
+            };
+            /** @description `since` is missing or not a time. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
+                     *       "title": "One or more validation errors occurred.",
+                     *       "status": 400,
+                     *       "errors": {
+                     *         "since": [
+                     *           "Required: an ISO 8601 time, e.g. 2026-12-01T00:00:00Z (UTC when no offset is given)."
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description No credentials, or an API key or bearer token that is unknown, revoked or invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.2",
+                     *       "title": "Unauthorized",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Authenticated, but not as a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.4",
+                     *       "title": "Forbidden",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No webhook is registered. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.10",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "There is no webhook to send events to: register one first (PUT /api/partner/webhook), then ask again."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     GetPartnerSettings: {
         parameters: {
             query?: never;
@@ -5051,7 +7131,10 @@ export interface operations {
                      *       "allowedReturnOrigins": [
                      *         "https://app.my-platform.example"
                      *       ],
-                     *       "updatedAt": "2026-11-23T16:39:28+00:00"
+                     *       "updatedAt": "2026-11-23T16:39:28+00:00",
+                     *       "displayName": "My Platform",
+                     *       "logoUrl": "https://cdn.my-platform.example/logo.png",
+                     *       "brandColor": "#0a5cc2"
                      *     }
                      */
                     "application/json": components["schemas"]["PartnerSettings"];
@@ -5104,7 +7187,10 @@ export interface operations {
                  * @example {
                  *       "allowedReturnOrigins": [
                  *         "https://app.my-platform.example"
-                 *       ]
+                 *       ],
+                 *       "displayName": "My Platform",
+                 *       "logoUrl": "https://cdn.my-platform.example/logo.png",
+                 *       "brandColor": "#0a5cc2"
                  *     }
                  */
                 "application/json": components["schemas"]["PartnerSettingsRequest"];
@@ -5122,13 +7208,16 @@ export interface operations {
                      *       "allowedReturnOrigins": [
                      *         "https://app.my-platform.example"
                      *       ],
-                     *       "updatedAt": "2026-11-23T16:39:28+00:00"
+                     *       "updatedAt": "2026-11-23T16:39:28+00:00",
+                     *       "displayName": "My Platform",
+                     *       "logoUrl": "https://cdn.my-platform.example/logo.png",
+                     *       "brandColor": "#0a5cc2"
                      *     }
                      */
                     "application/json": components["schemas"]["PartnerSettings"];
                 };
             };
-            /** @description An origin is not acceptable; `errors` names each. */
+            /** @description An origin, the name, the logo URL or the colour is not acceptable; `errors` names each. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5142,6 +7231,9 @@ export interface operations {
                      *       "errors": {
                      *         "allowedReturnOrigins[0]": [
                      *           "An origin: https://host[:port] (http only for 127.0.0.1, [::1] or localhost), without path, query, fragment or credentials."
+                     *         ],
+                     *         "logoUrl": [
+                     *           "An absolute https URL of an image (at most 2048 characters), without credentials, on a public host name or IPv4 address: people's browsers fetch it."
                      *         ]
                      *       }
                      *     }
@@ -5176,6 +7268,313 @@ export interface operations {
                      *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.4",
                      *       "title": "Forbidden",
                      *       "status": 403
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListOwnKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ids, names and dates (created, last used, revoked), never keys. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "keyId": "816891213d8e0f5f",
+                     *         "partnerId": "my-platform",
+                     *         "name": "production",
+                     *         "createdAt": "2026-11-23T16:39:28+00:00",
+                     *         "revokedAt": null,
+                     *         "lastUsedAt": "2026-11-23T16:42:28+00:00"
+                     *       },
+                     *       {
+                     *         "keyId": "3f9c2a7b1e0d4c58",
+                     *         "partnerId": "my-platform",
+                     *         "name": "ci pipeline",
+                     *         "createdAt": "2026-11-23T16:39:28+00:00",
+                     *         "revokedAt": null,
+                     *         "lastUsedAt": null
+                     *       }
+                     *     ]
+                     */
+                    "application/json": components["schemas"]["PartnerKey"][];
+                };
+            };
+            /** @description No credentials, or an API key or bearer token that is unknown, revoked or invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.2",
+                     *       "title": "Unauthorized",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Authenticated, but not as a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.4",
+                     *       "title": "Forbidden",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    CreateOwnKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "ci pipeline"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateKeyRequest"];
+            };
+        };
+        responses: {
+            /** @description Created; send it as `X-Api-Key`. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "keyId": "3f9c2a7b1e0d4c58",
+                     *       "partnerId": "my-platform",
+                     *       "name": "ci pipeline",
+                     *       "createdAt": "2026-11-23T16:39:28+00:00",
+                     *       "key": "pck_3f9c2a7b1e0d4c58_(shown once)"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CreatedPartnerKey"];
+                };
+            };
+            /** @description `name` is too long or has control characters. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
+                     *       "title": "One or more validation errors occurred.",
+                     *       "status": 400,
+                     *       "errors": {
+                     *         "name": [
+                     *           "At most 100 characters, no control characters."
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description No credentials, or an API key or bearer token that is unknown, revoked or invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.2",
+                     *       "title": "Unauthorized",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Authenticated, but not as a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.4",
+                     *       "title": "Forbidden",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller already holds the most unrevoked keys allowed. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.10",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "This partner already holds 10 unrevoked API keys, the most allowed. Revoke one it no longer uses (DELETE /api/partner/keys/{keyId}), then create the new one."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Over the limit of such calls (`RateLimits:PermitLimit` per `RateLimits:Window`, per partner); nothing was done. A call answered `400` uses no permit. */
+            429: {
+                headers: {
+                    /** @description Seconds until the window allows another call. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "This partner's calls that reach Key Vault or Procore are limited; retry after 42 s. Nothing of this request was done."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    RevokeOwnKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The key's id: 16 lower-case hex characters (the part after `pck_`). */
+                keyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked (or already revoked). */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `keyId` is not a key id. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
+                     *       "title": "One or more validation errors occurred.",
+                     *       "status": 400,
+                     *       "errors": {
+                     *         "keyId": [
+                     *           "Key ids are 16 lower-case hex characters: the part between pck_ and the next _ of a key."
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description No credentials, or an API key or bearer token that is unknown, revoked or invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.2",
+                     *       "title": "Unauthorized",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Authenticated, but not as a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.4",
+                     *       "title": "Forbidden",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller has no such key. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.5",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Key '816891213d8e0f5f' of partner 'my-platform' was not found."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Over the limit of such calls (`RateLimits:PermitLimit` per `RateLimits:Window`, per partner); nothing was done. A call answered `400` uses no permit. */
+            429: {
+                headers: {
+                    /** @description Seconds until the window allows another call. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "This partner's calls that reach Key Vault or Procore are limited; retry after 42 s. Nothing of this request was done."
                      *     }
                      */
                     "application/problem+json": components["schemas"]["ProblemDetails"];
@@ -5299,7 +7698,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Ids, names and dates, never keys. */
+            /** @description Ids, names and dates (created, last used, revoked), never keys. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5312,7 +7711,8 @@ export interface operations {
                      *         "partnerId": "my-platform",
                      *         "name": "production",
                      *         "createdAt": "2026-11-23T16:39:28+00:00",
-                     *         "revokedAt": null
+                     *         "revokedAt": null,
+                     *         "lastUsedAt": "2026-11-23T16:42:28+00:00"
                      *       }
                      *     ]
                      */
@@ -5600,6 +8000,371 @@ export interface operations {
                      */
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
+            };
+        };
+    };
+    Event_connected: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id, as in the body: deduplicate on it (a retry or a redelivery sends the same id). */
+                "ProcoreConnect-Event-Id": string;
+                /** @description Unix seconds when this attempt was signed. */
+                "ProcoreConnect-Timestamp": string;
+                /** @description `v1=` + hex(HMAC-SHA256(secret, "{timestamp}.{body}")). */
+                "ProcoreConnect-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_17954002351230000002a5e6f7a8b",
+                 *       "type": "connected",
+                 *       "occurredAt": "2026-11-23T16:57:15.123+00:00",
+                 *       "workspaceId": "acme-hq",
+                 *       "data": {
+                 *         "companyId": 1001
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** @description `evt_…`; ids sort in the order events happened. */
+                    id: string;
+                    /** @constant */
+                    type: "connected";
+                    /** Format: date-time */
+                    occurredAt: string;
+                    workspaceId: null | string;
+                    /** @description What the event is about (see the example); never a secret. */
+                    data: Record<string, never>;
+                };
+            };
+        };
+        responses: {
+            /** @description Delivered. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not delivered: retried after 30 s, doubling, 8 attempts in all; then `failed`. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Event_connection_broken: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id, as in the body: deduplicate on it (a retry or a redelivery sends the same id). */
+                "ProcoreConnect-Event-Id": string;
+                /** @description Unix seconds when this attempt was signed. */
+                "ProcoreConnect-Timestamp": string;
+                /** @description `v1=` + hex(HMAC-SHA256(secret, "{timestamp}.{body}")). */
+                "ProcoreConnect-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_17954002351230000002a5e6f7a8b",
+                 *       "type": "connection.broken",
+                 *       "occurredAt": "2026-11-23T16:57:15.123+00:00",
+                 *       "workspaceId": "acme-hq",
+                 *       "data": {
+                 *         "companyId": 1001,
+                 *         "reason": "refresh_failing"
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** @description `evt_…`; ids sort in the order events happened. */
+                    id: string;
+                    /** @constant */
+                    type: "connection.broken";
+                    /** Format: date-time */
+                    occurredAt: string;
+                    workspaceId: null | string;
+                    /** @description What the event is about (see the example); never a secret. */
+                    data: Record<string, never>;
+                };
+            };
+        };
+        responses: {
+            /** @description Delivered. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not delivered: retried after 30 s, doubling, 8 attempts in all; then `failed`. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Event_connection_recovered: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id, as in the body: deduplicate on it (a retry or a redelivery sends the same id). */
+                "ProcoreConnect-Event-Id": string;
+                /** @description Unix seconds when this attempt was signed. */
+                "ProcoreConnect-Timestamp": string;
+                /** @description `v1=` + hex(HMAC-SHA256(secret, "{timestamp}.{body}")). */
+                "ProcoreConnect-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_17954002351230000002a5e6f7a8b",
+                 *       "type": "connection.recovered",
+                 *       "occurredAt": "2026-11-23T16:57:15.123+00:00",
+                 *       "workspaceId": "acme-hq",
+                 *       "data": {
+                 *         "companyId": 1001,
+                 *         "reason": "refresh_failing"
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** @description `evt_…`; ids sort in the order events happened. */
+                    id: string;
+                    /** @constant */
+                    type: "connection.recovered";
+                    /** Format: date-time */
+                    occurredAt: string;
+                    workspaceId: null | string;
+                    /** @description What the event is about (see the example); never a secret. */
+                    data: Record<string, never>;
+                };
+            };
+        };
+        responses: {
+            /** @description Delivered. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not delivered: retried after 30 s, doubling, 8 attempts in all; then `failed`. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Event_secret_expiring: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id, as in the body: deduplicate on it (a retry or a redelivery sends the same id). */
+                "ProcoreConnect-Event-Id": string;
+                /** @description Unix seconds when this attempt was signed. */
+                "ProcoreConnect-Timestamp": string;
+                /** @description `v1=` + hex(HMAC-SHA256(secret, "{timestamp}.{body}")). */
+                "ProcoreConnect-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_17954002351230000002a5e6f7a8b",
+                 *       "type": "secret_expiring",
+                 *       "occurredAt": "2026-11-23T16:57:15.123+00:00",
+                 *       "workspaceId": null,
+                 *       "data": {
+                 *         "oauthClient": "acme-app",
+                 *         "expiresAt": "2027-01-01T00:00:00+00:00"
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** @description `evt_…`; ids sort in the order events happened. */
+                    id: string;
+                    /** @constant */
+                    type: "secret_expiring";
+                    /** Format: date-time */
+                    occurredAt: string;
+                    workspaceId: null | string;
+                    /** @description What the event is about (see the example); never a secret. */
+                    data: Record<string, never>;
+                };
+            };
+        };
+        responses: {
+            /** @description Delivered. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not delivered: retried after 30 s, doubling, 8 attempts in all; then `failed`. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Event_workspace_disconnected: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id, as in the body: deduplicate on it (a retry or a redelivery sends the same id). */
+                "ProcoreConnect-Event-Id": string;
+                /** @description Unix seconds when this attempt was signed. */
+                "ProcoreConnect-Timestamp": string;
+                /** @description `v1=` + hex(HMAC-SHA256(secret, "{timestamp}.{body}")). */
+                "ProcoreConnect-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_17954002351230000002a5e6f7a8b",
+                 *       "type": "workspace.disconnected",
+                 *       "occurredAt": "2026-11-23T16:57:15.123+00:00",
+                 *       "workspaceId": "acme-hq",
+                 *       "data": {
+                 *         "companyId": 1001,
+                 *         "reason": "environment_changed",
+                 *         "previous": {
+                 *           "environment": "sandbox",
+                 *           "oauthClient": "acme-app"
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** @description `evt_…`; ids sort in the order events happened. */
+                    id: string;
+                    /** @constant */
+                    type: "workspace.disconnected";
+                    /** Format: date-time */
+                    occurredAt: string;
+                    workspaceId: null | string;
+                    /** @description What the event is about (see the example); never a secret. */
+                    data: Record<string, never>;
+                };
+            };
+        };
+        responses: {
+            /** @description Delivered. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not delivered: retried after 30 s, doubling, 8 attempts in all; then `failed`. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Event_workspace_deleted: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id, as in the body: deduplicate on it (a retry or a redelivery sends the same id). */
+                "ProcoreConnect-Event-Id": string;
+                /** @description Unix seconds when this attempt was signed. */
+                "ProcoreConnect-Timestamp": string;
+                /** @description `v1=` + hex(HMAC-SHA256(secret, "{timestamp}.{body}")). */
+                "ProcoreConnect-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_17954002351230000002a5e6f7a8b",
+                 *       "type": "workspace.deleted",
+                 *       "occurredAt": "2026-11-23T16:57:15.123+00:00",
+                 *       "workspaceId": "acme-hq",
+                 *       "data": {
+                 *         "companyId": 1001,
+                 *         "environment": "production",
+                 *         "oauthClient": "acme-app",
+                 *         "tags": {
+                 *           "crmAccount": "A-1042"
+                 *         },
+                 *         "createdAt": "2026-11-20T09:00:00+00:00",
+                 *         "history": [
+                 *           {
+                 *             "actor": "partner:my-platform",
+                 *             "action": "workspace.created",
+                 *             "fields": "companyId, environment, oauthClient",
+                 *             "at": "2026-11-20T09:00:00+00:00"
+                 *           }
+                 *         ],
+                 *         "historyTruncated": false
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** @description `evt_…`; ids sort in the order events happened. */
+                    id: string;
+                    /** @constant */
+                    type: "workspace.deleted";
+                    /** Format: date-time */
+                    occurredAt: string;
+                    workspaceId: null | string;
+                    /** @description What the event is about (see the example); never a secret. */
+                    data: Record<string, never>;
+                };
+            };
+        };
+        responses: {
+            /** @description Delivered. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not delivered: retried after 30 s, doubling, 8 attempts in all; then `failed`. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

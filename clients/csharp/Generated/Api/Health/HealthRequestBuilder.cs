@@ -96,19 +96,10 @@ namespace ProcoreConnect.Client.Api.Health
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class HealthRequestBuilderGetQueryParameters 
         {
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
             #pragma warning disable CS1591
             [QueryParameter("deep")]
-            public string? Deep { get; set; }
+            public bool? Deep { get; set; }
             #pragma warning restore CS1591
-#nullable restore
-#else
-            #pragma warning disable CS1591
-            [QueryParameter("deep")]
-            public string Deep { get; set; }
-            #pragma warning restore CS1591
-#endif
         }
     }
 }

@@ -118,15 +118,8 @@ namespace ProcoreConnect.Client.Api.OauthClients
             public string ContinuationToken { get; set; }
 #endif
             /// <summary>Items per page, 1 to 100 (default 50).</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
             [QueryParameter("pageSize")]
-            public string? PageSize { get; set; }
-#nullable restore
-#else
-            [QueryParameter("pageSize")]
-            public string PageSize { get; set; }
-#endif
+            public int? PageSize { get; set; }
         }
     }
 }

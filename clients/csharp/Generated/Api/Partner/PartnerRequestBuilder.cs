@@ -3,6 +3,7 @@
 using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions;
 using ProcoreConnect.Client.Api.Partner.Events;
+using ProcoreConnect.Client.Api.Partner.Keys;
 using ProcoreConnect.Client.Api.Partner.Settings;
 using ProcoreConnect.Client.Api.Partner.Webhook;
 using System.Collections.Generic;
@@ -21,6 +22,11 @@ namespace ProcoreConnect.Client.Api.Partner
         public global::ProcoreConnect.Client.Api.Partner.Events.EventsRequestBuilder Events
         {
             get => new global::ProcoreConnect.Client.Api.Partner.Events.EventsRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The keys property</summary>
+        public global::ProcoreConnect.Client.Api.Partner.Keys.KeysRequestBuilder Keys
+        {
+            get => new global::ProcoreConnect.Client.Api.Partner.Keys.KeysRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The settings property</summary>
         public global::ProcoreConnect.Client.Api.Partner.Settings.SettingsRequestBuilder Settings

@@ -41,7 +41,7 @@ namespace ProcoreConnect.Client.Api.Workspaces
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public WorkspacesRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/workspaces{?continuationToken*,pageSize*}", pathParameters)
+        public WorkspacesRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/workspaces{?companyId*,continuationToken*,pageSize*,tag*}", pathParameters)
         {
         }
         /// <summary>
@@ -49,11 +49,11 @@ namespace ProcoreConnect.Client.Api.Workspaces
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public WorkspacesRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/workspaces{?continuationToken*,pageSize*}", rawUrl)
+        public WorkspacesRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/workspaces{?companyId*,continuationToken*,pageSize*,tag*}", rawUrl)
         {
         }
         /// <summary>
-        /// `tag.{key}=value` (up to 4, each key once) lists only workspaces carrying every such tag; a filtered page may hold fewer than `pageSize` items.**Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
+        /// `companyId` lists only the workspaces in that Procore company; `tag.{key}=value` (up to 4, each key once) only those carrying every such tag. A filtered page may hold fewer than `pageSize` items, even none, and still have a `continuationToken`.**Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
         /// </summary>
         /// <returns>A <see cref="global::ProcoreConnect.Client.Models.WorkspaceListResponse"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -80,7 +80,7 @@ namespace ProcoreConnect.Client.Api.Workspaces
             return await RequestAdapter.SendAsync<global::ProcoreConnect.Client.Models.WorkspaceListResponse>(requestInfo, global::ProcoreConnect.Client.Models.WorkspaceListResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// `tag.{key}=value` (up to 4, each key once) lists only workspaces carrying every such tag; a filtered page may hold fewer than `pageSize` items.**Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
+        /// `companyId` lists only the workspaces in that Procore company; `tag.{key}=value` (up to 4, each key once) only those carrying every such tag. A filtered page may hold fewer than `pageSize` items, even none, and still have a `continuationToken`.**Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -108,11 +108,14 @@ namespace ProcoreConnect.Client.Api.Workspaces
             return new global::ProcoreConnect.Client.Api.Workspaces.WorkspacesRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// `tag.{key}=value` (up to 4, each key once) lists only workspaces carrying every such tag; a filtered page may hold fewer than `pageSize` items.**Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
+        /// `companyId` lists only the workspaces in that Procore company; `tag.{key}=value` (up to 4, each key once) only those carrying every such tag. A filtered page may hold fewer than `pageSize` items, even none, and still have a `continuationToken`.**Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class WorkspacesRequestBuilderGetQueryParameters 
         {
+            /// <summary>A company where the app is installed, sent to Procore as `Procore-Company-Id` (default: one of the client&apos;s workspaces&apos;).</summary>
+            [QueryParameter("companyId")]
+            public long? CompanyId { get; set; }
             /// <summary>The `continuationToken` of the previous page; absent for the first.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -124,14 +127,17 @@ namespace ProcoreConnect.Client.Api.Workspaces
             public string ContinuationToken { get; set; }
 #endif
             /// <summary>Items per page, 1 to 100 (default 50).</summary>
+            [QueryParameter("pageSize")]
+            public int? PageSize { get; set; }
+            /// <summary>Tag filters, each sent as its own parameter `tag.{key}=value` (e.g. `?tag.region=west&amp;tag.tier=gold`): up to 4, each key once, a value of 1 to 256 characters; only workspaces carrying every such tag are listed.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-            [QueryParameter("pageSize")]
-            public string? PageSize { get; set; }
+            [QueryParameter("tag")]
+            public string? Tag { get; set; }
 #nullable restore
 #else
-            [QueryParameter("pageSize")]
-            public string PageSize { get; set; }
+            [QueryParameter("tag")]
+            public string Tag { get; set; }
 #endif
         }
     }

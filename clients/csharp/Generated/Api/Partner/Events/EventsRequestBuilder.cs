@@ -3,6 +3,8 @@
 using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions.Serialization;
 using Microsoft.Kiota.Abstractions;
+using ProcoreConnect.Client.Api.Partner.Events.Item;
+using ProcoreConnect.Client.Api.Partner.Events.Redeliver;
 using ProcoreConnect.Client.Models;
 using System.Collections.Generic;
 using System.IO;
@@ -17,12 +19,29 @@ namespace ProcoreConnect.Client.Api.Partner.Events
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class EventsRequestBuilder : BaseRequestBuilder
     {
+        /// <summary>The redeliver property</summary>
+        public global::ProcoreConnect.Client.Api.Partner.Events.Redeliver.RedeliverRequestBuilder Redeliver
+        {
+            get => new global::ProcoreConnect.Client.Api.Partner.Events.Redeliver.RedeliverRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>Gets an item from the ProcoreConnect.Client.api.partner.events.item collection</summary>
+        /// <param name="position">Unique identifier of the item</param>
+        /// <returns>A <see cref="global::ProcoreConnect.Client.Api.Partner.Events.Item.WithEventItemRequestBuilder"/></returns>
+        public global::ProcoreConnect.Client.Api.Partner.Events.Item.WithEventItemRequestBuilder this[string position]
+        {
+            get
+            {
+                var urlTplParams = new Dictionary<string, object>(PathParameters);
+                urlTplParams.Add("eventId", position);
+                return new global::ProcoreConnect.Client.Api.Partner.Events.Item.WithEventItemRequestBuilder(urlTplParams, RequestAdapter);
+            }
+        }
         /// <summary>
         /// Instantiates a new <see cref="global::ProcoreConnect.Client.Api.Partner.Events.EventsRequestBuilder"/> and sets the default values.
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public EventsRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/partner/events", pathParameters)
+        public EventsRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/partner/events{?continuationToken*,pageSize*}", pathParameters)
         {
         }
         /// <summary>
@@ -30,47 +49,48 @@ namespace ProcoreConnect.Client.Api.Partner.Events
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public EventsRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/partner/events", rawUrl)
+        public EventsRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/partner/events{?continuationToken*,pageSize*}", rawUrl)
         {
         }
         /// <summary>
-        /// **Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
+        /// Every event of the last `Events__Retention` (30 days), recorded whether or not a webhook was registered, newest first, each with its `data` as delivered. `status`: `pending`, `delivered`, `failed` (given up), `not_sent` (no webhook then).**Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
         /// </summary>
-        /// <returns>A List&lt;global::ProcoreConnect.Client.Models.EventRecord&gt;</returns>
+        /// <returns>A <see cref="global::ProcoreConnect.Client.Models.EventListResponse"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
+        /// <exception cref="global::ProcoreConnect.Client.Models.HttpValidationProblemDetails">When receiving a 400 status code</exception>
         /// <exception cref="global::ProcoreConnect.Client.Models.ProblemDetails">When receiving a 401 status code</exception>
         /// <exception cref="global::ProcoreConnect.Client.Models.ProblemDetails">When receiving a 403 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<List<global::ProcoreConnect.Client.Models.EventRecord>?> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::ProcoreConnect.Client.Models.EventListResponse?> GetAsync(Action<RequestConfiguration<global::ProcoreConnect.Client.Api.Partner.Events.EventsRequestBuilder.EventsRequestBuilderGetQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<List<global::ProcoreConnect.Client.Models.EventRecord>> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::ProcoreConnect.Client.Models.EventListResponse> GetAsync(Action<RequestConfiguration<global::ProcoreConnect.Client.Api.Partner.Events.EventsRequestBuilder.EventsRequestBuilderGetQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
             var requestInfo = ToGetRequestInformation(requestConfiguration);
             var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
             {
+                { "400", global::ProcoreConnect.Client.Models.HttpValidationProblemDetails.CreateFromDiscriminatorValue },
                 { "401", global::ProcoreConnect.Client.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "403", global::ProcoreConnect.Client.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
-            var collectionResult = await RequestAdapter.SendCollectionAsync<global::ProcoreConnect.Client.Models.EventRecord>(requestInfo, global::ProcoreConnect.Client.Models.EventRecord.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
-            return collectionResult?.AsList();
+            return await RequestAdapter.SendAsync<global::ProcoreConnect.Client.Models.EventListResponse>(requestInfo, global::ProcoreConnect.Client.Models.EventListResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// **Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
+        /// Every event of the last `Events__Retention` (30 days), recorded whether or not a webhook was registered, newest first, each with its `data` as delivered. `status`: `pending`, `delivered`, `failed` (given up), `not_sent` (no webhook then).**Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
+        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<global::ProcoreConnect.Client.Api.Partner.Events.EventsRequestBuilder.EventsRequestBuilderGetQueryParameters>>? requestConfiguration = default)
         {
 #nullable restore
 #else
-        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
+        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<global::ProcoreConnect.Client.Api.Partner.Events.EventsRequestBuilder.EventsRequestBuilderGetQueryParameters>> requestConfiguration = default)
         {
 #endif
             var requestInfo = new RequestInformation(Method.GET, UrlTemplate, PathParameters);
@@ -86,6 +106,26 @@ namespace ProcoreConnect.Client.Api.Partner.Events
         public global::ProcoreConnect.Client.Api.Partner.Events.EventsRequestBuilder WithUrl(string rawUrl)
         {
             return new global::ProcoreConnect.Client.Api.Partner.Events.EventsRequestBuilder(rawUrl, RequestAdapter);
+        }
+        /// <summary>
+        /// Every event of the last `Events__Retention` (30 days), recorded whether or not a webhook was registered, newest first, each with its `data` as delivered. `status`: `pending`, `delivered`, `failed` (given up), `not_sent` (no webhook then).**Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+        public partial class EventsRequestBuilderGetQueryParameters 
+        {
+            /// <summary>The `continuationToken` of the previous page; absent for the first.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+            [QueryParameter("continuationToken")]
+            public string? ContinuationToken { get; set; }
+#nullable restore
+#else
+            [QueryParameter("continuationToken")]
+            public string ContinuationToken { get; set; }
+#endif
+            /// <summary>Items per page, 1 to 100 (default 50).</summary>
+            [QueryParameter("pageSize")]
+            public int? PageSize { get; set; }
         }
     }
 }

@@ -59,7 +59,7 @@ namespace ProcoreConnect.Client.Api.Partner.Settings
             return await RequestAdapter.SendAsync<global::ProcoreConnect.Client.Models.PartnerSettings>(requestInfo, global::ProcoreConnect.Client.Models.PartnerSettings.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// `allowedReturnOrigins`: the origins the caller&apos;s `returnUrl`s may point at (replaces the list). Each partner&apos;s own: no other partner&apos;s links can send a browser there.**Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
+        /// Replaces every setting; an optional one left out is cleared. `allowedReturnOrigins`: the origins the caller&apos;s `returnUrl`s may point at. Each partner&apos;s own: no other partner&apos;s links can send a browser there. `displayName`, `logoUrl`, `brandColor`: how the connect-link and callback pages show the caller to the person who signs in (beside its partner id, which it cannot choose).**Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
         /// </summary>
         /// <returns>A <see cref="global::ProcoreConnect.Client.Models.PartnerSettings"/></returns>
         /// <param name="body">The request body</param>
@@ -107,7 +107,7 @@ namespace ProcoreConnect.Client.Api.Partner.Settings
             return requestInfo;
         }
         /// <summary>
-        /// `allowedReturnOrigins`: the origins the caller&apos;s `returnUrl`s may point at (replaces the list). Each partner&apos;s own: no other partner&apos;s links can send a browser there.**Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
+        /// Replaces every setting; an optional one left out is cleared. `allowedReturnOrigins`: the origins the caller&apos;s `returnUrl`s may point at. Each partner&apos;s own: no other partner&apos;s links can send a browser there. `displayName`, `logoUrl`, `brandColor`: how the connect-link and callback pages show the caller to the person who signs in (beside its partner id, which it cannot choose).**Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>

@@ -89,7 +89,7 @@ namespace ProcoreConnect.Client.Api.Partner.Webhook
             return await RequestAdapter.SendAsync<global::ProcoreConnect.Client.Models.PartnerWebhookView>(requestInfo, global::ProcoreConnect.Client.Models.PartnerWebhookView.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Events (`connected`, `refresh_failed`, `needs_reauthorization`, `secret_expiring`) are posted to the URL, signed with the secret answered here once (`Cache-Control: no-store`). Calling again replaces URL and secret.**Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
+        /// Events (their payloads and headers are in this document&apos;s `webhooks`) are posted to the URL, signed with the secret answered here once (`Cache-Control: no-store`). Calling again replaces URL and secret. Events recorded before (`not_sent`) are sent when asked for: `POST /api/partner/events/redeliver?since=…`.**Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
         /// </summary>
         /// <returns>A <see cref="global::ProcoreConnect.Client.Models.PartnerWebhookRegistration"/></returns>
         /// <param name="body">The request body</param>
@@ -158,7 +158,7 @@ namespace ProcoreConnect.Client.Api.Partner.Webhook
             return requestInfo;
         }
         /// <summary>
-        /// Events (`connected`, `refresh_failed`, `needs_reauthorization`, `secret_expiring`) are posted to the URL, signed with the secret answered here once (`Cache-Control: no-store`). Calling again replaces URL and secret.**Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
+        /// Events (their payloads and headers are in this document&apos;s `webhooks`) are posted to the URL, signed with the secret answered here once (`Cache-Control: no-store`). Calling again replaces URL and secret. Events recorded before (`not_sent`) are sent when asked for: `POST /api/partner/events/redeliver?since=…`.**Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>

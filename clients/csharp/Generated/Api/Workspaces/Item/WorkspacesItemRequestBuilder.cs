@@ -6,6 +6,8 @@ using ProcoreConnect.Client.Api.Workspaces.Item.Audit;
 using ProcoreConnect.Client.Api.Workspaces.Item.Connect;
 using ProcoreConnect.Client.Api.Workspaces.Item.ConnectLinks;
 using ProcoreConnect.Client.Api.Workspaces.Item.Connection;
+using ProcoreConnect.Client.Api.Workspaces.Item.Procore;
+using ProcoreConnect.Client.Api.Workspaces.Item.ProcoreCalls;
 using ProcoreConnect.Client.Api.Workspaces.Item.Projects;
 using ProcoreConnect.Client.Api.Workspaces.Item.Token;
 using ProcoreConnect.Client.Api.Workspaces.Item.Validate;
@@ -41,6 +43,16 @@ namespace ProcoreConnect.Client.Api.Workspaces.Item
         public global::ProcoreConnect.Client.Api.Workspaces.Item.ConnectLinks.ConnectLinksRequestBuilder ConnectLinks
         {
             get => new global::ProcoreConnect.Client.Api.Workspaces.Item.ConnectLinks.ConnectLinksRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The procore property</summary>
+        public global::ProcoreConnect.Client.Api.Workspaces.Item.Procore.ProcoreRequestBuilder Procore
+        {
+            get => new global::ProcoreConnect.Client.Api.Workspaces.Item.Procore.ProcoreRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The procoreCalls property</summary>
+        public global::ProcoreConnect.Client.Api.Workspaces.Item.ProcoreCalls.ProcoreCallsRequestBuilder ProcoreCalls
+        {
+            get => new global::ProcoreConnect.Client.Api.Workspaces.Item.ProcoreCalls.ProcoreCallsRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The projects property</summary>
         public global::ProcoreConnect.Client.Api.Workspaces.Item.Projects.ProjectsRequestBuilder Projects

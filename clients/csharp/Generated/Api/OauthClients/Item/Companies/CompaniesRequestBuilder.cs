@@ -166,25 +166,11 @@ namespace ProcoreConnect.Client.Api.OauthClients.Item.Companies
         public partial class CompaniesRequestBuilderGetQueryParameters 
         {
             /// <summary>A company where the app is installed, sent to Procore as `Procore-Company-Id` (default: one of the client&apos;s workspaces&apos;).</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
             [QueryParameter("companyId")]
-            public string? CompanyId { get; set; }
-#nullable restore
-#else
-            [QueryParameter("companyId")]
-            public string CompanyId { get; set; }
-#endif
-            /// <summary>`production`, `sandbox` or `monthly`.</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
+            public long? CompanyId { get; set; }
+            /// <summary>`production`, `sandbox`, `monthly` or `federal`.</summary>
             [QueryParameter("environment")]
-            public string? Environment { get; set; }
-#nullable restore
-#else
-            [QueryParameter("environment")]
-            public string Environment { get; set; }
-#endif
+            public global::ProcoreConnect.Client.Models.ProcoreEnvironment? Environment { get; set; }
         }
     }
 }

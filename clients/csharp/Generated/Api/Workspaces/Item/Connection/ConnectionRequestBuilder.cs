@@ -34,7 +34,7 @@ namespace ProcoreConnect.Client.Api.Workspaces.Item.Connection
         {
         }
         /// <summary>
-        /// Revokes its grant at Procore (a failed revocation is logged, not fatal), then deletes every secret it owns and its row.**Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
+        /// Revokes its grant at Procore (a failed revocation is logged, not fatal), then deletes every secret it owns and its row. Its audit trail goes out in the `workspace.deleted` event (listed by `GET /api/partner/events`); the workspace&apos;s routes answer 404 from now on.**Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
         /// </summary>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -97,6 +97,45 @@ namespace ProcoreConnect.Client.Api.Workspaces.Item.Connection
             return await RequestAdapter.SendAsync<global::ProcoreConnect.Client.Models.ConnectionResponse>(requestInfo, global::ProcoreConnect.Client.Models.ConnectionResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
+        /// A JSON merge patch (RFC 7396, `Content-Type: application/merge-patch+json`): fields left out keep their value; in `tags`, a value sets a tag and `null` removes it (`&quot;tags&quot;: null` removes all). The result is validated and written exactly as `PUT` would write it, with the same consequences: another `oauthClient` or `environment` makes the workspace `pending` and revokes its old grant. `null` for a required field, or an unknown field, is a 400 naming it; a rejected patch changes nothing.**Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
+        /// </summary>
+        /// <returns>A <see cref="global::ProcoreConnect.Client.Models.ConnectionResponse"/></returns>
+        /// <param name="body">The request body</param>
+        /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
+        /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
+        /// <exception cref="global::ProcoreConnect.Client.Models.HttpValidationProblemDetails">When receiving a 400 status code</exception>
+        /// <exception cref="global::ProcoreConnect.Client.Models.ProblemDetails">When receiving a 401 status code</exception>
+        /// <exception cref="global::ProcoreConnect.Client.Models.ProblemDetails">When receiving a 403 status code</exception>
+        /// <exception cref="global::ProcoreConnect.Client.Models.ProblemDetails">When receiving a 404 status code</exception>
+        /// <exception cref="global::ProcoreConnect.Client.Models.ProblemDetails">When receiving a 409 status code</exception>
+        /// <exception cref="global::ProcoreConnect.Client.Models.ProblemDetails">When receiving a 412 status code</exception>
+        /// <exception cref="global::ProcoreConnect.Client.Models.ProblemDetails">When receiving a 415 status code</exception>
+        /// <exception cref="global::ProcoreConnect.Client.Models.ProblemDetails">When receiving a 429 status code</exception>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public async Task<global::ProcoreConnect.Client.Models.ConnectionResponse?> PatchAsync(global::ProcoreConnect.Client.Models.ConnectionPatch body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        {
+#nullable restore
+#else
+        public async Task<global::ProcoreConnect.Client.Models.ConnectionResponse> PatchAsync(global::ProcoreConnect.Client.Models.ConnectionPatch body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        {
+#endif
+            if(ReferenceEquals(body, null)) throw new ArgumentNullException(nameof(body));
+            var requestInfo = ToPatchRequestInformation(body, requestConfiguration);
+            var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
+            {
+                { "400", global::ProcoreConnect.Client.Models.HttpValidationProblemDetails.CreateFromDiscriminatorValue },
+                { "401", global::ProcoreConnect.Client.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "403", global::ProcoreConnect.Client.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "404", global::ProcoreConnect.Client.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "409", global::ProcoreConnect.Client.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "412", global::ProcoreConnect.Client.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "415", global::ProcoreConnect.Client.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "429", global::ProcoreConnect.Client.Models.ProblemDetails.CreateFromDiscriminatorValue },
+            };
+            return await RequestAdapter.SendAsync<global::ProcoreConnect.Client.Models.ConnectionResponse>(requestInfo, global::ProcoreConnect.Client.Models.ConnectionResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
+        }
+        /// <summary>
         /// Choosing another OAuth client or environment makes held tokens useless: the workspace goes back to `pending`, its old grant is revoked at Procore. Unknown fields are refused, and a rejected request changes nothing.**Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
         /// </summary>
         /// <returns>A <see cref="global::ProcoreConnect.Client.Models.ConnectionResponse"/></returns>
@@ -136,7 +175,7 @@ namespace ProcoreConnect.Client.Api.Workspaces.Item.Connection
             return await RequestAdapter.SendAsync<global::ProcoreConnect.Client.Models.ConnectionResponse>(requestInfo, global::ProcoreConnect.Client.Models.ConnectionResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Revokes its grant at Procore (a failed revocation is logged, not fatal), then deletes every secret it owns and its row.**Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
+        /// Revokes its grant at Procore (a failed revocation is logged, not fatal), then deletes every secret it owns and its row. Its audit trail goes out in the `workspace.deleted` event (listed by `GET /api/partner/events`); the workspace&apos;s routes answer 404 from now on.**Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -171,6 +210,28 @@ namespace ProcoreConnect.Client.Api.Workspaces.Item.Connection
             var requestInfo = new RequestInformation(Method.GET, UrlTemplate, PathParameters);
             requestInfo.Configure(requestConfiguration);
             requestInfo.Headers.TryAdd("Accept", "application/json");
+            return requestInfo;
+        }
+        /// <summary>
+        /// A JSON merge patch (RFC 7396, `Content-Type: application/merge-patch+json`): fields left out keep their value; in `tags`, a value sets a tag and `null` removes it (`&quot;tags&quot;: null` removes all). The result is validated and written exactly as `PUT` would write it, with the same consequences: another `oauthClient` or `environment` makes the workspace `pending` and revokes its old grant. `null` for a required field, or an unknown field, is a 400 naming it; a rejected patch changes nothing.**Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
+        /// </summary>
+        /// <returns>A <see cref="RequestInformation"/></returns>
+        /// <param name="body">The request body</param>
+        /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public RequestInformation ToPatchRequestInformation(global::ProcoreConnect.Client.Models.ConnectionPatch body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
+        {
+#nullable restore
+#else
+        public RequestInformation ToPatchRequestInformation(global::ProcoreConnect.Client.Models.ConnectionPatch body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
+        {
+#endif
+            if(ReferenceEquals(body, null)) throw new ArgumentNullException(nameof(body));
+            var requestInfo = new RequestInformation(Method.PATCH, UrlTemplate, PathParameters);
+            requestInfo.Configure(requestConfiguration);
+            requestInfo.Headers.TryAdd("Accept", "application/json");
+            requestInfo.SetContentFromParsable(RequestAdapter, "application/merge-patch+json", body);
             return requestInfo;
         }
         /// <summary>

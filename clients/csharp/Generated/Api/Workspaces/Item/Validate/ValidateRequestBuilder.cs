@@ -34,7 +34,7 @@ namespace ProcoreConnect.Client.Api.Workspaces.Item.Validate
         {
         }
         /// <summary>
-        /// Gets a token and calls `/rest/v1.0/me` and `/rest/v1.0/companies` (for a DMSA workspace also the projects). A failed check still answers 200: `ok` is false, each step says what it saw, and `fix` what to do in Procore.**Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
+        /// Gets a token and calls `/rest/v1.0/me` and `/rest/v1.0/companies` (for a DMSA workspace also the projects). A failed check still answers 200: `ok` is false, each step says what it saw, and `fix` what to do in Procore. The result is recorded on the workspace at once (`lastCheckedAt`, `lastCheckOk`, `lastCheckReasons`, `lastError`), as the daily check records it, and needs-attention shows a failing connected workspace.**Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
         /// </summary>
         /// <returns>A <see cref="global::ProcoreConnect.Client.Models.ValidationReport"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -65,7 +65,7 @@ namespace ProcoreConnect.Client.Api.Workspaces.Item.Validate
             return await RequestAdapter.SendAsync<global::ProcoreConnect.Client.Models.ValidationReport>(requestInfo, global::ProcoreConnect.Client.Models.ValidationReport.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Gets a token and calls `/rest/v1.0/me` and `/rest/v1.0/companies` (for a DMSA workspace also the projects). A failed check still answers 200: `ok` is false, each step says what it saw, and `fix` what to do in Procore.**Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
+        /// Gets a token and calls `/rest/v1.0/me` and `/rest/v1.0/companies` (for a DMSA workspace also the projects). A failed check still answers 200: `ok` is false, each step says what it saw, and `fix` what to do in Procore. The result is recorded on the workspace at once (`lastCheckedAt`, `lastCheckOk`, `lastCheckReasons`, `lastError`), as the daily check records it, and needs-attention shows a failing connected workspace.**Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
