@@ -95,19 +95,7 @@ public sealed class EventLog(TableStore tables, PartnerWebhookStore webhooks, Ev
     public async Task<int> ExpireAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(EventPublisher.TableName, cancellationToken);
-        var expired = new List<TableEntity>();
-        await foreach (var row in table.QueryAsync<TableEntity>(
-            TableClient.CreateQueryFilter($"CreatedAt lt {cutoff}"), select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
-        {
-            expired.Add(row);
-        }
-
-        foreach (var partner in expired.GroupBy(r => r.PartitionKey, StringComparer.Ordinal))
-        {
-            await TableTransactions.DeleteAllAsync(table, partner.Key, partner.Select(r => (r.RowKey, ETag.All)), parallelism: 4, cancellationToken);
-        }
-
-        return expired.Count;
+        return await TableTransactions.DeleteWhereAsync(table, TableClient.CreateQueryFilter($"CreatedAt lt {cutoff}"), cancellationToken);
     }
 
     /// <summary>What a redelivery without a webhook answers.</summary>

@@ -58,19 +58,7 @@ public sealed class ProcoreCallLog(TableStore tables)
     public async Task<int> ExpireAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableName, cancellationToken);
-        var expired = new List<TableEntity>();
-        await foreach (var row in table.QueryAsync<TableEntity>(
-            TableClient.CreateQueryFilter($"At lt {cutoff}"), select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
-        {
-            expired.Add(row);
-        }
-
-        foreach (var workspace in expired.GroupBy(r => r.PartitionKey, StringComparer.Ordinal))
-        {
-            await TableTransactions.DeleteAllAsync(table, workspace.Key, workspace.Select(r => (r.RowKey, ETag.All)), parallelism: 4, cancellationToken);
-        }
-
-        return expired.Count;
+        return await TableTransactions.DeleteWhereAsync(table, TableClient.CreateQueryFilter($"At lt {cutoff}"), cancellationToken);
     }
 
     // The row keys of calls at or after `since` sort before the inverted `since` (newest first).

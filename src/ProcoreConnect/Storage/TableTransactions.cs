@@ -37,6 +37,26 @@ public static class TableTransactions
             });
 
     /// <summary>
+    /// Deletes every row <paramref name="filter"/> matches, whichever partition it is in: one scan
+    /// that reads keys only, then <see cref="DeleteAllAsync"/> per partition. Answers how many.
+    /// </summary>
+    public static async Task<int> DeleteWhereAsync(TableClient table, string filter, CancellationToken cancellationToken)
+    {
+        var matched = new List<TableEntity>();
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+        {
+            matched.Add(row);
+        }
+
+        foreach (var partition in matched.GroupBy(r => r.PartitionKey, StringComparer.Ordinal))
+        {
+            await DeleteAllAsync(table, partition.Key, partition.Select(r => (r.RowKey, ETag.All)), parallelism: 4, cancellationToken);
+        }
+
+        return matched.Count;
+    }
+
+    /// <summary>
     /// Upserts (replaces) rows of one partition, <see cref="MaxOperations"/> per transaction. A
     /// transaction fails whole (and may not name a row twice, so only a key's first row is kept);
     /// a failed one is retried row by row.

@@ -82,19 +82,7 @@ public sealed class InboundWebhookStore(TableStore tables, TimeProvider time)
     public async Task<int> ExpireDeliveriesAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(DeliveriesTable, cancellationToken);
-        var expired = new List<TableEntity>();
-        await foreach (var row in table.QueryAsync<TableEntity>(
-            TableClient.CreateQueryFilter($"ReceivedAt lt {cutoff}"), select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
-        {
-            expired.Add(row);
-        }
-
-        foreach (var workspace in expired.GroupBy(r => r.PartitionKey, StringComparer.Ordinal))
-        {
-            await TableTransactions.DeleteAllAsync(table, workspace.Key, workspace.Select(r => (r.RowKey, ETag.All)), parallelism: 4, cancellationToken);
-        }
-
-        return expired.Count;
+        return await TableTransactions.DeleteWhereAsync(table, TableClient.CreateQueryFilter($"ReceivedAt lt {cutoff}"), cancellationToken);
     }
 
     /// <summary>Remembers a project Procore announced.</summary>
