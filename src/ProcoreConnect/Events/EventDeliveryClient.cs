@@ -22,7 +22,8 @@ public sealed class EventDeliveryClient(HttpClient http, ILogger<EventDeliveryCl
         request.Headers.Add(EventSignature.Header, signature);
         try
         {
-            using var response = await http.SendAsync(request, cancellationToken);
+            // Only the status counts: the partner's body is never read, so no answer can fill memory.
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             return (int)response.StatusCode;
         }
         catch (HttpRequestException ex)

@@ -32,7 +32,7 @@ public sealed class EventDispatcher(
         }
 
         var delivered = 0;
-        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (row, ct) =>
+        await Parallel.ForEachAsync(Fair(due, options.Value.PerPartnerPerPass), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (row, ct) =>
         {
             if (await DeliverAsync(table, row, ct))
             {
@@ -41,6 +41,14 @@ public sealed class EventDispatcher(
         });
         return delivered;
     }
+
+    // A few of each partner's events, the earliest due first, taken in turns: partner A's backlog
+    // neither fills the pass's slots before partner B's first event nor makes the pass longer.
+    private static IEnumerable<EventEntity> Fair(List<EventEntity> due, int perPartner) =>
+        due.GroupBy(e => e.PartitionKey, StringComparer.Ordinal)
+            .SelectMany(partner => partner.OrderBy(e => e.NextAttemptAt).Take(perPartner).Select((e, turn) => (e, turn)))
+            .OrderBy(x => x.turn)
+            .Select(x => x.e);
 
     private async Task<bool> DeliverAsync(Azure.Data.Tables.TableClient table, EventEntity row, CancellationToken cancellationToken)
     {
@@ -90,7 +98,18 @@ public sealed class EventDispatcher(
             row.NextAttemptAt = time.GetUtcNow() + Backoff(row.Attempts);
         }
 
-        await table.UpdateEntityAsync(row, row.ETag, Azure.Data.Tables.TableUpdateMode.Replace, CancellationToken.None);
+        try
+        {
+            await table.UpdateEntityAsync(row, row.ETag, Azure.Data.Tables.TableUpdateMode.Replace, CancellationToken.None);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+        {
+            // Asked again (redeliver) or expired while it was posted: the row as it is now stands,
+            // and the pass goes on with the other events.
+            logger.LogInformation("Event {EventId} changed while it was delivered; its outcome ({Status}) is not recorded", row.Id(), status);
+            return false;
+        }
+
         return row.Status == EventStatus.Delivered;
     }
 }

@@ -18,6 +18,13 @@ public sealed class EventOptions
     /// </summary>
     public TimeSpan Retention { get; set; } = TimeSpan.FromDays(30);
 
+    /// <summary>
+    /// How many of one partner's due events one delivery pass posts (the earliest due); the rest
+    /// wait for the next pass. A pass ends when its slowest post does, so this bounds what one
+    /// partner's slow or silent webhook can hold of a pass that other partners' events share.
+    /// </summary>
+    public int PerPartnerPerPass { get; set; } = 4;
+
     /// <summary>How long one delivery may take.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 }

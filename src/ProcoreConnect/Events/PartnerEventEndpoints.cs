@@ -26,6 +26,7 @@ public static class PartnerEventEndpoints
                 ApiParameters.InvalidPaging]);
         partner.MapPost("events/{eventId}/redeliver", Redeliver)
             .WithName("RedeliverPartnerEvent")
+            .WithMetadata(RateLimited.PerPartner) // queues posts that every partner's delivery passes share
             .WithSummary("Send one of the caller's events again")
             .WithDescription("Queues the event for delivery now, whatever became of it (delivered ones too): same id, same body, signed anew. "
                 + "Another partner's event answers 404 like a missing one.")
@@ -37,6 +38,7 @@ public static class PartnerEventEndpoints
             ]);
         partner.MapPost("events/redeliver", RedeliverMissed)
             .WithName("RedeliverMissedPartnerEvents")
+            .WithMetadata(RateLimited.PerPartner) // queues posts that every partner's delivery passes share
             .WithSummary("Send the events the caller's webhook missed")
             .WithDescription("Queues every event at or after `since` (an ISO 8601 time) that never reached a webhook (`not_sent`: recorded before one was "
                 + "registered; `failed`: given up), for the webhook registered now. Delivered ones are left alone; send one again by its id.")

@@ -91,7 +91,7 @@ public sealed class PartnerRateLimitTests : IDisposable
     }
 
     [Fact]
-    public void The_limited_functions_are_the_nineteen_that_spend_Key_Vault_or_Procore_quota_and_the_hot_path_is_not_among_them()
+    public void The_limited_functions_are_the_twenty_one_that_spend_shared_quota_and_the_hot_path_is_not_among_them()
     {
         _app.CreateClient();
         var functions = FunctionDefinition.In(_app.Service<EndpointDataSource>().Endpoints);
@@ -104,8 +104,8 @@ public sealed class PartnerRateLimitTests : IDisposable
         Assert.Equal(
             [
                 "ConfigureProcoreWebhook", "Connect", "CreateCompanyWorkspaces", "CreateConnectLink", "CreateOwnKey", "DeleteConnection", "DeleteOAuthClient",
-                "DeletePartnerWebhook", "ListInstalledCompanies", "ListKnownProjects", "PatchConnection", "PutConnection", "PutOAuthClient", "RefreshToken",
-                "RevokeOwnKey", "RotateOAuthClientSecret", "SetPartnerWebhook", "StartConnectLink", "ValidateConnection",
+                "DeletePartnerWebhook", "ListInstalledCompanies", "ListKnownProjects", "PatchConnection", "PutConnection", "PutOAuthClient",
+                "RedeliverMissedPartnerEvents", "RedeliverPartnerEvent", "RefreshToken", "RevokeOwnKey", "RotateOAuthClientSecret", "SetPartnerWebhook", "StartConnectLink", "ValidateConnection",
             ],
             limited.Keys.Order(StringComparer.Ordinal));
         Assert.Subset(functions.Select(f => f.Name).ToHashSet(), limited.Keys.ToHashSet());
