@@ -27,6 +27,12 @@ public sealed class StrictQuery(RequestDelegate next, AcceptedQuery accepted)
         await next(context);
     }
 
-    // The caller's name goes back to it and into the refusal log: nothing that breaks a line, nothing long.
-    private static string Printable(string name) => new([.. name.Take(64).Select(c => char.IsControl(c) ? '?' : c)]);
+    // The caller's name goes back to it and into the refusal log: nothing that breaks a line, nothing
+    // long, and never an API key pasted as a name (pck_<keyId>_<secret>, Security.PartnerKeyStore):
+    // the log would keep its secret.
+    private static string Printable(string name) =>
+        name.StartsWith(ApiKeyPrefix, StringComparison.Ordinal) ? ApiKeyPrefix + "… (an API key: send it as X-Api-Key)"
+            : new([.. name.Take(64).Select(c => char.IsControl(c) ? '?' : c)]);
+
+    private const string ApiKeyPrefix = "pck_";
 }

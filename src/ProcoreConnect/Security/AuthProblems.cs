@@ -53,17 +53,21 @@ public static class AuthProblems
             return "No credentials. " + HowToSend + "; partner keys come from POST /api/partners/{partnerId}/keys.";
         }
 
+        // A scheme is echoed only when it looks like one (a short word): what else stands first in the
+        // header may be the credential itself, and a refusal never repeats a credential.
         var parts = authorization.Split(' ', 2, StringSplitOptions.RemoveEmptyEntries);
-        var scheme = parts[0];
-        if (parts.Length > 1 && parts[1].TrimStart().StartsWith(PartnerKeyStore.Prefix, StringComparison.Ordinal))
+        var scheme = parts[0].Length <= 20 && parts[0].All(char.IsAsciiLetter) ? $"'{parts[0]}'" : null;
+        if (authorization.Contains(PartnerKeyStore.Prefix, StringComparison.Ordinal))
         {
-            return $"The Authorization header carries an API key under the '{scheme}' scheme, which is for other credentials. " + HowToSend + ".";
+            return $"The Authorization header carries an API key {(scheme is null ? "without the ApiKey scheme" : $"under the {scheme} scheme, which is for other credentials")}. "
+                + HowToSend + ".";
         }
 
-        return scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase)
+        return scheme is not null && parts[0].Equals("Bearer", StringComparison.OrdinalIgnoreCase)
             ? "The bearer token was not accepted: Microsoft Entra ID tokens are taken only where Auth:Entra:Authority is configured, "
                 + "and only when valid for this API's audience. " + HowToSend + "."
-            : $"The Authorization scheme '{scheme}' is not accepted. " + HowToSend + ", or a Microsoft Entra ID token as Authorization: Bearer ….";
+            : $"The Authorization {(scheme is null ? "header names no scheme this API takes" : $"scheme {scheme} is not accepted")}. "
+                + HowToSend + ", or a Microsoft Entra ID token as Authorization: Bearer ….";
     }
 
     // The route's policy, as declared on its endpoint (the last declaration wins, as in authorization).

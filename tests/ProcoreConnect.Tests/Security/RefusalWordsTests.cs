@@ -52,6 +52,36 @@ public sealed class RefusalWordsTests(ProcoreFixture fixture) : IClassFixture<Pr
         Assert.DoesNotContain(key, detail, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("{0}")]
+    [InlineData("ApiKey:{0}")]
+    [InlineData("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl")]
+    public async Task A_credential_standing_where_the_scheme_goes_is_never_echoed(string authorization)
+    {
+        var key = fixture.App.PartnerKey(AppFactory.DefaultPartner);
+        var sent = string.Format(System.Globalization.CultureInfo.InvariantCulture, authorization, key);
+        var response = await Anonymous(("Authorization", sent)).GetAsync("/api/workspaces");
+        var detail = await ProblemDetailAsync(response, HttpStatusCode.Unauthorized);
+
+        Assert.Contains("X-Api-Key", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain(sent.Split(' ')[0], detail, StringComparison.Ordinal);
+        Assert.DoesNotContain(key[..24], detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_key_pasted_as_a_query_name_is_neither_answered_nor_logged()
+    {
+        var key = fixture.App.PartnerKey(AppFactory.DefaultPartner);
+        var secret = key[(key.LastIndexOf('_') + 1)..];
+        var response = await fixture.App.ClientFor(AppFactory.DefaultPartner).GetAsync($"/api/workspaces?{key}=1");
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("pck_", body, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, body, StringComparison.Ordinal);
+        Assert.DoesNotContain(fixture.App.Logs.Lines, l => l.Contains(secret, StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task A_refused_key_is_told_so_and_how_keys_look()
     {
