@@ -46,6 +46,7 @@ public sealed class PartnerBrandingTests(ProcoreFixture fixture) : IClassFixture
     [InlineData("logoUrl", "https://10.0.0.5/logo.png")]
     [InlineData("logoUrl", "https://169.254.169.254/latest/meta-data")]
     [InlineData("logoUrl", "https://localhost/logo.png")]
+    [InlineData("logoUrl", "https://192.168.1.1./x")] // a browser reads the fully qualified form as the address
     [InlineData("logoUrl", "https://[2001:4860:4860::8888]/logo.png")]
     [InlineData("logoUrl", "/relative/logo.png")]
     [InlineData("brandColor", "red")]
