@@ -1,4 +1,5 @@
 using ProcoreConnect.Common;
+using ProcoreConnect.Http;
 
 namespace ProcoreConnect.Clients;
 
@@ -52,9 +53,11 @@ public static class OAuthClientRequestValidator
             }
         }
 
-        if (request.DisplayName is { } displayName && (displayName.Length is 0 or > MaxDisplayNameLength || displayName.Any(char.IsControl)))
+        // The connect page shows it to a person as "the app", beside the partner's own name.
+        var displayName = request.DisplayName is { } text ? DisplayText.Clean(text, MaxDisplayNameLength) : null;
+        if (request.DisplayName is not null && displayName is null)
         {
-            Fail("displayName", $"1 to {MaxDisplayNameLength} characters, no control characters.");
+            Fail("displayName", DisplayText.Rule(MaxDisplayNameLength));
         }
 
         return errors.Count > 0
@@ -66,7 +69,7 @@ public static class OAuthClientRequestValidator
                 ClientSecret = request.ClientSecret,
                 ClientSecretExpiresAt = request.ClientSecretExpiresAt,
                 RedirectUri = redirectUri,
-                DisplayName = request.DisplayName,
+                DisplayName = displayName,
             }, errors);
     }
 

@@ -1,13 +1,12 @@
-using System.Globalization;
 using ProcoreConnect.Events;
 using ProcoreConnect.Http;
 
 namespace ProcoreConnect.Partners;
 
 /// <summary>
-/// What a partner may put on the pages a person opens: a name that is plain text, a logo URL that
-/// follows the rule for every partner URL (<see cref="PartnerUrl"/>), a strict <c>#rrggbb</c>
-/// colour. Checked when set, and encoded again on every page.
+/// What a partner may put on the pages a person opens: a name under the rule for every shown name
+/// (<see cref="DisplayText"/>), a logo URL that follows the rule for every partner URL
+/// (<see cref="PartnerUrl"/>), a strict <c>#rrggbb</c> colour. Checked when set, and encoded again on every page.
 /// </summary>
 public static class PartnerBranding
 {
@@ -15,8 +14,7 @@ public static class PartnerBranding
     public const int MaxNameLength = 80;
 
     /// <summary>What a refused <c>displayName</c> is told.</summary>
-    public static readonly string NameRule =
-        $"Plain text of 1 to {MaxNameLength} characters: no < or >, no control or invisible formatting characters, not only spaces.";
+    public static readonly string NameRule = DisplayText.Rule(MaxNameLength);
 
     /// <summary>What a refused <c>logoUrl</c> is told.</summary>
     public const string LogoRule =
@@ -25,17 +23,8 @@ public static class PartnerBranding
     /// <summary>What a refused <c>brandColor</c> is told.</summary>
     public const string ColorRule = "A colour written #rrggbb (six hex digits), e.g. #0a5cc2.";
 
-    /// <summary>The name as stored (trimmed), or null when it is not acceptable.</summary>
-    public static string? Name(string text)
-    {
-        var name = text.Trim();
-        return name.Length is > 0 and <= MaxNameLength && !name.Any(IsRefused) ? name : null;
-
-        // Markup, controls and formatting characters (bidi overrides, zero-width joiners) could make a
-        // name read as another's, or break out of a page that forgot to encode it.
-        static bool IsRefused(char c) => c is '<' or '>' || char.IsControl(c) || char.GetUnicodeCategory(c) is UnicodeCategory.Format or UnicodeCategory.LineSeparator
-            or UnicodeCategory.ParagraphSeparator;
-    }
+    /// <summary>The name as stored (trimmed), or null when it breaks <see cref="DisplayText"/>'s rule.</summary>
+    public static string? Name(string text) => DisplayText.Clean(text, MaxNameLength);
 
     /// <summary>
     /// The logo URL, or null when it is not acceptable. An IPv6 literal is refused too: the page's

@@ -38,6 +38,22 @@ public sealed class PartnerBrandingTests(ProcoreFixture fixture) : IClassFixture
     [InlineData("displayName", "Acme\nPlatform")]
     [InlineData("displayName", "   ")]
     [InlineData("displayName", "")]
+    [InlineData("displayName", "\u3164\u3164")] // Hangul fillers: letters to Unicode, blank on the page
+    [InlineData("displayName", "\u115F")]
+    [InlineData("displayName", "\uFFA0")]
+    [InlineData("displayName", "\u2800")] // braille blank
+    [InlineData("displayName", "Acme\u1160Platform")]
+    [InlineData("displayName", "Acme\u180EPlatform")] // Mongolian vowel separator
+    [InlineData("displayName", "Acme\u2028Platform")] // line separator
+    [InlineData("displayName", "Acme\u2029Platform")] // paragraph separator
+    [InlineData("displayName", "Acme\uFEFF")] // zero-width no-break space
+    [InlineData("displayName", "---")] // no letter or digit
+    [InlineData("displayName", "Procore")]
+    [InlineData("displayName", " procore connect ")]
+    [InlineData("displayName", "PROCORE\u3000  Connect")] // spaces a page collapses
+    [InlineData("displayName", "\uFF30rocore")] // full-width P
+    [InlineData("displayName", "BuildCo Platform (partner pb)")] // claims another partner's id
+    [InlineData("displayName", "BuildCo (Partner\u00A0pb")]
     [InlineData("displayName", "a-name-longer-than-eighty-characters-is-refused-because-a-page-shows-it-whole-xyz")]
     [InlineData("logoUrl", "javascript:alert(1)")]
     [InlineData("logoUrl", "data:image/svg+xml,<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>")]
@@ -46,6 +62,7 @@ public sealed class PartnerBrandingTests(ProcoreFixture fixture) : IClassFixture
     [InlineData("logoUrl", "https://10.0.0.5/logo.png")]
     [InlineData("logoUrl", "https://169.254.169.254/latest/meta-data")]
     [InlineData("logoUrl", "https://localhost/logo.png")]
+    [InlineData("logoUrl", "https://192.168.1.1./x")] // a browser reads the fully qualified form as the address
     [InlineData("logoUrl", "https://[2001:4860:4860::8888]/logo.png")]
     [InlineData("logoUrl", "/relative/logo.png")]
     [InlineData("brandColor", "red")]
@@ -68,6 +85,21 @@ public sealed class PartnerBrandingTests(ProcoreFixture fixture) : IClassFixture
         var errors = (await response.ReadJsonAsync()).GetProperty("errors");
         Assert.True(errors.TryGetProperty(field, out _), errors.ToString());
         Assert.Equal(before, await (await partner.GetAsync("/api/partner/settings")).Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [InlineData("Société Générale Bâtiment", "Société Générale Bâtiment")]
+    [InlineData("  北京建设平台 ", "北京建设平台")]
+    [InlineData("한국 건설 앱", "한국 건설 앱")]
+    [InlineData("Ørsted 2 (EU)", "Ørsted 2 (EU)")]
+    public async Task A_name_in_any_script_is_kept_trimmed(string name, string stored)
+    {
+        var partner = fixture.App.ClientFor("brand-scripts");
+
+        var response = await partner.PutAsync("/api/partner/settings", Json.Body(new Dictionary<string, object> { ["allowedReturnOrigins"] = Array.Empty<string>(), ["displayName"] = name }));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(stored, (await response.ReadAsync<PartnerSettings>()).DisplayName);
     }
 
     [Fact]

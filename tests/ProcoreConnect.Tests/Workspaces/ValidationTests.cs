@@ -75,6 +75,16 @@ public sealed class ValidationTests : IClassFixture<AppFactory>
             { J(valid.With("displayName", "")), "displayName" },
             { J(valid.With("displayName", new string('d', 101))), "displayName" },
             { J(valid.With("displayName", "a\u0007b")), "displayName" },
+            { J(valid.With("displayName", "Sync \u202EoC dliuB\u202C by BuildCo")), "displayName" }, // right-to-left override
+            { J(valid.With("displayName", "Sync\u2028by BuildCo")), "displayName" }, // line separator
+            { J(valid.With("displayName", "Sync\u200Dapp")), "displayName" },
+            { J(valid.With("displayName", "\u3164\u3164")), "displayName" },
+            { J(valid.With("displayName", "\u2800")), "displayName" },
+            { J(valid.With("displayName", "   ")), "displayName" },
+            { J(valid.With("displayName", "Procore")), "displayName" },
+            { J(valid.With("displayName", "Procore Connect")), "displayName" },
+            { J(valid.With("displayName", "Sync (partner pb)")), "displayName" },
+            { J(valid.With("displayName", "<b>Sync</b>")), "displayName" },
             { J(valid.With("clientSecretExpiresAt", "next year")), "clientSecretExpiresAt" },
             { J(valid.With("public", true)), "public" },
             { "{\"authFlow\": [", "authFlow" },
@@ -117,6 +127,20 @@ public sealed class ValidationTests : IClassFixture<AppFactory>
         var fresh = Connections.NewClientName();
         await AssertProblemAsync(await _client.PutAsync($"/api/oauth-clients/{fresh}", Json.Raw(json)), field);
         Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync($"/api/oauth-clients/{fresh}")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData(" Sync für Baustellen ", "Sync für Baustellen")]
+    [InlineData("現場同期アプリ", "現場同期アプリ")]
+    [InlineData("Acme sync (code flow)", "Acme sync (code flow)")]
+    public async Task A_client_name_in_any_script_is_kept_trimmed(string displayName, string stored)
+    {
+        var name = Connections.NewClientName();
+
+        var created = await _client.PutAsync($"/api/oauth-clients/{name}", Json.Body(Connections.Client().With("displayName", displayName)));
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal(stored, (await created.ReadAsync<ProcoreConnect.Clients.OAuthClientResponse>()).DisplayName);
     }
 
     [Fact]
