@@ -231,6 +231,23 @@ public sealed class ConnectionPatchTests(ProcoreFixture fixture) : IClassFixture
         Assert.Null(view.LastCheckedAt);
     }
 
+    [Theory]
+    [InlineData("""{"tags":{"a":"1"},"tags":{"b":"2"}}""", "tags")]
+    [InlineData("""{"tags":{"a":"1","a":"2"}}""", "tags.a")]
+    [InlineData("""{"companyId":1001,"companyId":2002}""", "companyId")]
+    public async Task A_member_sent_twice_is_a_400_naming_it_and_changes_nothing(string json, string field)
+    {
+        var partner = NewPartner(fixture);
+        var (id, created) = await CreateAsync(partner, new { keep = "k" });
+
+        var response = await PatchAsync(partner, id, json);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.ReadJsonAsync()).GetProperty("errors");
+        Assert.Equal([field], errors.EnumerateObject().Select(e => e.Name));
+        Assert.Equal(created.Headers.ETag, (await ReadAsync(partner, id)).Headers.ETag);
+    }
+
     [Fact]
     public async Task Company_id_lists_only_the_callers_workspaces_in_that_company()
     {
