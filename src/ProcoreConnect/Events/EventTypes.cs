@@ -19,10 +19,11 @@ public static class EventTypes
     public const string ConnectionRecovered = "connection.recovered";
 
     /// <summary>
-    /// A connected workspace lost its grant because the partner moved it to another OAuth client or
-    /// environment (<c>PUT</c> or <c>PATCH</c> of its connection): the grant was revoked at Procore and
-    /// the workspace is <c>pending</c> until a person connects it again. <c>data.reason</c> is
-    /// <c>oauth_client_changed</c> or <c>environment_changed</c>; <c>data.previous</c> names what it was on.
+    /// A connected workspace lost its grant because the partner moved it to another OAuth client,
+    /// environment or (authorization code) company (<c>PUT</c> or <c>PATCH</c> of its connection): the
+    /// grant was revoked at Procore and the workspace is <c>pending</c> until a person connects it again.
+    /// <c>data.reason</c> is <c>oauth_client_changed</c>, <c>environment_changed</c> or <c>company_changed</c>;
+    /// <c>data.previous</c> names what it was on.
     /// Not sent for a refused grant (that is <see cref="ConnectionBroken"/>) nor a delete (<see cref="WorkspaceDeleted"/>).
     /// </summary>
     public const string WorkspaceDisconnected = "workspace.disconnected";

@@ -55,6 +55,12 @@ public static class JsonBody
             buffer.Write(chunk, 0, read);
         }
 
+        // A member sent twice is ambiguous: the serializer keeps the last (a JsonObject throws on reading it).
+        if (Duplicated(buffer.GetBuffer().AsMemory(0, (int)buffer.Length)) is { Count: > 0 } duplicated)
+        {
+            return (null, Problems.Fields(duplicated.ToDictionary(f => f, _ => new List<string> { "Sent more than once: send each member once." })));
+        }
+
         try
         {
             var value = JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), Strict);
@@ -107,6 +113,48 @@ public static class JsonBody
             }
 
             return bad.Count > 0 ? [.. bad.Distinct(StringComparer.Ordinal)] : null;
+        }
+    }
+
+    // The members an object of the body holds more than once, by path ("tags", "tags.a", "items[0].x").
+    private static List<string>? Duplicated(ReadOnlyMemory<byte> body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var found = new List<string>();
+            Walk(document.RootElement, "", found);
+            return [.. found.Distinct(StringComparer.Ordinal)];
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+
+        static void Walk(JsonElement element, string path, List<string> found)
+        {
+            if (element.ValueKind == JsonValueKind.Array)
+            {
+                var index = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    Walk(item, $"{path}[{index++}]", found);
+                }
+            }
+            else if (element.ValueKind == JsonValueKind.Object)
+            {
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var member in element.EnumerateObject())
+                {
+                    var at = path.Length == 0 ? member.Name : $"{path}.{member.Name}";
+                    if (!seen.Add(member.Name))
+                    {
+                        found.Add(at);
+                    }
+
+                    Walk(member.Value, at, found);
+                }
+            }
         }
     }
 

@@ -24,8 +24,8 @@ internal sealed class EventWebhooksTransformer : IOpenApiDocumentTransformer
             new JsonObject { [Company] = 1001, ["reason"] = "refresh_failing" }),
         (EventTypes.SecretExpiring, "An OAuth client's secret expires within 30 days; `workspaceId` is null.",
             new JsonObject { ["oauthClient"] = "acme-app", ["expiresAt"] = "2027-01-01T00:00:00+00:00" }),
-        (EventTypes.WorkspaceDisconnected, "A connected workspace was moved to another OAuth client or environment: its grant was revoked and it is `pending`.",
-            new JsonObject { [Company] = 1001, ["reason"] = "environment_changed", ["previous"] = new JsonObject { ["environment"] = "sandbox", ["oauthClient"] = "acme-app" } }),
+        (EventTypes.WorkspaceDisconnected, "A connected workspace was moved to another OAuth client, environment or (authorization code) company: its grant was revoked and it is `pending`.",
+            new JsonObject { [Company] = 1001, ["reason"] = "environment_changed", ["previous"] = new JsonObject { ["environment"] = "sandbox", ["oauthClient"] = "acme-app", [Company] = 1001 } }),
         (EventTypes.WorkspaceDeleted, "A workspace was deleted. `data.history` is its audit trail, newest first (at most 50 entries; `historyTruncated` says when there were more).",
             new JsonObject
             {

@@ -40,8 +40,8 @@ public sealed class RefreshTokenImport(
             }
 
             return await gate.LeasedAsync(workspace, async current =>
-                    current.Key != expected.Key || current.Client != expected.Client || current.Environment != expected.Environment
-                        ? new TokenOutcome(TokenStatus.Busy, Detail: "The workspace's client or environment changed meanwhile; the refresh token was not used. Read it and retry.")
+                    current.Key != expected.Key || current.Client != expected.Client || current.Environment != expected.Environment || current.CompanyId != expected.CompanyId
+                        ? new TokenOutcome(TokenStatus.Busy, Detail: "The workspace's client, environment or company changed meanwhile; the refresh token was not used. Read it and retry.")
                         : await attempt.ImportAsync(current, await clients.FindAsync(current.Client, cancellationToken), refreshToken, cancellationToken),
                     whileWaiting: null, cancellationToken)
                 ?? RefreshProtocol.LeaseKept;

@@ -31,7 +31,8 @@ public static class ConnectionPatchEndpoints
             .WithSummary("Change part of a workspace's connection")
             .WithDescription($"A JSON merge patch (RFC 7396, `Content-Type: {MergePatch}`): fields left out keep their value; in `tags`, a value sets a tag and "
                 + "`null` removes it (`\"tags\": null` removes all). The result is validated and written exactly as `PUT` would write it, with the same "
-                + "consequences: another `oauthClient` or `environment` makes the workspace `pending` and revokes its old grant. `null` for a required field, "
+                + "consequences: another `oauthClient` or `environment`, or another `companyId` for an authorization-code workspace, makes the workspace "
+                + "`pending` and revokes its old grant. `null` for a required field, "
                 + "or an unknown field, is a 400 naming it; a rejected patch changes nothing.")
             .WithMetadata(RateLimited.PerPartner) // as PUT: may revoke at Procore, write and delete secrets
             .WithRequestBody(static () => RequestDoc.Json(Examples.Patch) with { ContentType = MergePatch })

@@ -46,13 +46,23 @@ public sealed record ConnectionWrite
     public bool Spent => Imported || Redeemed is not null;
 
     /// <summary>
-    /// Whether the write moves a connected workspace to another client or environment, which takes
+    /// Whether the write moves a connected workspace to another client, environment or company, which takes
     /// its grant away: it runs under the workspace's refresh lease.
     /// </summary>
     public bool TakesGrantAway => Original?.Tokens is not null && ChangesGrantScope(Original);
 
-    /// <summary>Tokens belong to one app in one environment: whether the settings change either for <paramref name="existing"/>.</summary>
-    public bool ChangesGrantScope(Workspace existing) => existing.Environment != Settings.Environment || existing.Client != Client.Ref;
+    /// <summary>
+    /// Tokens belong to one app in one environment, and a person's grant to the company their
+    /// sign-in proved: whether the settings change any of these for <paramref name="existing"/>.
+    /// A client-credentials workspace holds no grant of its own (its client's token reaches every
+    /// company that installed the app), so its company changes under the checks a new workspace gets.
+    /// </summary>
+    public bool ChangesGrantScope(Workspace existing) =>
+        existing.Environment != Settings.Environment || existing.Client != Client.Ref
+        || (existing.AuthFlow == AuthFlow.AuthorizationCode && existing.CompanyId != Settings.CompanyId);
+
+    /// <summary>Whether a connection check of <paramref name="existing"/> says nothing of the settings: it checked another company, environment or client.</summary>
+    public bool OutdatesCheck(Workspace existing) => existing.CompanyId != Settings.CompanyId || ChangesGrantScope(existing);
 
     /// <summary>Never the tokens.</summary>
     public override string ToString() =>

@@ -8,8 +8,8 @@ namespace ProcoreConnect.WorkspaceConnections;
 
 /// <summary>
 /// Writes a workspace's connection settings to its row, conditional on the row's ETag: creates it,
-/// or applies the settings over the row read (a change of client or environment drops the tokens,
-/// which belong to the old app). Once the partner's refresh token was spent, a write lost to a
+/// or applies the settings over the row read (a change of client or environment, or of a code-flow
+/// workspace's company, drops the tokens, which belong to the old app or sign-in). Once the partner's refresh token was spent, a write lost to a
 /// concurrent one is retried over the row standing then.
 /// </summary>
 public sealed class SettingsWriter(
@@ -108,6 +108,7 @@ public sealed class SettingsWriter(
     {
         var (settings, client) = (write.Settings, write.Client);
         var resetTokens = write.ChangesGrantScope(existing);
+        var resetCheck = write.OutdatesCheck(existing);
         var changed = existing with
         {
             CompanyId = settings.CompanyId,
@@ -120,6 +121,10 @@ public sealed class SettingsWriter(
             AccessTokenExpiresAt = resetTokens ? null : existing.AccessTokenExpiresAt,
             RefreshDueAt = resetTokens ? null : existing.RefreshDueAt,
             LastError = resetTokens ? null : existing.LastError,
+            // A check of the old settings would read as a check of the new ones.
+            LastCheckedAt = resetCheck ? null : existing.LastCheckedAt,
+            LastCheckOk = resetCheck ? null : existing.LastCheckOk,
+            LastCheckReasons = resetCheck ? [] : existing.LastCheckReasons,
             // A broken connection stays broken until a person connects it again (then recovered is sent).
             Health = resetTokens ? ConnectionHealth.Ok with { BrokenSince = existing.Health.BrokenSince, BrokenReason = existing.Health.BrokenReason } : existing.Health,
             Tags = tags,

@@ -73,7 +73,7 @@ public sealed class WorkspaceConnectionService(
     // A refresh token the partner brings is redeemed before anything is written, so a refused one
     // leaves the row exactly as it was, ETag included. A workspace that keeps its client and
     // environment imports it into the grant it holds; a new workspace, or one moving to another
-    // client or environment, redeems it with the new ones and stores the tokens once its row is written.
+    // client, environment or (code flow) company, redeems it with the new ones and stores the tokens once its row is written.
     private async Task<(ConnectionWrite? Write, WriteOutcome<Workspace>? Refused)> BringTokenAsync(ConnectionWrite write)
     {
         if (write.Settings.RefreshToken is not { } refreshToken)
@@ -205,8 +205,10 @@ public sealed class WorkspaceConnectionService(
             await events.PublishAsync(moved.PartnerId, moved.Id, Events.EventTypes.WorkspaceDisconnected, new
             {
                 moved.CompanyId,
-                reason = original.Environment != moved.Environment ? "environment_changed" : "oauth_client_changed",
-                previous = new { environment = WireName.Of(original.Environment), oauthClient = original.Client.Name },
+                reason = original.Environment != moved.Environment ? "environment_changed"
+                    : original.Client != moved.Client ? "oauth_client_changed"
+                    : "company_changed",
+                previous = new { environment = WireName.Of(original.Environment), oauthClient = original.Client.Name, companyId = original.CompanyId },
             }, CancellationToken.None);
         }
 

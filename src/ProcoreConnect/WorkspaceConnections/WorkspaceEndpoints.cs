@@ -51,8 +51,10 @@ public static class WorkspaceEndpoints
         connection.MapPut("connection", PutConnection)
             .WithName("PutConnection")
             .WithSummary("Create or update a workspace's connection")
-            .WithDescription("Choosing another OAuth client or environment makes held tokens useless: the workspace goes back to `pending`, "
-                + "its old grant is revoked at Procore. Unknown fields are refused, and a rejected request changes nothing.")
+            .WithDescription("Choosing another OAuth client or environment, or another company for an authorization-code workspace, makes held tokens "
+                + "useless: the workspace goes back to `pending`, its old grant is revoked at Procore, and the next sign-in must see the new company. "
+                + "Another company for a client-credentials workspace is checked as a new workspace's would be. Any of these clears the last "
+                + "connection check. Unknown fields are refused, and a rejected request changes nothing.")
             .WithMetadata(RateLimited.PerPartner) // revoke at Procore, write and delete secrets
             .WithRequestBody(static () => RequestDoc.Json(Examples.ConnectionRequest, "companyId", "environment", "oauthClient"))
             .WithIfMatch()

@@ -22,6 +22,24 @@ public sealed class ConnectionApiTests : IClassFixture<AppFactory>
         _client = app.CreateClient();
     }
 
+    [Theory]
+    [InlineData("companyId", "companyId")]
+    [InlineData("tags", "tags.a")]
+    public async Task A_member_sent_twice_is_a_400_naming_it_not_a_silent_last_wins(string twice, string field)
+    {
+        var id = Connections.NewId();
+        var json = twice == "companyId"
+            ? $$$"""{"companyId":1001,"environment":"sandbox","oauthClient":"{{{Connections.DefaultClient}}}","companyId":2002}"""
+            : $$$"""{"companyId":1001,"environment":"sandbox","oauthClient":"{{{Connections.DefaultClient}}}","tags":{"a":"1","a":"2"}}""";
+
+        var response = await _client.PutAsync($"/api/workspaces/{id}/connection", Json.Raw(json));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.ReadJsonAsync()).GetProperty("errors");
+        Assert.Equal([field], errors.EnumerateObject().Select(e => e.Name));
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync($"/api/workspaces/{id}/connection")).StatusCode);
+    }
+
     [Fact]
     public async Task Create_read_update_delete_round_trip()
     {

@@ -145,6 +145,109 @@ public sealed class ConnectionPatchTests(ProcoreFixture fixture) : IClassFixture
         Assert.Null(fixture.Simulator.State.Authenticate(access));
     }
 
+    private HttpClient Admin()
+    {
+        var admin = fixture.App.AnonymousClient();
+        admin.DefaultRequestHeaders.Add("X-Api-Key", AppFactory.AdminKey);
+        return admin;
+    }
+
+    // An app the operator publishes as a public client; the simulator's person (code flow) is in, or the DMSA installed in, 1001 and 1002.
+    private async Task<string> PublicClientAsync(string authFlow, params long[] companies)
+    {
+        var app = fixture.Simulator.Register(true, companies);
+        var name = Connections.NewClientName();
+        var body = Connections.Client(app.ClientSecret, authFlow, app.ClientId).Without("redirectUri");
+        Assert.Equal(HttpStatusCode.Created, (await Admin().PutAsync($"/api/oauth-clients/{name}", Json.Body(body))).StatusCode);
+        return name;
+    }
+
+    private static async Task<string> PutAsync(HttpClient partner, string client, long companyId)
+    {
+        var id = Connections.NewId();
+        var created = await partner.PutAsync($"/api/workspaces/{id}/connection", Json.Body(Connections.Valid(client).With("companyId", companyId)));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        return id;
+    }
+
+    [Fact]
+    public async Task Patching_the_company_of_a_signed_in_workspace_sends_it_back_to_pending_and_revokes_its_grant()
+    {
+        // The review's sequence: a public code-flow client with no grant list, a sign-in that proved 1001 only.
+        var client = await PublicClientAsync("authorization_code", 1001);
+        var partnerId = "partner-" + Guid.NewGuid().ToString("N")[..8];
+        var partner = fixture.App.ClientFor(partnerId, ProcoreFixture.NoRedirectsNoCookies);
+        var id = await PutAsync(partner, client, 1001);
+        async Task<string?> KnownNameAsync() => (await fixture.App.Service<WorkspaceRepository>().FindAsync(new WorkspaceRef(partnerId, id), default))!.CompanyName;
+        await new Browser(partner, fixture.Simulator.BaseUrl).ConnectAsync(id);
+        Assert.True((await (await partner.PostAsync($"/api/workspaces/{id}/validate", null)).ReadJsonAsync()).GetProperty("ok").GetBoolean());
+        var access = (await (await partner.GetAsync($"/api/workspaces/{id}/token")).ReadJsonAsync()).GetProperty("accessToken").GetString()!;
+        var before = await (await ReadAsync(partner, id)).ReadAsync<ConnectionResponse>();
+        Assert.Equal((WorkspaceStatus.Connected, true, "Company 1001"), (before.Status, before.LastCheckOk, await KnownNameAsync()));
+
+        var response = await PatchAsync(partner, id, """{"companyId":2002}""");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var view = await response.ReadAsync<ConnectionResponse>();
+        Assert.Equal((2002L, WorkspaceStatus.Pending), (view.CompanyId, view.Status));
+        Assert.Null(view.LastCheckOk);
+        Assert.Null(view.LastCheckedAt);
+        Assert.Null(await KnownNameAsync());
+        Assert.Null(fixture.Simulator.State.Authenticate(access));
+        var token = await partner.GetAsync($"/api/workspaces/{id}/token");
+        Assert.NotEqual(HttpStatusCode.OK, token.StatusCode);
+        Assert.DoesNotContain("accessToken", await token.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var events = (await (await partner.GetAsync("/api/partner/events")).ReadJsonAsync()).GetProperty("items").EnumerateArray();
+        var disconnected = Assert.Single(events, e => e.GetProperty("type").GetString() == "workspace.disconnected");
+        Assert.Equal("company_changed", disconnected.GetProperty("data").GetProperty("reason").GetString());
+        Assert.Equal(1001, disconnected.GetProperty("data").GetProperty("previous").GetProperty("companyId").GetInt64());
+    }
+
+    [Fact]
+    public async Task Patching_the_company_of_a_client_credentials_workspace_is_checked_as_a_put_and_clears_the_last_check()
+    {
+        var client = await PublicClientAsync("client_credentials", 1001, 1002);
+        var partnerId = "partner-" + Guid.NewGuid().ToString("N")[..8];
+        var partner = fixture.App.ClientFor(partnerId, ProcoreFixture.NoRedirectsNoCookies);
+        async Task GrantAsync(params long[] companies) => Assert.Equal(HttpStatusCode.OK, (await Admin().PutAsync(
+            $"/api/oauth-clients/{client}/grants/{partnerId}", Json.Body(new Dictionary<string, object> { ["companyIds"] = companies }))).StatusCode);
+        await GrantAsync(1001);
+        var id = await PutAsync(partner, client, 1001);
+        Assert.Equal(HttpStatusCode.OK, (await partner.GetAsync($"/api/workspaces/{id}/token")).StatusCode);
+        Assert.True((await (await partner.PostAsync($"/api/workspaces/{id}/validate", null)).ReadJsonAsync()).GetProperty("ok").GetBoolean());
+        var before = await ReadAsync(partner, id);
+
+        // A company not granted on the shared app is refused, as a PUT creating the workspace would be.
+        Assert.Equal(HttpStatusCode.Forbidden, (await PatchAsync(partner, id, """{"companyId":1002}""")).StatusCode);
+        Assert.Equal(before.Headers.ETag, (await ReadAsync(partner, id)).Headers.ETag);
+
+        await GrantAsync(1001, 1002);
+        var response = await PatchAsync(partner, id, """{"companyId":1002}""");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var view = await response.ReadAsync<ConnectionResponse>();
+        Assert.Equal((1002L, WorkspaceStatus.Connected), (view.CompanyId, view.Status));
+        Assert.Null(view.LastCheckOk);
+        Assert.Null(view.LastCheckedAt);
+    }
+
+    [Theory]
+    [InlineData("""{"tags":{"a":"1"},"tags":{"b":"2"}}""", "tags")]
+    [InlineData("""{"tags":{"a":"1","a":"2"}}""", "tags.a")]
+    [InlineData("""{"companyId":1001,"companyId":2002}""", "companyId")]
+    public async Task A_member_sent_twice_is_a_400_naming_it_and_changes_nothing(string json, string field)
+    {
+        var partner = NewPartner(fixture);
+        var (id, created) = await CreateAsync(partner, new { keep = "k" });
+
+        var response = await PatchAsync(partner, id, json);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.ReadJsonAsync()).GetProperty("errors");
+        Assert.Equal([field], errors.EnumerateObject().Select(e => e.Name));
+        Assert.Equal(created.Headers.ETag, (await ReadAsync(partner, id)).Headers.ETag);
+    }
+
     [Fact]
     public async Task Company_id_lists_only_the_callers_workspaces_in_that_company()
     {

@@ -82,7 +82,7 @@ export interface paths {
         get: operations["GetConnection"];
         /**
          * Create or update a workspace's connection
-         * @description Choosing another OAuth client or environment makes held tokens useless: the workspace goes back to `pending`, its old grant is revoked at Procore. Unknown fields are refused, and a rejected request changes nothing.
+         * @description Choosing another OAuth client or environment, or another company for an authorization-code workspace, makes held tokens useless: the workspace goes back to `pending`, its old grant is revoked at Procore, and the next sign-in must see the new company. Another company for a client-credentials workspace is checked as a new workspace's would be. Any of these clears the last connection check. Unknown fields are refused, and a rejected request changes nothing.
          *
          *     **Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
          */
@@ -99,7 +99,7 @@ export interface paths {
         head?: never;
         /**
          * Change part of a workspace's connection
-         * @description A JSON merge patch (RFC 7396, `Content-Type: application/merge-patch+json`): fields left out keep their value; in `tags`, a value sets a tag and `null` removes it (`"tags": null` removes all). The result is validated and written exactly as `PUT` would write it, with the same consequences: another `oauthClient` or `environment` makes the workspace `pending` and revokes its old grant. `null` for a required field, or an unknown field, is a 400 naming it; a rejected patch changes nothing.
+         * @description A JSON merge patch (RFC 7396, `Content-Type: application/merge-patch+json`): fields left out keep their value; in `tags`, a value sets a tag and `null` removes it (`"tags": null` removes all). The result is validated and written exactly as `PUT` would write it, with the same consequences: another `oauthClient` or `environment`, or another `companyId` for an authorization-code workspace, makes the workspace `pending` and revokes its old grant. `null` for a required field, or an unknown field, is a 400 naming it; a rejected patch changes nothing.
          *
          *     **Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
          */
@@ -908,7 +908,7 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * A connected workspace was moved to another OAuth client or environment: its grant was revoked and it is `pending`.
+         * A connected workspace was moved to another OAuth client, environment or (authorization code) company: its grant was revoked and it is `pending`.
          * @description Posted to the partner's webhook (`PUT /api/partner/webhook`). Verify `ProcoreConnect-Signature`: `v1=` and the lower-case hex of HMAC-SHA256(signing secret, `{ProcoreConnect-Timestamp}.{raw body}`), compared in constant time; refuse a timestamp more than 5 minutes away and deduplicate on the event id. Answer 2xx within 10 s; anything else is retried (8 attempts). Events never carry a secret.
          */
         post: operations["Event_workspace_disconnected"];
@@ -8261,7 +8261,8 @@ export interface operations {
                  *         "reason": "environment_changed",
                  *         "previous": {
                  *           "environment": "sandbox",
-                 *           "oauthClient": "acme-app"
+                 *           "oauthClient": "acme-app",
+                 *           "companyId": 1001
                  *         }
                  *       }
                  *     }

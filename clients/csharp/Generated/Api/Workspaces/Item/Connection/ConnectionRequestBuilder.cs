@@ -97,7 +97,7 @@ namespace ProcoreConnect.Client.Api.Workspaces.Item.Connection
             return await RequestAdapter.SendAsync<global::ProcoreConnect.Client.Models.ConnectionResponse>(requestInfo, global::ProcoreConnect.Client.Models.ConnectionResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// A JSON merge patch (RFC 7396, `Content-Type: application/merge-patch+json`): fields left out keep their value; in `tags`, a value sets a tag and `null` removes it (`&quot;tags&quot;: null` removes all). The result is validated and written exactly as `PUT` would write it, with the same consequences: another `oauthClient` or `environment` makes the workspace `pending` and revokes its old grant. `null` for a required field, or an unknown field, is a 400 naming it; a rejected patch changes nothing.**Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
+        /// A JSON merge patch (RFC 7396, `Content-Type: application/merge-patch+json`): fields left out keep their value; in `tags`, a value sets a tag and `null` removes it (`&quot;tags&quot;: null` removes all). The result is validated and written exactly as `PUT` would write it, with the same consequences: another `oauthClient` or `environment`, or another `companyId` for an authorization-code workspace, makes the workspace `pending` and revokes its old grant. `null` for a required field, or an unknown field, is a 400 naming it; a rejected patch changes nothing.**Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
         /// </summary>
         /// <returns>A <see cref="global::ProcoreConnect.Client.Models.ConnectionResponse"/></returns>
         /// <param name="body">The request body</param>
@@ -136,7 +136,7 @@ namespace ProcoreConnect.Client.Api.Workspaces.Item.Connection
             return await RequestAdapter.SendAsync<global::ProcoreConnect.Client.Models.ConnectionResponse>(requestInfo, global::ProcoreConnect.Client.Models.ConnectionResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Choosing another OAuth client or environment makes held tokens useless: the workspace goes back to `pending`, its old grant is revoked at Procore. Unknown fields are refused, and a rejected request changes nothing.**Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
+        /// Choosing another OAuth client or environment, or another company for an authorization-code workspace, makes held tokens useless: the workspace goes back to `pending`, its old grant is revoked at Procore, and the next sign-in must see the new company. Another company for a client-credentials workspace is checked as a new workspace&apos;s would be. Any of these clears the last connection check. Unknown fields are refused, and a rejected request changes nothing.**Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
         /// </summary>
         /// <returns>A <see cref="global::ProcoreConnect.Client.Models.ConnectionResponse"/></returns>
         /// <param name="body">The request body</param>
@@ -213,7 +213,7 @@ namespace ProcoreConnect.Client.Api.Workspaces.Item.Connection
             return requestInfo;
         }
         /// <summary>
-        /// A JSON merge patch (RFC 7396, `Content-Type: application/merge-patch+json`): fields left out keep their value; in `tags`, a value sets a tag and `null` removes it (`&quot;tags&quot;: null` removes all). The result is validated and written exactly as `PUT` would write it, with the same consequences: another `oauthClient` or `environment` makes the workspace `pending` and revokes its old grant. `null` for a required field, or an unknown field, is a 400 naming it; a rejected patch changes nothing.**Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
+        /// A JSON merge patch (RFC 7396, `Content-Type: application/merge-patch+json`): fields left out keep their value; in `tags`, a value sets a tag and `null` removes it (`&quot;tags&quot;: null` removes all). The result is validated and written exactly as `PUT` would write it, with the same consequences: another `oauthClient` or `environment`, or another `companyId` for an authorization-code workspace, makes the workspace `pending` and revokes its old grant. `null` for a required field, or an unknown field, is a 400 naming it; a rejected patch changes nothing.**Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>
@@ -235,7 +235,7 @@ namespace ProcoreConnect.Client.Api.Workspaces.Item.Connection
             return requestInfo;
         }
         /// <summary>
-        /// Choosing another OAuth client or environment makes held tokens useless: the workspace goes back to `pending`, its old grant is revoked at Procore. Unknown fields are refused, and a rejected request changes nothing.**Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
+        /// Choosing another OAuth client or environment, or another company for an authorization-code workspace, makes held tokens useless: the workspace goes back to `pending`, its old grant is revoked at Procore, and the next sign-in must see the new company. Another company for a client-credentials workspace is checked as a new workspace&apos;s would be. Any of these clears the last connection check. Unknown fields are refused, and a rejected request changes nothing.**Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>
