@@ -7011,6 +7011,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Over the limit of such calls (`RateLimits:PermitLimit` per `RateLimits:Window`, per partner); nothing was done. A call answered `400` uses no permit. */
+            429: {
+                headers: {
+                    /** @description Seconds until the window allows another call. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "This partner's calls that reach Key Vault or Procore are limited; retry after 42 s. Nothing of this request was done."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     RedeliverMissedPartnerEvents: {
@@ -7104,6 +7122,24 @@ export interface operations {
                      *       "title": "Conflict",
                      *       "status": 409,
                      *       "detail": "There is no webhook to send events to: register one first (PUT /api/partner/webhook), then ask again."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Over the limit of such calls (`RateLimits:PermitLimit` per `RateLimits:Window`, per partner); nothing was done. A call answered `400` uses no permit. */
+            429: {
+                headers: {
+                    /** @description Seconds until the window allows another call. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "This partner's calls that reach Key Vault or Procore are limited; retry after 42 s. Nothing of this request was done."
                      *     }
                      */
                     "application/problem+json": components["schemas"]["ProblemDetails"];

@@ -43,6 +43,7 @@ namespace ProcoreConnect.Client.Api.Partner.Events.Item.Redeliver
         /// <exception cref="global::ProcoreConnect.Client.Models.ProblemDetails">When receiving a 403 status code</exception>
         /// <exception cref="global::ProcoreConnect.Client.Models.ProblemDetails">When receiving a 404 status code</exception>
         /// <exception cref="global::ProcoreConnect.Client.Models.ProblemDetails">When receiving a 409 status code</exception>
+        /// <exception cref="global::ProcoreConnect.Client.Models.ProblemDetails">When receiving a 429 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public async Task<global::ProcoreConnect.Client.Models.EventRecord?> PostAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
@@ -59,6 +60,7 @@ namespace ProcoreConnect.Client.Api.Partner.Events.Item.Redeliver
                 { "403", global::ProcoreConnect.Client.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "404", global::ProcoreConnect.Client.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "409", global::ProcoreConnect.Client.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "429", global::ProcoreConnect.Client.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::ProcoreConnect.Client.Models.EventRecord>(requestInfo, global::ProcoreConnect.Client.Models.EventRecord.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
