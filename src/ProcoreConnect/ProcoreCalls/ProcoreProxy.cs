@@ -56,7 +56,12 @@ public sealed class ProcoreProxy(
                 return call.AnsweredLocally(lost, recorder);
             }
 
-            context.Request.Body.Position = 0;
+            // A kept body is rewound; a request without one has a socket stream, which cannot seek.
+            if (context.Request.Body.CanSeek)
+            {
+                context.Request.Body.Position = 0;
+            }
+
             context.Response.Clear();
             sent = await SendAsync(context, destination, renewed.Token!, holdUnauthorized: false);
         }

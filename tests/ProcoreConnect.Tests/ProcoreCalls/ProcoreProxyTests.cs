@@ -55,6 +55,23 @@ public sealed class ProcoreProxyTests(KestrelAppFixture fixture) : IClassFixture
         Assert.True(response.Headers.Contains("X-Request-Id"));
     }
 
+    [Theory]
+    [InlineData("GET")]
+    [InlineData("DELETE")]
+    public async Task A_call_without_a_body_refused_with_401_is_sent_again_after_the_refresh_on_a_real_server(string method)
+    {
+        // On a socket the request body cannot be rewound (the in-process test server's can), so a
+        // retry must not try to when there is nothing to send again.
+        var app = fixture.Simulator.Register();
+        var id = await fixture.ConnectedWorkspaceAsync(app);
+        fixture.Simulator.State.EndAccessToken(await TokenAsync(id));
+        fixture.Clock.Advance(TimeSpan.FromSeconds(1));
+
+        var response = await Client.SendAsync(new HttpRequestMessage(new HttpMethod(method), Proxy(id, "rest/v1.0/echo/again")));
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+    }
+
     [Fact]
     public async Task A_partner_cannot_reach_another_partners_workspace_through_the_proxy()
     {
