@@ -13,22 +13,17 @@ public static class Paging
     /// <summary>Page size when none is asked for.</summary>
     public const int DefaultPageSize = 50;
 
-    /// <summary>The page size and the storage token, or the problem naming the parameter that is wrong.</summary>
+    /// <summary>The page size and the storage token, or the problem naming every parameter that is wrong.</summary>
     public static (int Size, string? StorageToken, ValidationProblem? Problem) Read(string? pageSize, string? continuationToken)
     {
         var size = DefaultPageSize;
-        if (pageSize is not null && (!int.TryParse(pageSize, out size) || size is < 1 or > MaxPageSize))
-        {
-            return (0, null, Problems.Field("pageSize", $"Must be an integer from 1 to {MaxPageSize}."));
-        }
-
+        var badSize = pageSize is not null && (!int.TryParse(pageSize, out size) || size is < 1 or > MaxPageSize);
         string? storageToken = null;
-        if (continuationToken is not null && !TryDecode(continuationToken, out storageToken))
-        {
-            return (0, null, Problems.Field("continuationToken", "Not a token this API returned."));
-        }
-
-        return (size, storageToken, null);
+        var badToken = continuationToken is not null && !TryDecode(continuationToken, out storageToken);
+        var problem = Problems.All(
+            badSize ? Problems.Field("pageSize", $"Must be an integer from 1 to {MaxPageSize}.") : null,
+            badToken ? Problems.Field("continuationToken", "Not a token this API returned.") : null);
+        return problem is null ? (size, storageToken, null) : (0, null, problem);
     }
 
     /// <summary>The token handed to callers for a storage continuation token (opaque, URL-safe).</summary>

@@ -29,6 +29,23 @@ public static class Problems
     public static ValidationProblem Fields(IReadOnlyDictionary<string, List<string>> errors) =>
         TypedResults.ValidationProblem(errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
 
+    /// <summary>One 400 naming every field the given problems name (each check of a request reports on its own), or null when none did.</summary>
+    public static ValidationProblem? All(params ValidationProblem?[] problems)
+    {
+        var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var (field, messages) in problems.OfType<ValidationProblem>().SelectMany(p => p.ProblemDetails.Errors))
+        {
+            if (!errors.TryGetValue(field, out var list))
+            {
+                errors[field] = list = [];
+            }
+
+            list.AddRange(messages);
+        }
+
+        return errors.Count == 0 ? null : Fields(errors);
+    }
+
     /// <summary>A 400 for a route id that is not of the documented shape.</summary>
     public static ValidationProblem InvalidWorkspaceId() => Field("id", "Workspace ids are " + Workspaces.WorkspaceId.Rule);
 

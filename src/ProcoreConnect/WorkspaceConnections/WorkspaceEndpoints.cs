@@ -178,27 +178,25 @@ public static class WorkspaceEndpoints
         string? pageSize, string? continuationToken, string? companyId, HttpRequest request, ClaimsPrincipal user, WorkspaceRepository workspaces,
         WorkspaceTagIndex tagIndex, IOptions<ProcoreOptions> procore, CancellationToken cancellationToken)
     {
-        var (size, storageToken, problem) = Paging.Read(pageSize, continuationToken);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
+        var (size, storageToken, pagingProblem) = Paging.Read(pageSize, continuationToken);
         long? company = null;
+        ValidationProblem? companyProblem = null;
         if (companyId is not null)
         {
-            if (!long.TryParse(companyId, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed) || parsed <= 0)
+            if (long.TryParse(companyId, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed) && parsed > 0)
             {
-                return Problems.Field("companyId", CompanyIdRule);
+                company = parsed;
             }
-
-            company = parsed;
+            else
+            {
+                companyProblem = Problems.Field("companyId", CompanyIdRule);
+            }
         }
 
-        var (filters, parameter, filterProblem) = WorkspaceTags.ParseFilters(request.Query);
-        if (filters is null)
+        var (filters, filterErrors) = WorkspaceTags.ParseFilters(request.Query);
+        if (Problems.All(pagingProblem, companyProblem, filterErrors.Count > 0 ? Problems.Fields(filterErrors) : null) is { } problem)
         {
-            return Problems.Field(parameter!, filterProblem!);
+            return problem;
         }
 
         var partnerId = user.PartnerId()!;

@@ -63,30 +63,37 @@ public static partial class WorkspaceTags
     public const string KeyPattern = "^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$";
 
     /// <summary>
-    /// Reads the <c>tag.{key}=value</c> filters of a query (each key once; they all must match);
-    /// null, the parameter and the problem when one is not of that shape.
+    /// Reads the <c>tag.{key}=value</c> filters of a query (each key once; they all must match), and
+    /// every parameter that is not of that shape with its problem (none when all are).
     /// </summary>
-    public static (IReadOnlyList<KeyValuePair<string, string>>? Filters, string? Parameter, string? Problem) ParseFilters(
+    public static (IReadOnlyList<KeyValuePair<string, string>> Filters, IReadOnlyDictionary<string, List<string>> Errors) ParseFilters(
         IEnumerable<KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>> query)
     {
         var filters = new List<KeyValuePair<string, string>>();
+        var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (var (name, values) in query.Where(q => q.Key.StartsWith(FilterPrefix, StringComparison.OrdinalIgnoreCase)))
         {
             var key = name[FilterPrefix.Length..];
             if (!IsKey(key))
             {
-                return (null, name, $"A tag filter is tag.{{key}}=value, the key {KeyRule}.");
+                errors[name] = [$"A tag filter is tag.{{key}}=value, the key {KeyRule}."];
             }
-
-            if (values.Count != 1 || ValueProblem(values[0]) is { } problem)
+            else if (values.Count != 1 || ValueProblem(values[0]) is not null)
             {
-                return (null, name, $"Give each tag filter once, with a value of 1 to {MaxValueLength} characters.");
+                errors[name] = [$"Give each tag filter once, with a value of 1 to {MaxValueLength} characters."];
             }
-
-            filters.Add(new(key, values[0]!));
+            else
+            {
+                filters.Add(new(key, values[0]!));
+            }
         }
 
-        return filters.Count > MaxFilters ? (null, FilterPrefix + "*", $"At most {MaxFilters} tag filters.") : (filters, null, null);
+        if (filters.Count > MaxFilters)
+        {
+            errors[FilterPrefix + "*"] = [$"At most {MaxFilters} tag filters."];
+        }
+
+        return (filters, errors);
     }
 
     /// <summary>True when <paramref name="tags"/> holds every filter.</summary>

@@ -83,6 +83,18 @@ public sealed class RefusalWordsTests(ProcoreFixture fixture) : IClassFixture<Pr
     }
 
     [Fact]
+    public async Task A_query_with_several_bad_values_is_told_of_every_one()
+    {
+        var response = await fixture.App.ClientFor(AppFactory.DefaultPartner)
+            .GetAsync("/api/workspaces?pageSize=0&continuationToken=!!&companyId=-4&tag.region=&tag.-bad=x");
+        var errors = (await ProblemAsync(response, HttpStatusCode.BadRequest)).GetProperty("errors");
+
+        Assert.Equal(
+            ["companyId", "continuationToken", "pageSize", "tag.-bad", "tag.region"],
+            errors.EnumerateObject().Select(e => e.Name).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task A_refused_key_is_told_so_and_how_keys_look()
     {
         var detail = await ProblemDetailAsync(
