@@ -14,6 +14,7 @@ public sealed record EventRecord
     public required string? WorkspaceId { get; init; }
 
     /// <summary>Its delivery status: <c>pending</c>, <c>delivered</c>, <c>failed</c> (given up), or <c>not_sent</c> (no webhook then).</summary>
+    [Common.WireValues(typeof(EventStatus))]
     public required string Status { get; init; }
 
     /// <summary>Delivery attempts so far.</summary>

@@ -225,6 +225,12 @@ public sealed class OpenApiDocumentTests(AppFactory app) : IClassFixture<AppFact
         // Event types: the constants partners receive, whatever they grow to.
         var eventTypes = typeof(ProcoreConnect.Events.EventTypes).GetFields().Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!);
         Assert.Equal(eventTypes, schemas["EventRecord"].Properties!["type"].Enum!.Select(v => v.GetValue<string>()));
+        // Statuses: an event's delivery and the health report's.
+        Assert.Equal(["pending", "delivered", "failed", "not_sent"], schemas["EventRecord"].Properties!["status"].Enum!.Select(v => v.GetValue<string>()));
+        Assert.Equal(["unhealthy", "degraded", "healthy"], schemas["HealthResponse"].Properties!["status"].Enum!.Select(v => v.GetValue<string>()));
+        var check = schemas["HealthResponse"].Properties!["checks"].AdditionalProperties!;
+        check = check is OpenApiSchemaReference reference ? schemas[reference.Reference.Id!] : check;
+        Assert.Equal(["unhealthy", "degraded", "healthy"], check.Properties!["status"].Enum!.Select(v => v.GetValue<string>()));
     }
 
     [Fact]
