@@ -34,8 +34,9 @@ public static class PartnerUrl
 
         // What can be told from the URL alone; a webhook also checks what DNS says now, and again
         // at every connect (PublicAddressConnector), since a name may point elsewhere later. A fully
-        // qualified "192.168.1.1." is a host name to Uri but an address to a browser.
-        var host = candidate.DnsSafeHost.TrimEnd('.');
+        // qualified "192.168.1.1." is a host name to Uri but an address to a browser, and so is one
+        // written with other full stops ("192。168。1。1"): read the host as IDNA maps it, as browsers do.
+        var host = candidate.IdnHost.TrimEnd('.');
         if (!insecureAllowed && (loopback || IsLocalName(candidate.IdnHost) || (IPAddress.TryParse(host, out var ip) && !PublicAddress.IsPublic(ip))))
         {
             return false;

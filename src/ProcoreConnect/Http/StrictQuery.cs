@@ -30,9 +30,15 @@ public sealed class StrictQuery(RequestDelegate next, AcceptedQuery accepted)
     // The caller's name goes back to it and into the refusal log: nothing that breaks a line, nothing
     // long, and never an API key pasted as a name (pck_<keyId>_<secret>, Security.PartnerKeyStore):
     // the log would keep its secret.
+    // Nor a secret or token pasted as a name without the prefix: a name longer than any parameter's
+    // is not repeated at all.
     private static string Printable(string name) =>
-        name.StartsWith(ApiKeyPrefix, StringComparison.Ordinal) ? ApiKeyPrefix + "… (an API key: send it as X-Api-Key)"
-            : new([.. name.Take(64).Select(c => char.IsControl(c) ? '?' : c)]);
+        name.Contains(ApiKeyPrefix, StringComparison.Ordinal) ? ApiKeyPrefix + "… (an API key: send it as X-Api-Key)"
+            : name.Length > MaxEchoedName ? $"(a name of {name.Length} characters)"
+            : new([.. name.Select(c => char.IsControl(c) ? '?' : c)]);
+
+    // Longer than every parameter name the API takes ("continuationToken" is 17).
+    private const int MaxEchoedName = 32;
 
     private const string ApiKeyPrefix = "pck_";
 }

@@ -63,6 +63,7 @@ public sealed class PartnerBrandingTests(ProcoreFixture fixture) : IClassFixture
     [InlineData("logoUrl", "https://169.254.169.254/latest/meta-data")]
     [InlineData("logoUrl", "https://localhost/logo.png")]
     [InlineData("logoUrl", "https://192.168.1.1./x")] // a browser reads the fully qualified form as the address
+    [InlineData("logoUrl", "https://192\u3002168\u3002" + "1\u30021/x")] // ideographic full stops: a browser reads 192.168.1.1
     [InlineData("logoUrl", "https://[2001:4860:4860::8888]/logo.png")]
     [InlineData("logoUrl", "/relative/logo.png")]
     [InlineData("brandColor", "red")]
