@@ -48,13 +48,7 @@ namespace ProcoreConnect.Client.Models
         /// <summary>The status code the partner&apos;s endpoint last answered, if any.</summary>
         public int? LastStatusCode { get; set; }
         /// <summary>Its delivery status: `pending`, `delivered`, `failed` (given up), or `not_sent` (no webhook then).</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? Status { get; set; }
-#nullable restore
-#else
-        public string Status { get; set; }
-#endif
+        public global::ProcoreConnect.Client.Models.EventRecord_status? Status { get; set; }
         /// <summary>The event type, e.g. `connected`.</summary>
         public global::ProcoreConnect.Client.Models.EventRecord_type? Type { get; set; }
         /// <summary>The workspace it is about, if any.</summary>
@@ -97,7 +91,7 @@ namespace ProcoreConnect.Client.Models
                 { "eventId", n => { EventId = n.GetStringValue(); } },
                 { "lastError", n => { LastError = n.GetStringValue(); } },
                 { "lastStatusCode", n => { LastStatusCode = n.GetIntValue(); } },
-                { "status", n => { Status = n.GetStringValue(); } },
+                { "status", n => { Status = n.GetEnumValue<global::ProcoreConnect.Client.Models.EventRecord_status>(); } },
                 { "type", n => { Type = n.GetEnumValue<global::ProcoreConnect.Client.Models.EventRecord_type>(); } },
                 { "workspaceId", n => { WorkspaceId = n.GetStringValue(); } },
             };
@@ -116,7 +110,7 @@ namespace ProcoreConnect.Client.Models
             writer.WriteStringValue("eventId", EventId);
             writer.WriteStringValue("lastError", LastError);
             writer.WriteIntValue("lastStatusCode", LastStatusCode);
-            writer.WriteStringValue("status", Status);
+            writer.WriteEnumValue<global::ProcoreConnect.Client.Models.EventRecord_status>("status", Status);
             writer.WriteEnumValue<global::ProcoreConnect.Client.Models.EventRecord_type>("type", Type);
             writer.WriteStringValue("workspaceId", WorkspaceId);
             writer.WriteAdditionalData(AdditionalData);

@@ -29,13 +29,7 @@ namespace ProcoreConnect.Client.Models
         /// <summary>The primary error message.</summary>
         public override string Message { get => base.Message; }
         /// <summary>The status property</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? Status { get; set; }
-#nullable restore
-#else
-        public string Status { get; set; }
-#endif
+        public global::ProcoreConnect.Client.Models.HealthResponse_status? Status { get; set; }
         /// <summary>
         /// Instantiates a new <see cref="global::ProcoreConnect.Client.Models.HealthResponse"/> and sets the default values.
         /// </summary>
@@ -63,7 +57,7 @@ namespace ProcoreConnect.Client.Models
             {
                 { "checkedAt", n => { CheckedAt = n.GetDateTimeOffsetValue(); } },
                 { "checks", n => { Checks = n.GetObjectValue<global::ProcoreConnect.Client.Models.HealthResponse_checks>(global::ProcoreConnect.Client.Models.HealthResponse_checks.CreateFromDiscriminatorValue); } },
-                { "status", n => { Status = n.GetStringValue(); } },
+                { "status", n => { Status = n.GetEnumValue<global::ProcoreConnect.Client.Models.HealthResponse_status>(); } },
             };
         }
         /// <summary>
@@ -75,7 +69,7 @@ namespace ProcoreConnect.Client.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteDateTimeOffsetValue("checkedAt", CheckedAt);
             writer.WriteObjectValue<global::ProcoreConnect.Client.Models.HealthResponse_checks>("checks", Checks);
-            writer.WriteStringValue("status", Status);
+            writer.WriteEnumValue<global::ProcoreConnect.Client.Models.HealthResponse_status>("status", Status);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

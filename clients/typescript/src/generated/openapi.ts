@@ -1233,8 +1233,11 @@ export interface components {
             type: "connected" | "connection.broken" | "connection.recovered" | "workspace.disconnected" | "workspace.deleted" | "secret_expiring";
             /** @description The workspace it is about, if any. */
             workspaceId: null | string;
-            /** @description Its delivery status: `pending`, `delivered`, `failed` (given up), or `not_sent` (no webhook then). */
-            status: string;
+            /**
+             * @description Its delivery status: `pending`, `delivered`, `failed` (given up), or `not_sent` (no webhook then).
+             * @enum {string}
+             */
+            status: "pending" | "delivered" | "failed" | "not_sent";
             /**
              * Format: int32
              * @description Delivery attempts so far.
@@ -1278,10 +1281,12 @@ export interface components {
         };
         /** @description The health report: overall status, each dependency's, and when the checks ran (answers are served from the last check for a few seconds). */
         HealthResponse: {
-            status: string;
+            /** @enum {string} */
+            status: "unhealthy" | "degraded" | "healthy";
             checks: {
                 [key: string]: {
-                    status: string;
+                    /** @enum {string} */
+                    status: "unhealthy" | "degraded" | "healthy";
                     description: null | string;
                     /** Format: double */
                     durationMs: number;
