@@ -1,6 +1,7 @@
 // README's tour through the TypeScript client: a partner key, the webhook, an OAuth client, a
 // workspace, a connect link, a person's sign-in (the browser's part, done with fetch and a cookie
-// jar), a token and Procore's /me with it, and the `connected` event. Run against a local service:
+// jar), a token and Procore's /me with it, the company's projects through the proxy, and the
+// `connected` event. Run against a local service:
 //   npm run build && node dist/examples/tour.js
 // Each step prints one JSON line.
 import { createProcoreConnectClient } from "../src/index.js";
@@ -117,6 +118,17 @@ if (!me.ok) {
   throw new Error(`7. token: Procore's /me answered ${me.status}`);
 }
 show("7. token", { companyId: token.companyId, apiBaseUrl: token.apiBaseUrl, me: await me.json() });
+
+// 7. The same through the service's proxy, which adds the token and the company itself: `path` is
+// Procore's, slashes and query as they are.
+const viaProxy = await api.GET("/api/workspaces/{id}/procore/{path}", {
+  params: { path: { id: workspaceId, path: "rest/v1.0/projects?company_id=1001" } },
+  parseAs: "json",
+});
+if (!viaProxy.response.ok) {
+  throw new Error(`7. proxy: ${viaProxy.response.url} answered ${viaProxy.response.status}: ${JSON.stringify(viaProxy.error)}`);
+}
+show("7. proxy", { url: new URL(viaProxy.response.url).pathname, projects: (viaProxy.data as unknown as { id: number }[]).map(p => p.id) });
 
 // 8. The event the sign-in sent.
 const events = ok("8. events", await api.GET("/api/partner/events"));

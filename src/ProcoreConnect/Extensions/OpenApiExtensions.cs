@@ -20,6 +20,7 @@ public static class OpenApiExtensions
             options.AddOperationTransformer<ApiOperationTransformer>();
             options.AddSchemaTransformer<WireSchemaTransformer>();
             options.AddDocumentTransformer<EventWebhooksTransformer>();
+            options.AddDocumentTransformer<ReservedPathParameters>();
         });
         return services;
     }

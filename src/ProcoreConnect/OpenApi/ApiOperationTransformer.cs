@@ -88,6 +88,11 @@ internal sealed class ApiOperationTransformer(IOptions<JsonOptions> json, IOptio
             }
         }
 
+        if (metadata.OfType<ProcoreCalls.ProcorePassThrough>().Any())
+        {
+            MarkSlashesKept(operation);
+        }
+
         foreach (var family in metadata.OfType<Http.QueryFamily>())
         {
             operation.Parameters ??= [];
@@ -114,6 +119,18 @@ internal sealed class ApiOperationTransformer(IOptions<JsonOptions> json, IOptio
         if (missing.Count > 0)
         {
             operation.Parameters = [.. missing, .. operation.Parameters ?? []];
+        }
+    }
+
+    // The pass-through's path holds slashes, which a generator percent-encodes in a path parameter by
+    // default (and the proxy refuses encoded slashes): Kiota's extension makes it a reserved expansion.
+    private static void MarkSlashesKept(OpenApiOperation operation)
+    {
+        foreach (var parameter in (operation.Parameters ?? []).OfType<OpenApiParameter>().Where(p => p is { In: ParameterLocation.Path, Name: ProcoreCalls.ProcorePassThrough.PathParameter }))
+        {
+            parameter.Description = ProcoreCalls.ProcorePassThrough.PathDescription;
+            parameter.Extensions ??= new Dictionary<string, IOpenApiExtension>();
+            parameter.Extensions[ProcoreCalls.ProcorePassThrough.ReservedExtension] = new JsonNodeExtension(JsonValue.Create(true));
         }
     }
 

@@ -1,13 +1,26 @@
 namespace ProcoreConnect.ProcoreCalls;
 
 /// <summary>
-/// Marks an endpoint that passes a call through to Procore: its answers are Procore's, so its
-/// <c>429</c> is Procore's rate limit, not the service's own.
+/// Marks an endpoint that passes a call through to Procore: its answers are Procore's, and its
+/// <see cref="PathParameter"/> is Procore's path, slashes and all, which the API document tells
+/// client generators to send without encoding them.
 /// </summary>
 public sealed class ProcorePassThrough
 {
     /// <summary>The marker.</summary>
     public static readonly ProcorePassThrough Instance = new();
+
+    /// <summary>The route parameter that holds Procore's path.</summary>
+    public const string PathParameter = "path";
+
+    /// <summary>Kiota's extension that makes a path parameter a reserved expansion (<c>{+path}</c>): its slashes are sent as they are.</summary>
+    public const string ReservedExtension = "x-ms-reserved-parameter";
+
+    /// <summary>What the path parameter holds, for the API document.</summary>
+    public const string PathDescription =
+        "Procore's path below its API base, slashes as they are, e.g. `rest/v1.0/projects`. Encode each segment's own reserved characters, "
+        + "never the slashes between segments (the service refuses `%2F`): the C# client does this by itself, the TypeScript client's "
+        + "`createProcoreConnectClient` too. The query goes on as sent.";
 
     private ProcorePassThrough()
     {

@@ -60,6 +60,13 @@ public sealed class ClientLibraryTourTests(LocalRun local) : IClassFixture<Local
         Assert.True(answer.IsSuccessStatusCode, $"Procore's /me answered {(int)answer.StatusCode} to the token.");
         Assert.True((await answer.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).TryGetProperty("login", out _));
 
+        // 7. The same /me through the service's proxy, which adds the token and the company itself.
+        await using (var throughProxy = await workspace.Procore["rest/v1.0/me"].GetAsync())
+        {
+            var proxied = await System.Text.Json.JsonSerializer.DeserializeAsync<System.Text.Json.JsonElement>(throughProxy!);
+            Assert.True(proxied.TryGetProperty("login", out _), $"/me through the proxy answered {proxied}.");
+        }
+
         // 8. The connected event.
         var events = await api.Api.Partner.Events.GetAsync();
         Assert.Contains(events!.Items!, e => e.Type == EventRecord_type.Connected && e.WorkspaceId == "csharp-hq");
@@ -105,6 +112,8 @@ public sealed class ClientLibraryTourTests(LocalRun local) : IClassFixture<Local
         Assert.Equal("Connected to Procore", steps["6. sign-in"].GetString());
         Assert.Equal(1001, steps["7. token"].GetProperty("companyId").GetInt64());
         Assert.True(steps["7. token"].GetProperty("me").TryGetProperty("login", out _), output);
+        Assert.Equal("/api/workspaces/typescript-hq/procore/rest/v1.0/projects", steps["7. proxy"].GetProperty("url").GetString());
+        Assert.NotEmpty(steps["7. proxy"].GetProperty("projects").EnumerateArray());
         Assert.Contains(
             steps["8. events"].EnumerateArray(),
             e => e.GetProperty("type").GetString() == "connected" && e.GetProperty("workspaceId").GetString() == "typescript-hq");

@@ -94,9 +94,12 @@ public sealed class OpenApiDocumentTests(AppFactory app) : IClassFixture<AppFact
             // The declaration's summary, not the handler's /// comment, which is written for the code's readers.
             Assert.Equal(endpoint.Metadata.GetMetadata<IEndpointSummaryMetadata>()!.Summary, operation.Summary);
             Assert.Equal(endpoint.Metadata.GetOrderedMetadata<ITagsMetadata>().SelectMany(t => t.Tags), operation.Tags!.Select(t => t.Name));
-            // Also a route value the handler reads through a bound type (a workspace's id).
-            var path = (operation.Parameters ?? []).Where(p => p.In == ParameterLocation.Path).ToList();
+            // Also a route value the handler reads through a bound type (a workspace's id), and one the
+            // path itself declares for all its operations (the pass-through's, which keeps its slashes).
+            var path = (operation.Parameters ?? []).Concat(document.Paths[DocumentPath(function)].Parameters ?? []).Where(p => p.In == ParameterLocation.Path).ToList();
             Assert.Equal(endpoint.RoutePattern.Parameters.Select(p => p.Name), path.Select(p => p.Name));
+            Assert.All(path.Where(p => endpoint.RoutePattern.GetParameter(p.Name!)!.IsCatchAll), p => Assert.True(
+                p.Extensions?.ContainsKey("x-ms-reserved-parameter") == true, $"{function.Name}: the catch-all {p.Name} must be a reserved expansion, or generators encode its slashes"));
             Assert.All(path, p => Assert.True(p.Required, $"{function.Name} {p.Name}"));
             Assert.All(path.Where(p => p.Name == "id"), p => Assert.Equal(ApiParameters.Descriptions["id"], p.Description));
         }

@@ -376,7 +376,10 @@ export interface paths {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description Procore's path below its API base, slashes as they are, e.g. `rest/v1.0/projects`. Encode each segment's own reserved characters, never the slashes between segments (the service refuses `%2F`): the C# client does this by itself, the TypeScript client's `createProcoreConnectClient` too. The query goes on as sent. */
+                path: string;
+            };
             cookie?: never;
         };
         /**
@@ -4936,9 +4939,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Procore's path below its API base, slashes as they are, e.g. `rest/v1.0/projects`. Encode each segment's own reserved characters, never the slashes between segments (the service refuses `%2F`): the C# client does this by itself, the TypeScript client's `createProcoreConnectClient` too. The query goes on as sent. */
+                path: string;
                 /** @description The workspace id, the partner's own: 1 to 64 characters: lower-case letters a-z, digits and '-', starting with a letter or digit. */
                 id: string;
-                path: string;
             };
             cookie?: never;
         };
@@ -5092,9 +5096,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Procore's path below its API base, slashes as they are, e.g. `rest/v1.0/projects`. Encode each segment's own reserved characters, never the slashes between segments (the service refuses `%2F`): the C# client does this by itself, the TypeScript client's `createProcoreConnectClient` too. The query goes on as sent. */
+                path: string;
                 /** @description The workspace id, the partner's own: 1 to 64 characters: lower-case letters a-z, digits and '-', starting with a letter or digit. */
                 id: string;
-                path: string;
             };
             cookie?: never;
         };
@@ -5248,9 +5253,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Procore's path below its API base, slashes as they are, e.g. `rest/v1.0/projects`. Encode each segment's own reserved characters, never the slashes between segments (the service refuses `%2F`): the C# client does this by itself, the TypeScript client's `createProcoreConnectClient` too. The query goes on as sent. */
+                path: string;
                 /** @description The workspace id, the partner's own: 1 to 64 characters: lower-case letters a-z, digits and '-', starting with a letter or digit. */
                 id: string;
-                path: string;
             };
             cookie?: never;
         };
@@ -5404,9 +5410,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Procore's path below its API base, slashes as they are, e.g. `rest/v1.0/projects`. Encode each segment's own reserved characters, never the slashes between segments (the service refuses `%2F`): the C# client does this by itself, the TypeScript client's `createProcoreConnectClient` too. The query goes on as sent. */
+                path: string;
                 /** @description The workspace id, the partner's own: 1 to 64 characters: lower-case letters a-z, digits and '-', starting with a letter or digit. */
                 id: string;
-                path: string;
             };
             cookie?: never;
         };
@@ -5560,9 +5567,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Procore's path below its API base, slashes as they are, e.g. `rest/v1.0/projects`. Encode each segment's own reserved characters, never the slashes between segments (the service refuses `%2F`): the C# client does this by itself, the TypeScript client's `createProcoreConnectClient` too. The query goes on as sent. */
+                path: string;
                 /** @description The workspace id, the partner's own: 1 to 64 characters: lower-case letters a-z, digits and '-', starting with a letter or digit. */
                 id: string;
-                path: string;
             };
             cookie?: never;
         };
@@ -5716,9 +5724,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Procore's path below its API base, slashes as they are, e.g. `rest/v1.0/projects`. Encode each segment's own reserved characters, never the slashes between segments (the service refuses `%2F`): the C# client does this by itself, the TypeScript client's `createProcoreConnectClient` too. The query goes on as sent. */
+                path: string;
                 /** @description The workspace id, the partner's own: 1 to 64 characters: lower-case letters a-z, digits and '-', starting with a letter or digit. */
                 id: string;
-                path: string;
             };
             cookie?: never;
         };

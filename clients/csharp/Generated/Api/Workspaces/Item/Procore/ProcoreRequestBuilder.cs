@@ -16,7 +16,7 @@ namespace ProcoreConnect.Client.Api.Workspaces.Item.Procore
     public partial class ProcoreRequestBuilder : BaseRequestBuilder
     {
         /// <summary>Gets an item from the ProcoreConnect.Client.api.workspaces.item.procore.item collection</summary>
-        /// <param name="position">Unique identifier of the item</param>
+        /// <param name="position">Procore&apos;s path below its API base, slashes as they are, e.g. `rest/v1.0/projects`. Encode each segment&apos;s own reserved characters, never the slashes between segments (the service refuses `%2F`): the C# client does this by itself, the TypeScript client&apos;s `createProcoreConnectClient` too. The query goes on as sent.</param>
         /// <returns>A <see cref="global::ProcoreConnect.Client.Api.Workspaces.Item.Procore.Item.WithPathItemRequestBuilder"/></returns>
         public global::ProcoreConnect.Client.Api.Workspaces.Item.Procore.Item.WithPathItemRequestBuilder this[string position]
         {

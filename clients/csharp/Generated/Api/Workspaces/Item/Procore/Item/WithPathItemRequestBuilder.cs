@@ -22,7 +22,7 @@ namespace ProcoreConnect.Client.Api.Workspaces.Item.Procore.Item
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public WithPathItemRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/workspaces/{id}/procore/{path}", pathParameters)
+        public WithPathItemRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/workspaces/{id}/procore/{+path}", pathParameters)
         {
         }
         /// <summary>
@@ -30,7 +30,7 @@ namespace ProcoreConnect.Client.Api.Workspaces.Item.Procore.Item
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public WithPathItemRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/workspaces/{id}/procore/{path}", rawUrl)
+        public WithPathItemRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/workspaces/{id}/procore/{+path}", rawUrl)
         {
         }
         /// <summary>
