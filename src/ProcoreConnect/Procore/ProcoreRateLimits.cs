@@ -90,6 +90,7 @@ public sealed class ProcoreRateLimits(TimeProvider time)
         response.Headers.TryGetValues(name, out var values)
         && long.TryParse(values.FirstOrDefault(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
 
-    private static string Key(string accessToken) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(accessToken)));
+    /// <summary>The key a token is remembered by: its SHA-256, never the token.</summary>
+    internal static string Key(string accessToken) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(accessToken)));
 }
 
