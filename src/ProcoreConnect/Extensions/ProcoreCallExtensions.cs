@@ -1,3 +1,4 @@
+using ProcoreConnect.Procore;
 using ProcoreConnect.ProcoreCalls;
 
 namespace ProcoreConnect.Extensions;
@@ -9,6 +10,8 @@ public static class ProcoreCallExtensions
     public static IServiceCollection AddProcoreCalls(this IServiceCollection services)
     {
         services.AddOptions<ProcoreCallOptions>().BindConfiguration(ProcoreCallOptions.Section).ValidateOnStartWith(new ProcoreCallOptionsValidator());
+        services.AddOptions<ProcoreFairShareOptions>().BindConfiguration(ProcoreFairShareOptions.Section).ValidateOnStartWith(new ProcoreFairShareOptionsValidator());
+        services.AddSingleton<ProcoreFairShare>();
         services.AddHttpForwarder();
         services.AddSingleton<ProcoreCallInvoker>();
         services.AddSingleton<ProcoreCallLog>();

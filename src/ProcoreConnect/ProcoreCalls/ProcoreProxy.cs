@@ -20,6 +20,7 @@ public sealed class ProcoreProxy(
     ProcoreCallInvoker invoker,
     TokenReader tokens,
     ProcoreRateLimits limits,
+    ProcoreFairShare fairShare,
     IOptions<ProcoreOptions> procore,
     IOptions<ProcoreCallOptions> options,
     ProcoreCallRecorder recorder,
@@ -42,6 +43,13 @@ public sealed class ProcoreProxy(
         {
             context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling((until - time.GetUtcNow()).TotalSeconds)).ToString(CultureInfo.InvariantCulture);
             return call.AnsweredLocally(RateLimited(workspace.Id, until), recorder);
+        }
+
+        // Only a client's shared token has other workspaces to be fair to.
+        if (token.Shared is not null && fairShare.Admit(token.AccessToken, token.WorkspaceKey) is { } waits)
+        {
+            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling((waits.Until - time.GetUtcNow()).TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            return call.AnsweredLocally(FairShareUsed(workspace.Id, waits), recorder);
         }
 
         var replayable = await BufferIfSmallAsync(context.Request, cancellationToken);
@@ -74,6 +82,14 @@ public sealed class ProcoreProxy(
         $"Procore said workspace '{id}''s token has no requests left until {until:u}; nothing was sent. Retry after Retry-After seconds.",
         statusCode: StatusCodes.Status429TooManyRequests, title: "Procore rate limit reached",
         extensions: new Dictionary<string, object?> { ["code"] = "procore_rate_limited", ["retryAt"] = until });
+
+    /// <summary>The 429 the service answers itself when a workspace has used its share of a rate limit its token shares with other workspaces.</summary>
+    public static ProblemHttpResult FairShareUsed(string id, ProcoreFairShareRefusal waits) => TypedResults.Problem(
+        $"Workspace '{id}' has sent {waits.Used} calls in Procore's current window, its fair share ({waits.Share}) of the {waits.Limit} its client-credentials token "
+        + $"allows and shares with {waits.Workspaces - 1} other workspace(s), and only {waits.Remaining} are left, kept for the others; nothing was sent. "
+        + $"Retry after Retry-After seconds (the window resets at {waits.Until:u}); spread a bulk sync over time, or over the companies in turn.",
+        statusCode: StatusCodes.Status429TooManyRequests, title: "Fair share of a shared Procore rate limit used",
+        extensions: new Dictionary<string, object?> { ["code"] = "procore_fair_share", ["retryAt"] = waits.Until });
 
     private async Task<(ForwarderError Error, ProcoreCallTransformer Transformer)> SendAsync(HttpContext context, Uri destination, CachedToken token, bool holdUnauthorized)
     {
