@@ -5034,7 +5034,10 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Procore's last answer said the token has no requests left: nothing was sent. */
+            /**
+             * @description - `procore_rate_limited`: Procore's last answer said the token has no requests left: nothing was sent.
+             *     - `procore_fair_share`: the workspace's client-credentials token is shared with other workspaces, Procore says at most `ProcoreCalls:FairShare:ReservePercent` (20%) of its limit is left, and this workspace has used its share: nothing was sent, the others go on.
+             */
             429: {
                 headers: {
                     /** @description Seconds until Procore's window resets. */
@@ -5042,15 +5045,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "title": "Procore rate limit reached",
-                     *       "status": 429,
-                     *       "detail": "Procore said workspace 'acme-hq''s token has no requests left until 2026-11-23 16:42:28Z; nothing was sent. Retry after Retry-After seconds.",
-                     *       "code": "procore_rate_limited",
-                     *       "retryAt": "2026-11-23T16:42:28+00:00"
-                     *     }
-                     */
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
@@ -5190,7 +5184,10 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Procore's last answer said the token has no requests left: nothing was sent. */
+            /**
+             * @description - `procore_rate_limited`: Procore's last answer said the token has no requests left: nothing was sent.
+             *     - `procore_fair_share`: the workspace's client-credentials token is shared with other workspaces, Procore says at most `ProcoreCalls:FairShare:ReservePercent` (20%) of its limit is left, and this workspace has used its share: nothing was sent, the others go on.
+             */
             429: {
                 headers: {
                     /** @description Seconds until Procore's window resets. */
@@ -5198,15 +5195,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "title": "Procore rate limit reached",
-                     *       "status": 429,
-                     *       "detail": "Procore said workspace 'acme-hq''s token has no requests left until 2026-11-23 16:42:28Z; nothing was sent. Retry after Retry-After seconds.",
-                     *       "code": "procore_rate_limited",
-                     *       "retryAt": "2026-11-23T16:42:28+00:00"
-                     *     }
-                     */
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
@@ -5346,7 +5334,10 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Procore's last answer said the token has no requests left: nothing was sent. */
+            /**
+             * @description - `procore_rate_limited`: Procore's last answer said the token has no requests left: nothing was sent.
+             *     - `procore_fair_share`: the workspace's client-credentials token is shared with other workspaces, Procore says at most `ProcoreCalls:FairShare:ReservePercent` (20%) of its limit is left, and this workspace has used its share: nothing was sent, the others go on.
+             */
             429: {
                 headers: {
                     /** @description Seconds until Procore's window resets. */
@@ -5354,15 +5345,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "title": "Procore rate limit reached",
-                     *       "status": 429,
-                     *       "detail": "Procore said workspace 'acme-hq''s token has no requests left until 2026-11-23 16:42:28Z; nothing was sent. Retry after Retry-After seconds.",
-                     *       "code": "procore_rate_limited",
-                     *       "retryAt": "2026-11-23T16:42:28+00:00"
-                     *     }
-                     */
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
@@ -5502,7 +5484,10 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Procore's last answer said the token has no requests left: nothing was sent. */
+            /**
+             * @description - `procore_rate_limited`: Procore's last answer said the token has no requests left: nothing was sent.
+             *     - `procore_fair_share`: the workspace's client-credentials token is shared with other workspaces, Procore says at most `ProcoreCalls:FairShare:ReservePercent` (20%) of its limit is left, and this workspace has used its share: nothing was sent, the others go on.
+             */
             429: {
                 headers: {
                     /** @description Seconds until Procore's window resets. */
@@ -5510,15 +5495,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "title": "Procore rate limit reached",
-                     *       "status": 429,
-                     *       "detail": "Procore said workspace 'acme-hq''s token has no requests left until 2026-11-23 16:42:28Z; nothing was sent. Retry after Retry-After seconds.",
-                     *       "code": "procore_rate_limited",
-                     *       "retryAt": "2026-11-23T16:42:28+00:00"
-                     *     }
-                     */
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
@@ -5658,7 +5634,10 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Procore's last answer said the token has no requests left: nothing was sent. */
+            /**
+             * @description - `procore_rate_limited`: Procore's last answer said the token has no requests left: nothing was sent.
+             *     - `procore_fair_share`: the workspace's client-credentials token is shared with other workspaces, Procore says at most `ProcoreCalls:FairShare:ReservePercent` (20%) of its limit is left, and this workspace has used its share: nothing was sent, the others go on.
+             */
             429: {
                 headers: {
                     /** @description Seconds until Procore's window resets. */
@@ -5666,15 +5645,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "title": "Procore rate limit reached",
-                     *       "status": 429,
-                     *       "detail": "Procore said workspace 'acme-hq''s token has no requests left until 2026-11-23 16:42:28Z; nothing was sent. Retry after Retry-After seconds.",
-                     *       "code": "procore_rate_limited",
-                     *       "retryAt": "2026-11-23T16:42:28+00:00"
-                     *     }
-                     */
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
@@ -5814,7 +5784,10 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Procore's last answer said the token has no requests left: nothing was sent. */
+            /**
+             * @description - `procore_rate_limited`: Procore's last answer said the token has no requests left: nothing was sent.
+             *     - `procore_fair_share`: the workspace's client-credentials token is shared with other workspaces, Procore says at most `ProcoreCalls:FairShare:ReservePercent` (20%) of its limit is left, and this workspace has used its share: nothing was sent, the others go on.
+             */
             429: {
                 headers: {
                     /** @description Seconds until Procore's window resets. */
@@ -5822,15 +5795,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "title": "Procore rate limit reached",
-                     *       "status": 429,
-                     *       "detail": "Procore said workspace 'acme-hq''s token has no requests left until 2026-11-23 16:42:28Z; nothing was sent. Retry after Retry-After seconds.",
-                     *       "code": "procore_rate_limited",
-                     *       "retryAt": "2026-11-23T16:42:28+00:00"
-                     *     }
-                     */
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
