@@ -1,4 +1,3 @@
-using ProcoreConnect.Procore;
 using ProcoreConnect.ProcoreCalls;
 
 namespace ProcoreConnect.Extensions;
@@ -10,8 +9,6 @@ public static class ProcoreCallExtensions
     public static IServiceCollection AddProcoreCalls(this IServiceCollection services)
     {
         services.AddOptions<ProcoreCallOptions>().BindConfiguration(ProcoreCallOptions.Section).ValidateOnStartWith(new ProcoreCallOptionsValidator());
-        services.AddOptions<ProcoreFairShareOptions>().BindConfiguration(ProcoreFairShareOptions.Section).ValidateOnStartWith(new ProcoreFairShareOptionsValidator());
-        services.AddSingleton<ProcoreFairShare>();
         services.AddHttpForwarder();
         services.AddSingleton<ProcoreCallInvoker>();
         services.AddSingleton<ProcoreCallLog>();

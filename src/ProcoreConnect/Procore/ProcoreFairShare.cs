@@ -11,7 +11,7 @@ namespace ProcoreConnect.Procore;
 /// Per instance and best effort: Procore's headers are the truth, and each instance counts only
 /// the calls it sent.
 /// </summary>
-public sealed class ProcoreFairShare(ProcoreRateLimits limits, IOptions<ProcoreFairShareOptions> options, TimeProvider time)
+public sealed class ProcoreFairShare(IOptions<ProcoreFairShareOptions> options, TimeProvider time)
 {
     // Procore's two windows (developer docs, "Rate Limiting"): a reset at most 10 s away is the spike
     // window's, anything further the hourly one's.
@@ -19,22 +19,23 @@ public sealed class ProcoreFairShare(ProcoreRateLimits limits, IOptions<ProcoreF
     private static readonly TimeSpan HourlyWindow = TimeSpan.FromHours(1);
     private static readonly TimeSpan SweepEvery = TimeSpan.FromMinutes(1);
 
-    // By a hash of the token, as ProcoreRateLimits keeps it: the token itself stays out of memory here.
+    // By the key ProcoreRateLimits keeps the token by (a hash): the token itself stays out of memory here.
     private readonly ConcurrentDictionary<string, TokenCalls> _tokens = new(StringComparer.Ordinal);
     private long _nextSweep;
 
     /// <summary>
-    /// Lets <paramref name="workspaceKey"/>'s call with the shared token go (and counts it), or says
-    /// why it waits: null when it may go.
+    /// Lets <paramref name="workspaceKey"/>'s call with the shared token (by its key: a hash, never the
+    /// token) go, and counts it, or says why it waits; <paramref name="last"/> is what Procore last
+    /// said of the token's limit. Null when it may go.
     /// </summary>
-    public ProcoreFairShareRefusal? Admit(string accessToken, string workspaceKey)
+    public ProcoreFairShareRefusal? Admit(string tokenKey, string workspaceKey, ProcoreRateLimit? last)
     {
         var now = time.GetUtcNow();
         SweepNowAndThen(now);
-        var token = _tokens.GetOrAdd(ProcoreRateLimits.Key(accessToken), static _ => new TokenCalls());
+        var token = _tokens.GetOrAdd(tokenKey, static _ => new TokenCalls());
         lock (token)
         {
-            var refusal = Refusal(token, workspaceKey, limits.Last(accessToken), now);
+            var refusal = Refusal(token, workspaceKey, last, now);
             if (refusal is null)
             {
                 token.Count(workspaceKey, now);

@@ -20,7 +20,6 @@ public sealed class ProcoreProxy(
     ProcoreCallInvoker invoker,
     TokenReader tokens,
     ProcoreRateLimits limits,
-    ProcoreFairShare fairShare,
     IOptions<ProcoreOptions> procore,
     IOptions<ProcoreCallOptions> options,
     ProcoreCallRecorder recorder,
@@ -41,14 +40,14 @@ public sealed class ProcoreProxy(
         call.WorkspaceKey = token.WorkspaceKey;
         if (limits.BlockedUntil(token.AccessToken) is { } until)
         {
-            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling((until - time.GetUtcNow()).TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            RetryAt(context.Response, until);
             return call.AnsweredLocally(RateLimited(workspace.Id, until), recorder);
         }
 
         // Only a client's shared token has other workspaces to be fair to.
-        if (token.Shared is not null && fairShare.Admit(token.AccessToken, token.WorkspaceKey) is { } waits)
+        if (token.Shared is not null && limits.AdmitShared(token.AccessToken, token.WorkspaceKey) is { } waits)
         {
-            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling((waits.Until - time.GetUtcNow()).TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            RetryAt(context.Response, waits.Until);
             return call.AnsweredLocally(FairShareUsed(workspace.Id, waits), recorder);
         }
 
@@ -90,6 +89,9 @@ public sealed class ProcoreProxy(
         + $"Retry after Retry-After seconds (the window resets at {waits.Until:u}); spread a bulk sync over time, or over the companies in turn.",
         statusCode: StatusCodes.Status429TooManyRequests, title: "Fair share of a shared Procore rate limit used",
         extensions: new Dictionary<string, object?> { ["code"] = "procore_fair_share", ["retryAt"] = waits.Until });
+
+    private void RetryAt(HttpResponse response, DateTimeOffset until) =>
+        response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling((until - time.GetUtcNow()).TotalSeconds)).ToString(CultureInfo.InvariantCulture);
 
     private async Task<(ForwarderError Error, ProcoreCallTransformer Transformer)> SendAsync(HttpContext context, Uri destination, CachedToken token, bool holdUnauthorized)
     {
