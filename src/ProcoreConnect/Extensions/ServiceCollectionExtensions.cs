@@ -158,6 +158,8 @@ public static class ServiceCollectionExtensions
             .ConfigureHttpClient(c => c.Timeout = TimeSpan.FromSeconds(30))
             .ConfigurePrimaryHttpMessageHandler(PooledHandler).SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .AddHttpMessageHandler(static () => new Security.CostlyWorkHandler());
+        services.AddOptions<ProcoreFairShareOptions>().BindConfiguration(ProcoreFairShareOptions.Section).ValidateOnStartWith(new ProcoreFairShareOptionsValidator());
+        services.AddSingleton<ProcoreFairShare>();
         services.AddSingleton<ProcoreRateLimits>();
         services.AddHttpClient<ProcoreApiClient, ProcoreApiClient>((http, sp) =>
                 new(http, sp.GetRequiredService<IOptions<ProcoreOptions>>(), sp.GetRequiredService<ProcoreRateLimits>()))

@@ -9,9 +9,10 @@ namespace ProcoreConnect.Procore;
 /// What Procore last said about a token's rate limit. Procore reports whichever of its limits
 /// (hourly, or the 10-second spike limit) is nearer in <c>X-Rate-Limit-Limit/Remaining/Reset</c>;
 /// once a token is over (a 429, or Remaining 0), nothing more is sent with it until Reset.
-/// No limit is assumed: the headers are the only source.
+/// No limit is assumed: the headers are the only source. A token several workspaces share (a
+/// client-credentials client's) is also shared fairly among them (<see cref="ProcoreFairShare"/>).
 /// </summary>
-public sealed class ProcoreRateLimits(TimeProvider time)
+public sealed class ProcoreRateLimits(TimeProvider time, ProcoreFairShare fairShare)
 {
     // By a hash of the token: the token itself is a secret and stays out of this map.
     private readonly ConcurrentDictionary<string, DateTimeOffset> _blockedUntil = new(StringComparer.Ordinal);
@@ -21,8 +22,17 @@ public sealed class ProcoreRateLimits(TimeProvider time)
     private const int SweepAbove = 10_000;
 
     /// <summary>What Procore's last answer with this token said about its limit, while that window lasts.</summary>
-    public ProcoreRateLimit? Last(string accessToken) =>
-        _last.TryGetValue(Key(accessToken), out var last) && last.Reset > time.GetUtcNow() ? last : null;
+    public ProcoreRateLimit? Last(string accessToken) => LastByKey(Key(accessToken));
+
+    /// <summary>
+    /// Whether a workspace's call with a token it shares with other workspaces may go now, by its fair
+    /// share of what Procore said is left: null when it may (and it is counted), else why it waits.
+    /// </summary>
+    public ProcoreFairShareRefusal? AdmitShared(string accessToken, string workspaceKey)
+    {
+        var key = Key(accessToken);
+        return fairShare.Admit(key, workspaceKey, LastByKey(key));
+    }
 
     /// <summary>When the token may be used again, if it is over its limit now.</summary>
     public DateTimeOffset? BlockedUntil(string accessToken)
@@ -70,6 +80,9 @@ public sealed class ProcoreRateLimits(TimeProvider time)
         _blockedUntil[Key(accessToken)] = until;
         return until;
     }
+
+    private ProcoreRateLimit? LastByKey(string key) =>
+        _last.TryGetValue(key, out var last) && last.Reset > time.GetUtcNow() ? last : null;
 
     private void Remember(string key, ProcoreRateLimit limit, DateTimeOffset now)
     {

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using ProcoreConnect.Http;
 using ProcoreConnect.OpenApi;
+using ProcoreConnect.Procore;
 using ProcoreConnect.Tokens;
 using ProcoreConnect.Workspaces;
 using static ProcoreConnect.OpenApi.ResponseDoc;
@@ -72,7 +73,11 @@ public static class ProcoreCallEndpoints
         Invalid(Problems.Field("path", "Only Procore API paths are forwarded: rest/… or vapid/…."),
             "The path is not a Procore API path, or holds dot segments, encoded slashes or dots, backslashes or control characters: nothing was sent."),
         WorkspaceRoutes.NotFound,
-        Problem(ProcoreProxy.RateLimited(ApiExamples.WorkspaceId, ApiExamples.Later), "Procore's last answer said the token has no requests left: nothing was sent.")
+        Problem(ProcoreProxy.RateLimited(ApiExamples.WorkspaceId, ApiExamples.Later), "`procore_rate_limited`: Procore's last answer said the token has no requests left: nothing was sent.")
+            with { Header = ("Retry-After", "Seconds until Procore's window resets.") },
+        Problem(ProcoreProxy.FairShareUsed(ApiExamples.WorkspaceId, new ProcoreFairShareRefusal(ApiExamples.Later, 1200, 1200, 3, 3600, 720)),
+            "`procore_fair_share`: the workspace's client-credentials token is shared with other workspaces, Procore says at most "
+            + "`ProcoreCalls:FairShare:ReservePercent` (20%) of its limit is left, and this workspace has used its share: nothing was sent, the others go on.")
             with { Header = ("Retry-After", "Seconds until Procore's window resets.") },
         .. TokenEndpoints.TokenProblems,
     ];

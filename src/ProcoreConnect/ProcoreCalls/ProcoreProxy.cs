@@ -40,8 +40,15 @@ public sealed class ProcoreProxy(
         call.WorkspaceKey = token.WorkspaceKey;
         if (limits.BlockedUntil(token.AccessToken) is { } until)
         {
-            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling((until - time.GetUtcNow()).TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            RetryAt(context.Response, until);
             return call.AnsweredLocally(RateLimited(workspace.Id, until), recorder);
+        }
+
+        // Only a client's shared token has other workspaces to be fair to.
+        if (token.Shared is not null && limits.AdmitShared(token.AccessToken, token.WorkspaceKey) is { } waits)
+        {
+            RetryAt(context.Response, waits.Until);
+            return call.AnsweredLocally(FairShareUsed(workspace.Id, waits), recorder);
         }
 
         var replayable = await BufferIfSmallAsync(context.Request, cancellationToken);
@@ -74,6 +81,17 @@ public sealed class ProcoreProxy(
         $"Procore said workspace '{id}''s token has no requests left until {until:u}; nothing was sent. Retry after Retry-After seconds.",
         statusCode: StatusCodes.Status429TooManyRequests, title: "Procore rate limit reached",
         extensions: new Dictionary<string, object?> { ["code"] = "procore_rate_limited", ["retryAt"] = until });
+
+    /// <summary>The 429 the service answers itself when a workspace has used its share of a rate limit its token shares with other workspaces.</summary>
+    public static ProblemHttpResult FairShareUsed(string id, ProcoreFairShareRefusal waits) => TypedResults.Problem(
+        $"Workspace '{id}' has sent {waits.Used} calls in Procore's current window, its fair share ({waits.Share}) of the {waits.Limit} its client-credentials token "
+        + $"allows and shares with {waits.Workspaces - 1} other workspace(s), and only {waits.Remaining} are left, kept for the others; nothing was sent. "
+        + $"Retry after Retry-After seconds (the window resets at {waits.Until:u}); spread a bulk sync over time, or over the companies in turn.",
+        statusCode: StatusCodes.Status429TooManyRequests, title: "Fair share of a shared Procore rate limit used",
+        extensions: new Dictionary<string, object?> { ["code"] = "procore_fair_share", ["retryAt"] = waits.Until });
+
+    private void RetryAt(HttpResponse response, DateTimeOffset until) =>
+        response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling((until - time.GetUtcNow()).TotalSeconds)).ToString(CultureInfo.InvariantCulture);
 
     private async Task<(ForwarderError Error, ProcoreCallTransformer Transformer)> SendAsync(HttpContext context, Uri destination, CachedToken token, bool holdUnauthorized)
     {

@@ -5038,7 +5038,10 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Procore's last answer said the token has no requests left: nothing was sent. */
+            /**
+             * @description - `procore_rate_limited`: Procore's last answer said the token has no requests left: nothing was sent.
+             *     - `procore_fair_share`: the workspace's client-credentials token is shared with other workspaces, Procore says at most `ProcoreCalls:FairShare:ReservePercent` (20%) of its limit is left, and this workspace has used its share: nothing was sent, the others go on.
+             */
             429: {
                 headers: {
                     /** @description Seconds until Procore's window resets. */
@@ -5046,15 +5049,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "title": "Procore rate limit reached",
-                     *       "status": 429,
-                     *       "detail": "Procore said workspace 'acme-hq''s token has no requests left until 2026-11-23 16:42:28Z; nothing was sent. Retry after Retry-After seconds.",
-                     *       "code": "procore_rate_limited",
-                     *       "retryAt": "2026-11-23T16:42:28+00:00"
-                     *     }
-                     */
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
@@ -5195,7 +5189,10 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Procore's last answer said the token has no requests left: nothing was sent. */
+            /**
+             * @description - `procore_rate_limited`: Procore's last answer said the token has no requests left: nothing was sent.
+             *     - `procore_fair_share`: the workspace's client-credentials token is shared with other workspaces, Procore says at most `ProcoreCalls:FairShare:ReservePercent` (20%) of its limit is left, and this workspace has used its share: nothing was sent, the others go on.
+             */
             429: {
                 headers: {
                     /** @description Seconds until Procore's window resets. */
@@ -5203,15 +5200,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "title": "Procore rate limit reached",
-                     *       "status": 429,
-                     *       "detail": "Procore said workspace 'acme-hq''s token has no requests left until 2026-11-23 16:42:28Z; nothing was sent. Retry after Retry-After seconds.",
-                     *       "code": "procore_rate_limited",
-                     *       "retryAt": "2026-11-23T16:42:28+00:00"
-                     *     }
-                     */
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
@@ -5352,7 +5340,10 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Procore's last answer said the token has no requests left: nothing was sent. */
+            /**
+             * @description - `procore_rate_limited`: Procore's last answer said the token has no requests left: nothing was sent.
+             *     - `procore_fair_share`: the workspace's client-credentials token is shared with other workspaces, Procore says at most `ProcoreCalls:FairShare:ReservePercent` (20%) of its limit is left, and this workspace has used its share: nothing was sent, the others go on.
+             */
             429: {
                 headers: {
                     /** @description Seconds until Procore's window resets. */
@@ -5360,15 +5351,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "title": "Procore rate limit reached",
-                     *       "status": 429,
-                     *       "detail": "Procore said workspace 'acme-hq''s token has no requests left until 2026-11-23 16:42:28Z; nothing was sent. Retry after Retry-After seconds.",
-                     *       "code": "procore_rate_limited",
-                     *       "retryAt": "2026-11-23T16:42:28+00:00"
-                     *     }
-                     */
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
@@ -5509,7 +5491,10 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Procore's last answer said the token has no requests left: nothing was sent. */
+            /**
+             * @description - `procore_rate_limited`: Procore's last answer said the token has no requests left: nothing was sent.
+             *     - `procore_fair_share`: the workspace's client-credentials token is shared with other workspaces, Procore says at most `ProcoreCalls:FairShare:ReservePercent` (20%) of its limit is left, and this workspace has used its share: nothing was sent, the others go on.
+             */
             429: {
                 headers: {
                     /** @description Seconds until Procore's window resets. */
@@ -5517,15 +5502,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "title": "Procore rate limit reached",
-                     *       "status": 429,
-                     *       "detail": "Procore said workspace 'acme-hq''s token has no requests left until 2026-11-23 16:42:28Z; nothing was sent. Retry after Retry-After seconds.",
-                     *       "code": "procore_rate_limited",
-                     *       "retryAt": "2026-11-23T16:42:28+00:00"
-                     *     }
-                     */
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
@@ -5666,7 +5642,10 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Procore's last answer said the token has no requests left: nothing was sent. */
+            /**
+             * @description - `procore_rate_limited`: Procore's last answer said the token has no requests left: nothing was sent.
+             *     - `procore_fair_share`: the workspace's client-credentials token is shared with other workspaces, Procore says at most `ProcoreCalls:FairShare:ReservePercent` (20%) of its limit is left, and this workspace has used its share: nothing was sent, the others go on.
+             */
             429: {
                 headers: {
                     /** @description Seconds until Procore's window resets. */
@@ -5674,15 +5653,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "title": "Procore rate limit reached",
-                     *       "status": 429,
-                     *       "detail": "Procore said workspace 'acme-hq''s token has no requests left until 2026-11-23 16:42:28Z; nothing was sent. Retry after Retry-After seconds.",
-                     *       "code": "procore_rate_limited",
-                     *       "retryAt": "2026-11-23T16:42:28+00:00"
-                     *     }
-                     */
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
@@ -5823,7 +5793,10 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Procore's last answer said the token has no requests left: nothing was sent. */
+            /**
+             * @description - `procore_rate_limited`: Procore's last answer said the token has no requests left: nothing was sent.
+             *     - `procore_fair_share`: the workspace's client-credentials token is shared with other workspaces, Procore says at most `ProcoreCalls:FairShare:ReservePercent` (20%) of its limit is left, and this workspace has used its share: nothing was sent, the others go on.
+             */
             429: {
                 headers: {
                     /** @description Seconds until Procore's window resets. */
@@ -5831,15 +5804,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "title": "Procore rate limit reached",
-                     *       "status": 429,
-                     *       "detail": "Procore said workspace 'acme-hq''s token has no requests left until 2026-11-23 16:42:28Z; nothing was sent. Retry after Retry-After seconds.",
-                     *       "code": "procore_rate_limited",
-                     *       "retryAt": "2026-11-23T16:42:28+00:00"
-                     *     }
-                     */
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
