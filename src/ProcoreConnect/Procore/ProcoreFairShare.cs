@@ -68,7 +68,7 @@ public sealed class ProcoreFairShare(IOptions<ProcoreFairShareOptions> options, 
         var start = last.Reset - window < now ? last.Reset - window : now;
         var used = token.CallsSince(workspaceKey, start, now);
         var share = Math.Max(1, last.Limit / workspaces);
-        return used >= share ? new ProcoreFairShareRefusal(last.Reset, used, share, workspaces, last.Limit, last.Remaining) : null;
+        return used >= share ? new ProcoreFairShareRefusal(last.Reset + ProcoreRateLimits.ResetMargin, used, share, workspaces, last.Limit, last.Remaining) : null;
     }
 
     // Nothing is remembered past an hour without a call: a token is replaced every 90 minutes, and

@@ -18,6 +18,13 @@ public sealed class ProcoreRateLimits(TimeProvider time, ProcoreFairShare fairSh
     private readonly ConcurrentDictionary<string, DateTimeOffset> _blockedUntil = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ProcoreRateLimit> _last = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// How long after Procore's <c>X-Rate-Limit-Reset</c> a token over its limit is used again: Reset
+    /// is whole seconds and Procore does not say how it rounds, so the window may end up to a second
+    /// later; a second's wait costs less than a 429, which Integration Health counts.
+    /// </summary>
+    public static readonly TimeSpan ResetMargin = TimeSpan.FromSeconds(1);
+
     // Tokens live 90 minutes: what is remembered about them past their window is dropped now and then.
     private const int SweepAbove = 10_000;
 
@@ -71,7 +78,7 @@ public sealed class ProcoreRateLimits(TimeProvider time, ProcoreFairShare fairSh
 
         // A 429 without a Reset header: back off for its Retry-After, else for Procore's shorter window.
         var retryAfter = response.Headers.RetryAfter?.Delta is { } delta ? now + delta : (DateTimeOffset?)null;
-        var until = reset is { } r && r > now ? r : retryAfter ?? now.AddSeconds(10);
+        var until = reset is { } r && r > now ? r + ResetMargin : retryAfter ?? now.AddSeconds(10);
         if (retryAfter > until)
         {
             until = retryAfter.Value;

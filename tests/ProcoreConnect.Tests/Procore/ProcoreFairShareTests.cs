@@ -49,7 +49,7 @@ public sealed class ProcoreFairShareTests
 
         var refusal = _limits.AdmitShared(Token, "a");
 
-        Assert.Equal(new ProcoreFairShareRefusal(reset, Used: 79, Share: 50, Workspaces: 2, Limit: 100, Remaining: 20), refusal);
+        Assert.Equal(new ProcoreFairShareRefusal(reset + ProcoreRateLimits.ResetMargin, Used: 79, Share: 50, Workspaces: 2, Limit: 100, Remaining: 20), refusal);
         while (remaining > 0)
         {
             Assert.Null(_limits.AdmitShared(Token, "b"));
@@ -206,6 +206,19 @@ public sealed class ProcoreFairShareTests
         new(Options.Create(new ProcoreFairShareOptions { ReservePercent = percent }), _clock);
 
     // What Procore's answer to the last call said about the token's nearer limit.
+    [Fact]
+    public void A_token_out_of_requests_waits_a_second_past_procores_whole_second_reset()
+    {
+        var reset = _clock.GetUtcNow().AddSeconds(5);
+        Procore(limit: 100, remaining: 0, reset);
+
+        Assert.Equal(reset + ProcoreRateLimits.ResetMargin, _limits.BlockedUntil(Token));
+        _clock.Advance(TimeSpan.FromSeconds(5.5));
+        Assert.NotNull(_limits.BlockedUntil(Token));
+        _clock.Advance(TimeSpan.FromSeconds(0.5));
+        Assert.Null(_limits.BlockedUntil(Token));
+    }
+
     private void Procore(long limit, long remaining, DateTimeOffset reset, ProcoreRateLimits? limits = null)
     {
         using var response = new HttpResponseMessage(HttpStatusCode.OK);
