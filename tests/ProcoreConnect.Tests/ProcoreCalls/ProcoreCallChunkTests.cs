@@ -1,0 +1,130 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Azure.Data.Tables;
+using ProcoreConnect.Http;
+using ProcoreConnect.ProcoreCalls;
+using ProcoreConnect.Storage;
+using ProcoreConnect.Tests.Infrastructure;
+
+namespace ProcoreConnect.Tests.ProcoreCalls;
+
+/// <summary>
+/// The call log as stored: many calls to a row, paged by calls; a partner's flood that drops only
+/// its own calls and says so.
+/// </summary>
+public sealed class ProcoreCallChunkTests(ProcoreFixture fixture) : IClassFixture<ProcoreFixture>
+{
+    private HttpClient Client => fixture.Client;
+
+    private static string Proxy(string id, string path) => $"/api/workspaces/{id}/procore/{path}";
+
+    private async Task<JsonElement> PageAsync(HttpClient client, string id, int size, string? token = null)
+    {
+        var response = await client.GetAsync($"/api/workspaces/{id}/procore-calls?pageSize={size}" + (token is null ? "" : "&continuationToken=" + token));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.ReadJsonAsync();
+    }
+
+    private async Task CallAsync(string id, string path)
+    {
+        fixture.Clock.Advance(TimeSpan.FromMilliseconds(10));
+        Assert.Equal(HttpStatusCode.OK, (await Client.GetAsync(Proxy(id, path))).StatusCode);
+    }
+
+    [Fact]
+    public async Task Calls_written_in_several_chunks_page_newest_first_each_once()
+    {
+        var id = await fixture.ConnectedWorkspaceAsync(fixture.Simulator.Register());
+        for (var i = 1; i <= 7; i++)
+        {
+            await CallAsync(id, $"rest/v1.0/echo/{i}");
+            if (i is 3 or 4)
+            {
+                await PageAsync(Client, id, 1); // a list writes what is waiting: chunks of 3, 1 and 3 calls
+            }
+        }
+
+        var paths = new List<string>();
+        string? token = null;
+        var pages = 0;
+        do
+        {
+            var page = await PageAsync(Client, id, 3, token);
+            paths.AddRange(page.GetProperty("calls").EnumerateArray().Select(c => c.GetProperty("path").GetString()!));
+            token = page.GetProperty("continuationToken").GetString();
+            pages++;
+        }
+        while (token is not null && pages < 10);
+
+        Assert.Equal([.. Enumerable.Range(1, 7).Reverse().Select(i => $"rest/v1.0/echo/{i}")], paths);
+        Assert.Equal(3, pages);
+        var rows = await RowsAsync(await WorkspaceKeyAsync(id));
+        Assert.Equal(3, rows.Count(r => !r.RowKey.StartsWith(CallCountsEntity.Prefix, StringComparison.Ordinal)));
+    }
+
+    [Theory]
+    [InlineData("0000000000000000000-zzzzzzzz:1")]
+    [InlineData("0000000000000000000-0000000a")]
+    [InlineData("0000000000000000000-0000000a:-1")]
+    [InlineData("h0000000000000000000-0000000a:0")]
+    public async Task A_continuation_token_this_api_did_not_make_is_refused(string cursor)
+    {
+        var id = await fixture.ConnectedWorkspaceAsync(fixture.Simulator.Register());
+        var response = await Client.GetAsync($"/api/workspaces/{id}/procore-calls?continuationToken={Paging.Encode(cursor)}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("continuationToken", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_partner_flooding_the_log_drops_only_its_own_calls_and_they_are_counted_as_not_logged()
+    {
+        var flooder = fixture.App.ClientFor("partner-flood");
+        var flooded = await fixture.CreateWorkspaceAsync(fixture.Simulator.Register(), authFlow: "client_credentials", caller: flooder);
+        var id = await fixture.ConnectedWorkspaceAsync(fixture.Simulator.Register());
+        var recorder = fixture.App.Services.GetRequiredService<ProcoreCallRecorder>();
+
+        // Calls answered locally cost the flooder nothing at Procore; recorded straight in, faster than any writer drains them.
+        for (var i = 0; i < ProcoreCallRecorder.Capacity; i++)
+        {
+            recorder.Record(new ProcoreCallEntry
+            {
+                PartnerId = "partner-flood", WorkspaceId = flooded, At = fixture.Clock.GetUtcNow(), Method = "GET", Path = "rest/v1.0/flood", Status = 429, AnsweredLocally = true,
+            });
+        }
+
+        for (var i = 1; i <= 20; i++)
+        {
+            await CallAsync(id, $"rest/v1.0/echo/{i}");
+        }
+
+        var page = await PageAsync(Client, id, 100);
+        Assert.Equal(20, page.GetProperty("calls").GetArrayLength());
+        var health = await (await Client.GetAsync($"/api/workspaces/{id}/procore-calls/health")).ReadJsonAsync();
+        Assert.Equal(0, health.GetProperty("notLogged").GetInt32());
+
+        var flood = await (await flooder.GetAsync($"/api/workspaces/{flooded}/procore-calls/health")).ReadJsonAsync();
+        Assert.Equal(ProcoreCallRecorder.Capacity, flood.GetProperty("calls").GetInt32());
+        Assert.Equal(ProcoreCallRecorder.Capacity - ProcoreCallRecorder.PartnerShare, flood.GetProperty("notLogged").GetInt32());
+        Assert.Equal(ProcoreCallRecorder.Capacity, flood.GetProperty("observations").EnumerateArray().Single(o => o.GetProperty("status").GetInt32() == 429).GetProperty("count").GetInt32());
+        Assert.Contains(fixture.App.Logs.Lines, l => l.Contains($"{ProcoreCallRecorder.Capacity - ProcoreCallRecorder.PartnerShare} Procore calls were not logged", StringComparison.Ordinal)
+            && l.Contains("partner-flood", StringComparison.Ordinal));
+    }
+
+    private async Task<string> WorkspaceKeyAsync(string id) =>
+        (await fixture.App.Services.GetRequiredService<ProcoreConnect.Workspaces.WorkspaceRepository>()
+            .FindAsync(new ProcoreConnect.Workspaces.WorkspaceRef(AppFactory.DefaultPartner, id), CancellationToken.None))!.Key;
+
+    private async Task<List<TableEntity>> RowsAsync(string partition)
+    {
+        var table = await fixture.App.Services.GetRequiredService<TableStore>().GetAsync(ProcoreCallLog.TableName, CancellationToken.None);
+        var rows = new List<TableEntity>();
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partition}"), select: ["PartitionKey", "RowKey"]))
+        {
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+}
