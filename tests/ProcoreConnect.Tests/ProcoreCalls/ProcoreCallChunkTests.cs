@@ -11,7 +11,7 @@ namespace ProcoreConnect.Tests.ProcoreCalls;
 
 /// <summary>
 /// The call log as stored: many calls to a row, paged by calls; a partner's flood that drops only
-/// its own calls and says so.
+/// its own calls and says so; a deleted workspace's log gone with it; the purge past retention.
 /// </summary>
 public sealed class ProcoreCallChunkTests(ProcoreFixture fixture) : IClassFixture<ProcoreFixture>
 {
@@ -110,6 +110,42 @@ public sealed class ProcoreCallChunkTests(ProcoreFixture fixture) : IClassFixtur
         Assert.Equal(ProcoreCallRecorder.Capacity, flood.GetProperty("observations").EnumerateArray().Single(o => o.GetProperty("status").GetInt32() == 429).GetProperty("count").GetInt32());
         Assert.Contains(fixture.App.Logs.Lines, l => l.Contains($"{ProcoreCallRecorder.Capacity - ProcoreCallRecorder.PartnerShare} Procore calls were not logged", StringComparison.Ordinal)
             && l.Contains("partner-flood", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_deleted_workspace_takes_its_call_log_with_it()
+    {
+        var id = await fixture.ConnectedWorkspaceAsync(fixture.Simulator.Register());
+        var key = await WorkspaceKeyAsync(id);
+        await CallAsync(id, "rest/v1.0/echo/gone");
+        Assert.Equal(1, (await PageAsync(Client, id, 10)).GetProperty("calls").GetArrayLength());
+        Assert.NotEmpty(await RowsAsync(key));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await Client.DeleteAsync($"/api/workspaces/{id}/connection")).StatusCode);
+
+        Assert.Empty(await RowsAsync(key));
+    }
+
+    [Fact]
+    public async Task The_purge_deletes_every_row_past_retention_a_page_at_a_time_and_keeps_the_rest()
+    {
+        var services = fixture.App.Services;
+        var table = await services.GetRequiredService<TableStore>().GetAsync(ProcoreCallLog.TableName, CancellationToken.None);
+        var partition = "purge-" + Guid.NewGuid().ToString("N");
+        var now = fixture.Clock.GetUtcNow();
+        var old = now - TimeSpan.FromDays(15);
+
+        // More than one storage page (1,000 rows) of expired chunks, and a chunk and a counts row still within retention.
+        var expired = Enumerable.Range(0, 1_050).Select(i => new CallChunkEntity { PartitionKey = partition, RowKey = ProcoreCallLog.ChunkKey(old.AddSeconds(-i)), At = old.AddSeconds(-i), Count = 0 });
+        await TableTransactions.UpsertAllAsync(table, expired, CancellationToken.None);
+        var kept = new CallChunkEntity { PartitionKey = partition, RowKey = ProcoreCallLog.ChunkKey(now), At = now };
+        var counts = new CallCountsEntity { PartitionKey = partition, RowKey = ProcoreCallLog.CountsKey(ProcoreCallLog.Hour(now), "test"), At = ProcoreCallLog.Hour(now), Calls = 1 };
+        var oldCounts = new CallCountsEntity { PartitionKey = partition, RowKey = ProcoreCallLog.CountsKey(ProcoreCallLog.Hour(old), "test"), At = ProcoreCallLog.Hour(old), Calls = 1 };
+        await TableTransactions.UpsertAllAsync(table, [kept, counts, oldCounts], CancellationToken.None);
+
+        await PurgeProcoreCalls.RunAsync(services, CancellationToken.None);
+
+        Assert.Equal([kept.RowKey, counts.RowKey], (await RowsAsync(partition)).Select(r => r.RowKey).Order(StringComparer.Ordinal));
     }
 
     private async Task<string> WorkspaceKeyAsync(string id) =>
