@@ -35,6 +35,7 @@ public sealed class ProcoreCallRecorder(ProcoreCallLog log, CallOwners owners, P
 
     private Dictionary<(string Partner, string Workspace, string Key), CallCounts> _dropped = [];
     private int _queued;
+    private long _lastCycle;
     private TaskCompletionSource _arrived = Signal();
     private TaskCompletionSource _wake = Signal();
     private TaskCompletionSource _cycle = Signal();
@@ -43,7 +44,8 @@ public sealed class ProcoreCallRecorder(ProcoreCallLog log, CallOwners owners, P
     public void Record(ProcoreCallEntry call)
     {
         var held = _held.GetOrAdd(call.PartnerId, static _ => new StrongBox<int>());
-        if (Interlocked.Increment(ref held.Value) > PartnerShare)
+        var holds = Interlocked.Increment(ref held.Value);
+        if (holds > PartnerShare)
         {
             Interlocked.Decrement(ref held.Value);
             Drop(call);
@@ -64,7 +66,7 @@ public sealed class ProcoreCallRecorder(ProcoreCallLog log, CallOwners owners, P
         {
             Volatile.Read(ref _arrived).TrySetResult();
         }
-        else if (queued == Capacity / 2)
+        else if (queued == Capacity / 2 || holds == PartnerShare / 2)
         {
             Volatile.Read(ref _wake).TrySetResult();
         }
@@ -109,23 +111,26 @@ public sealed class ProcoreCallRecorder(ProcoreCallLog log, CallOwners owners, P
 
     private static TaskCompletionSource Signal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    // One write a second however many calls arrive; a list's flush or a half-full queue ends the wait early.
+    // One write a second (from the start of the last) however many calls arrive; a list's flush, or a
+    // queue or a partner's share half full, ends the wait early.
     private async Task PaceAsync(CancellationToken stoppingToken)
     {
         var wake = Volatile.Read(ref _wake).Task;
-        if (wake.IsCompleted)
+        var wait = FlushInterval - time.GetElapsedTime(_lastCycle);
+        if (wake.IsCompleted || wait <= TimeSpan.Zero)
         {
             return;
         }
 
         using var pace = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        await Task.WhenAny(Task.Delay(FlushInterval, time, pace.Token), wake);
+        await Task.WhenAny(Task.Delay(wait, time, pace.Token), wake);
         await pace.CancelAsync();
         stoppingToken.ThrowIfCancellationRequested();
     }
 
     private async Task CycleAsync(CancellationToken cancellationToken)
     {
+        _lastCycle = time.GetTimestamp();
         var done = Interlocked.Exchange(ref _cycle, Signal());
         Interlocked.Exchange(ref _arrived, Signal());
         Interlocked.Exchange(ref _wake, Signal());
