@@ -16,11 +16,10 @@ namespace ProcoreConnect.WorkspaceConnections;
 public sealed class WorkspaceDeletion(
     WorkspaceRepository workspaces,
     ISecretStore secrets,
-    Webhooks.InboundWebhookStore hooks,
+    WorkspaceKeyedData keyed,
     WorkspaceTagIndex tagIndex,
     TokenCache tokens,
     GrantCleanup grants,
-    ProcoreCalls.ProcoreCallLog callLog,
     TimeProvider time,
     ILogger<WorkspaceDeletion> logger)
 {
@@ -65,8 +64,7 @@ public sealed class WorkspaceDeletion(
     {
         await grants.RevokeAsync(workspace, null, cancellationToken);
         await secrets.DeleteAsync(SecretNames.Tokens(workspace.SecretPrefix), cancellationToken);
-        await hooks.PurgeAsync(workspace.Key, cancellationToken);
-        await callLog.DeleteAsync(workspace.Key, cancellationToken);
+        await keyed.PurgeAsync(workspace.Key, cancellationToken);
         await tagIndex.RemoveAsync(workspace.Ref, workspace.Tags, cancellationToken);
         await workspaces.DeleteAsync(workspace, cancellationToken);
         tokens.Remove(workspace.Ref);
