@@ -77,6 +77,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<GrantCleanup>();
         services.AddSingleton<WorkspaceConnectionService>();
         services.AddSingleton<WorkspaceDeletion>();
+        services.AddSingleton<WorkspaceKeyedData>();
         services.AddSingleton<DeletionNotice>();
         services.AddSingleton<Clients.OAuthClientRepository>();
         services.AddSingleton<ClientManagement.OAuthClientService>();

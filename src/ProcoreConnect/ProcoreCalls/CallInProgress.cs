@@ -19,7 +19,7 @@ internal sealed class CallInProgress(HttpContext context, WorkspaceRef workspace
     /// <summary>Ends a call the service answered itself (nothing was sent, or the retry had no token).</summary>
     public ProblemHttpResult AnsweredLocally(ProblemHttpResult problem, ProcoreCallRecorder recorder)
     {
-        recorder.Record(Entry(problem.StatusCode, locally: true, requestId: null, remaining: null));
+        recorder.Record(Entry(problem.StatusCode, locally: true, requestId: null, remaining: null, error: null));
         return problem;
     }
 
@@ -34,14 +34,13 @@ internal sealed class CallInProgress(HttpContext context, WorkspaceRef workspace
                 statusCode: context.Response.StatusCode, title: "Procore unreachable");
         }
 
-        recorder.Record(Entry(context.Response.StatusCode, locally: false, transformer.RequestId, transformer.RateLimitRemaining));
+        recorder.Record(Entry(context.Response.StatusCode, locally: false, transformer.RequestId, transformer.RateLimitRemaining, error == ForwarderError.None ? null : error.ToString()));
         return problem;
     }
 
-    private ProcoreCallEntity Entry(int status, bool locally, string? requestId, long? remaining) => new()
+    private ProcoreCallEntry Entry(int status, bool locally, string? requestId, long? remaining, string? error) => new()
     {
-        PartitionKey = WorkspaceKey ?? "",
-        RowKey = ProcoreCallLog.RowKey(_at),
+        WorkspaceKey = WorkspaceKey ?? "",
         PartnerId = workspace.PartnerId,
         WorkspaceId = workspace.Id,
         At = _at,
@@ -53,5 +52,6 @@ internal sealed class CallInProgress(HttpContext context, WorkspaceRef workspace
         ProcoreRequestId = requestId,
         RateLimitRemaining = remaining,
         Retried = Retried,
+        Error = error,
     };
 }

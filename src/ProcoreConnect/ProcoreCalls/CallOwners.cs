@@ -4,7 +4,7 @@ using ProcoreConnect.Workspaces;
 namespace ProcoreConnect.ProcoreCalls;
 
 /// <summary>
-/// Fills in a logged call's workspace key and OAuth client from the workspace's row, read at most
+/// Finds a logged call's workspace key and OAuth client from the workspace's row, read at most
 /// once a minute per workspace, off the request path (a proxied call does not read the row).
 /// </summary>
 public sealed class CallOwners(WorkspaceRepository workspaces, TimeProvider time)
@@ -13,29 +13,25 @@ public sealed class CallOwners(WorkspaceRepository workspaces, TimeProvider time
 
     private readonly ConcurrentDictionary<WorkspaceRef, (string Key, string Client, DateTimeOffset ReadAt)> _owners = new();
 
-    /// <summary>Completes the call; false when its workspace is gone (the call is then not logged).</summary>
-    public async Task<bool> CompleteAsync(ProcoreCallEntity call, CancellationToken cancellationToken)
+    /// <summary>
+    /// The workspace's key and client; null when it is gone or being deleted (its calls are then
+    /// not logged), or is another creation than <paramref name="key"/> (when known).
+    /// </summary>
+    public async Task<(string Key, string Client)?> FindAsync(WorkspaceRef reference, string key, CancellationToken cancellationToken)
     {
-        var reference = new WorkspaceRef(call.PartnerId, call.WorkspaceId);
         var now = time.GetUtcNow();
-        if (!_owners.TryGetValue(reference, out var owner) || now - owner.ReadAt > Keep || (call.PartitionKey.Length > 0 && call.PartitionKey != owner.Key))
+        if (!_owners.TryGetValue(reference, out var owner) || now - owner.ReadAt > Keep || (key.Length > 0 && key != owner.Key))
         {
-            if (await workspaces.FindAsync(reference, cancellationToken) is not { } workspace)
+            if (await workspaces.FindVisibleAsync(reference, cancellationToken) is not { } workspace)
             {
                 _owners.TryRemove(reference, out _);
-                return false;
+                return null;
             }
 
             owner = (workspace.Key, workspace.Client.Key, now);
             _owners[reference] = owner;
         }
 
-        if (call.PartitionKey.Length == 0)
-        {
-            call.PartitionKey = owner.Key;
-        }
-
-        call.Client = owner.Client;
-        return true;
+        return key.Length > 0 && key != owner.Key ? null : (owner.Key, owner.Client);
     }
 }

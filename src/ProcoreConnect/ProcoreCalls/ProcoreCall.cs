@@ -29,4 +29,7 @@ public sealed record ProcoreCall
 
     /// <summary>Whether a 401 made the service refresh the token and send the call again.</summary>
     public bool Retried { get; init; }
+
+    /// <summary>Why the forwarder failed (YARP's <c>ForwarderError</c>, e.g. <c>Request</c>, <c>RequestTimedOut</c>), when it did; null otherwise.</summary>
+    public string? Error { get; init; }
 }

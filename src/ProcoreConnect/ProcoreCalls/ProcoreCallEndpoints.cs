@@ -50,8 +50,10 @@ public static class ProcoreCallEndpoints
         workspace.MapGet("procore-calls", ListProcoreCalls)
             .WithName("ListProcoreCalls")
             .WithSummary("The workspace's recent calls through the proxy")
-            .WithDescription("Newest first, kept `ProcoreCalls:Retention` (14 days by default): method, path with the query's names but not their values, status, "
-                + "duration, Procore's request id and rate limit remaining. Never a token or a body. Written in the background: a call shows up within seconds.")
+            .WithDescription("Newest first (by when each call ended), kept `ProcoreCalls:Retention` (14 days by default): method, path with the query's names but not their values, status, "
+                + "duration, Procore's request id, rate limit remaining, and the forwarder's error when the call failed on its way. Never a token or a body. "
+                + "Written in the background, about once a second; a list first writes the calls its instance holds. A flood of calls may leave some out: "
+                + "the health summary's `notLogged` counts them.")
             .WithResponses(static () =>
             [
                 Ok(StatusCodes.Status200OK, "A page of calls; pass `continuationToken` back for the next (null on the last page).", Examples.Page),
@@ -62,7 +64,8 @@ public static class ProcoreCallEndpoints
         workspace.MapGet("procore-calls/health", GetProcoreCallHealth)
             .WithName("GetProcoreCallHealth")
             .WithSummary("The workspace's calls as Procore's Integration Health counts them")
-            .WithDescription("Over the last 14 days (Integration Health's window): the calls through the proxy that ended 401, 403, 404 and 429, each with its fix.")
+            .WithDescription("Over the last 14 days (Integration Health's window, counted by the hour): the calls through the proxy that ended 401, 403, 404 and 429, "
+                + "each with its fix, and `notLogged`, how many of the window's calls the call log does not list (dropped under a flood, or a failed write).")
             .WithResponses(static () => [Ok(StatusCodes.Status200OK, "The counts and fixes.", Examples.Health), WorkspaceRoutes.InvalidId, WorkspaceRoutes.NotFound]);
         return api;
     }
@@ -102,26 +105,30 @@ public static class ProcoreCallEndpoints
 
     /// <summary><c>GET /api/workspaces/{id}/procore-calls?pageSize=&amp;continuationToken=</c>.</summary>
     public static async Task<Results<Ok<ProcoreCallPage>, ValidationProblem>> ListProcoreCalls(
-        string? pageSize, string? continuationToken, VisibleWorkspace workspace, ProcoreCallLog log, IOptions<ProcoreCallOptions> options,
-        TimeProvider time, CancellationToken cancellationToken)
+        string? pageSize, string? continuationToken, VisibleWorkspace workspace, ProcoreCallLog log, ProcoreCallRecorder recorder,
+        IOptions<ProcoreCallOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
         var (size, storageToken, problem) = Paging.Read(pageSize, continuationToken);
-        if (problem is not null)
+        var cursor = storageToken is null ? null : CallCursor.Parse(storageToken);
+        if (problem is not null || (storageToken is not null && cursor is null))
         {
-            return problem;
+            return problem ?? Problems.Field("continuationToken", "Not a token this API returned.");
         }
 
+        await recorder.FlushAsync(cancellationToken);
         var retention = options.Value.Retention;
-        var (calls, next) = await log.PageAsync(workspace.Value.Key, time.GetUtcNow() - retention, size, storageToken, cancellationToken);
-        return TypedResults.Ok(new ProcoreCallPage(calls, Paging.Encode(next), (int)retention.TotalDays));
+        var (calls, next) = await log.PageAsync(workspace.Value.Key, time.GetUtcNow() - retention, size, cursor, cancellationToken);
+        return TypedResults.Ok(new ProcoreCallPage(calls, Paging.Encode(next?.ToString()), (int)retention.TotalDays));
     }
 
     /// <summary><c>GET /api/workspaces/{id}/procore-calls/health</c>.</summary>
     public static async Task<Ok<ProcoreCallHealth>> GetProcoreCallHealth(
-        VisibleWorkspace workspace, ProcoreCallLog log, TimeProvider time, CancellationToken cancellationToken)
+        VisibleWorkspace workspace, ProcoreCallLog log, ProcoreCallRecorder recorder, TimeProvider time, CancellationToken cancellationToken)
     {
-        var since = time.GetUtcNow() - ProcoreCallHealth.Window;
-        return TypedResults.Ok(ProcoreCallHealth.From(since, await log.CountByStatusAsync(workspace.Value.Key, since, cancellationToken)));
+        await recorder.FlushAsync(cancellationToken);
+        var since = ProcoreCallLog.Hour(time.GetUtcNow() - ProcoreCallHealth.Window);
+        var counts = await log.CountAsync(workspace.Value.Key, since, cancellationToken);
+        return TypedResults.Ok(ProcoreCallHealth.From(since, counts.Calls, counts.ByStatus(), counts.NotLogged));
     }
 
     private static class Examples
@@ -135,6 +142,6 @@ public static class ProcoreCallEndpoints
             },
         ], null, 14);
 
-        public static readonly ProcoreCallHealth Health = ProcoreCallHealth.From(ApiExamples.Created, new Dictionary<int, int> { [200] = 1180, [403] = 12, [429] = 3 });
+        public static readonly ProcoreCallHealth Health = ProcoreCallHealth.From(ApiExamples.Created, 1195, new Dictionary<int, int> { [403] = 12, [429] = 3 }, 0);
     }
 }

@@ -8,7 +8,8 @@ namespace ProcoreConnect.ProcoreCalls;
 /// <param name="Since">The start of the window.</param>
 /// <param name="Calls">Calls in the window.</param>
 /// <param name="Observations">One per status Integration Health counts, zero counts included.</param>
-public sealed record ProcoreCallHealth(DateTimeOffset Since, int Calls, IReadOnlyList<HealthObservation> Observations)
+/// <param name="NotLogged">Calls counted here that the call log does not list (its queue was full, or a write failed).</param>
+public sealed record ProcoreCallHealth(DateTimeOffset Since, int Calls, IReadOnlyList<HealthObservation> Observations, int NotLogged)
 {
     /// <summary>Integration Health's window.</summary>
     public static readonly TimeSpan Window = TimeSpan.FromDays(14);
@@ -23,7 +24,7 @@ public sealed record ProcoreCallHealth(DateTimeOffset Since, int Calls, IReadOnl
         (429, "Rate limited", "Over Procore's rate limit: honour Retry-After, spread bulk syncs over time, and use webhooks instead of polling."),
     ];
 
-    /// <summary>The summary of a window's counts by status.</summary>
-    public static ProcoreCallHealth From(DateTimeOffset since, IReadOnlyDictionary<int, int> byStatus) =>
-        new(since, byStatus.Values.Sum(), [.. Counted.Select(c => new HealthObservation(c.Status, c.Name, byStatus.GetValueOrDefault(c.Status), c.Fix))]);
+    /// <summary>The summary of a window's counts.</summary>
+    public static ProcoreCallHealth From(DateTimeOffset since, int calls, IReadOnlyDictionary<int, int> byStatus, int notLogged) =>
+        new(since, calls, [.. Counted.Select(c => new HealthObservation(c.Status, c.Name, byStatus.GetValueOrDefault(c.Status), c.Fix))], notLogged);
 }

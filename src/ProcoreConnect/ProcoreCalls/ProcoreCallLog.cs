@@ -1,70 +1,111 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using Azure;
 using Azure.Data.Tables;
 using ProcoreConnect.Storage;
 
 namespace ProcoreConnect.ProcoreCalls;
 
-/// <summary>The call log in Table Storage: each workspace's proxied calls, newest first, kept for <see cref="ProcoreCallOptions.Retention"/>.</summary>
+/// <summary>
+/// The call log in Table Storage, one partition per workspace: its calls packed many to a row
+/// (<see cref="CallChunkEntity"/>, newest first) and their counts by the hour
+/// (<see cref="CallCountsEntity"/>), kept for <see cref="ProcoreCallOptions.Retention"/>.
+/// </summary>
 public sealed class ProcoreCallLog(TableStore tables)
 {
     /// <summary>The table's name (before the configured prefix).</summary>
     public const string TableName = "ProcoreCalls";
 
-    /// <summary>The row key of a call at <paramref name="at"/>: inverted ticks, so a partition reads newest first.</summary>
-    public static string RowKey(DateTimeOffset at) =>
-        (DateTimeOffset.MaxValue.UtcTicks - at.UtcTicks).ToString("D19", CultureInfo.InvariantCulture) + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
+    // A transaction may carry 4 MiB: this many chunks of at most 32 KiB (sent as base64) fit with room to spare.
+    private const int RowsPerTransaction = 64;
 
-    /// <summary>Writes calls, each workspace's in transactions of up to 100.</summary>
-    public async Task WriteAsync(IReadOnlyCollection<ProcoreCallEntity> calls, CancellationToken cancellationToken)
+    // Chunks vary from one call to hundreds: a few per storage page keeps a list's read small.
+    private const int ChunksPerRead = 8;
+
+    /// <summary>The row key of a chunk whose newest call ended at <paramref name="newest"/>: newest first, and a random suffix.</summary>
+    public static string ChunkKey(DateTimeOffset newest) => Inverted(newest) + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
+
+    /// <summary>The row key of <paramref name="recorder"/>'s counts for the hour starting at <paramref name="hour"/>.</summary>
+    public static string CountsKey(DateTimeOffset hour, string recorder) => CallCountsEntity.Prefix + Inverted(hour) + "-" + recorder;
+
+    /// <summary>The start of the hour <paramref name="at"/> is in.</summary>
+    public static DateTimeOffset Hour(DateTimeOffset at) => new(at.UtcTicks - (at.UtcTicks % TimeSpan.TicksPerHour), TimeSpan.Zero);
+
+    /// <summary>Writes a workspace's calls as chunks, with its recorder's counts row, in as few transactions as fit.</summary>
+    public async Task WriteAsync(string workspaceKey, IReadOnlyCollection<ProcoreCallEntry> calls, CallCountsEntity counts, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableName, cancellationToken);
-        foreach (var workspace in calls.GroupBy(c => c.PartitionKey, StringComparer.Ordinal))
+        var rows = CallChunkCodec.Pack(calls)
+            .Select(chunk => (ITableEntity)new CallChunkEntity
+            {
+                PartitionKey = workspaceKey, RowKey = ChunkKey(chunk.Calls[0].Ended), At = chunk.Calls[0].Ended, Count = chunk.Calls.Count, Calls = chunk.Blob,
+            })
+            .Append(counts);
+        foreach (var batch in rows.Chunk(RowsPerTransaction))
         {
-            await TableTransactions.UpsertAllAsync(table, workspace, cancellationToken);
+            await table.SubmitTransactionAsync(batch.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r)), cancellationToken);
         }
     }
 
-    /// <summary>A page of a workspace's calls, newest first, and the storage token of the next.</summary>
-    public async Task<(IReadOnlyList<ProcoreCall> Calls, string? Next)> PageAsync(
-        string workspaceKey, DateTimeOffset since, int size, string? continuationToken, CancellationToken cancellationToken)
+    /// <summary>A page of a workspace's calls that ended since <paramref name="since"/>, newest first, and where the next page starts.</summary>
+    public async Task<(IReadOnlyList<ProcoreCall> Calls, CallCursor? Next)> PageAsync(
+        string workspaceKey, DateTimeOffset since, int size, CallCursor? from, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableName, cancellationToken);
-        var pages = table.QueryAsync<ProcoreCallEntity>(InWindow(workspaceKey, since), size, cancellationToken: cancellationToken)
-            .AsPages(continuationToken, size);
-        await foreach (var page in pages)
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {workspaceKey} and RowKey lt {Inverted(since) + "~"}");
+        if (from is not null)
         {
-            return ([.. page.Values.Select(e => e.ToCall())], page.ContinuationToken);
+            filter += " and " + TableClient.CreateQueryFilter($"RowKey ge {from.RowKey}");
         }
 
-        return ([], null);
+        var page = new List<ProcoreCall>(size);
+        await foreach (var chunk in table.QueryAsync<CallChunkEntity>(filter, ChunksPerRead, cancellationToken: cancellationToken))
+        {
+            var calls = CallChunkCodec.Unpack(chunk.Calls);
+            for (var i = chunk.RowKey == from?.RowKey ? from.Offset : 0; i < calls.Count; i++)
+            {
+                if (page.Count == size)
+                {
+                    return (page, new CallCursor(chunk.RowKey, i));
+                }
+
+                if (calls[i].At.AddMilliseconds(calls[i].DurationMs) >= since)
+                {
+                    page.Add(calls[i]);
+                }
+            }
+        }
+
+        return (page, null);
     }
 
-    /// <summary>How many of a workspace's calls since <paramref name="since"/> ended with each status.</summary>
-    public async Task<IReadOnlyDictionary<int, int>> CountByStatusAsync(string workspaceKey, DateTimeOffset since, CancellationToken cancellationToken)
+    /// <summary>A workspace's calls counted since the hour <paramref name="since"/> is in.</summary>
+    public async Task<CallCounts> CountAsync(string workspaceKey, DateTimeOffset since, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableName, cancellationToken);
-        var counts = new Dictionary<int, int>();
-        await foreach (var row in table.QueryAsync<ProcoreCallEntity>(InWindow(workspaceKey, since), select: [nameof(ProcoreCallEntity.Status)], cancellationToken: cancellationToken))
+        var upTo = CallCountsEntity.Prefix + Inverted(Hour(since)) + "~";
+        var counts = new CallCounts();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {workspaceKey} and RowKey gt {CallCountsEntity.Prefix} and RowKey lt {upTo}");
+        await foreach (var row in table.QueryAsync<CallCountsEntity>(filter, cancellationToken: cancellationToken))
         {
-            counts[row.Status] = counts.GetValueOrDefault(row.Status) + 1;
+            counts.Add(row);
         }
 
         return counts;
     }
 
-    /// <summary>Deletes every call older than <paramref name="cutoff"/>; answers how many.</summary>
+    /// <summary>Deletes every chunk and count older than <paramref name="cutoff"/>, a storage page at a time; answers how many rows.</summary>
     public async Task<int> ExpireAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableName, cancellationToken);
         return await TableTransactions.DeleteWhereAsync(table, TableClient.CreateQueryFilter($"At lt {cutoff}"), cancellationToken);
     }
 
-    // The row keys of calls at or after `since` sort before the inverted `since` (newest first).
-    private static string InWindow(string workspaceKey, DateTimeOffset since)
+    /// <summary>Deletes a workspace's whole log (the workspace is being deleted); answers how many rows.</summary>
+    public async Task<int> DeleteAsync(string workspaceKey, CancellationToken cancellationToken)
     {
-        var upTo = (DateTimeOffset.MaxValue.UtcTicks - since.UtcTicks).ToString("D19", CultureInfo.InvariantCulture) + "~";
-        return TableClient.CreateQueryFilter($"PartitionKey eq {workspaceKey} and RowKey lt {upTo}");
+        var table = await tables.GetAsync(TableName, cancellationToken);
+        return await TableTransactions.DeleteWhereAsync(table, TableClient.CreateQueryFilter($"PartitionKey eq {workspaceKey}"), cancellationToken);
     }
+
+    private static string Inverted(DateTimeOffset at) => (DateTimeOffset.MaxValue.UtcTicks - at.UtcTicks).ToString("D19", CultureInfo.InvariantCulture);
 }

@@ -24,9 +24,9 @@ public sealed class ProcoreCallMetrics
     }
 
     /// <summary>Records one call.</summary>
-    public void Called(ProcoreCallEntity call)
+    public void Called(ProcoreCallEntry call)
     {
-        var workspace = new KeyValuePair<string, object?>("workspace", call.PartitionKey);
+        var workspace = new KeyValuePair<string, object?>("workspace", call.WorkspaceKey);
         var client = new KeyValuePair<string, object?>("oauth_client", call.Client);
         _calls.Add(1, workspace, client, new KeyValuePair<string, object?>("status_class", (call.Status / 100) + "xx"));
         if (call.Status == StatusCodes.Status429TooManyRequests)

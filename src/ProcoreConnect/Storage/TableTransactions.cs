@@ -37,23 +37,25 @@ public static class TableTransactions
             });
 
     /// <summary>
-    /// Deletes every row <paramref name="filter"/> matches, whichever partition it is in: one scan
-    /// that reads keys only, then <see cref="DeleteAllAsync"/> per partition. Answers how many.
+    /// Deletes every row <paramref name="filter"/> matches, whichever partition it is in: a scan
+    /// that reads keys only, a storage page at a time (so memory holds one page however many rows
+    /// match), each page's rows deleted by <see cref="DeleteAllAsync"/> per partition before the
+    /// next is read. Answers how many.
     /// </summary>
     public static async Task<int> DeleteWhereAsync(TableClient table, string filter, CancellationToken cancellationToken)
     {
-        var matched = new List<TableEntity>();
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+        var count = 0;
+        await foreach (var page in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).AsPages())
         {
-            matched.Add(row);
+            foreach (var partition in page.Values.GroupBy(r => r.PartitionKey, StringComparer.Ordinal))
+            {
+                await DeleteAllAsync(table, partition.Key, partition.Select(r => (r.RowKey, ETag.All)), parallelism: 4, cancellationToken);
+            }
+
+            count += page.Values.Count;
         }
 
-        foreach (var partition in matched.GroupBy(r => r.PartitionKey, StringComparer.Ordinal))
-        {
-            await DeleteAllAsync(table, partition.Key, partition.Select(r => (r.RowKey, ETag.All)), parallelism: 4, cancellationToken);
-        }
-
-        return matched.Count;
+        return count;
     }
 
     /// <summary>

@@ -16,7 +16,7 @@ namespace ProcoreConnect.WorkspaceConnections;
 public sealed class WorkspaceDeletion(
     WorkspaceRepository workspaces,
     ISecretStore secrets,
-    Webhooks.InboundWebhookStore hooks,
+    WorkspaceKeyedData keyed,
     WorkspaceTagIndex tagIndex,
     TokenCache tokens,
     GrantCleanup grants,
@@ -58,13 +58,13 @@ public sealed class WorkspaceDeletion(
     /// <summary>
     /// Removes a workspace already marked <c>deleting</c>: revokes its grant at Procore (a failure is
     /// logged and does not stop the delete), then its secrets, its Procore hook, deliveries and known
-    /// projects, then its row. Its audit history stays, under its key.
+    /// projects, its Procore call log, then its row. Its audit history stays, under its key.
     /// </summary>
     public async Task PurgeAsync(Workspace workspace, CancellationToken cancellationToken)
     {
         await grants.RevokeAsync(workspace, null, cancellationToken);
         await secrets.DeleteAsync(SecretNames.Tokens(workspace.SecretPrefix), cancellationToken);
-        await hooks.PurgeAsync(workspace.Key, cancellationToken);
+        await keyed.PurgeAsync(workspace.Key, cancellationToken);
         await tagIndex.RemoveAsync(workspace.Ref, workspace.Tags, cancellationToken);
         await workspaces.DeleteAsync(workspace, cancellationToken);
         tokens.Remove(workspace.Ref);

@@ -21,6 +21,14 @@ namespace ProcoreConnect.Client.Models
         public DateTimeOffset? At { get; set; }
         /// <summary>Milliseconds from arrival to the end of the answer.</summary>
         public double? DurationMs { get; set; }
+        /// <summary>Why the forwarder failed (YARP&apos;s `ForwarderError`, e.g. `Request`, `RequestTimedOut`), when it did; null otherwise.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Error { get; set; }
+#nullable restore
+#else
+        public string Error { get; set; }
+#endif
         /// <summary>The HTTP method.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -79,6 +87,7 @@ namespace ProcoreConnect.Client.Models
                 { "answeredLocally", n => { AnsweredLocally = n.GetBoolValue(); } },
                 { "at", n => { At = n.GetDateTimeOffsetValue(); } },
                 { "durationMs", n => { DurationMs = n.GetDoubleValue(); } },
+                { "error", n => { Error = n.GetStringValue(); } },
                 { "method", n => { Method = n.GetStringValue(); } },
                 { "path", n => { Path = n.GetStringValue(); } },
                 { "procoreRequestId", n => { ProcoreRequestId = n.GetStringValue(); } },
@@ -97,6 +106,7 @@ namespace ProcoreConnect.Client.Models
             writer.WriteBoolValue("answeredLocally", AnsweredLocally);
             writer.WriteDateTimeOffsetValue("at", At);
             writer.WriteDoubleValue("durationMs", DurationMs);
+            writer.WriteStringValue("error", Error);
             writer.WriteStringValue("method", Method);
             writer.WriteStringValue("path", Path);
             writer.WriteStringValue("procoreRequestId", ProcoreRequestId);

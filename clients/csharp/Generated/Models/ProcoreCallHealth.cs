@@ -17,6 +17,8 @@ namespace ProcoreConnect.Client.Models
         public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>Calls in the window.</summary>
         public int? Calls { get; set; }
+        /// <summary>Calls counted here that the call log does not list (its queue was full, or a write failed).</summary>
+        public int? NotLogged { get; set; }
         /// <summary>One per status Integration Health counts, zero counts included.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -53,6 +55,7 @@ namespace ProcoreConnect.Client.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "calls", n => { Calls = n.GetIntValue(); } },
+                { "notLogged", n => { NotLogged = n.GetIntValue(); } },
                 { "observations", n => { Observations = n.GetCollectionOfObjectValues<global::ProcoreConnect.Client.Models.HealthObservation>(global::ProcoreConnect.Client.Models.HealthObservation.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "since", n => { Since = n.GetDateTimeOffsetValue(); } },
             };
@@ -65,6 +68,7 @@ namespace ProcoreConnect.Client.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteIntValue("calls", Calls);
+            writer.WriteIntValue("notLogged", NotLogged);
             writer.WriteCollectionOfObjectValues<global::ProcoreConnect.Client.Models.HealthObservation>("observations", Observations);
             writer.WriteDateTimeOffsetValue("since", Since);
             writer.WriteAdditionalData(AdditionalData);

@@ -436,7 +436,7 @@ export interface paths {
         };
         /**
          * The workspace's recent calls through the proxy
-         * @description Newest first, kept `ProcoreCalls:Retention` (14 days by default): method, path with the query's names but not their values, status, duration, Procore's request id and rate limit remaining. Never a token or a body. Written in the background: a call shows up within seconds.
+         * @description Newest first (by when each call ended), kept `ProcoreCalls:Retention` (14 days by default): method, path with the query's names but not their values, status, duration, Procore's request id, rate limit remaining, and the forwarder's error when the call failed on its way. Never a token or a body. Written in the background, about once a second; a list first writes the calls its instance holds. A flood of calls may leave some out: the health summary's `notLogged` counts them.
          *
          *     **Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
          */
@@ -458,7 +458,7 @@ export interface paths {
         };
         /**
          * The workspace's calls as Procore's Integration Health counts them
-         * @description Over the last 14 days (Integration Health's window): the calls through the proxy that ended 401, 403, 404 and 429, each with its fix.
+         * @description Over the last 14 days (Integration Health's window, counted by the hour): the calls through the proxy that ended 401, 403, 404 and 429, each with its fix, and `notLogged`, how many of the window's calls the call log does not list (dropped under a flood, or a failed write).
          *
          *     **Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
          */
@@ -1536,6 +1536,8 @@ export interface components {
             rateLimitRemaining?: null | number;
             /** @description Whether a 401 made the service refresh the token and send the call again. */
             retried?: boolean;
+            /** @description Why the forwarder failed (YARP's `ForwarderError`, e.g. `Request`, `RequestTimedOut`), when it did; null otherwise. */
+            error?: null | string;
         };
         /**
          * @description A workspace's calls over the last 14 days as Procore's Integration Health counts them (401, 403,
@@ -1555,6 +1557,11 @@ export interface components {
             calls: number;
             /** @description One per status Integration Health counts, zero counts included. */
             observations: components["schemas"]["HealthObservation"][];
+            /**
+             * Format: int32
+             * @description Calls counted here that the call log does not list (its queue was full, or a write failed).
+             */
+            notLogged: number;
         };
         /** @description A page of a workspace's Procore calls, newest first. */
         ProcoreCallPage: {
@@ -5875,7 +5882,8 @@ export interface operations {
                      *           "durationMs": 182.4,
                      *           "procoreRequestId": "5d1c0f7e-3b8a-4f51-9a7e-0c2d4e6f8a91",
                      *           "rateLimitRemaining": 3581,
-                     *           "retried": false
+                     *           "retried": false,
+                     *           "error": null
                      *         }
                      *       ],
                      *       "continuationToken": null,
@@ -5995,7 +6003,8 @@ export interface operations {
                      *           "count": 3,
                      *           "fix": "Over Procore's rate limit: honour Retry-After, spread bulk syncs over time, and use webhooks instead of polling."
                      *         }
-                     *       ]
+                     *       ],
+                     *       "notLogged": 0
                      *     }
                      */
                     "application/json": components["schemas"]["ProcoreCallHealth"];

@@ -40,7 +40,7 @@ namespace ProcoreConnect.Client.Api.Workspaces.Item.ProcoreCalls
         {
         }
         /// <summary>
-        /// Newest first, kept `ProcoreCalls:Retention` (14 days by default): method, path with the query&apos;s names but not their values, status, duration, Procore&apos;s request id and rate limit remaining. Never a token or a body. Written in the background: a call shows up within seconds.**Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
+        /// Newest first (by when each call ended), kept `ProcoreCalls:Retention` (14 days by default): method, path with the query&apos;s names but not their values, status, duration, Procore&apos;s request id, rate limit remaining, and the forwarder&apos;s error when the call failed on its way. Never a token or a body. Written in the background, about once a second; a list first writes the calls its instance holds. A flood of calls may leave some out: the health summary&apos;s `notLogged` counts them.**Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
         /// </summary>
         /// <returns>A <see cref="global::ProcoreConnect.Client.Models.ProcoreCallPage"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -69,7 +69,7 @@ namespace ProcoreConnect.Client.Api.Workspaces.Item.ProcoreCalls
             return await RequestAdapter.SendAsync<global::ProcoreConnect.Client.Models.ProcoreCallPage>(requestInfo, global::ProcoreConnect.Client.Models.ProcoreCallPage.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Newest first, kept `ProcoreCalls:Retention` (14 days by default): method, path with the query&apos;s names but not their values, status, duration, Procore&apos;s request id and rate limit remaining. Never a token or a body. Written in the background: a call shows up within seconds.**Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
+        /// Newest first (by when each call ended), kept `ProcoreCalls:Retention` (14 days by default): method, path with the query&apos;s names but not their values, status, duration, Procore&apos;s request id, rate limit remaining, and the forwarder&apos;s error when the call failed on its way. Never a token or a body. Written in the background, about once a second; a list first writes the calls its instance holds. A flood of calls may leave some out: the health summary&apos;s `notLogged` counts them.**Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -97,7 +97,7 @@ namespace ProcoreConnect.Client.Api.Workspaces.Item.ProcoreCalls
             return new global::ProcoreConnect.Client.Api.Workspaces.Item.ProcoreCalls.ProcoreCallsRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// Newest first, kept `ProcoreCalls:Retention` (14 days by default): method, path with the query&apos;s names but not their values, status, duration, Procore&apos;s request id and rate limit remaining. Never a token or a body. Written in the background: a call shows up within seconds.**Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
+        /// Newest first (by when each call ended), kept `ProcoreCalls:Retention` (14 days by default): method, path with the query&apos;s names but not their values, status, duration, Procore&apos;s request id, rate limit remaining, and the forwarder&apos;s error when the call failed on its way. Never a token or a body. Written in the background, about once a second; a list first writes the calls its instance holds. A flood of calls may leave some out: the health summary&apos;s `notLogged` counts them.**Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class ProcoreCallsRequestBuilderGetQueryParameters 

@@ -34,7 +34,7 @@ namespace ProcoreConnect.Client.Api.Workspaces.Item.ProcoreCalls.Health
         {
         }
         /// <summary>
-        /// Over the last 14 days (Integration Health&apos;s window): the calls through the proxy that ended 401, 403, 404 and 429, each with its fix.**Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
+        /// Over the last 14 days (Integration Health&apos;s window, counted by the hour): the calls through the proxy that ended 401, 403, 404 and 429, each with its fix, and `notLogged`, how many of the window&apos;s calls the call log does not list (dropped under a flood, or a failed write).**Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
         /// </summary>
         /// <returns>A <see cref="global::ProcoreConnect.Client.Models.ProcoreCallHealth"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -63,7 +63,7 @@ namespace ProcoreConnect.Client.Api.Workspaces.Item.ProcoreCalls.Health
             return await RequestAdapter.SendAsync<global::ProcoreConnect.Client.Models.ProcoreCallHealth>(requestInfo, global::ProcoreConnect.Client.Models.ProcoreCallHealth.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Over the last 14 days (Integration Health&apos;s window): the calls through the proxy that ended 401, 403, 404 and 429, each with its fix.**Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
+        /// Over the last 14 days (Integration Health&apos;s window, counted by the hour): the calls through the proxy that ended 401, 403, 404 and 429, each with its fix, and `notLogged`, how many of the window&apos;s calls the call log does not list (dropped under a flood, or a failed write).**Caller:** a partner (a partner API key, or an Entra ID application with the `ProcoreConnect.Partner` role).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
