@@ -1,4 +1,5 @@
-using System.Text;
+using System.Runtime.InteropServices;
+using System.Text.Unicode;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace ProcoreConnect.ProcoreCalls;
@@ -89,7 +90,8 @@ public sealed record ProcorePath(string Path, string Query)
             return "Name a Procore API path, e.g. /procore/rest/v1.0/me.";
         }
 
-        var decoded = new StringBuilder(path.Length);
+        // The bytes the path stands for, so that what it means once decoded is checked, not only how it is written.
+        var decoded = new List<byte>(path.Length);
         for (var i = 0; i < path.Length; i++)
         {
             var c = path[i];
@@ -106,7 +108,7 @@ public sealed record ProcorePath(string Path, string Query)
                     return "The path may not encode '/', '\\', '.', '%' or control characters.";
                 }
 
-                decoded.Append((char)b);
+                decoded.Add(b);
                 i += 2;
             }
             else if (!IsPathChar(c))
@@ -115,14 +117,21 @@ public sealed record ProcorePath(string Path, string Query)
             }
             else
             {
-                decoded.Append(c);
+                decoded.Add((byte)c);
             }
         }
 
-        var segments = path.Split('/');
-        if (segments.Any(s => s.Length == 0 || s is "." or ".."))
+        // An overlong form (%c0%ae is '.' to a lenient decoder) or a stray byte is read differently by each server.
+        if (!Utf8.IsValid(CollectionsMarshal.AsSpan(decoded)))
         {
-            return "The path may not contain empty, '.' or '..' segments.";
+            return "The path's percent-encoded bytes must be valid UTF-8 (no overlong forms or stray bytes).";
+        }
+
+        var segments = path.Split('/');
+        // A ';' (or '%3b') starts a path parameter that servers such as Tomcat drop before resolving '..;' as '..'.
+        if (segments.Any(s => s.Length == 0 || Uri.UnescapeDataString(s).Split(';')[0] is "." or ".."))
+        {
+            return "The path may not contain empty, '.' or '..' segments (a ';' parameter after the dots included).";
         }
 
         return Roots.Contains(segments[0], StringComparer.Ordinal)

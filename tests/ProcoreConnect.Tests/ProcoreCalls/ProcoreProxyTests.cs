@@ -123,6 +123,39 @@ public sealed class ProcoreProxyTests(KestrelAppFixture fixture) : IClassFixture
         Assert.Equal(before, fixture.Simulator.Received.Received.Count);
     }
 
+    [Theory]
+    [InlineData("rest/..;/oauth/token")]
+    [InlineData("rest/v1.0/..;x=1/..;/oauth/token")]
+    [InlineData("rest/.;/v1.0/echo/x")]
+    [InlineData("rest/..%3b/oauth/token")]
+    [InlineData("rest/v1.0/echo/%c0%ae%c0%ae/oauth/token")]
+    [InlineData("rest/v1.0/echo/%e0%80%ae")]
+    [InlineData("rest/v1.0/echo/%80x")]
+    [InlineData("rest/v1.0/echo/a%bf")]
+    [InlineData("rest/v1.0/echo/%c3")]
+    public async Task A_dot_segment_with_a_parameter_or_an_invalid_utf8_encoding_is_refused_naming_path_and_nothing_is_sent(string path)
+    {
+        // Tomcat-style upstreams drop ';' parameters before resolving dots; lenient decoders read %c0%ae as '.'.
+        var app = fixture.Simulator.Register();
+        var id = await fixture.ConnectedWorkspaceAsync(app);
+        var before = fixture.Simulator.Received.Received.Count;
+
+        var (status, answer) = await RawHttp.ExchangeAsync(fixture.BaseAddress, "GET", Proxy(id, path), PartnerHeaders());
+
+        Assert.True(status == 400, $"{path}: {status} {answer}");
+        Assert.Contains("\"path\"", answer, StringComparison.Ordinal);
+        Assert.Equal(before, fixture.Simulator.Received.Received.Count);
+    }
+
+    [Fact]
+    public async Task A_path_parameter_and_valid_utf8_still_pass()
+    {
+        var app = fixture.Simulator.Register();
+        var id = await fixture.ConnectedWorkspaceAsync(app);
+
+        Assert.Equal(200, await RawHttp.SendAsync(fixture.BaseAddress, "GET", Proxy(id, "rest/v1.0/echo/caf%C3%A9;v=1/..x"), PartnerHeaders()));
+    }
+
     [Fact]
     public async Task An_absolute_form_request_target_naming_another_host_is_refused()
     {
