@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text.Unicode;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing.Patterns;
 
 namespace ProcoreConnect.ProcoreCalls;
 
@@ -13,13 +14,10 @@ namespace ProcoreConnect.ProcoreCalls;
 /// <param name="Query">The query as it arrived, with its <c>?</c>, or empty.</param>
 public sealed record ProcorePath(string Path, string Query)
 {
-    /// <summary>The route segment before the Procore path.</summary>
-    public const string Marker = "/procore/";
-
     private static readonly string[] Roots = ["rest", "vapid"];
 
     /// <summary>
-    /// The path of <paramref name="request"/> after <see cref="Marker"/>, read from the request
+    /// The path of <paramref name="request"/> in the route's <c>{**path}</c>, read from the request
     /// target as the client sent it (the server has already decoded and normalised
     /// <see cref="HttpRequest.Path"/>, which would hide a trick), or why it is refused.
     /// </summary>
@@ -41,13 +39,14 @@ public sealed record ProcorePath(string Path, string Query)
         var queryAt = target.IndexOf('?', StringComparison.Ordinal);
         var rawPath = queryAt < 0 ? target : target[..queryAt];
         var query = queryAt < 0 ? "" : target[queryAt..];
-        var at = rawPath.IndexOf(Marker, StringComparison.OrdinalIgnoreCase);
+        // By the route's shape, not by searching for "/procore/": a workspace may be named procore.
+        var at = SegmentsBeforePath(request) is { } before ? StartOfSegment(rawPath, before) : -1;
         if (at < 0)
         {
             return (null, "The path must continue after /procore/.");
         }
 
-        var path = rawPath[(at + Marker.Length)..];
+        var path = rawPath[at..];
         if ((PathRefusal(path) ?? QueryRefusal(query)) is { } refusal)
         {
             return (null, refusal);
@@ -57,6 +56,32 @@ public sealed record ProcorePath(string Path, string Query)
         return Uri.UnescapeDataString(path) == (request.RouteValues["path"] as string ?? "")
             ? (new ProcorePath(path, query), null)
             : (null, "The path was rewritten on its way here; send it without dot segments or encoded characters.");
+    }
+
+    // How many segments the route (with the path base) has before its catch-all: the Procore path's place in the raw target.
+    private static int? SegmentsBeforePath(HttpRequest request)
+    {
+        if (request.HttpContext.GetEndpoint() is not RouteEndpoint endpoint)
+        {
+            return null;
+        }
+
+        var segments = endpoint.RoutePattern.PathSegments;
+        var catchAll = segments.ToList().FindIndex(s => s.Parts is [RoutePatternParameterPart { IsCatchAll: true }]);
+        var pathBase = request.PathBase.Value?.Split('/', StringSplitOptions.RemoveEmptyEntries).Length ?? 0;
+        return catchAll < 0 ? null : pathBase + catchAll;
+    }
+
+    // Where segment number <paramref name="index"/> (0 is the first) of an absolute path starts, or -1.
+    private static int StartOfSegment(string rawPath, int index)
+    {
+        var at = 0;
+        for (var i = 0; i < index && at >= 0; i++)
+        {
+            at = rawPath.IndexOf('/', at + 1);
+        }
+
+        return at < 0 ? -1 : at + 1;
     }
 
     /// <summary>The destination: always the environment's API host, with this path and query under its base.</summary>

@@ -294,5 +294,18 @@ public sealed class ProcoreProxyTests(KestrelAppFixture fixture) : IClassFixture
         Assert.Equal("1002", sent.GetProperty("Procore-Company-Id").GetString());
     }
 
+    [Fact]
+    public async Task A_workspace_named_procore_calls_procore_and_a_procore_segment_in_the_path_is_kept()
+    {
+        // The Procore path is where the route puts it, not after the first "/procore/" of the target.
+        var account = fixture.Simulator.Register(true, 1001);
+        var id = await fixture.CreateWorkspaceAsync(account, "client_credentials", id: "procore");
+
+        var response = await Client.GetAsync(Proxy(id, "rest/v1.0/echo/procore/x?procore=1"));
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        Assert.Equal("/rest/v1.0/echo/procore/x?procore=1", (await response.ReadJsonAsync()).GetProperty("target").GetString());
+    }
+
     private Dictionary<string, string> PartnerHeaders() => new() { [ApiKeyAuthenticationHandler.Header] = fixture.App.PartnerKey(AppFactory.DefaultPartner) };
 }
