@@ -96,16 +96,16 @@ public sealed record ProcorePath(string Path, string Query)
         return destination;
     }
 
-    /// <summary>The path and the query's names, without the query's values: what the call log keeps.</summary>
+    /// <summary>
+    /// The path and the query's names, without the query's values: what the call log keeps. An item
+    /// without '=' is left out whole: it is a value on its own (<c>?eyJhbGciOi…</c>), not a name.
+    /// </summary>
     public string Redacted()
     {
-        if (Query.Length <= 1)
-        {
-            return Path;
-        }
-
-        var names = Query[1..].Split('&', StringSplitOptions.RemoveEmptyEntries).Select(pair => pair.Split('=', 2)[0] + "=");
-        return Path + "?" + string.Join('&', names);
+        var names = Query.Length <= 1
+            ? []
+            : Query[1..].Split('&', StringSplitOptions.RemoveEmptyEntries).Where(item => item.Contains('=', StringComparison.Ordinal)).Select(pair => pair.Split('=', 2)[0] + "=").ToList();
+        return names.Count == 0 ? Path : Path + "?" + string.Join('&', names);
     }
 
     private static string? PathRefusal(string path)
