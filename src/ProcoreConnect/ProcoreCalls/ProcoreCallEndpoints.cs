@@ -71,6 +71,8 @@ public static class ProcoreCallEndpoints
         When(StatusCodes.Status200OK, "Procore's answer, whatever its status and content (this line stands for all of them)."),
         Invalid(Problems.Field("path", "Only Procore API paths are forwarded: rest/… or vapid/…."),
             "The path is not a Procore API path, or holds dot segments, encoded slashes or dots, backslashes or control characters: nothing was sent."),
+        Problem(CompanyScope.Mismatch(ApiExamples.WorkspaceId, 1001, "1002"),
+            "`company_mismatch`: the query's `company_id` or the path's segment after `companies/` names a company other than the workspace's: nothing was sent."),
         WorkspaceRoutes.NotFound,
         Problem(ProcoreProxy.RateLimited(ApiExamples.WorkspaceId, ApiExamples.Later), "Procore's last answer said the token has no requests left: nothing was sent.")
             with { Header = ("Retry-After", "Seconds until Procore's window resets.") },

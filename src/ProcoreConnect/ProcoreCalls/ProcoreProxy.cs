@@ -38,6 +38,12 @@ public sealed class ProcoreProxy(
 
         var token = outcome.Token!;
         call.WorkspaceKey = token.WorkspaceKey;
+        if (CompanyScope.OtherCompany(path, token.CompanyId) is { } other)
+        {
+            // Refused like a bad path, before anything is sent: not a call of the log's.
+            return CompanyScope.Mismatch(workspace.Id, token.CompanyId, other);
+        }
+
         if (limits.BlockedUntil(token.AccessToken) is { } until)
         {
             context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling((until - time.GetUtcNow()).TotalSeconds)).ToString(CultureInfo.InvariantCulture);

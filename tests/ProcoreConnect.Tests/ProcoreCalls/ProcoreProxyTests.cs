@@ -307,5 +307,51 @@ public sealed class ProcoreProxyTests(KestrelAppFixture fixture) : IClassFixture
         Assert.Equal("/rest/v1.0/echo/procore/x?procore=1", (await response.ReadJsonAsync()).GetProperty("target").GetString());
     }
 
+    [Theory]
+    [InlineData("rest/v1.0/projects?company_id=1002")]
+    [InlineData("rest/v1.0/projects?COMPANY_ID=1002")]
+    [InlineData("rest/v1.0/projects?Company%5Fid=1002")]
+    [InlineData("rest/v1.0/projects?company_id=%31002")]
+    [InlineData("rest/v1.0/projects?company_id=1001&company_id=1002")]
+    [InlineData("rest/v1.0/projects?company_id[]=1002")]
+    [InlineData("rest/v1.0/projects?company_id%5B%5D=1002")]
+    [InlineData("rest/v1.0/projects?page=1;company_id=1002")]
+    [InlineData("rest/v1.0/projects?company_id")]
+    [InlineData("rest/v1.0/companies/1002/projects")]
+    [InlineData("rest/v1.0/Companies/1002.json")]
+    [InlineData("rest/v2.0/companies/%31002/projects")]
+    [InlineData("rest/v1.0/companies/1002;x/projects")]
+    [InlineData("vapid/companies/1002")]
+    public async Task A_call_naming_another_company_is_refused_with_403_naming_the_workspaces_company_and_nothing_is_sent(string path)
+    {
+        // One token reaches every company that installed the app: only what the call names keeps it to the workspace's.
+        var account = fixture.Simulator.Register(true, 1001, 1002);
+        var id = await fixture.CreateWorkspaceAsync(account, "client_credentials");
+        Assert.Equal(HttpStatusCode.OK, (await Client.GetAsync(Proxy(id, "rest/v1.0/echo/warm"))).StatusCode);
+        var before = fixture.Simulator.Received.Received.Count;
+
+        var (status, answer) = await RawHttp.ExchangeAsync(fixture.BaseAddress, "GET", Proxy(id, path), PartnerHeaders());
+
+        Assert.True(status == 403, $"{path}: {status} {answer}");
+        Assert.Contains("\"code\":\"company_mismatch\"", answer, StringComparison.Ordinal);
+        Assert.Contains("\"companyId\":1001", answer, StringComparison.Ordinal);
+        Assert.Equal(before, fixture.Simulator.Received.Received.Count);
+    }
+
+    [Theory]
+    [InlineData("rest/v1.0/projects?company_id=1001")]
+    [InlineData("rest/v1.0/echo/companies/1001/x?company_id=1001&Company_Id=1001&companyid=1002")]
+    [InlineData("rest/v1.0/echo/companies/1001.json")]
+    [InlineData("rest/v1.0/companies")]
+    public async Task A_call_naming_only_the_workspaces_own_company_passes(string path)
+    {
+        var account = fixture.Simulator.Register(true, 1001, 1002);
+        var id = await fixture.CreateWorkspaceAsync(account, "client_credentials");
+
+        var (status, answer) = await RawHttp.ExchangeAsync(fixture.BaseAddress, "GET", Proxy(id, path), PartnerHeaders());
+
+        Assert.True(status == 200, $"{path}: {status} {answer}");
+    }
+
     private Dictionary<string, string> PartnerHeaders() => new() { [ApiKeyAuthenticationHandler.Header] = fixture.App.PartnerKey(AppFactory.DefaultPartner) };
 }
