@@ -76,6 +76,9 @@ public static class ProcoreCallEndpoints
         WorkspaceRoutes.NotFound,
         Problem(ProcoreProxy.RateLimited(ApiExamples.WorkspaceId, ApiExamples.Later), "Procore's last answer said the token has no requests left: nothing was sent.")
             with { Header = ("Retry-After", "Seconds until Procore's window resets.") },
+        Problem(ProcoreProxy.TokenRefusedAgain(ApiExamples.WorkspaceId),
+            "`procore_refused_token`: Procore answered `401` to a client-credentials token fetched less than a minute ago, which cannot be replaced yet: the call was not sent again.")
+            with { Header = ("Retry-After", "Seconds until a new token may be fetched.") },
         .. TokenEndpoints.TokenProblems,
     ];
 

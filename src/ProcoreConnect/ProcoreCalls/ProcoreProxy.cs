@@ -55,12 +55,21 @@ public sealed class ProcoreProxy(
         var sent = await SendAsync(context, destination, token, holdUnauthorized: replayable);
         if (sent.Transformer.HeldUnauthorized)
         {
-            call.Retried = true;
             var renewed = await RenewAsync(workspace, token, cancellationToken);
             if (TokenEndpoints.Refusal(workspace.Id, renewed, time, context.Response) is { } lost)
             {
                 return call.AnsweredLocally(lost, recorder);
             }
+
+            if (renewed.Token!.AccessToken == token.AccessToken)
+            {
+                // No newer token may be fetched yet (a DMSA's at most once a minute): sending the one
+                // Procore just refused would only earn a second 401 on the app's Integration Health.
+                context.Response.Headers.RetryAfter = ((int)ClientTokenService.ForcedRefreshInterval.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+                return call.AnsweredLocally(TokenRefusedAgain(workspace.Id), recorder);
+            }
+
+            call.Retried = true;
 
             // A kept body is rewound; a request without one has a socket stream, which cannot seek.
             if (context.Request.Body.CanSeek)
@@ -80,6 +89,13 @@ public sealed class ProcoreProxy(
         $"Procore said workspace '{id}''s token has no requests left until {until:u}; nothing was sent. Retry after Retry-After seconds.",
         statusCode: StatusCodes.Status429TooManyRequests, title: "Procore rate limit reached",
         extensions: new Dictionary<string, object?> { ["code"] = "procore_rate_limited", ["retryAt"] = until });
+
+    /// <summary>The 503 when Procore refused a token that cannot be replaced yet: the call was not sent again.</summary>
+    public static ProblemHttpResult TokenRefusedAgain(string id) => TypedResults.Problem(
+        $"Procore answered 401 to workspace '{id}''s token, which was fetched less than a minute ago, and its client's token is fetched anew at most once a minute; "
+        + "the call was not sent again with the refused token. Retry after Retry-After seconds, when a new token will be fetched.",
+        statusCode: StatusCodes.Status503ServiceUnavailable, title: "Procore refused a new token",
+        extensions: new Dictionary<string, object?> { ["code"] = "procore_refused_token" });
 
     private async Task<(ForwarderError Error, ProcoreCallTransformer Transformer)> SendAsync(HttpContext context, Uri destination, CachedToken token, bool holdUnauthorized)
     {

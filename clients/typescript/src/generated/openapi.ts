@@ -5072,7 +5072,8 @@ export interface operations {
                 };
             };
             /**
-             * @description - Another instance is refreshing; retry after `Retry-After` seconds.
+             * @description - `procore_refused_token`: Procore answered `401` to a client-credentials token fetched less than a minute ago, which cannot be replaced yet: the call was not sent again.
+             *     - Another instance is refreshing; retry after `Retry-After` seconds.
              *     - `refresh_cooling_down`: refreshes keep failing and the service backs off (30 s doubling to 30 min); retry after `Retry-After` seconds.
              */
             503: {
@@ -5228,7 +5229,8 @@ export interface operations {
                 };
             };
             /**
-             * @description - Another instance is refreshing; retry after `Retry-After` seconds.
+             * @description - `procore_refused_token`: Procore answered `401` to a client-credentials token fetched less than a minute ago, which cannot be replaced yet: the call was not sent again.
+             *     - Another instance is refreshing; retry after `Retry-After` seconds.
              *     - `refresh_cooling_down`: refreshes keep failing and the service backs off (30 s doubling to 30 min); retry after `Retry-After` seconds.
              */
             503: {
@@ -5384,7 +5386,8 @@ export interface operations {
                 };
             };
             /**
-             * @description - Another instance is refreshing; retry after `Retry-After` seconds.
+             * @description - `procore_refused_token`: Procore answered `401` to a client-credentials token fetched less than a minute ago, which cannot be replaced yet: the call was not sent again.
+             *     - Another instance is refreshing; retry after `Retry-After` seconds.
              *     - `refresh_cooling_down`: refreshes keep failing and the service backs off (30 s doubling to 30 min); retry after `Retry-After` seconds.
              */
             503: {
@@ -5540,7 +5543,8 @@ export interface operations {
                 };
             };
             /**
-             * @description - Another instance is refreshing; retry after `Retry-After` seconds.
+             * @description - `procore_refused_token`: Procore answered `401` to a client-credentials token fetched less than a minute ago, which cannot be replaced yet: the call was not sent again.
+             *     - Another instance is refreshing; retry after `Retry-After` seconds.
              *     - `refresh_cooling_down`: refreshes keep failing and the service backs off (30 s doubling to 30 min); retry after `Retry-After` seconds.
              */
             503: {
@@ -5696,7 +5700,8 @@ export interface operations {
                 };
             };
             /**
-             * @description - Another instance is refreshing; retry after `Retry-After` seconds.
+             * @description - `procore_refused_token`: Procore answered `401` to a client-credentials token fetched less than a minute ago, which cannot be replaced yet: the call was not sent again.
+             *     - Another instance is refreshing; retry after `Retry-After` seconds.
              *     - `refresh_cooling_down`: refreshes keep failing and the service backs off (30 s doubling to 30 min); retry after `Retry-After` seconds.
              */
             503: {
@@ -5852,7 +5857,8 @@ export interface operations {
                 };
             };
             /**
-             * @description - Another instance is refreshing; retry after `Retry-After` seconds.
+             * @description - `procore_refused_token`: Procore answered `401` to a client-credentials token fetched less than a minute ago, which cannot be replaced yet: the call was not sent again.
+             *     - Another instance is refreshing; retry after `Retry-After` seconds.
              *     - `refresh_cooling_down`: refreshes keep failing and the service backs off (30 s doubling to 30 min); retry after `Retry-After` seconds.
              */
             503: {
