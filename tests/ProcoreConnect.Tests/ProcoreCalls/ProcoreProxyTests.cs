@@ -353,5 +353,29 @@ public sealed class ProcoreProxyTests(KestrelAppFixture fixture) : IClassFixture
         Assert.True(status == 200, $"{path}: {status} {answer}");
     }
 
+    [Fact]
+    public async Task The_partners_trace_context_does_not_reach_procore()
+    {
+        // A third party should not learn the partner's trace ids, nor ours.
+        var app = fixture.Simulator.Register();
+        var id = await fixture.ConnectedWorkspaceAsync(app);
+        const string TraceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        using var request = new HttpRequestMessage(HttpMethod.Get, Proxy(id, "rest/v1.0/echo/traced"));
+        request.Headers.TryAddWithoutValidation("traceparent", $"00-{TraceId}-00f067aa0ba902b7-01");
+        request.Headers.TryAddWithoutValidation("tracestate", "partner=secret-state");
+        request.Headers.TryAddWithoutValidation("baggage", "partner.user=alice");
+
+        var response = await Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var sent = (await response.ReadJsonAsync()).GetProperty("headers").EnumerateObject().ToDictionary(h => h.Name, h => h.Value.GetString() ?? "", StringComparer.OrdinalIgnoreCase);
+        foreach (var name in new[] { "traceparent", "tracestate", "baggage", "Request-Id", "Correlation-Context" })
+        {
+            Assert.False(sent.ContainsKey(name), $"{name}: {sent.GetValueOrDefault(name)} reached Procore.");
+        }
+
+        Assert.DoesNotContain(sent.Values, v => v.Contains(TraceId, StringComparison.Ordinal) || v.Contains("alice", StringComparison.Ordinal));
+    }
+
     private Dictionary<string, string> PartnerHeaders() => new() { [ApiKeyAuthenticationHandler.Header] = fixture.App.PartnerKey(AppFactory.DefaultPartner) };
 }
