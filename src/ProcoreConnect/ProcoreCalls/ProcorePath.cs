@@ -16,6 +16,9 @@ public sealed record ProcorePath(string Path, string Query)
 {
     private static readonly string[] Roots = ["rest", "vapid"];
 
+    /// <summary>The target's path before <see cref="Path"/>, as the client sent it (e.g. <c>/api/workspaces/acme-hq/procore/</c>): the route's place for Procore paths.</summary>
+    public string RoutePrefix { get; init; } = "/";
+
     /// <summary>
     /// The path of <paramref name="request"/> in the route's <c>{**path}</c>, read from the request
     /// target as the client sent it (the server has already decoded and normalised
@@ -54,7 +57,7 @@ public sealed record ProcorePath(string Path, string Query)
 
         // What routing matched must be what is sent: a difference means the server rewrote the path.
         return Uri.UnescapeDataString(path) == (request.RouteValues["path"] as string ?? "")
-            ? (new ProcorePath(path, query), null)
+            ? (new ProcorePath(path, query) { RoutePrefix = rawPath[..at] }, null)
             : (null, "The path was rewritten on its way here; send it without dot segments or encoded characters.");
     }
 

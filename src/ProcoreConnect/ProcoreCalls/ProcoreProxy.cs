@@ -51,8 +51,8 @@ public sealed class ProcoreProxy(
         }
 
         var replayable = await BufferIfSmallAsync(context.Request, cancellationToken);
-        var destination = path.Under(procore.Value.For(token.Environment).ApiBaseUrl);
-        var sent = await SendAsync(context, destination, token, holdUnauthorized: replayable);
+        var apiBase = procore.Value.For(token.Environment).ApiBaseUrl;
+        var sent = await SendAsync(context, path, apiBase, token, holdUnauthorized: replayable);
         if (sent.Transformer.HeldUnauthorized)
         {
             var renewed = await RenewAsync(workspace, token, cancellationToken);
@@ -78,7 +78,7 @@ public sealed class ProcoreProxy(
             }
 
             context.Response.Clear();
-            sent = await SendAsync(context, destination, renewed.Token!, holdUnauthorized: false);
+            sent = await SendAsync(context, path, apiBase, renewed.Token!, holdUnauthorized: false);
         }
 
         return call.Forwarded(sent.Error, sent.Transformer, recorder);
@@ -97,9 +97,11 @@ public sealed class ProcoreProxy(
         statusCode: StatusCodes.Status503ServiceUnavailable, title: "Procore refused a new token",
         extensions: new Dictionary<string, object?> { ["code"] = "procore_refused_token" });
 
-    private async Task<(ForwarderError Error, ProcoreCallTransformer Transformer)> SendAsync(HttpContext context, Uri destination, CachedToken token, bool holdUnauthorized)
+    private async Task<(ForwarderError Error, ProcoreCallTransformer Transformer)> SendAsync(
+        HttpContext context, ProcorePath path, Uri apiBase, CachedToken token, bool holdUnauthorized)
     {
-        var transformer = new ProcoreCallTransformer(destination, token.AccessToken, token.CompanyId, holdUnauthorized, limits);
+        var destination = path.Under(apiBase);
+        var transformer = new ProcoreCallTransformer(destination, apiBase, path.RoutePrefix, token.AccessToken, token.CompanyId, holdUnauthorized, limits);
         var config = new ForwarderRequestConfig { ActivityTimeout = options.Value.ActivityTimeout };
         var error = await forwarder.SendAsync(context, destination.GetLeftPart(UriPartial.Authority), invoker.Invoker, config, transformer);
         return (error, transformer);

@@ -377,5 +377,38 @@ public sealed class ProcoreProxyTests(KestrelAppFixture fixture) : IClassFixture
         Assert.DoesNotContain(sent.Values, v => v.Contains(TraceId, StringComparison.Ordinal) || v.Contains("alice", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("/rest/v1.0/echo/moved?page=2")]
+    [InlineData("{api}rest/v1.0/echo/moved?page=2")]
+    public async Task A_redirect_within_the_api_is_pointed_back_at_the_proxy_and_following_it_stays_there(string to)
+    {
+        // Followed as it came, the partner's client would send its X-Api-Key to Procore's host.
+        var app = fixture.Simulator.Register();
+        var id = await fixture.ConnectedWorkspaceAsync(app);
+        var location = to.Replace("{api}", fixture.Simulator.BaseUrl.ToString(), StringComparison.Ordinal);
+
+        var response = await Client.GetAsync(Proxy(id, "rest/v1.0/redirect?to=" + Uri.EscapeDataString(location)));
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal($"/api/workspaces/{id}/procore/rest/v1.0/echo/moved?page=2", response.Headers.Location?.OriginalString);
+        var followed = await Client.GetAsync(new Uri(fixture.BaseAddress, response.Headers.Location!));
+        Assert.Equal(HttpStatusCode.OK, followed.StatusCode);
+        Assert.Equal("/rest/v1.0/echo/moved?page=2", (await followed.ReadJsonAsync()).GetProperty("target").GetString());
+    }
+
+    [Fact]
+    public async Task A_redirect_to_another_host_comes_back_as_it_is()
+    {
+        // A download's pre-signed file store URL: the partner follows it without its credentials (docs/api.md).
+        var app = fixture.Simulator.Register();
+        var id = await fixture.ConnectedWorkspaceAsync(app);
+        const string Elsewhere = "https://files.example.com/bucket/file.pdf?X-Amz-Signature=abc";
+
+        var response = await Client.GetAsync(Proxy(id, "rest/v1.0/redirect?to=" + Uri.EscapeDataString(Elsewhere)));
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal(Elsewhere, response.Headers.Location?.OriginalString);
+    }
+
     private Dictionary<string, string> PartnerHeaders() => new() { [ApiKeyAuthenticationHandler.Header] = fixture.App.PartnerKey(AppFactory.DefaultPartner) };
 }
