@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using ProcoreConnect.Http;
 using ProcoreConnect.OpenApi;
+using ProcoreConnect.Security;
 using ProcoreConnect.Tokens;
 using ProcoreConnect.Workspaces;
 using static ProcoreConnect.OpenApi.ResponseDoc;
@@ -34,12 +35,18 @@ public static class ProcoreCallEndpoints
     public static IEndpointRouteBuilder MapProcoreCalls(this IEndpointRouteBuilder api)
     {
         var workspace = api.MapWorkspaceGroup().WithTags(ApiTags.Tokens);
+        // Its own budget: a partner's proxy calls neither spend nor wait on the configuration endpoints' window.
+        var limited = RateLimited.PerPartnerOwn(
+            "This partner's calls through the Procore proxy are limited",
+            "`ProcoreCalls:PartnerLimit:Concurrency` (64) in flight and `PerSecond` (100, bursts of `Burst`, 200) per partner and instance); nothing was sent.",
+            static services => services.GetRequiredService<ProcoreCallLimiter>().Limiter);
         foreach (var method in Methods)
         {
             // One function per method: a function is one operation of the API's description.
             workspace.MapMethods(PathTemplate, [method], CallProcore)
                 .WithName(FunctionName(method))
                 .WithMetadata(ProcorePassThrough.Instance)
+                .WithMetadata(limited)
                 .AcceptsAnyQuery() // Procore's query, forwarded as it came
                 .WithSummary($"{method} on Procore's API as the workspace (a pass-through)")
                 .WithDescription(PassThroughDescription)

@@ -5034,21 +5034,19 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Procore's last answer said the token has no requests left: nothing was sent. */
+            /** @description Over the limit of such calls (`ProcoreCalls:PartnerLimit:Concurrency` (64) in flight and `PerSecond` (100, bursts of `Burst`, 200) per partner and instance); nothing was sent. */
             429: {
                 headers: {
-                    /** @description Seconds until Procore's window resets. */
+                    /** @description Seconds until the window allows another call. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
-                     *       "title": "Procore rate limit reached",
+                     *       "title": "Too many requests",
                      *       "status": 429,
-                     *       "detail": "Procore said workspace 'acme-hq''s token has no requests left until 2026-11-23 16:42:28Z; nothing was sent. Retry after Retry-After seconds.",
-                     *       "code": "procore_rate_limited",
-                     *       "retryAt": "2026-11-23T16:42:28+00:00"
+                     *       "detail": "This partner's calls through the Procore proxy are limited; retry after 42 s. Nothing of this request was done."
                      *     }
                      */
                     "application/problem+json": components["schemas"]["ProblemDetails"];
@@ -5191,21 +5189,19 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Procore's last answer said the token has no requests left: nothing was sent. */
+            /** @description Over the limit of such calls (`ProcoreCalls:PartnerLimit:Concurrency` (64) in flight and `PerSecond` (100, bursts of `Burst`, 200) per partner and instance); nothing was sent. */
             429: {
                 headers: {
-                    /** @description Seconds until Procore's window resets. */
+                    /** @description Seconds until the window allows another call. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
-                     *       "title": "Procore rate limit reached",
+                     *       "title": "Too many requests",
                      *       "status": 429,
-                     *       "detail": "Procore said workspace 'acme-hq''s token has no requests left until 2026-11-23 16:42:28Z; nothing was sent. Retry after Retry-After seconds.",
-                     *       "code": "procore_rate_limited",
-                     *       "retryAt": "2026-11-23T16:42:28+00:00"
+                     *       "detail": "This partner's calls through the Procore proxy are limited; retry after 42 s. Nothing of this request was done."
                      *     }
                      */
                     "application/problem+json": components["schemas"]["ProblemDetails"];
@@ -5348,21 +5344,19 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Procore's last answer said the token has no requests left: nothing was sent. */
+            /** @description Over the limit of such calls (`ProcoreCalls:PartnerLimit:Concurrency` (64) in flight and `PerSecond` (100, bursts of `Burst`, 200) per partner and instance); nothing was sent. */
             429: {
                 headers: {
-                    /** @description Seconds until Procore's window resets. */
+                    /** @description Seconds until the window allows another call. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
-                     *       "title": "Procore rate limit reached",
+                     *       "title": "Too many requests",
                      *       "status": 429,
-                     *       "detail": "Procore said workspace 'acme-hq''s token has no requests left until 2026-11-23 16:42:28Z; nothing was sent. Retry after Retry-After seconds.",
-                     *       "code": "procore_rate_limited",
-                     *       "retryAt": "2026-11-23T16:42:28+00:00"
+                     *       "detail": "This partner's calls through the Procore proxy are limited; retry after 42 s. Nothing of this request was done."
                      *     }
                      */
                     "application/problem+json": components["schemas"]["ProblemDetails"];
@@ -5505,21 +5499,19 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Procore's last answer said the token has no requests left: nothing was sent. */
+            /** @description Over the limit of such calls (`ProcoreCalls:PartnerLimit:Concurrency` (64) in flight and `PerSecond` (100, bursts of `Burst`, 200) per partner and instance); nothing was sent. */
             429: {
                 headers: {
-                    /** @description Seconds until Procore's window resets. */
+                    /** @description Seconds until the window allows another call. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
-                     *       "title": "Procore rate limit reached",
+                     *       "title": "Too many requests",
                      *       "status": 429,
-                     *       "detail": "Procore said workspace 'acme-hq''s token has no requests left until 2026-11-23 16:42:28Z; nothing was sent. Retry after Retry-After seconds.",
-                     *       "code": "procore_rate_limited",
-                     *       "retryAt": "2026-11-23T16:42:28+00:00"
+                     *       "detail": "This partner's calls through the Procore proxy are limited; retry after 42 s. Nothing of this request was done."
                      *     }
                      */
                     "application/problem+json": components["schemas"]["ProblemDetails"];
@@ -5662,21 +5654,19 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Procore's last answer said the token has no requests left: nothing was sent. */
+            /** @description Over the limit of such calls (`ProcoreCalls:PartnerLimit:Concurrency` (64) in flight and `PerSecond` (100, bursts of `Burst`, 200) per partner and instance); nothing was sent. */
             429: {
                 headers: {
-                    /** @description Seconds until Procore's window resets. */
+                    /** @description Seconds until the window allows another call. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
-                     *       "title": "Procore rate limit reached",
+                     *       "title": "Too many requests",
                      *       "status": 429,
-                     *       "detail": "Procore said workspace 'acme-hq''s token has no requests left until 2026-11-23 16:42:28Z; nothing was sent. Retry after Retry-After seconds.",
-                     *       "code": "procore_rate_limited",
-                     *       "retryAt": "2026-11-23T16:42:28+00:00"
+                     *       "detail": "This partner's calls through the Procore proxy are limited; retry after 42 s. Nothing of this request was done."
                      *     }
                      */
                     "application/problem+json": components["schemas"]["ProblemDetails"];
@@ -5819,21 +5809,19 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Procore's last answer said the token has no requests left: nothing was sent. */
+            /** @description Over the limit of such calls (`ProcoreCalls:PartnerLimit:Concurrency` (64) in flight and `PerSecond` (100, bursts of `Burst`, 200) per partner and instance); nothing was sent. */
             429: {
                 headers: {
-                    /** @description Seconds until Procore's window resets. */
+                    /** @description Seconds until the window allows another call. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
-                     *       "title": "Procore rate limit reached",
+                     *       "title": "Too many requests",
                      *       "status": 429,
-                     *       "detail": "Procore said workspace 'acme-hq''s token has no requests left until 2026-11-23 16:42:28Z; nothing was sent. Retry after Retry-After seconds.",
-                     *       "code": "procore_rate_limited",
-                     *       "retryAt": "2026-11-23T16:42:28+00:00"
+                     *       "detail": "This partner's calls through the Procore proxy are limited; retry after 42 s. Nothing of this request was done."
                      *     }
                      */
                     "application/problem+json": components["schemas"]["ProblemDetails"];
