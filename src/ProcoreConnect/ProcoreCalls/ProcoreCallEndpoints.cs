@@ -28,6 +28,12 @@ public static class ProcoreCallEndpoints
         + "`ProcoreCalls:ReplayableBodyBytes` (64 KiB); otherwise the `401` comes back. While Procore's last answer said the token has no requests "
         + "left, the service answers `429` with `Retry-After` itself. Procore's own `429` and `503` come back with their `Retry-After`.";
 
+    /// <summary>
+    /// The largest request body the route takes: the Functions host's own limit (its Kestrel's
+    /// <c>ScriptConstants.DefaultMaxRequestBodySize</c>, 100 MiB), not Kestrel's 30,000,000-byte default.
+    /// </summary>
+    public const long MaxRequestBodyBytes = 104_857_600;
+
     /// <summary>The function (and endpoint) name of the pass-through for <paramref name="method"/>, e.g. <c>CallProcoreGet</c>.</summary>
     public static string FunctionName(string method) => "CallProcore" + method[0] + method[1..].ToLowerInvariant();
 
@@ -47,6 +53,7 @@ public static class ProcoreCallEndpoints
                 .WithName(FunctionName(method))
                 .WithMetadata(ProcorePassThrough.Instance)
                 .WithMetadata(limited)
+                .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxRequestBodyBytes)) // routing sets it on the request
                 .AcceptsAnyQuery() // Procore's query, forwarded as it came
                 .WithSummary($"{method} on Procore's API as the workspace (a pass-through)")
                 .WithDescription(PassThroughDescription)

@@ -410,5 +410,85 @@ public sealed class ProcoreProxyTests(KestrelAppFixture fixture) : IClassFixture
         Assert.Equal(Elsewhere, response.Headers.Location?.OriginalString);
     }
 
+    [Fact]
+    public async Task An_upload_above_kestrels_default_body_limit_streams_through()
+    {
+        // Kestrel's default is 30,000,000 bytes; the route takes what the Functions host does.
+        var app = fixture.Simulator.Register();
+        var id = await fixture.ConnectedWorkspaceAsync(app);
+        const long Length = 31L * 1024 * 1024;
+        using var content = new StreamContent(new PatternStream(Length));
+        content.Headers.ContentLength = Length;
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+
+        var upload = await Client.PostAsync(Proxy(id, "rest/v1.0/uploads"), content);
+
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        Assert.True(upload.StatusCode == HttpStatusCode.Created, $"{(int)upload.StatusCode}: {await upload.Content.ReadAsStringAsync()}");
+        var written = await upload.ReadJsonAsync();
+        Assert.Equal(Length, written.GetProperty("bytes").GetInt64());
+        Assert.Equal(PatternStream.Sha256(Length), written.GetProperty("sha256").GetString());
+        // Streamed, not held: the whole process (client, app, simulator) allocated less than the body.
+        Assert.True(allocated < Length, $"{allocated} bytes allocated for a {Length}-byte upload.");
+    }
+
+    // Bytes made as they are read, so that the test itself holds no body either.
+    private sealed class PatternStream(long length) : Stream
+    {
+        private long _position;
+
+        public static string Sha256(long length)
+        {
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            using var stream = new PatternStream(length);
+            var buffer = new byte[81920];
+            int read;
+            while ((read = stream.Read(buffer)) > 0)
+            {
+                hash.AppendData(buffer.AsSpan(0, read));
+            }
+
+            return Convert.ToHexStringLower(hash.GetHashAndReset());
+        }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => length;
+
+        public override long Position { get => _position; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            var n = (int)Math.Min(buffer.Length, length - _position);
+            for (var i = 0; i < n; i++)
+            {
+                buffer[i] = (byte)((_position + i) % 251);
+            }
+
+            _position += n;
+            return n;
+        }
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => ValueTask.FromResult(Read(buffer.Span));
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => Task.FromResult(Read(buffer, offset, count));
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
     private Dictionary<string, string> PartnerHeaders() => new() { [ApiKeyAuthenticationHandler.Header] = fixture.App.PartnerKey(AppFactory.DefaultPartner) };
 }
