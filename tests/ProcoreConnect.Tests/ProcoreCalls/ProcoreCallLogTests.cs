@@ -74,7 +74,8 @@ public sealed class ProcoreCallLogTests(ProcoreFixture fixture) : IClassFixture<
     {
         var app = fixture.Simulator.Register();
         var id = await fixture.ConnectedWorkspaceAsync(app);
-        Assert.Equal(HttpStatusCode.NotFound, (await Client.GetAsync(Proxy(id, "rest/v1.0/projects?company_id=999"))).StatusCode);
+        // Another company would be refused by the proxy (company_mismatch): a path Procore does not have is its 404.
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.GetAsync(Proxy(id, "rest/v1.0/no-such-resource"))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await Client.GetAsync(Proxy(id, "rest/v1.0/echo/ok"))).StatusCode);
 
         JsonElement health = default;
