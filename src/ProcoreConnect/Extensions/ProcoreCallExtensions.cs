@@ -9,6 +9,8 @@ public static class ProcoreCallExtensions
     public static IServiceCollection AddProcoreCalls(this IServiceCollection services)
     {
         services.AddOptions<ProcoreCallOptions>().BindConfiguration(ProcoreCallOptions.Section).ValidateOnStartWith(new ProcoreCallOptionsValidator());
+        services.AddOptions<ProcoreCallLimitOptions>().BindConfiguration(ProcoreCallLimitOptions.Section).ValidateOnStartWith(new ProcoreCallLimitOptionsValidator());
+        services.AddSingleton<ProcoreCallLimiter>();
         services.AddHttpForwarder();
         services.AddSingleton<ProcoreCallInvoker>();
         services.AddSingleton<ProcoreCallLog>();

@@ -58,6 +58,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.AddSingleton<Telemetry.ConnectTelemetry>();
+        // Whatever configuration says: the categories that log request URLs with their query values.
+        services.AddSingleton<IPostConfigureOptions<LoggerFilterOptions>, Telemetry.UrlLogFilter>();
 
         services.AddOptions<ProcoreOptions>().BindConfiguration(ProcoreOptions.Section).RejectEmptySettings(ProcoreUrlSettings);
         services.AddOptions<SchedulerOptions>().BindConfiguration(SchedulerOptions.Section);

@@ -73,8 +73,7 @@ internal sealed class ApiOperationTransformer(IOptions<JsonOptions> json, IOptio
                     TypedResults.Problem(
                         $"{limited.Budget}; retry after 42 s. Nothing of this request was done.",
                         statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests"),
-                    "Over the limit of such calls (`RateLimits:PermitLimit` per `RateLimits:Window`, "
-                    + limited.Scope + "); nothing was done. A call answered `400` uses no permit.")
+                    "Over the limit of such calls (" + limited.Terms)
                     with { Header = ("Retry-After", "Seconds until the window allows another call.") },
             ], context, cancellationToken);
         }

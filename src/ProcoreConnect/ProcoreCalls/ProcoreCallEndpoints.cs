@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using ProcoreConnect.Http;
 using ProcoreConnect.OpenApi;
 using ProcoreConnect.Procore;
+using ProcoreConnect.Security;
 using ProcoreConnect.Tokens;
 using ProcoreConnect.Workspaces;
 using static ProcoreConnect.OpenApi.ResponseDoc;
@@ -28,6 +29,12 @@ public static class ProcoreCallEndpoints
         + "`ProcoreCalls:ReplayableBodyBytes` (64 KiB); otherwise the `401` comes back. While Procore's last answer said the token has no requests "
         + "left, the service answers `429` with `Retry-After` itself. Procore's own `429` and `503` come back with their `Retry-After`.";
 
+    /// <summary>
+    /// The largest request body the route takes: the Functions host's own limit (its Kestrel's
+    /// <c>ScriptConstants.DefaultMaxRequestBodySize</c>, 100 MiB), not Kestrel's 30,000,000-byte default.
+    /// </summary>
+    public const long MaxRequestBodyBytes = 104_857_600;
+
     /// <summary>The function (and endpoint) name of the pass-through for <paramref name="method"/>, e.g. <c>CallProcoreGet</c>.</summary>
     public static string FunctionName(string method) => "CallProcore" + method[0] + method[1..].ToLowerInvariant();
 
@@ -35,12 +42,19 @@ public static class ProcoreCallEndpoints
     public static IEndpointRouteBuilder MapProcoreCalls(this IEndpointRouteBuilder api)
     {
         var workspace = api.MapWorkspaceGroup().WithTags(ApiTags.Tokens);
+        // Its own budget: a partner's proxy calls neither spend nor wait on the configuration endpoints' window.
+        var limited = RateLimited.PerPartnerOwn(
+            "This partner's calls through the Procore proxy are limited",
+            "`ProcoreCalls:PartnerLimit:Concurrency` (64) in flight and `PerSecond` (100, bursts of `Burst`, 200) per partner and instance); nothing was sent.",
+            static services => services.GetRequiredService<ProcoreCallLimiter>().Limiter);
         foreach (var method in Methods)
         {
             // One function per method: a function is one operation of the API's description.
             workspace.MapMethods(PathTemplate, [method], CallProcore)
                 .WithName(FunctionName(method))
                 .WithMetadata(ProcorePassThrough.Instance)
+                .WithMetadata(limited)
+                .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxRequestBodyBytes)) // routing sets it on the request
                 .AcceptsAnyQuery() // Procore's query, forwarded as it came
                 .WithSummary($"{method} on Procore's API as the workspace (a pass-through)")
                 .WithDescription(PassThroughDescription)
@@ -75,6 +89,8 @@ public static class ProcoreCallEndpoints
         When(StatusCodes.Status200OK, "Procore's answer, whatever its status and content (this line stands for all of them)."),
         Invalid(Problems.Field("path", "Only Procore API paths are forwarded: rest/… or vapid/…."),
             "The path is not a Procore API path, or holds dot segments, encoded slashes or dots, backslashes or control characters: nothing was sent."),
+        Problem(CompanyScope.Mismatch(ApiExamples.WorkspaceId, 1001, "1002"),
+            "`company_mismatch`: the query's `company_id` or the path's segment after `companies/` names a company other than the workspace's: nothing was sent."),
         WorkspaceRoutes.NotFound,
         Problem(ProcoreProxy.RateLimited(ApiExamples.WorkspaceId, ApiExamples.Later), "`procore_rate_limited`: Procore's last answer said the token has no requests left: nothing was sent.")
             with { Header = ("Retry-After", "Seconds until Procore's window resets.") },
@@ -82,6 +98,9 @@ public static class ProcoreCallEndpoints
             "`procore_fair_share`: the workspace's client-credentials token is shared with other workspaces, Procore says at most "
             + "`ProcoreCalls:FairShare:ReservePercent` (20%) of its limit is left, and this workspace has used its share: nothing was sent, the others go on.")
             with { Header = ("Retry-After", "Seconds until Procore's window resets.") },
+        Problem(ProcoreProxy.TokenRefusedAgain(ApiExamples.WorkspaceId),
+            "`procore_refused_token`: Procore answered `401` to a client-credentials token fetched less than a minute ago, which cannot be replaced yet: the call was not sent again.")
+            with { Header = ("Retry-After", "Seconds until a new token may be fetched.") },
         .. TokenEndpoints.TokenProblems,
     ];
 

@@ -11,9 +11,11 @@ namespace ProcoreConnect.ProcoreCalls;
 /// Shapes one proxied call for YARP's forwarder: sends only the partner's content and negotiation
 /// headers (an allow-list, so the partner's credentials, cookies, hop-by-hop headers and whatever a
 /// front end added never reach Procore), adds the workspace's token and company, fixes the
-/// destination, and returns Procore's answer without <c>Set-Cookie</c> or hop-by-hop headers.
+/// destination, and returns Procore's answer without <c>Set-Cookie</c> or hop-by-hop headers, its
+/// redirects within the API pointed back at the proxy.
 /// </summary>
-internal sealed class ProcoreCallTransformer(Uri destination, string accessToken, long companyId, bool holdUnauthorized, ProcoreRateLimits limits)
+internal sealed class ProcoreCallTransformer(
+    Uri destination, Uri apiBase, string routePrefix, string accessToken, long companyId, bool holdUnauthorized, ProcoreRateLimits limits)
     : HttpTransformer
 {
     /// <summary>The partner's request headers that reach Procore; every other one is dropped.</summary>
@@ -100,6 +102,27 @@ internal sealed class ProcoreCallTransformer(Uri destination, string accessToken
             }
         }
 
+        RewriteLocation(httpContext.Response, proxyResponse);
         return true;
+    }
+
+    // A redirect within the API leads back through the proxy, so that a client following it sends
+    // its API key to the service again and not to Procore's host; any other (a file store's
+    // pre-signed URL) is the partner's to follow, without its credentials.
+    private void RewriteLocation(HttpResponse response, HttpResponseMessage proxyResponse)
+    {
+        if (proxyResponse.Headers.Location is not { } location)
+        {
+            return;
+        }
+
+        var target = location.IsAbsoluteUri ? location : new Uri(destination, location);
+        var basePath = apiBase.AbsolutePath.TrimEnd('/') + "/";
+        var pathAndQuery = target.GetComponents(UriComponents.PathAndQuery | UriComponents.Fragment, UriFormat.UriEscaped);
+        if (string.Equals(target.GetLeftPart(UriPartial.Authority), apiBase.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase)
+            && pathAndQuery.StartsWith(basePath, StringComparison.Ordinal))
+        {
+            response.Headers.Location = routePrefix + pathAndQuery[basePath.Length..];
+        }
     }
 }

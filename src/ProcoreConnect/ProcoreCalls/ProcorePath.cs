@@ -1,5 +1,7 @@
-using System.Text;
+using System.Runtime.InteropServices;
+using System.Text.Unicode;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing.Patterns;
 
 namespace ProcoreConnect.ProcoreCalls;
 
@@ -12,13 +14,13 @@ namespace ProcoreConnect.ProcoreCalls;
 /// <param name="Query">The query as it arrived, with its <c>?</c>, or empty.</param>
 public sealed record ProcorePath(string Path, string Query)
 {
-    /// <summary>The route segment before the Procore path.</summary>
-    public const string Marker = "/procore/";
-
     private static readonly string[] Roots = ["rest", "vapid"];
 
+    /// <summary>The target's path before <see cref="Path"/>, as the client sent it (e.g. <c>/api/workspaces/acme-hq/procore/</c>): the route's place for Procore paths.</summary>
+    public string RoutePrefix { get; init; } = "/";
+
     /// <summary>
-    /// The path of <paramref name="request"/> after <see cref="Marker"/>, read from the request
+    /// The path of <paramref name="request"/> in the route's <c>{**path}</c>, read from the request
     /// target as the client sent it (the server has already decoded and normalised
     /// <see cref="HttpRequest.Path"/>, which would hide a trick), or why it is refused.
     /// </summary>
@@ -40,13 +42,14 @@ public sealed record ProcorePath(string Path, string Query)
         var queryAt = target.IndexOf('?', StringComparison.Ordinal);
         var rawPath = queryAt < 0 ? target : target[..queryAt];
         var query = queryAt < 0 ? "" : target[queryAt..];
-        var at = rawPath.IndexOf(Marker, StringComparison.OrdinalIgnoreCase);
+        // By the route's shape, not by searching for "/procore/": a workspace may be named procore.
+        var at = SegmentsBeforePath(request) is { } before ? StartOfSegment(rawPath, before) : -1;
         if (at < 0)
         {
             return (null, "The path must continue after /procore/.");
         }
 
-        var path = rawPath[(at + Marker.Length)..];
+        var path = rawPath[at..];
         if ((PathRefusal(path) ?? QueryRefusal(query)) is { } refusal)
         {
             return (null, refusal);
@@ -54,8 +57,34 @@ public sealed record ProcorePath(string Path, string Query)
 
         // What routing matched must be what is sent: a difference means the server rewrote the path.
         return Uri.UnescapeDataString(path) == (request.RouteValues["path"] as string ?? "")
-            ? (new ProcorePath(path, query), null)
+            ? (new ProcorePath(path, query) { RoutePrefix = rawPath[..at] }, null)
             : (null, "The path was rewritten on its way here; send it without dot segments or encoded characters.");
+    }
+
+    // How many segments the route (with the path base) has before its catch-all: the Procore path's place in the raw target.
+    private static int? SegmentsBeforePath(HttpRequest request)
+    {
+        if (request.HttpContext.GetEndpoint() is not RouteEndpoint endpoint)
+        {
+            return null;
+        }
+
+        var segments = endpoint.RoutePattern.PathSegments;
+        var catchAll = segments.ToList().FindIndex(s => s.Parts is [RoutePatternParameterPart { IsCatchAll: true }]);
+        var pathBase = request.PathBase.Value?.Split('/', StringSplitOptions.RemoveEmptyEntries).Length ?? 0;
+        return catchAll < 0 ? null : pathBase + catchAll;
+    }
+
+    // Where segment number <paramref name="index"/> (0 is the first) of an absolute path starts, or -1.
+    private static int StartOfSegment(string rawPath, int index)
+    {
+        var at = 0;
+        for (var i = 0; i < index && at >= 0; i++)
+        {
+            at = rawPath.IndexOf('/', at + 1);
+        }
+
+        return at < 0 ? -1 : at + 1;
     }
 
     /// <summary>The destination: always the environment's API host, with this path and query under its base.</summary>
@@ -70,16 +99,16 @@ public sealed record ProcorePath(string Path, string Query)
         return destination;
     }
 
-    /// <summary>The path and the query's names, without the query's values: what the call log keeps.</summary>
+    /// <summary>
+    /// The path and the query's names, without the query's values: what the call log keeps. An item
+    /// without '=' is left out whole: it is a value on its own (<c>?eyJhbGciOi…</c>), not a name.
+    /// </summary>
     public string Redacted()
     {
-        if (Query.Length <= 1)
-        {
-            return Path;
-        }
-
-        var names = Query[1..].Split('&', StringSplitOptions.RemoveEmptyEntries).Select(pair => pair.Split('=', 2)[0] + "=");
-        return Path + "?" + string.Join('&', names);
+        var names = Query.Length <= 1
+            ? []
+            : Query[1..].Split('&', StringSplitOptions.RemoveEmptyEntries).Where(item => item.Contains('=', StringComparison.Ordinal)).Select(pair => pair.Split('=', 2)[0] + "=").ToList();
+        return names.Count == 0 ? Path : Path + "?" + string.Join('&', names);
     }
 
     private static string? PathRefusal(string path)
@@ -89,7 +118,8 @@ public sealed record ProcorePath(string Path, string Query)
             return "Name a Procore API path, e.g. /procore/rest/v1.0/me.";
         }
 
-        var decoded = new StringBuilder(path.Length);
+        // The bytes the path stands for, so that what it means once decoded is checked, not only how it is written.
+        var decoded = new List<byte>(path.Length);
         for (var i = 0; i < path.Length; i++)
         {
             var c = path[i];
@@ -106,7 +136,7 @@ public sealed record ProcorePath(string Path, string Query)
                     return "The path may not encode '/', '\\', '.', '%' or control characters.";
                 }
 
-                decoded.Append((char)b);
+                decoded.Add(b);
                 i += 2;
             }
             else if (!IsPathChar(c))
@@ -115,14 +145,21 @@ public sealed record ProcorePath(string Path, string Query)
             }
             else
             {
-                decoded.Append(c);
+                decoded.Add((byte)c);
             }
         }
 
-        var segments = path.Split('/');
-        if (segments.Any(s => s.Length == 0 || s is "." or ".."))
+        // An overlong form (%c0%ae is '.' to a lenient decoder) or a stray byte is read differently by each server.
+        if (!Utf8.IsValid(CollectionsMarshal.AsSpan(decoded)))
         {
-            return "The path may not contain empty, '.' or '..' segments.";
+            return "The path's percent-encoded bytes must be valid UTF-8 (no overlong forms or stray bytes).";
+        }
+
+        var segments = path.Split('/');
+        // A ';' (or '%3b') starts a path parameter that servers such as Tomcat drop before resolving '..;' as '..'.
+        if (segments.Any(s => s.Length == 0 || Uri.UnescapeDataString(s).Split(';')[0] is "." or ".."))
+        {
+            return "The path may not contain empty, '.' or '..' segments (a ';' parameter after the dots included).";
         }
 
         return Roots.Contains(segments[0], StringComparer.Ordinal)

@@ -38,6 +38,12 @@ public sealed class ProcoreProxy(
 
         var token = outcome.Token!;
         call.WorkspaceKey = token.WorkspaceKey;
+        if (CompanyScope.OtherCompany(path, token.CompanyId) is { } other)
+        {
+            // Refused like a bad path, before anything is sent: not a call of the log's.
+            return CompanyScope.Mismatch(workspace.Id, token.CompanyId, other);
+        }
+
         if (limits.BlockedUntil(token.AccessToken) is { } until)
         {
             RetryAt(context.Response, until);
@@ -52,16 +58,25 @@ public sealed class ProcoreProxy(
         }
 
         var replayable = await BufferIfSmallAsync(context.Request, cancellationToken);
-        var destination = path.Under(procore.Value.For(token.Environment).ApiBaseUrl);
-        var sent = await SendAsync(context, destination, token, holdUnauthorized: replayable);
+        var apiBase = procore.Value.For(token.Environment).ApiBaseUrl;
+        var sent = await SendAsync(context, path, apiBase, token, holdUnauthorized: replayable);
         if (sent.Transformer.HeldUnauthorized)
         {
-            call.Retried = true;
             var renewed = await RenewAsync(workspace, token, cancellationToken);
             if (TokenEndpoints.Refusal(workspace.Id, renewed, time, context.Response) is { } lost)
             {
                 return call.AnsweredLocally(lost, recorder);
             }
+
+            if (renewed.Token!.AccessToken == token.AccessToken)
+            {
+                // No newer token may be fetched yet (a DMSA's at most once a minute): sending the one
+                // Procore just refused would only earn a second 401 on the app's Integration Health.
+                context.Response.Headers.RetryAfter = ((int)ClientTokenService.ForcedRefreshInterval.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+                return call.AnsweredLocally(TokenRefusedAgain(workspace.Id), recorder);
+            }
+
+            call.Retried = true;
 
             // A kept body is rewound; a request without one has a socket stream, which cannot seek.
             if (context.Request.Body.CanSeek)
@@ -70,7 +85,7 @@ public sealed class ProcoreProxy(
             }
 
             context.Response.Clear();
-            sent = await SendAsync(context, destination, renewed.Token!, holdUnauthorized: false);
+            sent = await SendAsync(context, path, apiBase, renewed.Token!, holdUnauthorized: false);
         }
 
         return call.Forwarded(sent.Error, sent.Transformer, recorder);
@@ -90,12 +105,21 @@ public sealed class ProcoreProxy(
         statusCode: StatusCodes.Status429TooManyRequests, title: "Fair share of a shared Procore rate limit used",
         extensions: new Dictionary<string, object?> { ["code"] = "procore_fair_share", ["retryAt"] = waits.Until });
 
+    /// <summary>The 503 when Procore refused a token that cannot be replaced yet: the call was not sent again.</summary>
+    public static ProblemHttpResult TokenRefusedAgain(string id) => TypedResults.Problem(
+        $"Procore answered 401 to workspace '{id}''s token, which was fetched less than a minute ago, and its client's token is fetched anew at most once a minute; "
+        + "the call was not sent again with the refused token. Retry after Retry-After seconds, when a new token will be fetched.",
+        statusCode: StatusCodes.Status503ServiceUnavailable, title: "Procore refused a new token",
+        extensions: new Dictionary<string, object?> { ["code"] = "procore_refused_token" });
+
     private void RetryAt(HttpResponse response, DateTimeOffset until) =>
         response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling((until - time.GetUtcNow()).TotalSeconds)).ToString(CultureInfo.InvariantCulture);
 
-    private async Task<(ForwarderError Error, ProcoreCallTransformer Transformer)> SendAsync(HttpContext context, Uri destination, CachedToken token, bool holdUnauthorized)
+    private async Task<(ForwarderError Error, ProcoreCallTransformer Transformer)> SendAsync(
+        HttpContext context, ProcorePath path, Uri apiBase, CachedToken token, bool holdUnauthorized)
     {
-        var transformer = new ProcoreCallTransformer(destination, token.AccessToken, token.CompanyId, holdUnauthorized, limits);
+        var destination = path.Under(apiBase);
+        var transformer = new ProcoreCallTransformer(destination, apiBase, path.RoutePrefix, token.AccessToken, token.CompanyId, holdUnauthorized, limits);
         var config = new ForwarderRequestConfig { ActivityTimeout = options.Value.ActivityTimeout };
         var error = await forwarder.SendAsync(context, destination.GetLeftPart(UriPartial.Authority), invoker.Invoker, config, transformer);
         return (error, transformer);

@@ -1,3 +1,5 @@
+using System.Threading.RateLimiting;
+
 namespace ProcoreConnect.Security;
 
 /// <summary>
@@ -8,11 +10,14 @@ public sealed class RateLimited
 {
     private readonly Func<HttpContext, string> _partitionOf;
 
-    private RateLimited(Func<HttpContext, string> partitionOf, string scope, string budget)
+    private const string SharedTerms = "`RateLimits:PermitLimit` per `RateLimits:Window`, ";
+
+    private RateLimited(Func<HttpContext, string> partitionOf, string scope, string budget, string? terms = null)
     {
         _partitionOf = partitionOf;
         Scope = scope;
         Budget = budget;
+        Terms = terms ?? SharedTerms + scope + "); nothing was done. A call answered `400` uses no permit.";
     }
 
     /// <summary>
@@ -35,6 +40,20 @@ public sealed class RateLimited
         context => "link:" + PartnerKeyStore.Sha256Hex(context.GetRouteValue(routeValue) as string ?? ""),
         "per link",
         "Sign-ins started from this link are limited");
+
+    /// <summary>
+    /// Charged to the authenticated partner against a limiter of the endpoint's own (from
+    /// <paramref name="limiter"/>, leased for the whole call), not the shared window of
+    /// <see cref="RateLimitOptions"/>: a hot route must neither spend nor be starved by it.
+    /// </summary>
+    public static RateLimited PerPartnerOwn(string budget, string terms, Func<IServiceProvider, PartitionedRateLimiter<string>> limiter) =>
+        new(PerPartner._partitionOf, "per partner", budget, terms) { Limiter = limiter };
+
+    /// <summary>The endpoint's own limiter, or null for the shared window.</summary>
+    public Func<IServiceProvider, PartitionedRateLimiter<string>>? Limiter { get; private init; }
+
+    /// <summary>The limit's terms, for the documentation: its settings, whom it is charged to, what a refusal did.</summary>
+    public string Terms { get; }
 
     /// <summary>Whom a budget belongs to, for the documentation: "per partner" or "per link".</summary>
     public string Scope { get; }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Mvc;
 
 namespace ProcoreConnect.Security;
@@ -20,6 +21,12 @@ public sealed class RateLimiting(RequestDelegate next, PermitWindows windows)
             return;
         }
 
+        if (limited.Limiter is { } own)
+        {
+            await RunLeasedAsync(context, limited, own(context.RequestServices));
+            return;
+        }
+
         var (permit, retryAfter) = windows.TryAcquire(limited.PartitionOf(context));
         if (permit is null)
         {
@@ -33,6 +40,19 @@ public sealed class RateLimiting(RequestDelegate next, PermitWindows windows)
         {
             PermitWindows.Return(permit);
         }
+    }
+
+    // An endpoint's own limiter: the lease is held until the call is answered (a concurrency limit counts calls in flight).
+    private async Task RunLeasedAsync(HttpContext context, RateLimited limited, PartitionedRateLimiter<string> limiter)
+    {
+        using var lease = limiter.AttemptAcquire(limited.PartitionOf(context));
+        if (!lease.IsAcquired)
+        {
+            await RejectAsync(context, limited, lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1));
+            return;
+        }
+
+        await next(context);
     }
 
     private static async Task RejectAsync(HttpContext context, RateLimited limited, TimeSpan retryAfter)

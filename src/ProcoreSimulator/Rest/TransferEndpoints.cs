@@ -17,7 +17,7 @@ public static class TransferEndpoints
 
     private static readonly string[] Methods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"];
 
-    /// <summary>Maps <c>/rest/v1.0/echo/…</c>, <c>/vapid/echo/…</c>, <c>/rest/v1.0/downloads/{bytes}</c> and <c>/rest/v1.0/uploads</c>.</summary>
+    /// <summary>Maps <c>/rest/v1.0/echo/…</c>, <c>/vapid/echo/…</c>, <c>/rest/v1.0/downloads/{bytes}</c>, <c>/rest/v1.0/uploads</c> and <c>/rest/v1.0/redirect?to=</c>.</summary>
     public static IEndpointRouteBuilder MapTransfers(this IEndpointRouteBuilder app)
     {
         app.MapMethods("/rest/v1.0/echo/{**rest}", Methods, (HttpContext http, SimulatorState state) =>
@@ -34,7 +34,10 @@ public static class TransferEndpoints
             var (length, sha256) = await DigestAsync(http.Request.Body, http.RequestAborted);
             return await RestEndpoints.Call(http, state, requirePermissions: false, (_, _) =>
                 Results.Json(new { bytes = length, sha256 }, statusCode: 201));
-        });
+        }).WithMetadata(new Microsoft.AspNetCore.Mvc.DisableRequestSizeLimitAttribute()); // Procore takes large files; Kestrel's default is 30 MB
+        // As a Procore download answers with a file store's pre-signed URL, or a moved resource with its new path.
+        app.MapGet("/rest/v1.0/redirect", (string to, HttpContext http, SimulatorState state) =>
+            RestEndpoints.Call(http, state, requirePermissions: false, (_, _) => Results.Redirect(to)));
         return app;
     }
 

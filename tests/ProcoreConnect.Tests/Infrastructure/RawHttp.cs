@@ -10,7 +10,11 @@ namespace ProcoreConnect.Tests.Infrastructure;
 public static class RawHttp
 {
     /// <summary>Sends <paramref name="method"/> <paramref name="target"/> to <paramref name="server"/>; answers the status code.</summary>
-    public static async Task<int> SendAsync(Uri server, string method, string target, IReadOnlyDictionary<string, string> headers)
+    public static async Task<int> SendAsync(Uri server, string method, string target, IReadOnlyDictionary<string, string> headers) =>
+        (await ExchangeAsync(server, method, target, headers)).Status;
+
+    /// <summary>As <see cref="SendAsync"/>, and the rest of the answer (headers and body) as text.</summary>
+    public static async Task<(int Status, string Text)> ExchangeAsync(Uri server, string method, string target, IReadOnlyDictionary<string, string> headers)
     {
         using var tcp = new TcpClient();
         await tcp.ConnectAsync(server.Host, server.Port);
@@ -24,6 +28,6 @@ public static class RawHttp
         await stream.WriteAsync(Encoding.Latin1.GetBytes(request.Append("\r\n").ToString()));
         using var reader = new StreamReader(stream, Encoding.Latin1);
         var status = await reader.ReadLineAsync() ?? throw new InvalidOperationException($"No answer to {method} {target}.");
-        return int.Parse(status.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+        return (int.Parse(status.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture), await reader.ReadToEndAsync());
     }
 }

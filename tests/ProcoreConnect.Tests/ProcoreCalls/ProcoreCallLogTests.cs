@@ -48,11 +48,34 @@ public sealed class ProcoreCallLogTests(ProcoreFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_query_item_without_a_name_is_left_out_of_the_call_log()
+    {
+        // ?{token} is a value with no name: kept as a "name", it would be logged verbatim.
+        var app = fixture.Simulator.Register();
+        var id = await fixture.ConnectedWorkspaceAsync(app);
+        const string Secret = "eyJhbGciOiJIUzI1NiJ9.c2VjcmV0LXZhbHVl";
+        Assert.Equal(HttpStatusCode.OK, (await Client.GetAsync(Proxy(id, $"rest/v1.0/echo/bare?{Secret}"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Client.GetAsync(Proxy(id, $"rest/v1.0/echo/mixed?page=2&{Secret}&per_page=5"))).StatusCode);
+
+        var text = "";
+        await Wait.UntilAsync(async () =>
+        {
+            text = await (await Client.GetAsync($"/api/workspaces/{id}/procore-calls?pageSize=10")).Content.ReadAsStringAsync();
+            return JsonDocument.Parse(text).RootElement.GetProperty("calls").GetArrayLength() >= 2;
+        }, "the calls to reach the call log");
+
+        Assert.DoesNotContain(Secret, text, StringComparison.Ordinal);
+        var paths = JsonDocument.Parse(text).RootElement.GetProperty("calls").EnumerateArray().Select(c => c.GetProperty("path").GetString()).ToList();
+        Assert.Equal(["rest/v1.0/echo/bare", "rest/v1.0/echo/mixed?page=&per_page="], paths.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task The_health_summary_counts_what_integration_health_counts_with_the_fix()
     {
         var app = fixture.Simulator.Register();
         var id = await fixture.ConnectedWorkspaceAsync(app);
-        Assert.Equal(HttpStatusCode.NotFound, (await Client.GetAsync(Proxy(id, "rest/v1.0/projects?company_id=999"))).StatusCode);
+        // Another company would be refused by the proxy (company_mismatch): a path Procore does not have is its 404.
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.GetAsync(Proxy(id, "rest/v1.0/no-such-resource"))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await Client.GetAsync(Proxy(id, "rest/v1.0/echo/ok"))).StatusCode);
 
         JsonElement health = default;

@@ -49,6 +49,29 @@ public sealed class ProcoreProxyRetryTests(ProcoreFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_dmsa_token_refused_within_its_first_minute_is_not_sent_again_and_a_new_one_serves_after_it()
+    {
+        // A client's token is fetched anew at most once a minute: the renewed token is the refused one.
+        var account = fixture.Simulator.Register(true, 1001);
+        var id = await fixture.CreateWorkspaceAsync(account, "client_credentials");
+        fixture.Simulator.State.EndAccessToken(await TokenAsync(id));
+        fixture.Clock.Advance(TimeSpan.FromSeconds(5));
+        fixture.Simulator.Received.Clear();
+
+        var response = await Client.GetAsync(Proxy(id, "rest/v1.0/echo/once"));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("procore_refused_token", (await response.ReadJsonAsync()).GetProperty("code").GetString());
+        Assert.Equal(TimeSpan.FromSeconds(60), response.Headers.RetryAfter?.Delta);
+        Assert.Single(fixture.Simulator.Received.Received, r => r.Target.EndsWith("/echo/once", StringComparison.Ordinal));
+
+        fixture.Clock.Advance(TimeSpan.FromSeconds(60));
+        var later = await Client.GetAsync(Proxy(id, "rest/v1.0/echo/once"));
+
+        Assert.True(later.StatusCode == HttpStatusCode.OK, $"{(int)later.StatusCode}: {await later.Content.ReadAsStringAsync()}");
+    }
+
+    [Fact]
     public async Task A_401_on_a_body_too_large_to_keep_goes_back_and_spends_no_refresh()
     {
         var app = fixture.Simulator.Register();

@@ -123,6 +123,39 @@ public sealed class ProcoreProxyTests(KestrelAppFixture fixture) : IClassFixture
         Assert.Equal(before, fixture.Simulator.Received.Received.Count);
     }
 
+    [Theory]
+    [InlineData("rest/..;/oauth/token")]
+    [InlineData("rest/v1.0/..;x=1/..;/oauth/token")]
+    [InlineData("rest/.;/v1.0/echo/x")]
+    [InlineData("rest/..%3b/oauth/token")]
+    [InlineData("rest/v1.0/echo/%c0%ae%c0%ae/oauth/token")]
+    [InlineData("rest/v1.0/echo/%e0%80%ae")]
+    [InlineData("rest/v1.0/echo/%80x")]
+    [InlineData("rest/v1.0/echo/a%bf")]
+    [InlineData("rest/v1.0/echo/%c3")]
+    public async Task A_dot_segment_with_a_parameter_or_an_invalid_utf8_encoding_is_refused_naming_path_and_nothing_is_sent(string path)
+    {
+        // Tomcat-style upstreams drop ';' parameters before resolving dots; lenient decoders read %c0%ae as '.'.
+        var app = fixture.Simulator.Register();
+        var id = await fixture.ConnectedWorkspaceAsync(app);
+        var before = fixture.Simulator.Received.Received.Count;
+
+        var (status, answer) = await RawHttp.ExchangeAsync(fixture.BaseAddress, "GET", Proxy(id, path), PartnerHeaders());
+
+        Assert.True(status == 400, $"{path}: {status} {answer}");
+        Assert.Contains("\"path\"", answer, StringComparison.Ordinal);
+        Assert.Equal(before, fixture.Simulator.Received.Received.Count);
+    }
+
+    [Fact]
+    public async Task A_path_parameter_and_valid_utf8_still_pass()
+    {
+        var app = fixture.Simulator.Register();
+        var id = await fixture.ConnectedWorkspaceAsync(app);
+
+        Assert.Equal(200, await RawHttp.SendAsync(fixture.BaseAddress, "GET", Proxy(id, "rest/v1.0/echo/caf%C3%A9;v=1/..x"), PartnerHeaders()));
+    }
+
     [Fact]
     public async Task An_absolute_form_request_target_naming_another_host_is_refused()
     {
@@ -259,6 +292,202 @@ public sealed class ProcoreProxyTests(KestrelAppFixture fixture) : IClassFixture
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var sent = (await response.ReadJsonAsync()).GetProperty("headers");
         Assert.Equal("1002", sent.GetProperty("Procore-Company-Id").GetString());
+    }
+
+    [Fact]
+    public async Task A_workspace_named_procore_calls_procore_and_a_procore_segment_in_the_path_is_kept()
+    {
+        // The Procore path is where the route puts it, not after the first "/procore/" of the target.
+        var account = fixture.Simulator.Register(true, 1001);
+        var id = await fixture.CreateWorkspaceAsync(account, "client_credentials", id: "procore");
+
+        var response = await Client.GetAsync(Proxy(id, "rest/v1.0/echo/procore/x?procore=1"));
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        Assert.Equal("/rest/v1.0/echo/procore/x?procore=1", (await response.ReadJsonAsync()).GetProperty("target").GetString());
+    }
+
+    [Theory]
+    [InlineData("rest/v1.0/projects?company_id=1002")]
+    [InlineData("rest/v1.0/projects?COMPANY_ID=1002")]
+    [InlineData("rest/v1.0/projects?Company%5Fid=1002")]
+    [InlineData("rest/v1.0/projects?company_id=%31002")]
+    [InlineData("rest/v1.0/projects?company_id=1001&company_id=1002")]
+    [InlineData("rest/v1.0/projects?company_id[]=1002")]
+    [InlineData("rest/v1.0/projects?company_id%5B%5D=1002")]
+    [InlineData("rest/v1.0/projects?page=1;company_id=1002")]
+    [InlineData("rest/v1.0/projects?company_id")]
+    [InlineData("rest/v1.0/companies/1002/projects")]
+    [InlineData("rest/v1.0/Companies/1002.json")]
+    [InlineData("rest/v2.0/companies/%31002/projects")]
+    [InlineData("rest/v1.0/companies/1002;x/projects")]
+    [InlineData("vapid/companies/1002")]
+    public async Task A_call_naming_another_company_is_refused_with_403_naming_the_workspaces_company_and_nothing_is_sent(string path)
+    {
+        // One token reaches every company that installed the app: only what the call names keeps it to the workspace's.
+        var account = fixture.Simulator.Register(true, 1001, 1002);
+        var id = await fixture.CreateWorkspaceAsync(account, "client_credentials");
+        Assert.Equal(HttpStatusCode.OK, (await Client.GetAsync(Proxy(id, "rest/v1.0/echo/warm"))).StatusCode);
+        var before = fixture.Simulator.Received.Received.Count;
+
+        var (status, answer) = await RawHttp.ExchangeAsync(fixture.BaseAddress, "GET", Proxy(id, path), PartnerHeaders());
+
+        Assert.True(status == 403, $"{path}: {status} {answer}");
+        Assert.Contains("\"code\":\"company_mismatch\"", answer, StringComparison.Ordinal);
+        Assert.Contains("\"companyId\":1001", answer, StringComparison.Ordinal);
+        Assert.Equal(before, fixture.Simulator.Received.Received.Count);
+    }
+
+    [Theory]
+    [InlineData("rest/v1.0/projects?company_id=1001")]
+    [InlineData("rest/v1.0/echo/companies/1001/x?company_id=1001&Company_Id=1001&companyid=1002")]
+    [InlineData("rest/v1.0/echo/companies/1001.json")]
+    [InlineData("rest/v1.0/companies")]
+    public async Task A_call_naming_only_the_workspaces_own_company_passes(string path)
+    {
+        var account = fixture.Simulator.Register(true, 1001, 1002);
+        var id = await fixture.CreateWorkspaceAsync(account, "client_credentials");
+
+        var (status, answer) = await RawHttp.ExchangeAsync(fixture.BaseAddress, "GET", Proxy(id, path), PartnerHeaders());
+
+        Assert.True(status == 200, $"{path}: {status} {answer}");
+    }
+
+    [Fact]
+    public async Task The_partners_trace_context_does_not_reach_procore()
+    {
+        // A third party should not learn the partner's trace ids, nor ours.
+        var app = fixture.Simulator.Register();
+        var id = await fixture.ConnectedWorkspaceAsync(app);
+        const string TraceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        using var request = new HttpRequestMessage(HttpMethod.Get, Proxy(id, "rest/v1.0/echo/traced"));
+        request.Headers.TryAddWithoutValidation("traceparent", $"00-{TraceId}-00f067aa0ba902b7-01");
+        request.Headers.TryAddWithoutValidation("tracestate", "partner=secret-state");
+        request.Headers.TryAddWithoutValidation("baggage", "partner.user=alice");
+
+        var response = await Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var sent = (await response.ReadJsonAsync()).GetProperty("headers").EnumerateObject().ToDictionary(h => h.Name, h => h.Value.GetString() ?? "", StringComparer.OrdinalIgnoreCase);
+        foreach (var name in new[] { "traceparent", "tracestate", "baggage", "Request-Id", "Correlation-Context" })
+        {
+            Assert.False(sent.ContainsKey(name), $"{name}: {sent.GetValueOrDefault(name)} reached Procore.");
+        }
+
+        Assert.DoesNotContain(sent.Values, v => v.Contains(TraceId, StringComparison.Ordinal) || v.Contains("alice", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("/rest/v1.0/echo/moved?page=2")]
+    [InlineData("{api}rest/v1.0/echo/moved?page=2")]
+    public async Task A_redirect_within_the_api_is_pointed_back_at_the_proxy_and_following_it_stays_there(string to)
+    {
+        // Followed as it came, the partner's client would send its X-Api-Key to Procore's host.
+        var app = fixture.Simulator.Register();
+        var id = await fixture.ConnectedWorkspaceAsync(app);
+        var location = to.Replace("{api}", fixture.Simulator.BaseUrl.ToString(), StringComparison.Ordinal);
+
+        var response = await Client.GetAsync(Proxy(id, "rest/v1.0/redirect?to=" + Uri.EscapeDataString(location)));
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal($"/api/workspaces/{id}/procore/rest/v1.0/echo/moved?page=2", response.Headers.Location?.OriginalString);
+        var followed = await Client.GetAsync(new Uri(fixture.BaseAddress, response.Headers.Location!));
+        Assert.Equal(HttpStatusCode.OK, followed.StatusCode);
+        Assert.Equal("/rest/v1.0/echo/moved?page=2", (await followed.ReadJsonAsync()).GetProperty("target").GetString());
+    }
+
+    [Fact]
+    public async Task A_redirect_to_another_host_comes_back_as_it_is()
+    {
+        // A download's pre-signed file store URL: the partner follows it without its credentials (docs/api.md).
+        var app = fixture.Simulator.Register();
+        var id = await fixture.ConnectedWorkspaceAsync(app);
+        const string Elsewhere = "https://files.example.com/bucket/file.pdf?X-Amz-Signature=abc";
+
+        var response = await Client.GetAsync(Proxy(id, "rest/v1.0/redirect?to=" + Uri.EscapeDataString(Elsewhere)));
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal(Elsewhere, response.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
+    public async Task An_upload_above_kestrels_default_body_limit_streams_through()
+    {
+        // Kestrel's default is 30,000,000 bytes; the route takes what the Functions host does.
+        var app = fixture.Simulator.Register();
+        var id = await fixture.ConnectedWorkspaceAsync(app);
+        const long Length = 31L * 1024 * 1024;
+        using var content = new StreamContent(new PatternStream(Length));
+        content.Headers.ContentLength = Length;
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+
+        var upload = await Client.PostAsync(Proxy(id, "rest/v1.0/uploads"), content);
+
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        Assert.True(upload.StatusCode == HttpStatusCode.Created, $"{(int)upload.StatusCode}: {await upload.Content.ReadAsStringAsync()}");
+        var written = await upload.ReadJsonAsync();
+        Assert.Equal(Length, written.GetProperty("bytes").GetInt64());
+        Assert.Equal(PatternStream.Sha256(Length), written.GetProperty("sha256").GetString());
+        // Streamed, not held: the whole process (client, app, simulator) allocated less than the body.
+        Assert.True(allocated < Length, $"{allocated} bytes allocated for a {Length}-byte upload.");
+    }
+
+    // Bytes made as they are read, so that the test itself holds no body either.
+    private sealed class PatternStream(long length) : Stream
+    {
+        private long _position;
+
+        public static string Sha256(long length)
+        {
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            using var stream = new PatternStream(length);
+            var buffer = new byte[81920];
+            int read;
+            while ((read = stream.Read(buffer)) > 0)
+            {
+                hash.AppendData(buffer.AsSpan(0, read));
+            }
+
+            return Convert.ToHexStringLower(hash.GetHashAndReset());
+        }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => length;
+
+        public override long Position { get => _position; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            var n = (int)Math.Min(buffer.Length, length - _position);
+            for (var i = 0; i < n; i++)
+            {
+                buffer[i] = (byte)((_position + i) % 251);
+            }
+
+            _position += n;
+            return n;
+        }
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => ValueTask.FromResult(Read(buffer.Span));
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => Task.FromResult(Read(buffer, offset, count));
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     private Dictionary<string, string> PartnerHeaders() => new() { [ApiKeyAuthenticationHandler.Header] = fixture.App.PartnerKey(AppFactory.DefaultPartner) };

@@ -91,7 +91,7 @@ public sealed class PartnerRateLimitTests : IDisposable
     }
 
     [Fact]
-    public void The_limited_functions_are_the_twenty_one_that_spend_shared_quota_and_the_hot_path_is_not_among_them()
+    public void The_limited_functions_are_the_twenty_one_that_spend_shared_quota_the_proxy_on_its_own_and_the_hot_path_is_not_among_them()
     {
         _app.CreateClient();
         var functions = FunctionDefinition.In(_app.Service<EndpointDataSource>().Endpoints);
@@ -103,6 +103,7 @@ public sealed class PartnerRateLimitTests : IDisposable
         // decision, made here as well.
         Assert.Equal(
             [
+                "CallProcoreDelete", "CallProcoreGet", "CallProcoreHead", "CallProcorePatch", "CallProcorePost", "CallProcorePut",
                 "ConfigureProcoreWebhook", "Connect", "CreateCompanyWorkspaces", "CreateConnectLink", "CreateOwnKey", "DeleteConnection", "DeleteOAuthClient",
                 "DeletePartnerWebhook", "ListInstalledCompanies", "ListKnownProjects", "PatchConnection", "PutConnection", "PutOAuthClient",
                 "RedeliverMissedPartnerEvents", "RedeliverPartnerEvent", "RefreshToken", "RevokeOwnKey", "RotateOAuthClientSecret", "SetPartnerWebhook", "StartConnectLink", "ValidateConnection",
@@ -110,8 +111,10 @@ public sealed class PartnerRateLimitTests : IDisposable
             limited.Keys.Order(StringComparer.Ordinal));
         Assert.Subset(functions.Select(f => f.Name).ToHashSet(), limited.Keys.ToHashSet());
         // A budget per partner needs an authenticated partner; an anonymous route is charged to its link.
-        Assert.All(limited, f => Assert.Equal(f.Value == RateLimited.PerPartner, functions.Single(d => d.Name == f.Key).Policy is not null));
+        Assert.All(limited, f => Assert.Equal(f.Value.Scope == "per partner", functions.Single(d => d.Name == f.Key).Policy is not null));
         Assert.Equal("per link", limited["StartConnectLink"].Scope);
+        // The proxy has a budget of its own (ProcoreCalls:PartnerLimit); the others share RateLimits' window.
+        Assert.All(limited, f => Assert.Equal(f.Key.StartsWith("CallProcore", StringComparison.Ordinal), f.Value.Limiter is not null));
     }
 
     [Fact]

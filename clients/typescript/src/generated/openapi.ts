@@ -5045,17 +5045,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /**
-             * @description - `procore_rate_limited`: Procore's last answer said the token has no requests left: nothing was sent.
-             *     - `procore_fair_share`: the workspace's client-credentials token is shared with other workspaces, Procore says at most `ProcoreCalls:FairShare:ReservePercent` (20%) of its limit is left, and this workspace has used its share: nothing was sent, the others go on.
-             */
+            /** @description Over the limit of such calls (`ProcoreCalls:PartnerLimit:Concurrency` (64) in flight and `PerSecond` (100, bursts of `Burst`, 200) per partner and instance); nothing was sent. */
             429: {
                 headers: {
-                    /** @description Seconds until Procore's window resets. */
+                    /** @description Seconds until the window allows another call. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "This partner's calls through the Procore proxy are limited; retry after 42 s. Nothing of this request was done."
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
@@ -5077,7 +5081,8 @@ export interface operations {
                 };
             };
             /**
-             * @description - Another instance is refreshing; retry after `Retry-After` seconds.
+             * @description - `procore_refused_token`: Procore answered `401` to a client-credentials token fetched less than a minute ago, which cannot be replaced yet: the call was not sent again.
+             *     - Another instance is refreshing; retry after `Retry-After` seconds.
              *     - `refresh_cooling_down`: refreshes keep failing and the service backs off (30 s doubling to 30 min); retry after `Retry-After` seconds.
              */
             503: {
@@ -5196,17 +5201,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /**
-             * @description - `procore_rate_limited`: Procore's last answer said the token has no requests left: nothing was sent.
-             *     - `procore_fair_share`: the workspace's client-credentials token is shared with other workspaces, Procore says at most `ProcoreCalls:FairShare:ReservePercent` (20%) of its limit is left, and this workspace has used its share: nothing was sent, the others go on.
-             */
+            /** @description Over the limit of such calls (`ProcoreCalls:PartnerLimit:Concurrency` (64) in flight and `PerSecond` (100, bursts of `Burst`, 200) per partner and instance); nothing was sent. */
             429: {
                 headers: {
-                    /** @description Seconds until Procore's window resets. */
+                    /** @description Seconds until the window allows another call. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "This partner's calls through the Procore proxy are limited; retry after 42 s. Nothing of this request was done."
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
@@ -5228,7 +5237,8 @@ export interface operations {
                 };
             };
             /**
-             * @description - Another instance is refreshing; retry after `Retry-After` seconds.
+             * @description - `procore_refused_token`: Procore answered `401` to a client-credentials token fetched less than a minute ago, which cannot be replaced yet: the call was not sent again.
+             *     - Another instance is refreshing; retry after `Retry-After` seconds.
              *     - `refresh_cooling_down`: refreshes keep failing and the service backs off (30 s doubling to 30 min); retry after `Retry-After` seconds.
              */
             503: {
@@ -5347,17 +5357,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /**
-             * @description - `procore_rate_limited`: Procore's last answer said the token has no requests left: nothing was sent.
-             *     - `procore_fair_share`: the workspace's client-credentials token is shared with other workspaces, Procore says at most `ProcoreCalls:FairShare:ReservePercent` (20%) of its limit is left, and this workspace has used its share: nothing was sent, the others go on.
-             */
+            /** @description Over the limit of such calls (`ProcoreCalls:PartnerLimit:Concurrency` (64) in flight and `PerSecond` (100, bursts of `Burst`, 200) per partner and instance); nothing was sent. */
             429: {
                 headers: {
-                    /** @description Seconds until Procore's window resets. */
+                    /** @description Seconds until the window allows another call. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "This partner's calls through the Procore proxy are limited; retry after 42 s. Nothing of this request was done."
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
@@ -5379,7 +5393,8 @@ export interface operations {
                 };
             };
             /**
-             * @description - Another instance is refreshing; retry after `Retry-After` seconds.
+             * @description - `procore_refused_token`: Procore answered `401` to a client-credentials token fetched less than a minute ago, which cannot be replaced yet: the call was not sent again.
+             *     - Another instance is refreshing; retry after `Retry-After` seconds.
              *     - `refresh_cooling_down`: refreshes keep failing and the service backs off (30 s doubling to 30 min); retry after `Retry-After` seconds.
              */
             503: {
@@ -5498,17 +5513,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /**
-             * @description - `procore_rate_limited`: Procore's last answer said the token has no requests left: nothing was sent.
-             *     - `procore_fair_share`: the workspace's client-credentials token is shared with other workspaces, Procore says at most `ProcoreCalls:FairShare:ReservePercent` (20%) of its limit is left, and this workspace has used its share: nothing was sent, the others go on.
-             */
+            /** @description Over the limit of such calls (`ProcoreCalls:PartnerLimit:Concurrency` (64) in flight and `PerSecond` (100, bursts of `Burst`, 200) per partner and instance); nothing was sent. */
             429: {
                 headers: {
-                    /** @description Seconds until Procore's window resets. */
+                    /** @description Seconds until the window allows another call. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "This partner's calls through the Procore proxy are limited; retry after 42 s. Nothing of this request was done."
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
@@ -5530,7 +5549,8 @@ export interface operations {
                 };
             };
             /**
-             * @description - Another instance is refreshing; retry after `Retry-After` seconds.
+             * @description - `procore_refused_token`: Procore answered `401` to a client-credentials token fetched less than a minute ago, which cannot be replaced yet: the call was not sent again.
+             *     - Another instance is refreshing; retry after `Retry-After` seconds.
              *     - `refresh_cooling_down`: refreshes keep failing and the service backs off (30 s doubling to 30 min); retry after `Retry-After` seconds.
              */
             503: {
@@ -5649,17 +5669,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /**
-             * @description - `procore_rate_limited`: Procore's last answer said the token has no requests left: nothing was sent.
-             *     - `procore_fair_share`: the workspace's client-credentials token is shared with other workspaces, Procore says at most `ProcoreCalls:FairShare:ReservePercent` (20%) of its limit is left, and this workspace has used its share: nothing was sent, the others go on.
-             */
+            /** @description Over the limit of such calls (`ProcoreCalls:PartnerLimit:Concurrency` (64) in flight and `PerSecond` (100, bursts of `Burst`, 200) per partner and instance); nothing was sent. */
             429: {
                 headers: {
-                    /** @description Seconds until Procore's window resets. */
+                    /** @description Seconds until the window allows another call. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "This partner's calls through the Procore proxy are limited; retry after 42 s. Nothing of this request was done."
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
@@ -5681,7 +5705,8 @@ export interface operations {
                 };
             };
             /**
-             * @description - Another instance is refreshing; retry after `Retry-After` seconds.
+             * @description - `procore_refused_token`: Procore answered `401` to a client-credentials token fetched less than a minute ago, which cannot be replaced yet: the call was not sent again.
+             *     - Another instance is refreshing; retry after `Retry-After` seconds.
              *     - `refresh_cooling_down`: refreshes keep failing and the service backs off (30 s doubling to 30 min); retry after `Retry-After` seconds.
              */
             503: {
@@ -5800,17 +5825,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /**
-             * @description - `procore_rate_limited`: Procore's last answer said the token has no requests left: nothing was sent.
-             *     - `procore_fair_share`: the workspace's client-credentials token is shared with other workspaces, Procore says at most `ProcoreCalls:FairShare:ReservePercent` (20%) of its limit is left, and this workspace has used its share: nothing was sent, the others go on.
-             */
+            /** @description Over the limit of such calls (`ProcoreCalls:PartnerLimit:Concurrency` (64) in flight and `PerSecond` (100, bursts of `Burst`, 200) per partner and instance); nothing was sent. */
             429: {
                 headers: {
-                    /** @description Seconds until Procore's window resets. */
+                    /** @description Seconds until the window allows another call. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "This partner's calls through the Procore proxy are limited; retry after 42 s. Nothing of this request was done."
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
@@ -5832,7 +5861,8 @@ export interface operations {
                 };
             };
             /**
-             * @description - Another instance is refreshing; retry after `Retry-After` seconds.
+             * @description - `procore_refused_token`: Procore answered `401` to a client-credentials token fetched less than a minute ago, which cannot be replaced yet: the call was not sent again.
+             *     - Another instance is refreshing; retry after `Retry-After` seconds.
              *     - `refresh_cooling_down`: refreshes keep failing and the service backs off (30 s doubling to 30 min); retry after `Retry-After` seconds.
              */
             503: {
