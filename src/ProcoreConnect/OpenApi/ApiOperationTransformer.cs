@@ -87,9 +87,9 @@ internal sealed class ApiOperationTransformer(IOptions<JsonOptions> json, IOptio
             }
         }
 
-        if (metadata.OfType<ProcoreCalls.ProcorePassThrough>().Any())
+        foreach (var reserved in metadata.OfType<ReservedPathParameter>())
         {
-            MarkSlashesKept(operation);
+            MarkSlashesKept(operation, reserved);
         }
 
         foreach (var family in metadata.OfType<Http.QueryFamily>())
@@ -121,15 +121,15 @@ internal sealed class ApiOperationTransformer(IOptions<JsonOptions> json, IOptio
         }
     }
 
-    // The pass-through's path holds slashes, which a generator percent-encodes in a path parameter by
-    // default (and the proxy refuses encoded slashes): Kiota's extension makes it a reserved expansion.
-    private static void MarkSlashesKept(OpenApiOperation operation)
+    // A path parameter whose slashes a generator would percent-encode by default (and the proxy
+    // refuses encoded slashes): Kiota's extension makes it a reserved expansion.
+    private static void MarkSlashesKept(OpenApiOperation operation, ReservedPathParameter reserved)
     {
-        foreach (var parameter in (operation.Parameters ?? []).OfType<OpenApiParameter>().Where(p => p is { In: ParameterLocation.Path, Name: ProcoreCalls.ProcorePassThrough.PathParameter }))
+        foreach (var parameter in (operation.Parameters ?? []).OfType<OpenApiParameter>().Where(p => p.In == ParameterLocation.Path && p.Name == reserved.Name))
         {
-            parameter.Description = ProcoreCalls.ProcorePassThrough.PathDescription;
+            parameter.Description = reserved.Description;
             parameter.Extensions ??= new Dictionary<string, IOpenApiExtension>();
-            parameter.Extensions[ProcoreCalls.ProcorePassThrough.ReservedExtension] = new JsonNodeExtension(JsonValue.Create(true));
+            parameter.Extensions[ReservedPathParameter.Extension] = new JsonNodeExtension(JsonValue.Create(true));
         }
     }
 

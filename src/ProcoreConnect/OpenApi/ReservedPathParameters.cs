@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
-using ProcoreConnect.ProcoreCalls;
 
 namespace ProcoreConnect.OpenApi;
 
@@ -20,7 +19,7 @@ internal sealed class ReservedPathParameters : IOpenApiDocumentTransformer
             }
 
             var reserved = path.Operations.Values.SelectMany(o => o.Parameters ?? []).OfType<OpenApiParameter>()
-                .FirstOrDefault(p => p.In == ParameterLocation.Path && p.Extensions?.ContainsKey(ProcorePassThrough.ReservedExtension) == true);
+                .FirstOrDefault(p => p.In == ParameterLocation.Path && p.Extensions?.ContainsKey(ReservedPathParameter.Extension) == true);
             if (reserved is null)
             {
                 continue;

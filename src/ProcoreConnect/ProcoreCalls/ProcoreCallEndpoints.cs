@@ -52,7 +52,7 @@ public static class ProcoreCallEndpoints
             // One function per method: a function is one operation of the API's description.
             workspace.MapMethods(PathTemplate, [method], CallProcore)
                 .WithName(FunctionName(method))
-                .WithMetadata(ProcorePassThrough.Instance)
+                .WithMetadata(ProcorePassThrough.Instance, new ReservedPathParameter(ProcorePassThrough.PathParameter, ProcorePassThrough.PathDescription))
                 .WithMetadata(limited)
                 .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxRequestBodyBytes)) // routing sets it on the request
                 .AcceptsAnyQuery() // Procore's query, forwarded as it came

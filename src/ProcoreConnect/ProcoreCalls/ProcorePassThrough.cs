@@ -2,8 +2,7 @@ namespace ProcoreConnect.ProcoreCalls;
 
 /// <summary>
 /// Marks an endpoint that passes a call through to Procore: its answers are Procore's, and its
-/// <see cref="PathParameter"/> is Procore's path, slashes and all, which the API document tells
-/// client generators to send without encoding them.
+/// <see cref="PathParameter"/> is Procore's path, slashes and all.
 /// </summary>
 public sealed class ProcorePassThrough
 {
@@ -12,9 +11,6 @@ public sealed class ProcorePassThrough
 
     /// <summary>The route parameter that holds Procore's path.</summary>
     public const string PathParameter = "path";
-
-    /// <summary>Kiota's extension that makes a path parameter a reserved expansion (<c>{+path}</c>): its slashes are sent as they are.</summary>
-    public const string ReservedExtension = "x-ms-reserved-parameter";
 
     /// <summary>What the path parameter holds, for the API document.</summary>
     public const string PathDescription =
