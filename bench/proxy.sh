@@ -44,7 +44,10 @@ admin_key="bench-admin-key"
 export Storage__ConnectionString="$storage" Storage__TablePrefix="proxy$RANDOM" \
   SecretStore__LocalKey="$(head -c 32 /dev/urandom | base64)" \
   Auth__AdminKeySha256="$(printf %s "$admin_key" | sha256sum | cut -d' ' -f1)" \
-  Scheduler__Enabled=false Logging__LogLevel__Default=Warning
+  Scheduler__Enabled=false Logging__LogLevel__Default=Warning \
+  ProcoreCalls__PartnerLimit__PerSecond=1000000 ProcoreCalls__PartnerLimit__Burst=1000000
+# The partner's own budget on the proxy (100 calls a second by default) lifted as Procore's is: this
+# measures what a call through the proxy costs, not a budget; its checks still run on every call.
 for env in Production Sandbox Monthly Federal; do
   export "Procore__${env}__LoginBaseUrl=$sim" "Procore__${env}__ApiBaseUrl=$sim"
 done
