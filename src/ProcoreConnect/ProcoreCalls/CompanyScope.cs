@@ -37,9 +37,7 @@ public static class CompanyScope
         foreach (var item in query[1..].Split(['&', ';'], StringSplitOptions.RemoveEmptyEntries))
         {
             var pair = item.Split('=', 2);
-            var name = Decode(pair[0]).Trim();
-            var bracket = name.IndexOf('[', StringComparison.Ordinal);
-            if (!string.Equals(bracket < 0 ? name : name[..bracket], QueryName, StringComparison.OrdinalIgnoreCase))
+            if (!string.Equals(ParameterName(Decode(pair[0])), QueryName, StringComparison.OrdinalIgnoreCase))
             {
                 continue;
             }
@@ -52,6 +50,16 @@ public static class CompanyScope
         }
 
         return null;
+    }
+
+    // The parameter a name binds to as Rack 2 reads it (normalize_params): leading brackets and
+    // spaces dropped, then up to the first bracket, so `[company_id]`, `]company_id` and
+    // `company_id[]` are all `company_id`.
+    private static string ParameterName(string name)
+    {
+        var core = name.Trim().TrimStart('[', ']');
+        var bracket = core.IndexOfAny(['[', ']']);
+        return (bracket < 0 ? core : core[..bracket]).Trim();
     }
 
     // The id after companies/, less a format ('.json') or parameter (';x') that a router drops.
