@@ -16,6 +16,11 @@ public sealed record ProcorePath(string Path, string Query)
 {
     private static readonly string[] Roots = ["rest", "vapid"];
 
+    // Rails (Rack 2) separates query items with ';' as well as '&'.
+    private static readonly char[] QuerySeparators = ['&', ';'];
+
+    private const int MaxLoggedName = 40;
+
     /// <summary>The target's path before <see cref="Path"/>, as the client sent it (e.g. <c>/api/workspaces/acme-hq/procore/</c>): the route's place for Procore paths.</summary>
     public string RoutePrefix { get; init; } = "/";
 
@@ -107,8 +112,25 @@ public sealed record ProcorePath(string Path, string Query)
     {
         var names = Query.Length <= 1
             ? []
-            : Query[1..].Split('&', StringSplitOptions.RemoveEmptyEntries).Where(item => item.Contains('=', StringComparison.Ordinal)).Select(pair => pair.Split('=', 2)[0] + "=").ToList();
+            : Query[1..].Split(QuerySeparators, StringSplitOptions.RemoveEmptyEntries).Select(NameOf).OfType<string>().Select(name => name + "=").ToList();
         return names.Count == 0 ? Path : Path + "?" + string.Join('&', names);
+    }
+
+    /// <summary>
+    /// The name of a query item as the call log may keep it, or null when what stands where a name
+    /// goes may be a value: no '=' (<c>?{token}</c>), a value starting with '=' (a base64 token's
+    /// padding, <c>?{token}==</c>), or a name that is long or encoded, which parameter names never are.
+    /// </summary>
+    private static string? NameOf(string item)
+    {
+        var at = item.IndexOf('=', StringComparison.Ordinal);
+        if (at <= 0 || at > MaxLoggedName || (at + 1 < item.Length && item[at + 1] == '='))
+        {
+            return null;
+        }
+
+        var name = item[..at];
+        return name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.' or '[' or ']') ? name : null;
     }
 
     private static string? PathRefusal(string path)
