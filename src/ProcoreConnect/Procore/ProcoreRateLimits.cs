@@ -18,6 +18,9 @@ public sealed class ProcoreRateLimits(TimeProvider time, ProcoreFairShare fairSh
     private readonly ConcurrentDictionary<string, DateTimeOffset> _blockedUntil = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ProcoreRateLimit> _last = new(StringComparer.Ordinal);
 
+    // Tokens Procore answered 401 that could not be replaced yet: a handful, each forgotten once read past its time.
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _refused = new(StringComparer.Ordinal);
+
     /// <summary>
     /// How long after Procore's <c>X-Rate-Limit-Reset</c> a token over its limit is used again: Reset
     /// is whole seconds and Procore does not say how it rounds, so the window may end up to a second
@@ -56,6 +59,27 @@ public sealed class ProcoreRateLimits(TimeProvider time, ProcoreFairShare fairSh
         }
 
         _blockedUntil.TryRemove(new KeyValuePair<string, DateTimeOffset>(key, until));
+        return null;
+    }
+
+    /// <summary>Remembers that Procore refused the token (401) and that no newer one may be fetched before <paramref name="until"/>.</summary>
+    public void Refused(string accessToken, DateTimeOffset until) => _refused[Key(accessToken)] = until;
+
+    /// <summary>Until when the token is one Procore refused and no newer one may be fetched, if it is.</summary>
+    public DateTimeOffset? RefusedUntil(string accessToken)
+    {
+        var key = Key(accessToken);
+        if (!_refused.TryGetValue(key, out var until))
+        {
+            return null;
+        }
+
+        if (until > time.GetUtcNow())
+        {
+            return until;
+        }
+
+        _refused.TryRemove(new KeyValuePair<string, DateTimeOffset>(key, until));
         return null;
     }
 

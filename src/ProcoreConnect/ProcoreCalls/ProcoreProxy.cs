@@ -57,6 +57,23 @@ public sealed class ProcoreProxy(
             return call.AnsweredLocally(FairShareUsed(workspace.Id, waits), recorder);
         }
 
+        if (limits.RefusedUntil(token.AccessToken) is not null)
+        {
+            // Procore refused this token moments ago: a newer one, once one may be fetched, or nothing is sent.
+            var renewed = await RenewAsync(workspace, token, cancellationToken);
+            if (TokenEndpoints.Refusal(workspace.Id, renewed, time, context.Response) is { } lost)
+            {
+                return call.AnsweredLocally(lost, recorder);
+            }
+
+            if (renewed.Token!.AccessToken == token.AccessToken)
+            {
+                return RefusedAgain(context, workspace, token, call);
+            }
+
+            token = renewed.Token;
+        }
+
         var replayable = await BufferIfSmallAsync(context.Request, cancellationToken);
         var apiBase = procore.Value.For(token.Environment).ApiBaseUrl;
         var sent = await SendAsync(context, path, apiBase, token, holdUnauthorized: replayable);
@@ -71,9 +88,10 @@ public sealed class ProcoreProxy(
             if (renewed.Token!.AccessToken == token.AccessToken)
             {
                 // No newer token may be fetched yet (a DMSA's at most once a minute): sending the one
-                // Procore just refused would only earn a second 401 on the app's Integration Health.
-                context.Response.Headers.RetryAfter = ((int)ClientTokenService.ForcedRefreshInterval.TotalSeconds).ToString(CultureInfo.InvariantCulture);
-                return call.AnsweredLocally(TokenRefusedAgain(workspace.Id), recorder);
+                // Procore just refused, in this call or any other, would only earn more 401s on the
+                // app's Integration Health.
+                limits.Refused(token.AccessToken, time.GetUtcNow() + ClientTokenService.ForcedRefreshInterval);
+                return RefusedAgain(context, workspace, token, call);
             }
 
             call.Retried = true;
@@ -111,6 +129,12 @@ public sealed class ProcoreProxy(
         + "the call was not sent again with the refused token. Retry after Retry-After seconds, when a new token will be fetched.",
         statusCode: StatusCodes.Status503ServiceUnavailable, title: "Procore refused a new token",
         extensions: new Dictionary<string, object?> { ["code"] = "procore_refused_token" });
+
+    private ProblemHttpResult RefusedAgain(HttpContext context, WorkspaceRef workspace, CachedToken token, CallInProgress call)
+    {
+        RetryAt(context.Response, limits.RefusedUntil(token.AccessToken) ?? time.GetUtcNow() + ClientTokenService.ForcedRefreshInterval);
+        return call.AnsweredLocally(TokenRefusedAgain(workspace.Id), recorder);
+    }
 
     private void RetryAt(HttpResponse response, DateTimeOffset until) =>
         response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling((until - time.GetUtcNow()).TotalSeconds)).ToString(CultureInfo.InvariantCulture);
