@@ -119,6 +119,11 @@ public static class ProcoreCallEndpoints
             return Problems.Field("Upgrade", "Procore's API takes plain HTTP calls; upgrades (WebSockets) are not forwarded.");
         }
 
+        if (ProcoreCallTransformer.Unsendable(context.Request.Headers) is { } header)
+        {
+            return Problems.Field(header, "Headers sent on to Procore must be printable ASCII; encode other characters as the header's syntax allows (e.g. RFC 8187).");
+        }
+
         return await proxy.ForwardAsync(context, route.Ref, path, cancellationToken) is { } problem ? problem : TypedResults.Empty;
     }
 

@@ -34,6 +34,14 @@ internal sealed class ProcoreCallTransformer(
         HeaderNames.ContentMD5, HeaderNames.ContentRange, HeaderNames.ContentLanguage,
     }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// The first header that would be sent on whose value is not printable ASCII, or null: the
+    /// server takes such a value, the outgoing client refuses it, and the call would fail as if
+    /// Procore were unreachable although nothing was sent.
+    /// </summary>
+    public static string? Unsendable(IHeaderDictionary headers) =>
+        headers.Where(h => Forwarded.Contains(h.Key)).FirstOrDefault(h => h.Value.Any(v => v is not null && v.Any(c => c is > '~' or (< ' ' and not '\t')))).Key;
+
     /// <summary>Whether Procore answered 401 and the answer was held back for a retry (nothing was written).</summary>
     public bool HeldUnauthorized { get; private set; }
 

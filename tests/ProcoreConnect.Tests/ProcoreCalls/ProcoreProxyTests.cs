@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using ProcoreConnect.Security;
 using ProcoreConnect.Tests.Infrastructure;
@@ -492,6 +493,22 @@ public sealed class ProcoreProxyTests(KestrelAppFixture fixture) : IClassFixture
         public override void SetLength(long value) => throw new NotSupportedException();
 
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    [Fact]
+    public async Task A_header_procore_cannot_be_sent_is_refused_naming_it_and_nothing_is_sent()
+    {
+        var app = fixture.Simulator.Register();
+        var id = await fixture.ConnectedWorkspaceAsync(app);
+        var before = fixture.Simulator.Received.Received.Count;
+        var headers = PartnerHeaders();
+        headers["Accept"] = Encoding.Latin1.GetString(Encoding.UTF8.GetBytes("text/ō")); // UTF-8 on the wire
+
+        var (status, text) = await RawHttp.ExchangeAsync(fixture.BaseAddress, "GET", $"/api/workspaces/{id}/procore/rest/v1.0/echo/x", headers);
+
+        Assert.True(status == 400, $"{status}: {text}");
+        Assert.Contains("\"Accept\"", text, StringComparison.Ordinal);
+        Assert.Equal(before, fixture.Simulator.Received.Received.Count);
     }
 
     private Dictionary<string, string> PartnerHeaders() => new() { [ApiKeyAuthenticationHandler.Header] = fixture.App.PartnerKey(AppFactory.DefaultPartner) };
