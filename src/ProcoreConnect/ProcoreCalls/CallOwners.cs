@@ -4,20 +4,20 @@ using ProcoreConnect.Workspaces;
 namespace ProcoreConnect.ProcoreCalls;
 
 /// <summary>
-/// Finds a logged call's workspace key and OAuth client from the workspace's row, read at most
+/// Finds a logged call's workspace key from the workspace's row, read at most
 /// once a minute per workspace, off the request path (a proxied call does not read the row).
 /// </summary>
 public sealed class CallOwners(WorkspaceRepository workspaces, TimeProvider time)
 {
     private static readonly TimeSpan Keep = TimeSpan.FromMinutes(1);
 
-    private readonly ConcurrentDictionary<WorkspaceRef, (string Key, string Client, DateTimeOffset ReadAt)> _owners = new();
+    private readonly ConcurrentDictionary<WorkspaceRef, (string Key, DateTimeOffset ReadAt)> _owners = new();
 
     /// <summary>
-    /// The workspace's key and client; null when it is gone or being deleted (its calls are then
+    /// The workspace's key; null when it is gone or being deleted (its calls are then
     /// not logged), or is another creation than <paramref name="key"/> (when known).
     /// </summary>
-    public async Task<(string Key, string Client)?> FindAsync(WorkspaceRef reference, string key, CancellationToken cancellationToken)
+    public async Task<string?> FindAsync(WorkspaceRef reference, string key, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         if (!_owners.TryGetValue(reference, out var owner) || now - owner.ReadAt > Keep || (key.Length > 0 && key != owner.Key))
@@ -28,10 +28,10 @@ public sealed class CallOwners(WorkspaceRepository workspaces, TimeProvider time
                 return null;
             }
 
-            owner = (workspace.Key, workspace.Client.Key, now);
+            owner = (workspace.Key, now);
             _owners[reference] = owner;
         }
 
-        return key.Length > 0 && key != owner.Key ? null : (owner.Key, owner.Client);
+        return key.Length > 0 && key != owner.Key ? null : owner.Key;
     }
 }

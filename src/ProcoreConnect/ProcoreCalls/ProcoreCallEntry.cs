@@ -12,9 +12,6 @@ public sealed class ProcoreCallEntry
     /// <summary>The workspace's key (its log's partition), once its token said it; else the recorder looks it up.</summary>
     public string WorkspaceKey { get; set; } = "";
 
-    /// <summary>The OAuth client's key, for metrics; filled in by the recorder.</summary>
-    public string Client { get; set; } = "";
-
     /// <summary>See <see cref="ProcoreCall.At"/>.</summary>
     public required DateTimeOffset At { get; init; }
 

@@ -189,25 +189,24 @@ public sealed class ProcoreCallRecorder(ProcoreCallLog log, CallOwners owners, P
         var calls = new Dictionary<string, List<ProcoreCallEntry>>(StringComparer.Ordinal);
         foreach (var call in batch)
         {
-            if (await owners.FindAsync(new WorkspaceRef(call.PartnerId, call.WorkspaceId), call.WorkspaceKey, cancellationToken) is not { } owner)
+            if (await owners.FindAsync(new WorkspaceRef(call.PartnerId, call.WorkspaceId), call.WorkspaceKey, cancellationToken) is not { } key)
             {
                 continue;
             }
 
-            call.WorkspaceKey = owner.Key;
-            call.Client = owner.Client;
+            call.WorkspaceKey = key;
             metrics.Called(call);
-            Counts(owner.Key, hour).Add(call.Status, notLogged: false);
-            (calls.TryGetValue(owner.Key, out var list) ? list : calls[owner.Key] = []).Add(call);
+            Counts(key, hour).Add(call.Status, notLogged: false);
+            (calls.TryGetValue(key, out var list) ? list : calls[key] = []).Add(call);
         }
 
         var touched = new HashSet<(string Key, DateTimeOffset Hour)>(calls.Keys.Select(k => (k, hour)));
         foreach (var ((partner, workspace, key), counts) in dropped)
         {
-            if (await owners.FindAsync(new WorkspaceRef(partner, workspace), key, cancellationToken) is { } owner)
+            if (await owners.FindAsync(new WorkspaceRef(partner, workspace), key, cancellationToken) is { } ownerKey)
             {
-                Counts(owner.Key, hour).Add(counts);
-                touched.Add((owner.Key, hour));
+                Counts(ownerKey, hour).Add(counts);
+                touched.Add((ownerKey, hour));
             }
         }
 
