@@ -168,6 +168,8 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Schedules__PurgeDeletedWorkspaces', value: '0 */15 * * * *' }
         { name: 'Schedules__DeliverEvents', value: deliverSchedule }
         { name: 'Schedules__PurgeProcoreCalls', value: '0 17 * * * *' }
+        // The host holds the handler's whole answer in memory: the proxy relays none larger.
+        { name: 'ProcoreCalls__MaxAnswerBytes', value: '104857600' }
       ], pkceOffSettings)
     }
     functionAppConfig: {

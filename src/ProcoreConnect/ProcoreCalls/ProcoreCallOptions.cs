@@ -22,6 +22,15 @@ public sealed class ProcoreCallOptions
     [Range(0, 1024 * 1024)]
     public int ReplayableBodyBytes { get; set; } = 64 * 1024;
 
+    /// <summary>
+    /// The largest answer of Procore's (by its <c>Content-Length</c>) the proxy relays; a larger one
+    /// is not read and the call answers 502 <c>answer_too_large</c>. Unset: no cap, which is right
+    /// where the proxy streams (locally). Set in Azure (infra/main.bicep): the Functions host reads
+    /// the handler's whole answer into its own memory before passing it on.
+    /// </summary>
+    [Range(1, long.MaxValue)]
+    public long? MaxAnswerBytes { get; set; }
+
     /// <summary>How long Procore may stay silent (before its answer's headers, or between body reads) before the call fails with 504.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan ActivityTimeout { get; set; } = TimeSpan.FromSeconds(100);

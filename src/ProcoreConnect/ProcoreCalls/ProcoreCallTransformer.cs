@@ -15,7 +15,7 @@ namespace ProcoreConnect.ProcoreCalls;
 /// redirects within the API pointed back at the proxy.
 /// </summary>
 internal sealed class ProcoreCallTransformer(
-    Uri destination, Uri apiBase, string routePrefix, string accessToken, long companyId, bool holdUnauthorized, ProcoreRateLimits limits)
+    Uri destination, Uri apiBase, string routePrefix, string accessToken, long companyId, bool holdUnauthorized, long? maxAnswerBytes, ProcoreRateLimits limits)
     : HttpTransformer
 {
     /// <summary>The partner's request headers that reach Procore; every other one is dropped.</summary>
@@ -44,6 +44,9 @@ internal sealed class ProcoreCallTransformer(
 
     /// <summary>Whether Procore answered 401 and the answer was held back for a retry (nothing was written).</summary>
     public bool HeldUnauthorized { get; private set; }
+
+    /// <summary>The length Procore declared for an answer over the cap, which was not read (nothing was written).</summary>
+    public long? WithheldLength { get; private set; }
 
     /// <summary>Procore's request id (<c>X-Request-Id</c>), when it sent one.</summary>
     public string? RequestId { get; private set; }
@@ -94,6 +97,12 @@ internal sealed class ProcoreCallTransformer(
         if (holdUnauthorized && proxyResponse.StatusCode == System.Net.HttpStatusCode.Unauthorized)
         {
             HeldUnauthorized = true;
+            return false;
+        }
+
+        if (proxyResponse.Content.Headers.ContentLength is { } length && length > maxAnswerBytes)
+        {
+            WithheldLength = length;
             return false;
         }
 

@@ -106,8 +106,22 @@ public sealed class ProcoreProxy(
             sent = await SendAsync(context, path, apiBase, renewed.Token!, holdUnauthorized: false);
         }
 
+        if (sent.Transformer.WithheldLength is { } length)
+        {
+            context.Response.StatusCode = StatusCodes.Status502BadGateway;
+            call.Forwarded(sent.Error, sent.Transformer, recorder);
+            return AnswerTooLarge(workspace.Id, length, options.Value.MaxAnswerBytes!.Value);
+        }
+
         return call.Forwarded(sent.Error, sent.Transformer, recorder);
     }
+
+    /// <summary>The 502 when Procore's answer is larger than the service relays: it was not read.</summary>
+    public static ProblemHttpResult AnswerTooLarge(string id, long length, long max) => TypedResults.Problem(
+        $"Procore's answer to workspace '{id}''s call is {length} bytes, more than the {max} this deployment relays (ProcoreCalls:MaxAnswerBytes); it was not read. "
+        + "For a file this large, GET the workspace's token and call Procore (or the file store its answer redirects to) directly.",
+        statusCode: StatusCodes.Status502BadGateway, title: "Procore's answer is too large to relay",
+        extensions: new Dictionary<string, object?> { ["code"] = "answer_too_large", ["maxAnswerBytes"] = max });
 
     /// <summary>The 429 the service answers itself while Procore's last word was that the token has no requests left.</summary>
     public static ProblemHttpResult RateLimited(string id, DateTimeOffset until) => TypedResults.Problem(
@@ -143,7 +157,8 @@ public sealed class ProcoreProxy(
         HttpContext context, ProcorePath path, Uri apiBase, CachedToken token, bool holdUnauthorized)
     {
         var destination = path.Under(apiBase);
-        var transformer = new ProcoreCallTransformer(destination, apiBase, path.RoutePrefix, token.AccessToken, token.CompanyId, holdUnauthorized, limits);
+        var transformer = new ProcoreCallTransformer(
+            destination, apiBase, path.RoutePrefix, token.AccessToken, token.CompanyId, holdUnauthorized, options.Value.MaxAnswerBytes, limits);
         var config = new ForwarderRequestConfig { ActivityTimeout = options.Value.ActivityTimeout };
         var error = await forwarder.SendAsync(context, destination.GetLeftPart(UriPartial.Authority), invoker.Invoker, config, transformer);
         return (error, transformer);

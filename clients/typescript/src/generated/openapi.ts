@@ -5063,20 +5063,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Procore failed and no valid token is left. */
+            /**
+             * @description - `answer_too_large`: Procore's answer declared more bytes than this deployment relays (`ProcoreCalls:MaxAnswerBytes`, set in Azure, where the Functions host holds a whole answer in memory); it was not read. Call Procore directly with the workspace's token for such files.
+             *     - Procore failed and no valid token is left.
+             */
             502: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.6.3",
-                     *       "title": "Procore unavailable",
-                     *       "status": 502,
-                     *       "detail": "Procore's token endpoint failed (server_error); retry later."
-                     *     }
-                     */
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
@@ -5219,20 +5214,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Procore failed and no valid token is left. */
+            /**
+             * @description - `answer_too_large`: Procore's answer declared more bytes than this deployment relays (`ProcoreCalls:MaxAnswerBytes`, set in Azure, where the Functions host holds a whole answer in memory); it was not read. Call Procore directly with the workspace's token for such files.
+             *     - Procore failed and no valid token is left.
+             */
             502: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.6.3",
-                     *       "title": "Procore unavailable",
-                     *       "status": 502,
-                     *       "detail": "Procore's token endpoint failed (server_error); retry later."
-                     *     }
-                     */
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
@@ -5375,20 +5365,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Procore failed and no valid token is left. */
+            /**
+             * @description - `answer_too_large`: Procore's answer declared more bytes than this deployment relays (`ProcoreCalls:MaxAnswerBytes`, set in Azure, where the Functions host holds a whole answer in memory); it was not read. Call Procore directly with the workspace's token for such files.
+             *     - Procore failed and no valid token is left.
+             */
             502: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.6.3",
-                     *       "title": "Procore unavailable",
-                     *       "status": 502,
-                     *       "detail": "Procore's token endpoint failed (server_error); retry later."
-                     *     }
-                     */
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
@@ -5531,20 +5516,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Procore failed and no valid token is left. */
+            /**
+             * @description - `answer_too_large`: Procore's answer declared more bytes than this deployment relays (`ProcoreCalls:MaxAnswerBytes`, set in Azure, where the Functions host holds a whole answer in memory); it was not read. Call Procore directly with the workspace's token for such files.
+             *     - Procore failed and no valid token is left.
+             */
             502: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.6.3",
-                     *       "title": "Procore unavailable",
-                     *       "status": 502,
-                     *       "detail": "Procore's token endpoint failed (server_error); retry later."
-                     *     }
-                     */
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
@@ -5687,20 +5667,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Procore failed and no valid token is left. */
+            /**
+             * @description - `answer_too_large`: Procore's answer declared more bytes than this deployment relays (`ProcoreCalls:MaxAnswerBytes`, set in Azure, where the Functions host holds a whole answer in memory); it was not read. Call Procore directly with the workspace's token for such files.
+             *     - Procore failed and no valid token is left.
+             */
             502: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.6.3",
-                     *       "title": "Procore unavailable",
-                     *       "status": 502,
-                     *       "detail": "Procore's token endpoint failed (server_error); retry later."
-                     *     }
-                     */
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
@@ -5843,20 +5818,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Procore failed and no valid token is left. */
+            /**
+             * @description - `answer_too_large`: Procore's answer declared more bytes than this deployment relays (`ProcoreCalls:MaxAnswerBytes`, set in Azure, where the Functions host holds a whole answer in memory); it was not read. Call Procore directly with the workspace's token for such files.
+             *     - Procore failed and no valid token is left.
+             */
             502: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.6.3",
-                     *       "title": "Procore unavailable",
-                     *       "status": 502,
-                     *       "detail": "Procore's token endpoint failed (server_error); retry later."
-                     *     }
-                     */
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
