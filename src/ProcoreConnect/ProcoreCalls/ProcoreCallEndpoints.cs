@@ -101,9 +101,6 @@ public static class ProcoreCallEndpoints
         Problem(ProcoreProxy.AnswerTooLarge(ApiExamples.WorkspaceId, 209_715_200, 104_857_600),
             "`answer_too_large`: Procore's answer declared more bytes than this deployment relays (`ProcoreCalls:MaxAnswerBytes`, set in Azure, where the "
             + "Functions host holds a whole answer in memory); it was not read. Call Procore directly with the workspace's token for such files."),
-        Problem(ProcoreProxy.TokenRefusedAgain(ApiExamples.WorkspaceId),
-            "`procore_refused_token`: Procore answered `401` to a client-credentials token fetched less than a minute ago, which cannot be replaced yet: the call was not sent again.")
-            with { Header = ("Retry-After", "Seconds until a new token may be fetched.") },
         .. TokenEndpoints.TokenProblems,
     ];
 

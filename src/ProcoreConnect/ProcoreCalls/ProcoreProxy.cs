@@ -137,17 +137,10 @@ public sealed class ProcoreProxy(
         statusCode: StatusCodes.Status429TooManyRequests, title: "Fair share of a shared Procore rate limit used",
         extensions: new Dictionary<string, object?> { ["code"] = "procore_fair_share", ["retryAt"] = waits.Until });
 
-    /// <summary>The 503 when Procore refused a token that cannot be replaced yet: the call was not sent again.</summary>
-    public static ProblemHttpResult TokenRefusedAgain(string id) => TypedResults.Problem(
-        $"Procore answered 401 to workspace '{id}''s token, which was fetched less than a minute ago, and its client's token is fetched anew at most once a minute; "
-        + "the call was not sent again with the refused token. Retry after Retry-After seconds, when a new token will be fetched.",
-        statusCode: StatusCodes.Status503ServiceUnavailable, title: "Procore refused a new token",
-        extensions: new Dictionary<string, object?> { ["code"] = "procore_refused_token" });
-
     private ProblemHttpResult RefusedAgain(HttpContext context, WorkspaceRef workspace, CachedToken token, CallInProgress call)
     {
         RetryAt(context.Response, limits.RefusedUntil(token.AccessToken) ?? time.GetUtcNow() + ClientTokenService.ForcedRefreshInterval);
-        return call.AnsweredLocally(TokenRefusedAgain(workspace.Id), recorder);
+        return call.AnsweredLocally(TokenEndpoints.RefusedByProcore(workspace.Id), recorder);
     }
 
     private void RetryAt(HttpResponse response, DateTimeOffset until) =>

@@ -17,7 +17,8 @@ namespace ProcoreConnect.Tokens;
 /// logging and problem details have one source. It stays for speed: docs/benchmarks.md, "Hot path",
 /// says what the framework's authentication and authorization cost a hot call.
 /// </summary>
-public sealed class HotTokenLane(RequestDelegate next, ApiKeyVerifier keys, TokenReader tokens, IOptions<ProcoreOptions> procore, IOptions<JsonOptions> json)
+public sealed class HotTokenLane(
+    RequestDelegate next, ApiKeyVerifier keys, TokenReader tokens, ProcoreRateLimits limits, IOptions<ProcoreOptions> procore, IOptions<JsonOptions> json)
 {
     private readonly JsonTypeInfo<TokenResponse> _answer = (JsonTypeInfo<TokenResponse>)json.Value.SerializerOptions.GetTypeInfo(typeof(TokenResponse));
 
@@ -46,6 +47,6 @@ public sealed class HotTokenLane(RequestDelegate next, ApiKeyVerifier keys, Toke
 
         var check = await keys.VerifyAsync(context.Request, context.RequestAborted);
         return check.Caller is { Role: Roles.Partner } partner
-            && tokens.Hot(new WorkspaceRef(partner.PartnerId, id)) is { Withheld: false } hot ? hot : null;
+            && tokens.Hot(new WorkspaceRef(partner.PartnerId, id)) is { Withheld: false } hot && limits.RefusedUntil(hot.AccessToken) is null ? hot : null;
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using ProcoreConnect.Http;
@@ -40,25 +41,44 @@ public static class TokenEndpoints
 
     /// <summary><c>GET /api/workspaces/{id}/token</c>.</summary>
     public static Task<Results<Ok<TokenResponse>, ProblemHttpResult>> GetToken(
-        WorkspaceRoute route, TokenReader tokens, IOptions<ProcoreOptions> procore, TimeProvider time, HttpResponse response, CancellationToken cancellationToken) =>
-        AnswerAsync(route, tokens.GetTokenAsync, procore.Value, time, response, cancellationToken);
+        WorkspaceRoute route, TokenReader tokens, IOptions<ProcoreOptions> procore, ProcoreRateLimits limits, TimeProvider time, HttpResponse response,
+        CancellationToken cancellationToken) =>
+        AnswerAsync(route, tokens.GetTokenAsync, procore.Value, limits, time, response, cancellationToken);
 
     /// <summary><c>POST /api/workspaces/{id}/token/refresh</c>: a token issued now, whatever the current one's expiry.</summary>
     public static Task<Results<Ok<TokenResponse>, ProblemHttpResult>> RefreshToken(
-        WorkspaceRoute route, TokenReader tokens, IOptions<ProcoreOptions> procore, TimeProvider time, HttpResponse response, CancellationToken cancellationToken) =>
-        AnswerAsync(route, tokens.RefreshNowAsync, procore.Value, time, response, cancellationToken);
+        WorkspaceRoute route, TokenReader tokens, IOptions<ProcoreOptions> procore, ProcoreRateLimits limits, TimeProvider time, HttpResponse response,
+        CancellationToken cancellationToken) =>
+        AnswerAsync(route, tokens.RefreshNowAsync, procore.Value, limits, time, response, cancellationToken);
 
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> AnswerAsync(
         WorkspaceRoute route, Func<WorkspaceRef, CancellationToken, Task<TokenOutcome>> get, ProcoreOptions procore,
-        TimeProvider time, HttpResponse response, CancellationToken cancellationToken)
+        ProcoreRateLimits limits, TimeProvider time, HttpResponse response, CancellationToken cancellationToken)
     {
         var id = route.Id;
         response.Headers.CacheControl = "no-store";
         var outcome = await get(route.Ref, cancellationToken);
-        return Refusal(id, outcome, time, response) is { } refused
-            ? refused
-            : TypedResults.Ok(TokenResponse.From(outcome.Token!, procore));
+        if (Refusal(id, outcome, time, response) is { } refused)
+        {
+            return refused;
+        }
+
+        // A token Procore refused moments ago, that may not be replaced yet, would only earn 401s.
+        if (limits.RefusedUntil(outcome.Token!.AccessToken) is { } until)
+        {
+            response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling((until - time.GetUtcNow()).TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            return RefusedByProcore(id);
+        }
+
+        return TypedResults.Ok(TokenResponse.From(outcome.Token!, procore));
     }
+
+    /// <summary>The 503 for a token Procore refused (401) that cannot be replaced yet (a client's is fetched anew at most once a minute).</summary>
+    public static ProblemHttpResult RefusedByProcore(string id) => TypedResults.Problem(
+        $"Procore answered 401 to workspace '{id}''s token, which was fetched less than a minute ago, and its client's token is fetched anew at most once a minute; "
+        + "the refused token is neither sent nor handed out. Retry after Retry-After seconds, when a new token will be fetched.",
+        statusCode: StatusCodes.Status503ServiceUnavailable, title: "Procore refused a new token",
+        extensions: new Dictionary<string, object?> { ["code"] = "procore_refused_token" });
 
     /// <summary>
     /// The problem for an outcome whose token may not be used for the partner (none, or withheld),
@@ -146,6 +166,10 @@ public static class TokenEndpoints
         TokenProblem(TokenStatus.GrantRevoked, "The operator does not grant you company 1002 on public OAuth client 'shared-dmsa' (any more), so this workspace gets no token.",
             "`grant_revoked`: the workspace's client is public and the operator no longer grants the caller its company."),
         ProcoreUnavailable with { Description = "Procore failed and no valid token is left." },
+        ResponseDoc.Problem(RefusedByProcore(ApiExamples.WorkspaceId),
+            "`procore_refused_token`: Procore answered `401` to a client-credentials token fetched less than a minute ago, which cannot be replaced yet: "
+            + "it is neither handed out nor sent.")
+            with { Header = ("Retry-After", "Seconds until a new token may be fetched.") },
         TokenProblem(TokenStatus.Busy, "Another instance is refreshing this workspace's token; retry shortly.", "Another instance is refreshing; retry after `Retry-After` seconds.")
             with { Header = ("Retry-After", "Seconds to wait.") },
         ResponseDoc.Problem(

@@ -73,10 +73,17 @@ public sealed class ProcoreProxyRetryTests(ProcoreFixture fixture) : IClassFixtu
         Assert.Equal(TimeSpan.FromSeconds(50), again.Headers.RetryAfter?.Delta);
         Assert.DoesNotContain(fixture.Simulator.Received.Received, r => r.Target.EndsWith("/echo/again", StringComparison.Ordinal));
 
+        // Nor is it handed out, for a partner to send itself.
+        var handedOut = await Client.GetAsync($"/api/workspaces/{id}/token");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, handedOut.StatusCode);
+        Assert.Equal("procore_refused_token", (await handedOut.ReadJsonAsync()).GetProperty("code").GetString());
+        Assert.Equal(TimeSpan.FromSeconds(50), handedOut.Headers.RetryAfter?.Delta);
+
         fixture.Clock.Advance(TimeSpan.FromSeconds(50));
         var later = await Client.GetAsync(Proxy(id, "rest/v1.0/echo/once"));
 
         Assert.True(later.StatusCode == HttpStatusCode.OK, $"{(int)later.StatusCode}: {await later.Content.ReadAsStringAsync()}");
+        Assert.Equal(HttpStatusCode.OK, (await Client.GetAsync($"/api/workspaces/{id}/token")).StatusCode);
     }
 
     [Fact]

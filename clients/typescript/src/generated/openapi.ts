@@ -4762,7 +4762,8 @@ export interface operations {
                 };
             };
             /**
-             * @description - Another instance is refreshing; retry after `Retry-After` seconds.
+             * @description - `procore_refused_token`: Procore answered `401` to a client-credentials token fetched less than a minute ago, which cannot be replaced yet: it is neither handed out nor sent.
+             *     - Another instance is refreshing; retry after `Retry-After` seconds.
              *     - `refresh_cooling_down`: refreshes keep failing and the service backs off (30 s doubling to 30 min); retry after `Retry-After` seconds.
              */
             503: {
@@ -4926,7 +4927,8 @@ export interface operations {
                 };
             };
             /**
-             * @description - Another instance is refreshing; retry after `Retry-After` seconds.
+             * @description - `procore_refused_token`: Procore answered `401` to a client-credentials token fetched less than a minute ago, which cannot be replaced yet: it is neither handed out nor sent.
+             *     - Another instance is refreshing; retry after `Retry-After` seconds.
              *     - `refresh_cooling_down`: refreshes keep failing and the service backs off (30 s doubling to 30 min); retry after `Retry-After` seconds.
              */
             503: {
@@ -5076,7 +5078,7 @@ export interface operations {
                 };
             };
             /**
-             * @description - `procore_refused_token`: Procore answered `401` to a client-credentials token fetched less than a minute ago, which cannot be replaced yet: the call was not sent again.
+             * @description - `procore_refused_token`: Procore answered `401` to a client-credentials token fetched less than a minute ago, which cannot be replaced yet: it is neither handed out nor sent.
              *     - Another instance is refreshing; retry after `Retry-After` seconds.
              *     - `refresh_cooling_down`: refreshes keep failing and the service backs off (30 s doubling to 30 min); retry after `Retry-After` seconds.
              */
@@ -5227,7 +5229,7 @@ export interface operations {
                 };
             };
             /**
-             * @description - `procore_refused_token`: Procore answered `401` to a client-credentials token fetched less than a minute ago, which cannot be replaced yet: the call was not sent again.
+             * @description - `procore_refused_token`: Procore answered `401` to a client-credentials token fetched less than a minute ago, which cannot be replaced yet: it is neither handed out nor sent.
              *     - Another instance is refreshing; retry after `Retry-After` seconds.
              *     - `refresh_cooling_down`: refreshes keep failing and the service backs off (30 s doubling to 30 min); retry after `Retry-After` seconds.
              */
@@ -5378,7 +5380,7 @@ export interface operations {
                 };
             };
             /**
-             * @description - `procore_refused_token`: Procore answered `401` to a client-credentials token fetched less than a minute ago, which cannot be replaced yet: the call was not sent again.
+             * @description - `procore_refused_token`: Procore answered `401` to a client-credentials token fetched less than a minute ago, which cannot be replaced yet: it is neither handed out nor sent.
              *     - Another instance is refreshing; retry after `Retry-After` seconds.
              *     - `refresh_cooling_down`: refreshes keep failing and the service backs off (30 s doubling to 30 min); retry after `Retry-After` seconds.
              */
@@ -5529,7 +5531,7 @@ export interface operations {
                 };
             };
             /**
-             * @description - `procore_refused_token`: Procore answered `401` to a client-credentials token fetched less than a minute ago, which cannot be replaced yet: the call was not sent again.
+             * @description - `procore_refused_token`: Procore answered `401` to a client-credentials token fetched less than a minute ago, which cannot be replaced yet: it is neither handed out nor sent.
              *     - Another instance is refreshing; retry after `Retry-After` seconds.
              *     - `refresh_cooling_down`: refreshes keep failing and the service backs off (30 s doubling to 30 min); retry after `Retry-After` seconds.
              */
@@ -5680,7 +5682,7 @@ export interface operations {
                 };
             };
             /**
-             * @description - `procore_refused_token`: Procore answered `401` to a client-credentials token fetched less than a minute ago, which cannot be replaced yet: the call was not sent again.
+             * @description - `procore_refused_token`: Procore answered `401` to a client-credentials token fetched less than a minute ago, which cannot be replaced yet: it is neither handed out nor sent.
              *     - Another instance is refreshing; retry after `Retry-After` seconds.
              *     - `refresh_cooling_down`: refreshes keep failing and the service backs off (30 s doubling to 30 min); retry after `Retry-After` seconds.
              */
@@ -5831,7 +5833,7 @@ export interface operations {
                 };
             };
             /**
-             * @description - `procore_refused_token`: Procore answered `401` to a client-credentials token fetched less than a minute ago, which cannot be replaced yet: the call was not sent again.
+             * @description - `procore_refused_token`: Procore answered `401` to a client-credentials token fetched less than a minute ago, which cannot be replaced yet: it is neither handed out nor sent.
              *     - Another instance is refreshing; retry after `Retry-After` seconds.
              *     - `refresh_cooling_down`: refreshes keep failing and the service backs off (30 s doubling to 30 min); retry after `Retry-After` seconds.
              */
