@@ -65,7 +65,7 @@ public sealed class InstalledCompaniesService(
             return (null, answer.Status switch
             {
                 429 => new CompaniesProblem(429, null, "Procore's rate limit for the app is exhausted; retry later.",
-                    answer.RetryAt is { } at ? Math.Max(1, (int)Math.Ceiling((at - time.GetUtcNow()).TotalSeconds)) : null),
+                    answer.RetryAt is { } at ? Http.RetryAfter.Seconds(at - time.GetUtcNow()) : null),
                 401 or 403 => new CompaniesProblem(409, headerCompanyId is null ? null : "companyId",
                     $"Procore refused to list companies with Procore-Company-Id {companyHeader} ({answer.Status}): the app may not be installed there."),
                 _ => new CompaniesProblem(502, null, $"Procore answered {answer.Status} listing companies; retry later."),

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -144,7 +143,7 @@ public sealed class ProcoreProxy(
     }
 
     private void RetryAt(HttpResponse response, DateTimeOffset until) =>
-        response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling((until - time.GetUtcNow()).TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        Http.RetryAfter.Set(response, until, time);
 
     private async Task<(ForwarderError Error, ProcoreCallTransformer Transformer)> SendAsync(
         HttpContext context, ProcorePath path, Uri apiBase, CachedToken token, bool holdUnauthorized)

@@ -57,7 +57,7 @@ public sealed class RateLimiting(RequestDelegate next, PermitWindows windows)
 
     private static async Task RejectAsync(HttpContext context, RateLimited limited, TimeSpan retryAfter)
     {
-        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        var seconds = Http.RetryAfter.Seconds(retryAfter);
         context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext

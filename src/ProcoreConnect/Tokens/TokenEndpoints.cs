@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using ProcoreConnect.Http;
@@ -66,7 +65,7 @@ public static class TokenEndpoints
         // A token Procore refused moments ago, that may not be replaced yet, would only earn 401s.
         if (limits.RefusedUntil(outcome.Token!.AccessToken) is { } until)
         {
-            response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling((until - time.GetUtcNow()).TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            RetryAfter.Set(response, until, time);
             return RefusedByProcore(id);
         }
 
@@ -102,7 +101,7 @@ public static class TokenEndpoints
         }
         else if (outcome.RetryAt is { } retryAt && outcome.Status is TokenStatus.RefreshCoolingDown or TokenStatus.ProcoreUnavailable)
         {
-            response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling((retryAt - time.GetUtcNow()).TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            RetryAfter.Set(response, retryAt, time);
         }
 
         return Problem(id, outcome);
