@@ -45,43 +45,13 @@ public sealed class ProcoreRateLimits(TimeProvider time, ProcoreFairShare fairSh
     }
 
     /// <summary>When the token may be used again, if it is over its limit now.</summary>
-    public DateTimeOffset? BlockedUntil(string accessToken)
-    {
-        var key = Key(accessToken);
-        if (!_blockedUntil.TryGetValue(key, out var until))
-        {
-            return null;
-        }
-
-        if (until > time.GetUtcNow())
-        {
-            return until;
-        }
-
-        _blockedUntil.TryRemove(new KeyValuePair<string, DateTimeOffset>(key, until));
-        return null;
-    }
+    public DateTimeOffset? BlockedUntil(string accessToken) => Until(_blockedUntil, accessToken);
 
     /// <summary>Remembers that Procore refused the token (401) and that no newer one may be fetched before <paramref name="until"/>.</summary>
     public void Refused(string accessToken, DateTimeOffset until) => _refused[Key(accessToken)] = until;
 
     /// <summary>Until when the token is one Procore refused and no newer one may be fetched, if it is.</summary>
-    public DateTimeOffset? RefusedUntil(string accessToken)
-    {
-        var key = Key(accessToken);
-        if (!_refused.TryGetValue(key, out var until))
-        {
-            return null;
-        }
-
-        if (until > time.GetUtcNow())
-        {
-            return until;
-        }
-
-        _refused.TryRemove(new KeyValuePair<string, DateTimeOffset>(key, until));
-        return null;
-    }
+    public DateTimeOffset? RefusedUntil(string accessToken) => Until(_refused, accessToken);
 
     /// <summary>Reads a response's rate-limit headers; returns the reset time when the token is now over its limit.</summary>
     public DateTimeOffset? Observe(string accessToken, HttpResponseMessage response)
@@ -114,6 +84,24 @@ public sealed class ProcoreRateLimits(TimeProvider time, ProcoreFairShare fairSh
 
     private ProcoreRateLimit? LastByKey(string key) =>
         _last.TryGetValue(key, out var last) && last.Reset > time.GetUtcNow() ? last : null;
+
+    // A token's time in one of the maps while it lies ahead; one past is forgotten as it is read.
+    private DateTimeOffset? Until(ConcurrentDictionary<string, DateTimeOffset> times, string accessToken)
+    {
+        var key = Key(accessToken);
+        if (!times.TryGetValue(key, out var until))
+        {
+            return null;
+        }
+
+        if (until > time.GetUtcNow())
+        {
+            return until;
+        }
+
+        times.TryRemove(new KeyValuePair<string, DateTimeOffset>(key, until));
+        return null;
+    }
 
     private void Remember(string key, ProcoreRateLimit limit, DateTimeOffset now)
     {
