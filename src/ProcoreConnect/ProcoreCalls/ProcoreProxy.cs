@@ -59,18 +59,13 @@ public sealed class ProcoreProxy(
         if (limits.RefusedUntil(token.AccessToken) is not null)
         {
             // Procore refused this token moments ago: a newer one, once one may be fetched, or nothing is sent.
-            var renewed = await RenewAsync(workspace, token, cancellationToken);
-            if (TokenEndpoints.Refusal(workspace.Id, renewed, time, context.Response) is { } lost)
+            var (newer, answer) = await ReplaceAsync(context, workspace, token, call, cancellationToken);
+            if (newer is null)
             {
-                return call.AnsweredLocally(lost, recorder);
+                return answer;
             }
 
-            if (renewed.Token!.AccessToken == token.AccessToken)
-            {
-                return RefusedAgain(context, workspace, token, call);
-            }
-
-            token = renewed.Token;
+            token = newer;
         }
 
         var replayable = await BufferIfSmallAsync(context.Request, cancellationToken);
@@ -78,19 +73,10 @@ public sealed class ProcoreProxy(
         var sent = await SendAsync(context, path, apiBase, token, holdUnauthorized: replayable);
         if (sent.Transformer.HeldUnauthorized)
         {
-            var renewed = await RenewAsync(workspace, token, cancellationToken);
-            if (TokenEndpoints.Refusal(workspace.Id, renewed, time, context.Response) is { } lost)
+            var (newer, answer) = await ReplaceAsync(context, workspace, token, call, cancellationToken);
+            if (newer is null)
             {
-                return call.AnsweredLocally(lost, recorder);
-            }
-
-            if (renewed.Token!.AccessToken == token.AccessToken)
-            {
-                // No newer token may be fetched yet (a DMSA's at most once a minute): sending the one
-                // Procore just refused, in this call or any other, would only earn more 401s on the
-                // app's Integration Health.
-                limits.Refused(token.AccessToken, time.GetUtcNow() + ClientTokenService.ForcedRefreshInterval);
-                return RefusedAgain(context, workspace, token, call);
+                return answer;
             }
 
             call.Retried = true;
@@ -102,7 +88,7 @@ public sealed class ProcoreProxy(
             }
 
             context.Response.Clear();
-            sent = await SendAsync(context, path, apiBase, renewed.Token!, holdUnauthorized: false);
+            sent = await SendAsync(context, path, apiBase, newer, holdUnauthorized: false);
         }
 
         if (sent.Transformer.WithheldLength is { } length)
@@ -136,10 +122,32 @@ public sealed class ProcoreProxy(
         statusCode: StatusCodes.Status429TooManyRequests, title: "Fair share of a shared Procore rate limit used",
         extensions: new Dictionary<string, object?> { ["code"] = "procore_fair_share", ["retryAt"] = waits.Until });
 
-    private ProblemHttpResult RefusedAgain(HttpContext context, WorkspaceRef workspace, CachedToken token, CallInProgress call)
+    // A token newer than the one Procore refused, or the call's answer when there is none: the token
+    // API's refusal, or 503 while no newer token may be fetched (a DMSA's at most once a minute), for
+    // sending the refused one, in this call or any other, would only earn more 401s on the app's
+    // Integration Health.
+    private async Task<(CachedToken? Newer, ProblemHttpResult? Answer)> ReplaceAsync(
+        HttpContext context, WorkspaceRef workspace, CachedToken refused, CallInProgress call, CancellationToken cancellationToken)
     {
-        RetryAt(context.Response, limits.RefusedUntil(token.AccessToken) ?? time.GetUtcNow() + ClientTokenService.ForcedRefreshInterval);
-        return call.AnsweredLocally(TokenEndpoints.RefusedByProcore(workspace.Id), recorder);
+        var renewed = await RenewAsync(workspace, refused, cancellationToken);
+        if (TokenEndpoints.Refusal(workspace.Id, renewed, time, context.Response) is { } lost)
+        {
+            return (null, call.AnsweredLocally(lost, recorder));
+        }
+
+        if (renewed.Token!.AccessToken != refused.AccessToken)
+        {
+            return (renewed.Token, null);
+        }
+
+        if (limits.RefusedUntil(refused.AccessToken) is not { } until)
+        {
+            until = time.GetUtcNow() + ClientTokenService.ForcedRefreshInterval;
+            limits.Refused(refused.AccessToken, until);
+        }
+
+        RetryAt(context.Response, until);
+        return (null, call.AnsweredLocally(TokenEndpoints.RefusedByProcore(workspace.Id), recorder));
     }
 
     private void RetryAt(HttpResponse response, DateTimeOffset until) =>
